@@ -1,0 +1,5 @@
+"""`python -m tui` runs the same entry point as the `qgoose-tui` script."""
+
+from tui.cli import main
+
+raise SystemExit(main())

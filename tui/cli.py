@@ -1,0 +1,153 @@
+"""Command line: no subcommand starts the TUI; subcommands do the same work for scripts.
+
+Textual is imported only when the TUI starts, so `qgoose-tui list --json` stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import TextIO
+
+from tui import __version__, commands
+from tui.config import Settings, load_settings
+from tui.ollama import OllamaClient
+
+Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """Options valid before or after the subcommand (`qgoose-tui --host H list`, or after)."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--host", metavar="URL", default=default,
+                        help="Ollama's address (overrides OLLAMA_BASE_URL, OLLAMA_HOST, config)")
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="config file to use instead of the per-user one")
+    parser.add_argument("--demo", action="store_true",
+                        default=argparse.SUPPRESS if suppress else False,
+                        help="run against the built-in Ollama emulator (nothing else needed)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qgoose-tui",
+        description="Manage the models of an Ollama server. With no command, start the TUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"qgoose-tui {__version__}")
+    _global_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _global_options(p, suppress=True)
+        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.set_defaults(handler=handler)
+        return p
+
+    add("list", "list installed models", lambda c, a: commands.cmd_list(c))
+    add("info", "show one model's details", lambda c, a: commands.cmd_info(c, a.name)) \
+        .add_argument("name")
+    add("status", "host, version, counts, current and loaded models",
+        lambda c, a: commands.cmd_status(c))
+    add("use", "set the current model (must be installed)",
+        lambda c, a: commands.cmd_use(c, a.name)).add_argument("name")
+    pull = add("pull", "download a model, with progress",
+               lambda c, a: commands.cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
+    pull.add_argument("name")
+    pull.add_argument("--stream", action="store_true",
+                      help="with --json: print every progress event, one JSON object a line")
+    rm = add("rm", "delete models (asks first on a terminal)",
+             lambda c, a: commands.cmd_rm(c, a.names, a.yes))
+    rm.add_argument("names", nargs="+", metavar="NAME")
+    rm.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    cp = add("cp", "copy a model under a new name",
+             lambda c, a: commands.cmd_cp(c, a.source, a.destination))
+    cp.add_argument("source")
+    cp.add_argument("destination")
+    add("ps", "list models loaded in memory", lambda c, a: commands.cmd_ps(c))
+    _add_emulator_command(sub)
+    return parser
+
+
+def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("emulator", help="serve the built-in Ollama emulator in the foreground",
+                       description="Serve an Ollama emulator (for demos and tests).")
+    p.add_argument("--host", dest="bind", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=11434)
+    p.add_argument("--pull-rate", type=float, default=None, metavar="BYTES_PER_S",
+                   help="simulated download speed")
+    p.add_argument("--models", type=int, default=0, metavar="N",
+                   help="add N generated models (for scale tests)")
+    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
+                   help="delay every answer")
+    p.add_argument("--fail", choices=["500", "html", "stall"], default=None,
+                   help="answer every API request with this fault")
+    p.add_argument("--cut-after-events", type=int, default=None, metavar="N",
+                   help="cut every pull stream after N events")
+    p.set_defaults(handler=None, command="emulator")
+
+
+def _is_tty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _ask(prompt: str) -> bool:
+    try:
+        return input(prompt).strip().lower() in ("y", "yes")
+    except EOFError:
+        return False
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "emulator":
+        from tui.emulator.serve import serve_forever
+
+        return serve_forever(args)
+    settings = load_settings(args.config, host_flag=args.host)
+    for warning in settings.warnings:
+        print(f"qgoose-tui: warning: {warning}", file=sys.stderr)
+    if args.command is None:
+        return _run_tui(settings, args.demo)
+    try:
+        return asyncio.run(_run_command(args, settings))
+    except KeyboardInterrupt:
+        print("\nqgoose-tui: interrupted (a pull resumes where it stopped when run again)",
+              file=sys.stderr)
+        return commands.EXIT_INTERRUPTED
+
+
+async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    async with _ollama_url(settings, args.demo) as base_url:
+        async with OllamaClient(base_url) as client:
+            interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
+            cmd = commands.Command(client, settings, as_json=args.json,
+                                   confirm=_ask if interactive else None)
+            handler: Handler = args.handler
+            return await handler(cmd, args)
+
+
+@contextlib.asynccontextmanager
+async def _ollama_url(settings: Settings, demo: bool) -> AsyncIterator[str]:
+    """The URL to talk to: the configured Ollama, or an in-process emulator in demo mode."""
+    if not demo:
+        yield settings.base_url
+        return
+    from tui.emulator.server import running_emulator
+
+    async with running_emulator() as emulator:
+        yield emulator.url
+
+
+def _run_tui(settings: Settings, demo: bool) -> int:
+    from tui.app import run_app
+
+    return run_app(settings, demo=demo)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

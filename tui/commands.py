@@ -1,0 +1,340 @@
+"""The scriptable operations behind `qgoose-tui list|info|status|use|pull|rm|cp|ps`.
+
+Each takes a Command context and returns an exit code. `--json` output mirrors the seed
+API's shapes (`{"status": …, "model": …, "message": …}` and friends).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from tui.config import ConfigError, Settings, save_setting
+from tui.format import human_duration, human_rate, human_size, printable, relative_time, render_table
+from tui.ollama import (
+    InvalidNameError,
+    ModelSummary,
+    OllamaClient,
+    OllamaError,
+    UnreachableError,
+)
+from tui.ollama.names import normalize, same_model
+from tui.ollama.progress import Phase, PullProgress
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # the operation failed (not found, server error, …)
+EXIT_USAGE = 2  # bad input: invalid name, wrong arguments
+EXIT_UNREACHABLE = 3  # Ollama could not be reached
+EXIT_INTERRUPTED = 130
+
+# A terminal progress line is redrawn at most this often.
+REDRAW_INTERVAL = 0.1
+
+
+@dataclass
+class Command:
+    client: OllamaClient
+    settings: Settings
+    as_json: bool = False
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    confirm: Callable[[str], bool] | None = None  # None: not interactive
+
+    def emit(self, payload: dict[str, Any]) -> None:
+        print(json.dumps(payload, indent=2, ensure_ascii=False), file=self.out)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out)
+
+    def fail(self, error: Exception | str, **json_fields: Any) -> int:
+        """Report a failure on stderr (and as JSON when asked); return its exit code."""
+        message = printable(str(error))
+        if self.as_json:
+            self.emit({"status": "error", "message": message, **json_fields})
+        print(f"qgoose-tui: error: {message}", file=self.err)
+        return exit_code_for(error)
+
+
+def exit_code_for(error: Exception | str) -> int:
+    if isinstance(error, InvalidNameError):
+        return EXIT_USAGE
+    if isinstance(error, UnreachableError):
+        return EXIT_UNREACHABLE
+    return EXIT_ERROR
+
+
+def list_json(models: list[ModelSummary], current: str) -> list[dict[str, Any]]:
+    return [{**m.to_json(), "is_current": same_model(m.name, current)} for m in models]
+
+
+async def cmd_list(cmd: Command) -> int:
+    current = cmd.settings.current_model
+    try:
+        models = await cmd.client.list_models()
+    except OllamaError as exc:
+        return cmd.fail(exc, models=[], current_model=current,
+                        ollama_available=not isinstance(exc, UnreachableError), count=0)
+    if cmd.as_json:
+        cmd.emit({"status": "success", "models": list_json(models, current),
+                  "current_model": current, "ollama_available": True, "count": len(models)})
+        return EXIT_OK
+    if not models:
+        cmd.say("No models installed. Pull one with: qgoose-tui pull llama3.2")
+        return EXIT_OK
+    rows = []
+    for m in models:
+        marker = "*" if same_model(m.name, current) else ""
+        rows.append([
+            marker, printable(m.name), m.details.parameter_size, m.details.quantization_level,
+            printable(m.details.family), "cloud" if m.is_remote else human_size(m.size),
+            relative_time(m.modified_at),
+        ])
+    headers = ["", "NAME", "PARAMS", "QUANT", "FAMILY", "SIZE", "MODIFIED"]
+    cmd.say(render_table(headers, rows))
+    return EXIT_OK
+
+
+async def cmd_info(cmd: Command, name: str) -> int:
+    try:
+        info = await cmd.client.show(name)
+    except OllamaError as exc:
+        return cmd.fail(exc, model=name)
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": info.name, "info": info.to_json()})
+        return EXIT_OK
+    d = info.details
+    facts = [
+        ("Model", info.name),
+        ("Architecture", info.architecture or d.family),
+        ("Parameters", d.parameter_size
+         + (f" ({info.parameter_count:,})" if info.parameter_count else "")),
+        ("Quantisation", d.quantization_level),
+        ("Context length", f"{info.context_length:,}" if info.context_length else ""),
+        ("Embedding length", f"{info.embedding_length:,}" if info.embedding_length else ""),
+        ("Format", d.format),
+        ("Capabilities", ", ".join(info.capabilities)),
+        ("Remote", f"{info.remote_model} @ {info.remote_host}" if info.remote_host else ""),
+    ]
+    cmd.say(render_table(["", ""], [[k, printable(v)] for k, v in facts if v]).split("\n", 1)[1])
+    for title, text in (("Parameters", info.parameters), ("System", info.system),
+                        ("Template", info.template), ("License", info.license)):
+        if text.strip():
+            cmd.say(f"\n{title}\n{printable(text.strip())}")
+    return EXIT_OK
+
+
+async def cmd_status(cmd: Command) -> int:
+    base = {"host": cmd.client.display_url, "current_model": cmd.settings.current_model}
+    try:
+        version = await cmd.client.version()
+        models = await cmd.client.list_models()
+        running = await cmd.client.ps()
+    except OllamaError as exc:
+        return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[], **base)
+    current_installed = any(same_model(m.name, cmd.settings.current_model) for m in models)
+    if cmd.as_json:
+        cmd.emit({"status": "success", "ollama_available": True, **base, "version": version,
+                  "count": len(models), "current_model_installed": current_installed,
+                  "disk_used": sum(m.size for m in models),
+                  "running": [r.to_json() for r in running]})
+        return EXIT_OK
+    current = printable(cmd.settings.current_model)
+    lines = [
+        ["Host", base["host"]],
+        ["Ollama", f"{printable(version)} (online)"],
+        ["Models", f"{len(models)} installed, {human_size(sum(m.size for m in models))}"],
+        ["Current", current if current_installed else f"{current} (not installed)"],
+        ["Loaded", ", ".join(printable(r.name) for r in running) or "none"],
+    ]
+    cmd.say(render_table(["", ""], lines).split("\n", 1)[1])
+    return EXIT_OK
+
+
+async def cmd_use(cmd: Command, name: str) -> int:
+    try:
+        wanted = normalize(name)
+        models = await cmd.client.list_models()
+    except OllamaError as exc:
+        return cmd.fail(exc, model=name)
+    match = next((m for m in models if same_model(m.name, wanted)), None)
+    if match is None:
+        hint = f"pull it first with: qgoose-tui pull {wanted}"
+        return cmd.fail(f"{wanted} is not installed, so it cannot be the current model; {hint}",
+                        model=wanted)
+    try:
+        save_setting(cmd.settings.path, "current_model", match.name)
+    except ConfigError as exc:
+        return cmd.fail(exc, model=match.name)
+    cmd.settings.current_model = match.name
+    message = f"Model set to {match.name}"
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": match.name, "message": message})
+    else:
+        cmd.say(message)
+    return EXIT_OK
+
+
+async def cmd_pull(cmd: Command, name: str, stream_json: bool = False,
+                   is_tty: bool = False) -> int:
+    try:
+        model = normalize(name)
+    except InvalidNameError as exc:
+        return cmd.fail(exc, model=name)
+    progress = PullProgress(model)
+    line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
+    last_status = ""
+    try:
+        async for event in cmd.client.pull(model):
+            progress.feed(event, time.monotonic())
+            if stream_json:
+                print(json.dumps(event.to_json()), file=cmd.out, flush=True)
+            elif line:
+                line.update(progress)
+            elif not cmd.as_json and not event.digest and event.status != last_status:
+                cmd.say(printable(event.status))  # plain logs: one line per phase
+            last_status = event.status
+    except OllamaError as exc:
+        if line:
+            line.finish()
+        done = f" ({human_size(progress.completed)} kept; run again to resume)" \
+            if progress.completed else ""
+        return cmd.fail(f"{exc}{done}", model=model)
+    if line:
+        line.update(progress, force=True)
+        line.finish()
+    message = f"Pulled {model}"
+    if cmd.as_json and not stream_json:
+        cmd.emit({"status": "success", "model": model, "message": message})
+    elif not cmd.as_json:
+        cmd.say(message)
+    return EXIT_OK
+
+
+class ProgressLine:
+    """One terminal line redrawn in place, at most every REDRAW_INTERVAL seconds."""
+
+    def __init__(self, out: TextIO, width: int = 24) -> None:
+        self.out = out
+        self.width = width
+        self._last = 0.0
+
+    def update(self, progress: PullProgress, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < REDRAW_INTERVAL:
+            return
+        self._last = now
+        self.out.write("\r\x1b[K" + format_progress(progress, self.width))
+        self.out.flush()
+
+    def finish(self) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+
+def format_progress(progress: PullProgress, width: int = 24) -> str:
+    """`pulling llama3.2:latest [#####.....] 41%  0.8/2.0 GB  38 MB/s  ETA 31s`"""
+    if progress.phase is not Phase.DOWNLOADING:
+        phase = progress.phase.value if progress.phase is not Phase.STARTING else "starting"
+        return f"{progress.model}: {phase}"
+    filled = int(progress.fraction * width)
+    bar = "#" * filled + "." * (width - filled)
+    return (
+        f"{progress.model} [{bar}] {progress.fraction * 100:3.0f}%  "
+        f"{human_size(progress.completed)}/{human_size(progress.total)}  "
+        f"{human_rate(progress.speed)}  ETA {human_duration(progress.eta)}"
+    )
+
+
+async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
+    try:
+        wanted = [normalize(n) for n in names]
+        installed = {m.name.casefold(): m for m in await cmd.client.list_models()}
+    except OllamaError as exc:
+        return cmd.fail(exc, model=names[0] if len(names) == 1 else names)
+    results: list[dict[str, Any]] = []
+    code = EXIT_OK
+    for model in wanted:
+        summary = installed.get(model.casefold())
+        if summary is None:
+            code = max(code, EXIT_ERROR)
+            results.append(_result("error", model, f"model '{model}' not found"))
+            continue
+        if cmd.confirm and not assume_yes:
+            extra = " (the current model)" if same_model(model, cmd.settings.current_model) else ""
+            if not cmd.confirm(f"Delete {model} ({human_size(summary.size)}){extra}? [y/N] "):
+                results.append(_result("cancelled", model, f"kept {model}"))
+                continue
+        try:
+            await cmd.client.delete(model)
+        except OllamaError as exc:
+            code = max(code, exit_code_for(exc))
+            results.append(_result("error", model, str(exc)))
+            continue
+        results.append(_result("success", model, f"Model {model} deleted successfully"))
+    _report_results(cmd, results)
+    return code
+
+
+def _result(status: str, model: str, message: str) -> dict[str, Any]:
+    return {"status": status, "model": model, "message": printable(message)}
+
+
+def _report_results(cmd: Command, results: list[dict[str, Any]]) -> None:
+    for result in results:
+        stream = cmd.err if result["status"] == "error" else cmd.out
+        if result["status"] == "error":
+            print(f"qgoose-tui: error: {result['message']}", file=stream)
+        elif not cmd.as_json:
+            print(result["message"], file=stream)
+    if cmd.as_json:
+        if len(results) == 1:
+            cmd.emit(results[0])
+        else:
+            ok = all(r["status"] != "error" for r in results)
+            cmd.emit({"status": "success" if ok else "error", "results": results})
+
+
+async def cmd_cp(cmd: Command, source: str, destination: str) -> int:
+    try:
+        await cmd.client.copy(source, destination)
+        src, dst = normalize(source), normalize(destination)
+    except OllamaError as exc:
+        return cmd.fail(exc, model=destination)
+    message = f"Copied {src} to {dst}"
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": dst, "source": src, "message": message})
+    else:
+        cmd.say(message)
+    return EXIT_OK
+
+
+async def cmd_ps(cmd: Command) -> int:
+    try:
+        running = await cmd.client.ps()
+    except OllamaError as exc:
+        return cmd.fail(exc, models=[])
+    if cmd.as_json:
+        cmd.emit({"status": "success", "models": [r.to_json() for r in running],
+                  "count": len(running)})
+        return EXIT_OK
+    if not running:
+        cmd.say("No models loaded in memory.")
+        return EXIT_OK
+    rows = [[printable(r.name), human_size(r.size), processor_text(r.gpu_fraction),
+             relative_time(r.expires_at)] for r in running]
+    cmd.say(render_table(["NAME", "SIZE", "PROCESSOR", "UNTIL"], rows))
+    return EXIT_OK
+
+
+def processor_text(gpu_fraction: float) -> str:
+    """Like `ollama ps`: "100% GPU", "100% CPU" or "48%/52% CPU/GPU"."""
+    gpu = round(gpu_fraction * 100)
+    if gpu >= 100:
+        return "100% GPU"
+    if gpu <= 0:
+        return "100% CPU"
+    return f"{100 - gpu}%/{gpu}% CPU/GPU"

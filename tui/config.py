@@ -1,0 +1,182 @@
+"""Settings: defaults < config.toml < OLLAMA_HOST < OLLAMA_BASE_URL < flags.
+
+The file is read with tomllib and written with tomli-w, atomically and private (0600).
+A broken file never stops the app: it is reported (file and line) and ignored, and it is
+copied to `.bak` before anything is written over it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+
+from tui.ollama.host import resolve_base_url
+
+APP_NAME = "qgoose-tui"
+DEFAULT_CURRENT_MODEL = "glm-4.6:cloud"  # the seed project's default
+DEFAULT_POPULAR_MODELS = (
+    "llama3.2",
+    "llama3.1:8b",
+    "qwen2.5:7b",
+    "qwen2.5-coder:7b",
+    "gemma3",
+    "mistral",
+    "deepseek-r1:8b",
+    "phi4",
+    "llava",
+    "nomic-embed-text",
+)
+
+
+class ConfigError(Exception):
+    """A config file that cannot be read or written; the message names the file."""
+
+
+@dataclass
+class Settings:
+    host: str = ""
+    """Ollama's address, in any form OLLAMA_HOST accepts (default http://127.0.0.1:11434)."""
+    current_model: str = DEFAULT_CURRENT_MODEL
+    """The model other tools should use; only ever set to an installed model."""
+    popular_models: list[str] = field(default_factory=lambda: list(DEFAULT_POPULAR_MODELS))
+    """Models offered first in the pull dialog."""
+    refresh_interval: float = 5.0
+    """Seconds between checks that Ollama is up and its model list unchanged."""
+
+    path: Path = field(default_factory=lambda: default_config_path())
+    """Where the settings were read from and are saved to (not a file key)."""
+    warnings: list[str] = field(default_factory=list)
+    """Problems met while loading, to show the user (not a file key)."""
+
+    @property
+    def base_url(self) -> str:
+        return resolve_base_url(self.host)
+
+
+# The keys a config file may hold, with the type each must have.
+FILE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "host": str,
+    "current_model": str,
+    "popular_models": list,
+    "refresh_interval": (int, float),
+}
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def load_settings(
+    config_path: Path | str | None = None,
+    env: Mapping[str, str] | None = None,
+    host_flag: str | None = None,
+) -> Settings:
+    """Read the settings from every source, in precedence order."""
+    env = os.environ if env is None else env
+    settings = Settings(path=Path(config_path) if config_path else default_config_path())
+    file_values, problems = _read_file(settings.path)
+    settings.warnings.extend(problems)
+    if "DEFAULT_MODEL" in env and env["DEFAULT_MODEL"].strip():
+        settings.current_model = env["DEFAULT_MODEL"].strip()
+    for key, value in file_values.items():
+        setattr(settings, key, value)
+    for source in ("OLLAMA_HOST", "OLLAMA_BASE_URL"):
+        if env.get(source, "").strip():
+            settings.host = env[source].strip()
+    if host_flag:
+        settings.host = host_flag
+    try:
+        resolve_base_url(settings.host)
+    except ValueError as exc:
+        settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
+        settings.host = ""
+    return settings
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The valid keys of the file, and a message for each problem found."""
+    try:
+        raw = read_toml(path)
+    except FileNotFoundError:
+        return {}, []
+    except ConfigError as exc:
+        return {}, [f"{exc}; using defaults"]
+    values: dict[str, Any] = {}
+    problems = []
+    for key, value in raw.items():
+        expected = FILE_KEYS.get(key)
+        if expected is None:
+            continue  # keys of newer versions are kept in the file, ignored here
+        if key == "popular_models":
+            value = [item for item in value if isinstance(item, str)] if isinstance(value, list) \
+                else None
+        if value is None or not isinstance(value, expected) or isinstance(value, bool):
+            problems.append(f"config file {path}: {key!r} has the wrong type; using the default")
+            continue
+        if key == "refresh_interval" and value <= 0:
+            problems.append(f"config file {path}: 'refresh_interval' must be above 0")
+            continue
+        values[key] = value
+    return values, problems
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; ConfigError naming the file (and line) when it is unreadable."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def save_setting(path: Path, key: str, value: Any) -> None:
+    """Set one key in the file, keeping every other key as it was.
+
+    Only the key asked for is written: values that came from the environment or flags
+    never leak into the file. A corrupt file is first copied to `<name>.bak`.
+    """
+    try:
+        data = read_toml(path)
+    except FileNotFoundError:
+        data = {}
+    except ConfigError:
+        shutil.copy2(path, path.with_name(path.name + ".bak"))
+        data = {}
+    data[key] = value
+    write_toml_atomic(path, data)
+
+
+def write_toml_atomic(path: Path, data: Mapping[str, Any]) -> None:
+    """Write to a private temp file beside `path`, then rename it over `path`."""
+    text = tomli_w.dumps(dict(data))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o600)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from exc

@@ -1,0 +1,88 @@
+"""Human-readable figures: sizes like `ollama list` (4.7 GB), times like "3 days ago"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
+
+
+def human_size(n: float) -> str:
+    """Decimal units, as Ollama prints them: 4683087332 → "4.7 GB"."""
+    if n < 1000:
+        return f"{int(n)} B"
+    value = float(n)
+    for unit in _UNITS:
+        if value < 1000 or unit == _UNITS[-1]:
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def human_rate(bytes_per_second: float) -> str:
+    return f"{human_size(bytes_per_second)}/s"
+
+
+def human_duration(seconds: float | None) -> str:
+    """A compact duration: "42s", "3m 05s", "2h 10m"; "--" when unknown."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "--"
+    total = int(round(seconds))
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m {secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h {minutes:02d}m"
+    return f"{hours // 24}d {hours % 24}h"
+
+
+def relative_time(when: datetime | None, now: datetime | None = None) -> str:
+    """ "just now", "5 minutes ago", "3 days ago", "2 months ago"; "" when unknown."""
+    if when is None:
+        return ""
+    now = now or datetime.now(UTC)
+    seconds = (now - when).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    for limit, size, unit in (
+        (60, 1, "second"),
+        (3600, 60, "minute"),
+        (86400, 3600, "hour"),
+        (86400 * 30, 86400, "day"),
+        (86400 * 365, 86400 * 30, "month"),
+        (float("inf"), 86400 * 365, "year"),
+    ):
+        if seconds < limit:
+            if unit == "second" and seconds < 45:
+                return "just now"
+            count = max(1, int(seconds // size))
+            label = f"{count} {unit}{'s' if count != 1 else ''}"
+            return f"in {label}" if future else f"{label} ago"
+    raise AssertionError("unreachable")
+
+
+def render_table(headers: list[str], rows: list[list[str]]) -> str:
+    """Plain text columns separated by two spaces, like `ollama list`."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = [headers, *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
+        for line in lines
+    )
+
+
+def printable(text: str) -> str:
+    """Server text made safe for a terminal: control bytes (ESC, BEL, CR…) shown, not obeyed."""
+    return "".join(
+        ch if ch in "\n\t" or (ch.isprintable() and ch != "\x7f") else _escape(ch) for ch in text
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,0 +1,284 @@
+"""OllamaClient: one httpx.AsyncClient, Ollama's endpoints, plain data back, clear errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+
+from tui.ollama.errors import (
+    ConnectionLostError,
+    InvalidNameError,
+    ModelNotFoundError,
+    OllamaError,
+    OllamaTimeoutError,
+    ProtocolError,
+    PullFailedError,
+    ServerError,
+    UnreachableError,
+)
+from tui.ollama.host import DEFAULT_BASE_URL, redact
+from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel, require_object
+from tui.ollama.names import normalize
+from tui.ollama.ndjson import NdjsonDecoder, decode_all
+
+# Connecting should be quick; a pull may sit silent for minutes while Ollama verifies
+# a multi-gigabyte blob, and loading a model into memory can take as long.
+CONNECT_TIMEOUT = 3.0
+REQUEST_TIMEOUT = 15.0
+LONG_READ_TIMEOUT = 600.0
+
+
+class OllamaClient:
+    """Async client for Ollama's HTTP API. Use as `async with OllamaClient(url) as c:`."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float = REQUEST_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        long_timeout: float = LONG_READ_TIMEOUT,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._long = httpx.Timeout(long_timeout, connect=connect_timeout)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            transport=transport,
+            headers={"User-Agent": "qgoose-tui"},
+        )
+
+    @property
+    def display_url(self) -> str:
+        """The base URL with any password hidden: the only form we ever print."""
+        return redact(self.base_url)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> OllamaClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # -- endpoints -----------------------------------------------------------------------
+    async def is_running(self) -> bool:
+        """Ollama's cheapest liveness check: GET / answers "Ollama is running"."""
+        response = await self._send("GET", "/", what="the liveness check")
+        return response.status_code == 200 and "ollama is running" in response.text.lower()
+
+    async def version(self) -> str:
+        data = await self._call("GET", "/api/version", what="the version request")
+        version = data.get("version")
+        if not isinstance(version, str):
+            raise ProtocolError(f"Ollama at {self.display_url} sent no version string")
+        return version
+
+    async def list_models(self) -> list[ModelSummary]:
+        data = await self._call("GET", "/api/tags", what="the model list")
+        entries = data.get("models") or []
+        if not isinstance(entries, list):
+            raise ProtocolError("Ollama's model list was not a list")
+        return [ModelSummary.from_json(e) for e in entries if isinstance(e, dict)]
+
+    async def show(self, name: str, *, verbose: bool = False) -> ModelInfo:
+        model = normalize(name)
+        body = {"model": model, "verbose": verbose}
+        data = await self._call("POST", "/api/show", json=body, what=f"show {model}", model=model)
+        return ModelInfo.from_json(model, data)
+
+    async def ps(self) -> list[RunningModel]:
+        data = await self._call("GET", "/api/ps", what="the running-model list")
+        entries = data.get("models") or []
+        if not isinstance(entries, list):
+            raise ProtocolError("Ollama's running-model list was not a list")
+        return [RunningModel.from_json(e) for e in entries if isinstance(e, dict)]
+
+    async def delete(self, name: str) -> None:
+        model = normalize(name)
+        await self._call("DELETE", "/api/delete", json={"model": model}, what=f"delete {model}",
+                         model=model, empty_ok=True)
+
+    async def copy(self, source: str, destination: str) -> None:
+        src, dst = normalize(source), normalize(destination)
+        body = {"source": src, "destination": dst}
+        await self._call("POST", "/api/copy", json=body, what=f"copy {src}", model=src,
+                         empty_ok=True)
+
+    async def load(self, name: str, keep_alive: str | int | None = None) -> None:
+        """Load a model into memory (a generate request with no prompt)."""
+        model = normalize(name)
+        body: dict[str, Any] = {"model": model, "stream": False}
+        if keep_alive is not None:
+            body["keep_alive"] = keep_alive
+        await self._call("POST", "/api/generate", json=body, what=f"load {model}", model=model,
+                         timeout=self._long)
+
+    async def unload(self, name: str) -> None:
+        await self.load(name, keep_alive=0)
+
+    async def pull(self, name: str, *, stream: bool = True) -> AsyncIterator[PullEvent]:
+        """Pull a model, yielding each progress event; ends after "success".
+
+        Raises InvalidNameError before any request, ModelNotFoundError when the registry
+        has no such model, ConnectionLostError when the stream stops before "success".
+        """
+        model = normalize(name)
+        what = f"the pull of {model}"
+        body = {"model": model, "stream": stream}
+        succeeded = False
+        try:
+            async with self._http.stream("POST", "/api/pull", json=body,
+                                         timeout=self._long) as response:
+                if response.status_code >= 400 or _is_html(response):
+                    await response.aread()
+                    raise self._error_for(response, what, model)
+                decoder = NdjsonDecoder()
+                async for chunk in response.aiter_bytes():
+                    for event in self._pull_events(decoder.feed(chunk), model):
+                        succeeded = succeeded or event.status == "success"
+                        yield event
+                for event in self._pull_events(decoder.close(), model):
+                    succeeded = succeeded or event.status == "success"
+                    yield event
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+        if not succeeded:
+            raise ConnectionLostError(
+                f"{what} stopped before Ollama reported success: the connection was cut"
+            )
+
+    def _pull_events(self, objects: list[Any], model: str) -> list[PullEvent]:
+        events = []
+        for obj in objects:
+            event = PullEvent.from_json(require_object(obj, "a pull"))
+            if event.error:
+                raise _pull_error(event.error, model)
+            events.append(event)
+        return events
+
+    # -- plumbing ------------------------------------------------------------------------
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        json: Mapping[str, Any] | None = None,
+        model: str = "",
+        empty_ok: bool = False,
+        timeout: httpx.Timeout | None = None,
+    ) -> Mapping[str, Any]:
+        """Send a request, turn failures into OllamaErrors, return the JSON object."""
+        response = await self._send(method, path, what=what, json=json, timeout=timeout)
+        if response.status_code >= 400 or _is_html(response):
+            raise self._error_for(response, what, model)
+        if empty_ok and not response.content.strip():
+            return {}
+        objects = decode_all(response.content)
+        if not objects:
+            raise ProtocolError(f"Ollama sent an empty answer to {what}")
+        # A streamed answer (generate without "stream": false) ends with the final object.
+        return require_object(objects[-1], what)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        what: str,
+        json: Mapping[str, Any] | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> httpx.Response:
+        try:
+            if timeout is None:
+                return await self._http.request(method, path, json=json)
+            return await self._http.request(method, path, json=json, timeout=timeout)
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+
+    def _transport_error(self, exc: httpx.HTTPError, what: str) -> OllamaError:
+        url = self.display_url
+        if isinstance(exc, httpx.ConnectTimeout):
+            return UnreachableError(f"cannot reach Ollama at {url}: timed out connecting")
+        if isinstance(exc, httpx.ConnectError):
+            return UnreachableError(f"cannot reach Ollama at {url}: {_connect_reason(exc)}")
+        if isinstance(exc, httpx.TimeoutException):
+            return OllamaTimeoutError(f"Ollama at {url} took too long to answer {what}")
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+            return ConnectionLostError(f"the connection to Ollama at {url} was lost during {what}")
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            return UnreachableError(f"cannot reach Ollama at {url}: unsupported URL")
+        return OllamaError(f"talking to Ollama at {url} failed during {what}: {type(exc).__name__}")
+
+    def _error_for(self, response: httpx.Response, what: str, model: str) -> OllamaError:
+        status = response.status_code
+        if _is_html(response):
+            return ProtocolError(
+                f"{self.display_url} answered {what} with an HTML page (HTTP {status}), "
+                "not Ollama's JSON: is a proxy or another server in the way?"
+            )
+        text = _error_text(response)
+        if status == 404 and not _is_json(response):
+            # Ollama answers unknown paths with plain "404 page not found".
+            return ProtocolError(
+                f"{self.display_url} has no {response.request.url.path} endpoint (HTTP 404): "
+                "is it an Ollama server, and a recent one?"
+            )
+        if status == 404 and "not found" in text:
+            return ModelNotFoundError(text, model)
+        if status == 400 and "invalid" in text and ("name" in text or "model" in text):
+            return InvalidNameError(f"Ollama refused the name: {text}")
+        return ServerError(status, text or response.reason_phrase)
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return "json" in response.headers.get("content-type", "")
+
+
+def _is_html(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "")
+    if "html" in content_type:
+        return True
+    try:
+        head = response.content[:64].lstrip().lower()
+    except httpx.ResponseNotRead:
+        return False
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def _error_text(response: httpx.Response) -> str:
+    """Ollama's own `error` text, or the body's first line when it is not JSON."""
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"]
+    first_line = response.text.strip().splitlines()[0] if response.text.strip() else ""
+    return first_line[:200]
+
+
+def _connect_reason(exc: httpx.ConnectError) -> str:
+    text = str(exc).lower()
+    if "refused" in text or "all connection attempts failed" in text:
+        return "connection refused"
+    if "name or service" in text or "nodename" in text or "getaddrinfo" in text:
+        return "host name not found"
+    if "unreachable" in text:
+        return "network unreachable"
+    return str(exc) or "connection failed"
+
+
+def _pull_error(error: str, model: str) -> OllamaError:
+    if "file does not exist" in error or "not found" in error:
+        return ModelNotFoundError(
+            f"{model} is not in the registry (Ollama: {error}); check the name and tag", model
+        )
+    return PullFailedError(model, error)

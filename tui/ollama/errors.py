@@ -1,0 +1,56 @@
+"""One small exception hierarchy. Every message is one line a person can act on."""
+
+
+class OllamaError(Exception):
+    """Anything that went wrong talking to Ollama."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class UnreachableError(OllamaError):
+    """No connection could be made (refused, DNS failure, connect timeout)."""
+
+
+class OllamaTimeoutError(OllamaError):
+    """Connected, but Ollama did not answer in time."""
+
+
+class ConnectionLostError(OllamaError):
+    """The connection dropped in the middle of an answer (e.g. mid-pull)."""
+
+
+class InvalidNameError(OllamaError, ValueError):
+    """A model name that Ollama's grammar refuses; raised before any request."""
+
+
+class ModelNotFoundError(OllamaError):
+    """The model is not installed (or, for a pull, not in the registry)."""
+
+    def __init__(self, message: str, model: str = "") -> None:
+        super().__init__(message)
+        self.model = model
+
+
+class ServerError(OllamaError):
+    """Ollama answered with an error status; `error` is Ollama's own text."""
+
+    def __init__(self, status: int, error: str) -> None:
+        super().__init__(f"Ollama answered HTTP {status}: {error}")
+        self.status = status
+        self.error = error
+
+
+class PullFailedError(ServerError):
+    """The server reported an error in the middle of a pull (disk full, network, …)."""
+
+    def __init__(self, model: str, error: str) -> None:
+        OllamaError.__init__(self, f"the pull of {model} failed: {error}")
+        self.status = 200
+        self.error = error
+        self.model = model
+
+
+class ProtocolError(OllamaError):
+    """The answer was not what Ollama sends: not JSON, HTML from a proxy, cut short."""
