@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
@@ -115,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_tui(settings, args.demo)
     try:
         return asyncio.run(_run_command(args, settings))
+    except BrokenPipeError:
+        # The reader went away (`qgoose-tui list | head`): not an error worth a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return commands.EXIT_OK
     except KeyboardInterrupt:
         print("\nqgoose-tui: interrupted (a pull resumes where it stopped when run again)",
               file=sys.stderr)

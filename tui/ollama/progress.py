@@ -75,6 +75,9 @@ class PullProgress:
             self.phase = Phase.DOWNLOADING
         else:
             self.phase = _phase_of(event.status, self.phase)
+        if self.phase is not Phase.DOWNLOADING:
+            return
+        # Speed counts only download time, from the first layer line on.
         self._samples.append((now, self._downloaded))
         while len(self._samples) > 2 and now - self._samples[1][0] >= SPEED_WINDOW_SECONDS:
             self._samples.popleft()

@@ -1,0 +1,106 @@
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tui.config import DEFAULT_CURRENT_MODEL, ConfigError, load_settings, save_setting
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_file_or_environment(config_path: Path) -> None:
+    s = load_settings(config_path, env={})
+    assert s.base_url == "http://127.0.0.1:11434"
+    assert s.current_model == DEFAULT_CURRENT_MODEL == "glm-4.6:cloud"
+    assert "llama3.2" in s.popular_models
+    assert s.warnings == []
+
+
+def test_precedence_flag_then_base_url_then_host_then_file(config_path: Path) -> None:
+    write(config_path, 'host = "file-host:1"\n')
+    env = {"OLLAMA_HOST": "env-host:2", "OLLAMA_BASE_URL": "http://base-url:3"}
+    assert load_settings(config_path, env={}).base_url == "http://file-host:1"
+    assert load_settings(config_path, env={"OLLAMA_HOST": "env-host:2"}).base_url == \
+        "http://env-host:2"
+    assert load_settings(config_path, env=env).base_url == "http://base-url:3"
+    assert load_settings(config_path, env=env, host_flag="flag-host:4").base_url == \
+        "http://flag-host:4"
+
+
+def test_default_model_env_applies_only_when_the_file_has_none(config_path: Path) -> None:
+    env = {"DEFAULT_MODEL": "qwen2.5:7b"}
+    assert load_settings(config_path, env=env).current_model == "qwen2.5:7b"
+    write(config_path, 'current_model = "llama3.2:latest"\n')
+    assert load_settings(config_path, env=env).current_model == "llama3.2:latest"
+
+
+def test_the_file_sets_every_key(config_path: Path) -> None:
+    write(config_path, 'host = "gpu:11434"\ncurrent_model = "phi4:14b"\n'
+                       'popular_models = ["a", "b"]\nrefresh_interval = 2.5\n')
+    s = load_settings(config_path, env={})
+    assert (s.base_url, s.current_model, s.popular_models, s.refresh_interval) == \
+        ("http://gpu:11434", "phi4:14b", ["a", "b"], 2.5)
+
+
+def test_a_corrupt_file_is_reported_with_its_line_and_ignored(config_path: Path) -> None:
+    write(config_path, 'host = "gpu"\ncurrent_model = = "x"\n')
+    s = load_settings(config_path, env={})
+    assert len(s.warnings) == 1
+    assert str(config_path) in s.warnings[0] and "line 2" in s.warnings[0]
+    assert s.base_url == "http://127.0.0.1:11434"
+
+
+def test_wrong_types_are_reported_per_key(config_path: Path) -> None:
+    write(config_path, 'refresh_interval = "soon"\ncurrent_model = "phi4:14b"\n')
+    s = load_settings(config_path, env={})
+    assert s.current_model == "phi4:14b" and s.refresh_interval == 5.0
+    assert "'refresh_interval' has the wrong type" in s.warnings[0]
+
+
+def test_saving_keeps_other_keys_and_writes_a_private_file(config_path: Path) -> None:
+    write(config_path, 'host = "gpu:1"\nfuture_key = [1, 2]\n')
+    os.chmod(config_path, 0o644)
+    save_setting(config_path, "current_model", "qwen2.5:7b")
+    data = tomllib.loads(config_path.read_text())
+    assert data == {"host": "gpu:1", "future_key": [1, 2], "current_model": "qwen2.5:7b"}
+    assert stat.S_IMODE(config_path.stat().st_mode) == 0o600
+    assert [p.name for p in config_path.parent.iterdir()] == ["config.toml"]  # no temp left
+
+
+def test_saving_creates_the_directory(config_path: Path) -> None:
+    save_setting(config_path, "current_model", "x:latest")
+    assert tomllib.loads(config_path.read_text()) == {"current_model": "x:latest"}
+
+
+def test_saving_over_a_corrupt_file_keeps_a_backup(config_path: Path) -> None:
+    broken = 'host = "gpu"\nthis is not toml\n'
+    write(config_path, broken)
+    save_setting(config_path, "current_model", "x:latest")
+    assert config_path.with_name("config.toml.bak").read_text() == broken
+    assert tomllib.loads(config_path.read_text()) == {"current_model": "x:latest"}
+
+
+def test_a_failed_write_leaves_the_old_file_whole(config_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    write(config_path, 'current_model = "old:latest"\n')
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(ConfigError, match="No space left on device"):
+        save_setting(config_path, "current_model", "new:latest")
+    assert config_path.read_text() == 'current_model = "old:latest"\n'
+    assert [p.name for p in config_path.parent.iterdir()] == ["config.toml"]
+
+
+def test_a_bad_host_in_the_environment_falls_back_with_a_warning(config_path: Path) -> None:
+    s = load_settings(config_path, env={"OLLAMA_HOST": "ftp://gpu"})
+    assert s.base_url == "http://127.0.0.1:11434"
+    assert "unsupported scheme 'ftp'" in s.warnings[0]

@@ -1,0 +1,258 @@
+"""The emulator's demo data: well-known models with realistic shapes (our own text).
+
+llama3.2:latest uses its real published layer digests and sizes, so a pull of it matches
+the recorded stream in tests/fixtures/pull_llama3.2.ndjson.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+_CHATML_TEMPLATE = (
+    "{{- if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
+    "{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}"
+    "<|im_start|>assistant\n"
+)
+_LLAMA3_TEMPLATE = (
+    "{{ if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>"
+    "{{ end }}{{ if .Prompt }}<|start_header_id|>user<|end_header_id|>\n\n{{ .Prompt }}"
+    "<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n{{ .Response }}"
+    "<|eot_id|>"
+)
+_GEMMA_TEMPLATE = (
+    "{{- range .Messages }}<start_of_turn>{{ if eq .Role \"user\" }}user{{ else }}model"
+    "{{ end }}\n{{ .Content }}<end_of_turn>\n{{ end }}<start_of_turn>model\n"
+)
+_MISTRAL_TEMPLATE = "[INST] {{ if .System }}{{ .System }} {{ end }}{{ .Prompt }} [/INST]"
+
+
+def _license(title: str, holder: str) -> str:
+    return (
+        f"{title}\n\n"
+        f"Copyright (c) {holder}. This is demonstration text written for the qgoose-tui "
+        "emulator; it is not the model's real license. Read the real license on the "
+        "model's page before you use the model.\n\n"
+        "1. Use. You may use, copy and modify the model subject to these terms.\n"
+        "2. Redistribution. Keep this notice with any copy.\n"
+        "3. No warranty. The model is provided \"as is\", without warranty of any kind.\n"
+    )
+
+
+def fake_digest(*parts: object) -> str:
+    """A stable 64-hex digest for made-up layers."""
+    return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Layer:
+    digest: str  # "sha256:" + 64 hex
+    size: int
+    kind: str  # model, template, license, params, system, projector, config
+
+
+@dataclass(frozen=True)
+class CatalogModel:
+    name: str  # display form, e.g. "llama3.2:latest"
+    family: str
+    parameter_size: str
+    quantization: str
+    parameter_count: int
+    context_length: int
+    embedding_length: int
+    block_count: int
+    heads: int
+    kv_heads: int
+    capabilities: tuple[str, ...]
+    template: str
+    license: str
+    parameters: str = ""
+    system: str = ""
+    remote_host: str = ""
+    layers: tuple[Layer, ...] = field(default=())
+
+    @property
+    def size(self) -> int:
+        return sum(layer.size for layer in self.layers)
+
+    @property
+    def manifest_digest(self) -> str:
+        return fake_digest("manifest", self.name, *(layer.digest for layer in self.layers))
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.remote_host)
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "parent_model": "",
+            "format": "gguf",
+            "family": self.family,
+            "families": [self.family],
+            "parameter_size": self.parameter_size,
+            "quantization_level": self.quantization,
+        }
+
+    def model_info(self) -> dict[str, Any]:
+        arch = self.family
+        return {
+            "general.architecture": arch,
+            "general.file_type": 15,
+            "general.parameter_count": self.parameter_count,
+            "general.quantization_version": 2,
+            f"{arch}.attention.head_count": self.heads,
+            f"{arch}.attention.head_count_kv": self.kv_heads,
+            f"{arch}.block_count": self.block_count,
+            f"{arch}.context_length": self.context_length,
+            f"{arch}.embedding_length": self.embedding_length,
+            "tokenizer.ggml.model": "gpt2",
+            "tokenizer.ggml.merges": [],
+            "tokenizer.ggml.token_type": [],
+            "tokenizer.ggml.tokens": [],
+        }
+
+
+def _layers(name: str, weights: int, template: str, license_text: str, params: str,
+            system: str = "", projector: int = 0) -> tuple[Layer, ...]:
+    parts = [("model", weights)]
+    if projector:
+        parts.append(("projector", projector))
+    parts += [("template", len(template)), ("license", len(license_text))]
+    if system:
+        parts.append(("system", len(system)))
+    if params:
+        parts.append(("params", len(params)))
+    parts.append(("config", 487))
+    return tuple(Layer("sha256:" + fake_digest(name, kind), max(size, 1), kind)
+                 for kind, size in parts)
+
+
+def _model(name: str, family: str, psize: str, quant: str, pcount: int, weights: int,
+           ctx: int, emb: int, blocks: int, heads: int, kv: int, caps: tuple[str, ...],
+           template: str, license_text: str, params: str = "", system: str = "",
+           projector: int = 0, remote_host: str = "") -> CatalogModel:
+    if remote_host:
+        # A cloud model is only a small stub on disk; it runs elsewhere.
+        layers: tuple[Layer, ...] = (Layer("sha256:" + fake_digest(name, "config"), 384,
+                                           "config"),)
+    else:
+        layers = _layers(name, weights, template, license_text, params, system, projector)
+    return CatalogModel(name, family, psize, quant, pcount, ctx, emb, blocks, heads, kv, caps,
+                        template, license_text, params, system, remote_host, layers)
+
+
+_LLAMA_LICENSE = _license("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT (demo text)", "Meta Platforms")
+_APACHE = _license("Apache License 2.0 (demo text)", "the model's authors")
+_MIT = _license("MIT License (demo text)", "the model's authors")
+_GEMMA = _license("Gemma Terms of Use (demo text)", "Google LLC")
+_LLAMA_PARAMS = 'stop "<|start_header_id|>"\nstop "<|end_header_id|>"\nstop "<|eot_id|>"'
+_CHATML_PARAMS = 'stop "<|im_start|>"\nstop "<|im_end|>"'
+
+# The real llama3.2:latest layers (see tests/fixtures/pull_llama3.2.ndjson).
+_LLAMA32_LAYERS = (
+    Layer("sha256:dde5aa3fc5ffc17176b5e8bdc82f587b24b2678c6c66101bf7da77af9f7ccdff",
+          2019377376, "model"),
+    Layer("sha256:966de95ca8a62200913e3f8bfbf84c8494536f1b94b49166851e76644e966396",
+          1429, "template"),
+    Layer("sha256:fcc5a6bec9daf9b561a68827b67ab6088e1dba9d1fa2a50d7bbcc8384e0a265d",
+          7711, "license"),
+    Layer("sha256:a70ff7e570d97baaf4e62ac6e6ad9975e04caa6d900d3742d37698494479e0cd",
+          6016, "license"),
+    Layer("sha256:56bb8bd477a519ffa694fc449c2413c6f0e1d3b1c88fa7e3c9d88d3ae49d4dcb",
+          96, "params"),
+    Layer("sha256:34bb5ab01051a11372a91f95f3fbbc51173eed8e7f13ec395b9ae9b8bd0e242b",
+          561, "config"),
+)
+
+
+def demo_catalog() -> list[CatalogModel]:
+    """Every model the emulator's registry offers."""
+    llama32 = _model("llama3.2:latest", "llama", "3.2B", "Q4_K_M", 3212749888, 0, 131072,
+                     3072, 28, 24, 8, ("completion", "tools"), _LLAMA3_TEMPLATE,
+                     _LLAMA_LICENSE, _LLAMA_PARAMS)
+    llama32 = CatalogModel(**{**llama32.__dict__, "layers": _LLAMA32_LAYERS})
+    return [
+        llama32,
+        _model("llama3.2:1b", "llama", "1.2B", "Q8_0", 1235814432, 1321082688, 131072, 2048,
+               16, 32, 8, ("completion", "tools"), _LLAMA3_TEMPLATE, _LLAMA_LICENSE,
+               _LLAMA_PARAMS),
+        _model("llama3.1:8b", "llama", "8.0B", "Q4_K_M", 8030261248, 4920738944, 131072, 4096,
+               32, 32, 8, ("completion", "tools"), _LLAMA3_TEMPLATE, _LLAMA_LICENSE,
+               _LLAMA_PARAMS),
+        _model("qwen2.5:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768, 3584,
+               28, 28, 4, ("completion", "tools"), _CHATML_TEMPLATE, _APACHE, _CHATML_PARAMS,
+               system="You are Qwen, created by Alibaba Cloud. You are a helpful assistant."),
+        _model("qwen2.5-coder:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768,
+               3584, 28, 28, 4, ("completion", "tools", "insert"), _CHATML_TEMPLATE, _APACHE,
+               _CHATML_PARAMS),
+        _model("qwen3:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 40960, 4096, 36,
+               32, 8, ("completion", "tools", "thinking"), _CHATML_TEMPLATE, _APACHE,
+               'repeat_penalty 1\nstop "<|im_start|>"\nstop "<|im_end|>"\ntemperature 0.6'),
+        _model("gemma3:4b", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072, 2560,
+               34, 8, 4, ("completion", "vision"), _GEMMA_TEMPLATE, _GEMMA,
+               'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95'),
+        _model("gemma3:latest", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072,
+               2560, 34, 8, 4, ("completion", "vision"), _GEMMA_TEMPLATE, _GEMMA,
+               'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95'),
+        _model("mistral:latest", "llama", "7.2B", "Q4_0", 7248023552, 4113289888, 32768, 4096,
+               32, 32, 8, ("completion", "tools"), _MISTRAL_TEMPLATE, _APACHE,
+               'stop "[INST]"\nstop "[/INST]"'),
+        _model("deepseek-r1:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 131072,
+               4096, 36, 32, 8, ("completion", "thinking"), _CHATML_TEMPLATE, _MIT,
+               "temperature 0.6\ntop_p 0.95"),
+        _model("deepseek-r1:1.5b", "qwen2", "1.8B", "Q4_K_M", 1777088000, 1117320736, 131072,
+               1536, 28, 12, 2, ("completion", "thinking"), _CHATML_TEMPLATE, _MIT,
+               "temperature 0.6\ntop_p 0.95"),
+        _model("phi4:14b", "phi3", "14.7B", "Q4_K_M", 14659507200, 9053114368, 16384, 5120,
+               40, 40, 10, ("completion",), _CHATML_TEMPLATE, _MIT,
+               'stop "<|im_start|>"\nstop "<|im_end|>"\nstop "<|im_sep|>"'),
+        _model("nomic-embed-text:latest", "nomic-bert", "137M", "F16", 136727040, 274290656,
+               2048, 768, 12, 12, 12, ("embedding",), "{{ .Prompt }}", _APACHE,
+               "num_ctx 8192"),
+        _model("llava:7b", "llama", "7B", "Q4_0", 6738546688, 4108916384, 32768, 4096, 32, 32,
+               32, ("completion", "vision"), "[INST] {{ if .System }}{{ .System }} {{ end }}"
+               "{{ .Prompt }} [/INST]", _APACHE, 'stop "[INST]"\nstop "[/INST]"',
+               projector=624434336),
+        _model("smollm2:135m", "llama", "134.52M", "F16", 134515008, 270898784, 8192, 576, 30,
+               9, 3, ("completion", "tools"), _CHATML_TEMPLATE, _APACHE, _CHATML_PARAMS),
+        _model("glm-4.6:cloud", "glm4moe", "355B", "FP8", 355000000000, 0, 202752, 5120, 92, 96,
+               8, ("completion", "tools", "thinking"), _CHATML_TEMPLATE, _MIT,
+               remote_host="https://ollama.com:443"),
+    ]
+
+
+# Installed when the demo starts, with how many days ago each was modified.
+DEMO_INSTALLED = {
+    "llama3.2:latest": 3,
+    "qwen2.5:7b": 12,
+    "gemma3:4b": 20,
+    "mistral:latest": 64,
+    "deepseek-r1:8b": 5,
+    "phi4:14b": 40,
+    "nomic-embed-text:latest": 90,
+    "llava:7b": 120,
+    "glm-4.6:cloud": 1,
+}
+
+_FAMILIES = (("llama", _LLAMA3_TEMPLATE), ("qwen2", _CHATML_TEMPLATE),
+             ("gemma3", _GEMMA_TEMPLATE), ("mistral", _MISTRAL_TEMPLATE))
+_QUANTS = ("Q4_0", "Q4_K_M", "Q5_K_M", "Q8_0", "F16")
+
+
+def generated_models(count: int, seed: int = 7) -> list[CatalogModel]:
+    """`count` plausible made-up models, the same every time, for scale tests."""
+    rng = random.Random(seed)
+    models = []
+    for i in range(count):
+        family, template = rng.choice(_FAMILIES)
+        billions = rng.choice((0.5, 1, 3, 7, 8, 13, 14, 32, 70))
+        quant = rng.choice(_QUANTS)
+        weights = int(billions * 1e9 * (0.6 if quant.startswith("Q4") else 1.1))
+        models.append(_model(
+            f"gen-{family}-{i:05d}:{billions:g}b-{quant.lower()}", family, f"{billions:g}B",
+            quant, int(billions * 1e9), weights, rng.choice((4096, 8192, 32768, 131072)), 4096,
+            32, 32, 8, ("completion",), template, _MIT,
+        ))
+    return models

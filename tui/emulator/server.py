@@ -1,0 +1,457 @@
+"""The emulator's HTTP server (aiohttp): Ollama's routes, shapes, status codes and error texts.
+
+Start one in the current event loop with `async with running_emulator() as emu:`; it
+listens on 127.0.0.1 on a free port (`emu.url`) and has fault controls (`emu.faults`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from tui.emulator.catalog import CatalogModel
+from tui.emulator.store import Installed, Store, go_time
+from tui.ollama.errors import InvalidNameError
+from tui.ollama.names import ModelName, parse_name
+
+OLLAMA_VERSION = "0.12.10"
+DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
+PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
+CANNED_REPLY = ("This is the qgoose-tui Ollama emulator. It has no model weights, "
+                "so every reply is this one.")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class ApiError(Exception):
+    """Answered as Ollama answers errors: {"error": text} with a status."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+
+
+@dataclass
+class Faults:
+    """Misbehaviour to inject; tests and `qgoose-tui emulator` flags set these."""
+
+    latency: float = 0.0  # seconds before every answer
+    error_500: str | None = None  # answer 500 {"error": this}
+    html: bool = False  # answer an HTML page, as a misconfigured proxy does
+    stall: bool = False  # accept the request and never answer
+    cut_after_events: int | None = None  # drop a stream's connection after N events
+    cut_after_bytes: int | None = None  # drop a stream's connection after N body bytes
+    paths: tuple[str, ...] = ()  # limit the faults to these paths (empty: every path)
+
+    def applies_to(self, path: str) -> bool:
+        return not self.paths or path in self.paths
+
+    def clear(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass
+class Emulator:
+    store: Store = field(default_factory=Store.demo)
+    pull_rate: float = DEFAULT_PULL_RATE
+    progress_interval: float = PROGRESS_INTERVAL
+    host: str = "127.0.0.1"
+    port: int = 0
+    faults: Faults = field(default_factory=Faults)
+    requests: list[RecordedRequest] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._runner: web.AppRunner | None = None
+        self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
+
+    # -- lifecycle -----------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    async def start(self) -> None:
+        """Listen (again, on the same port after a stop)."""
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_get("/", self._root)
+        app.router.add_get("/api/version", self._version)
+        app.router.add_get("/api/tags", self._tags)
+        app.router.add_post("/api/show", self._show)
+        app.router.add_post("/api/pull", self._pull)
+        app.router.add_delete("/api/delete", self._delete)
+        app.router.add_post("/api/copy", self._copy)
+        app.router.add_get("/api/ps", self._ps)
+        app.router.add_post("/api/generate", self._generate)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+        await site.start()
+        if self.port == 0:
+            sockets = runner.addresses
+            self.port = sockets[0][1]
+        self._runner = runner
+
+    async def stop(self) -> None:
+        """Stop listening and drop open connections, as a crashed Ollama would."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+
+    def pull_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/api/pull"]
+
+    # -- cross-cutting -------------------------------------------------------------------
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode("utf-8", "replace")
+        self.requests.append(RecordedRequest(request.method, request.path, body))
+        faults = self.faults
+        if faults.latency:
+            await asyncio.sleep(faults.latency)
+        if faults.applies_to(request.path):
+            if faults.stall:
+                await asyncio.Event().wait()  # until the server stops
+            if faults.html:
+                return web.Response(status=502, content_type="text/html",
+                                    text="<html><head><title>502 Bad Gateway</title></head>"
+                                         "<body><h1>Bad Gateway</h1></body></html>")
+            if faults.error_500 is not None:
+                return web.json_response({"error": faults.error_500}, status=500)
+        try:
+            return await handler(request)
+        except ApiError as exc:
+            return web.json_response({"error": exc.text}, status=exc.status)
+        except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
+            # Ollama (gin) answers unknown routes in plain text.
+            return web.Response(status=404, text="404 page not found")
+
+    async def _body(self, request: web.Request) -> dict[str, Any]:
+        raw = await request.read()
+        if not raw.strip():
+            raise ApiError(400, "missing request body")
+        try:
+            data = json.loads(raw)
+        except ValueError as exc:
+            raise ApiError(400, f"invalid character in JSON body: {exc.msg}") from exc
+        if not isinstance(data, dict):
+            raise ApiError(400, "json: cannot unmarshal request body into a request object")
+        return data
+
+    @staticmethod
+    def _requested_name(data: dict[str, Any], key: str = "model") -> str:
+        value = data.get(key) or data.get("name") or ""
+        if not isinstance(value, str) or not value:
+            raise ApiError(400, "model is required")
+        return value
+
+    @staticmethod
+    def _parse(text: str, error: str) -> ModelName:
+        try:
+            return parse_name(text)
+        except InvalidNameError:
+            raise ApiError(400, error) from None
+
+    def _installed(self, text: str, missing: str) -> tuple[ModelName, Installed]:
+        name = self._parse(text, "invalid model name")
+        entry = self.store.find_installed(name)
+        if entry is None:
+            raise ApiError(404, missing)
+        return name, entry
+
+    # -- routes --------------------------------------------------------------------------
+    async def _root(self, request: web.Request) -> web.Response:
+        return web.Response(text="Ollama is running")
+
+    async def _version(self, request: web.Request) -> web.Response:
+        return web.json_response({"version": OLLAMA_VERSION})
+
+    async def _tags(self, request: web.Request) -> web.Response:
+        return web.json_response({"models": [_tag_entry(m) for m in self.store.installed_sorted()]})
+
+    async def _ps(self, request: web.Request) -> web.Response:
+        models = []
+        for loaded in self.store.running():
+            entry = self.store.find_installed(parse_name(loaded.name))
+            if entry is None:
+                continue
+            size = int(entry.model.size * 1.15)  # weights plus the KV cache
+            models.append({
+                "name": entry.name, "model": entry.name, "size": size,
+                "digest": entry.model.manifest_digest, "details": entry.model.details(),
+                "expires_at": go_time(loaded.expires_at), "size_vram": size,
+                "context_length": min(entry.model.context_length, 4096),
+            })
+        return web.json_response({"models": models})
+
+    async def _show(self, request: web.Request) -> web.Response:
+        data = await self._body(request)
+        text = self._requested_name(data)
+        _, entry = self._installed(text, f"model '{text}' not found")
+        return web.json_response(_show_body(entry, verbose=bool(data.get("verbose"))))
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        data = await self._body(request)
+        text = self._requested_name(data)
+        name = self._parse(text, f"name {json.dumps(text)} is invalid")
+        if not self.store.delete(name):
+            raise ApiError(404, f"model '{text}' not found")
+        return web.Response(status=200)
+
+    async def _copy(self, request: web.Request) -> web.Response:
+        data = await self._body(request)
+        source, destination = str(data.get("source") or ""), str(data.get("destination") or "")
+        src = self._parse(source, f"source {json.dumps(source)} is invalid")
+        dst = self._parse(destination, f"destination {json.dumps(destination)} is invalid")
+        if not self.store.copy(src, dst):
+            raise ApiError(404, f"model {json.dumps(source)} not found")
+        return web.Response(status=200)
+
+    async def _generate(self, request: web.Request) -> web.StreamResponse:
+        data = await self._body(request)
+        text = self._requested_name(data)
+        name, entry = self._installed(text, f"model '{text}' not found")
+        if "embedding" in entry.model.capabilities and "completion" not in \
+                entry.model.capabilities:
+            raise ApiError(400, f'"{entry.name}" does not support generate')
+        keep_alive = parse_keep_alive(data.get("keep_alive"))
+        prompt = data.get("prompt") or ""
+        base = {"model": entry.name, "created_at": go_time(datetime.now(UTC))}
+        if not prompt:
+            if keep_alive == 0:
+                self.store.unload(name)
+                return web.json_response({**base, "response": "", "done": True,
+                                          "done_reason": "unload"})
+            self.store.load(name, keep_alive)
+            return web.json_response({**base, "response": "", "done": True,
+                                      "done_reason": "load"})
+        self.store.load(name, keep_alive)
+        words = [w + " " for w in CANNED_REPLY.split()]
+        final = {**base, "response": "", "done": True, "done_reason": "stop",
+                 "total_duration": 1_234_567, "eval_count": len(words)}
+        if data.get("stream") is False:
+            return web.json_response({**final, "response": "".join(words)})
+        response = await self._start_stream(request)
+        for word in words:
+            await _write_line(response, {**base, "response": word, "done": False})
+        await _write_line(response, final)
+        await response.write_eof()
+        return response
+
+    # -- pulls ---------------------------------------------------------------------------
+    async def _pull(self, request: web.Request) -> web.StreamResponse:
+        data = await self._body(request)
+        name = self._parse(self._requested_name(data), "invalid model name")
+        model = self.store.find_catalog(name)
+        events = self._pull_events(name, model)
+        if data.get("stream") is False:
+            last: dict[str, Any] = {}
+            async with contextlib.aclosing(events):
+                async for event in events:
+                    if "error" in event:
+                        raise ApiError(500, event["error"])
+                    last = event
+            return web.json_response(last)
+        response = await self._start_stream(request)
+        sent_events = sent_bytes = 0
+        async with contextlib.aclosing(events):
+            async for event in events:
+                line = (json.dumps(event) + "\n").encode()
+                cut = self.faults.cut_after_bytes
+                if cut is not None and sent_bytes + len(line) > cut:
+                    await response.write(line[: max(0, cut - sent_bytes)])
+                    return _drop_connection(request, response)
+                await response.write(line)
+                sent_events, sent_bytes = sent_events + 1, sent_bytes + len(line)
+                if self.faults.cut_after_events is not None and \
+                        sent_events >= self.faults.cut_after_events:
+                    return _drop_connection(request, response)
+        await response.write_eof()
+        return response
+
+    async def _start_stream(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        return response
+
+    async def _pull_events(self, name: ModelName,
+                           model: CatalogModel | None) -> AsyncIterator[dict[str, Any]]:
+        """Ollama's pull sequence: manifest, each layer in turn, verify, write, success."""
+        yield {"status": "pulling manifest"}
+        await asyncio.sleep(self.progress_interval)
+        if model is None:
+            yield {"error": "pull model manifest: file does not exist"}
+            return
+        for layer in model.layers:
+            async for event in self._layer_events(layer.digest, layer.size):
+                yield event
+        yield {"status": "verifying sha256 digest"}
+        await asyncio.sleep(self.progress_interval)
+        yield {"status": "writing manifest"}
+        self.store.install(model, name.display)
+        yield {"status": "success"}
+
+    async def _layer_events(self, digest: str, size: int) -> AsyncIterator[dict[str, Any]]:
+        status = f"pulling {digest[7:19]}"
+        have = self.store.blobs.get(digest, 0)
+        if have >= size:
+            # Already on disk: reported complete at once.
+            yield {"status": status, "digest": digest, "total": size, "completed": size}
+            return
+        first: dict[str, Any] = {"status": status, "digest": digest, "total": size}
+        if have:
+            first["completed"] = have  # "completed" is omitted while it is 0
+        yield first
+        me = object()
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        try:
+            while have < size:
+                await asyncio.sleep(self.progress_interval)
+                now = loop.time()
+                # Two pulls of one model share one download: only one advances the blob.
+                if self._downloaders.setdefault(digest, me) is me:
+                    grown = self.store.blobs.get(digest, 0) + int(self.pull_rate * (now - last))
+                    self.store.blobs[digest] = min(size, grown)
+                last = now
+                have = self.store.blobs.get(digest, 0)
+                yield {"status": status, "digest": digest, "total": size, "completed": have}
+        finally:
+            if self._downloaders.get(digest) is me:
+                del self._downloaders[digest]
+
+
+def _drop_connection(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """Cut the TCP connection mid-stream, as a dying server or a flaky tunnel does."""
+    if request.transport is not None:
+        request.transport.abort()
+    return response
+
+
+async def _write_line(response: web.StreamResponse, obj: dict[str, Any]) -> None:
+    await response.write((json.dumps(obj) + "\n").encode())
+
+
+def _tag_entry(entry: Installed) -> dict[str, Any]:
+    model = entry.model
+    out: dict[str, Any] = {
+        "name": entry.name,
+        "model": entry.name,
+        "modified_at": go_time(entry.modified_at),
+        "size": model.size,
+        "digest": model.manifest_digest,
+        "details": model.details(),
+    }
+    if model.is_remote:
+        out["remote_model"] = entry.name.rsplit(":", 1)[0]
+        out["remote_host"] = model.remote_host
+    return out
+
+
+def _show_body(entry: Installed, verbose: bool) -> dict[str, Any]:
+    model = entry.model
+    body: dict[str, Any] = {
+        "license": model.license,
+        "modelfile": _modelfile(entry),
+        "template": model.template,
+        "details": model.details(),
+        "model_info": model.model_info(),
+        "capabilities": list(model.capabilities),
+        "modified_at": go_time(entry.modified_at),
+    }
+    if model.parameters:
+        body["parameters"] = "\n".join(
+            f"{key:<30} {value}" for key, _, value in
+            (line.partition(" ") for line in model.parameters.splitlines())
+        )
+    if model.system:
+        body["system"] = model.system
+    if verbose:
+        body["model_info"]["tokenizer.ggml.tokens"] = ["<s>", "</s>", "<unk>"]
+    if any(layer.kind == "projector" for layer in model.layers):
+        body["projector_info"] = {"clip.has_vision_encoder": True,
+                                  "clip.vision.image_size": 336, "general.architecture": "clip"}
+    if model.is_remote:
+        body["remote_model"] = entry.name.rsplit(":", 1)[0]
+        body["remote_host"] = model.remote_host
+    return body
+
+
+def _modelfile(entry: Installed) -> str:
+    model = entry.model
+    weights = next((layer.digest for layer in model.layers if layer.kind == "model"), "")
+    lines = [
+        '# Modelfile generated by "ollama show"',
+        "# To build a new Modelfile based on this one, replace the FROM line with:",
+        f"# FROM {entry.name}",
+        "",
+        f"FROM /root/.ollama/models/blobs/{weights.replace(':', '-')}" if weights
+        else f"FROM {entry.name}",
+        f'TEMPLATE """{model.template}"""',
+    ]
+    if model.system:
+        lines.append(f'SYSTEM """{model.system}"""')
+    lines += [f"PARAMETER {line}" for line in model.parameters.splitlines()]
+    lines.append(f'LICENSE """{model.license}"""')
+    return "\n".join(lines)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+                 "h": 3600.0}
+
+
+def parse_keep_alive(value: Any) -> float | None:
+    """Seconds from a keep_alive value: a number of seconds or a Go duration ("5m", "1h30m").
+
+    None means "the default"; a negative value means "forever".
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    sign = -1.0 if text.startswith("-") else 1.0
+    body = text.lstrip("+-")
+    parts = _DURATION_PART.findall(body)
+    if not parts or "".join(n + u for n, u in parts) != body:
+        raise ApiError(400, f'time: invalid duration "{text}"')
+    return sign * sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+
+
+@contextlib.asynccontextmanager
+async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
+    """An emulator listening on 127.0.0.1 (a free port unless `port=` is given)."""
+    emulator = Emulator(**options)
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()

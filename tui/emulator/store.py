@@ -1,0 +1,119 @@
+"""The emulator's state: installed models, blobs on "disk" (partial ones kept), loaded models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
+from tui.ollama.names import ModelName, parse_name
+
+# Ollama writes local times with an offset; the demo pretends to live at UTC-07:00.
+_ZONE = timezone(timedelta(hours=-7))
+
+
+def go_time(moment: datetime) -> str:
+    """RFC 3339 with nanoseconds and an offset, as Go prints a time.Time."""
+    local = moment.astimezone(_ZONE)
+    nanos = local.microsecond * 1000 + (int(moment.timestamp() * 1e9) % 997)
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos:09d}" + local.strftime("%z")[:3] \
+        + ":" + local.strftime("%z")[3:]
+
+
+def key_of(name: ModelName) -> str:
+    """Ollama compares names case-insensitively, on the full form."""
+    return name.full.casefold()
+
+
+@dataclass
+class Installed:
+    model: CatalogModel
+    name: str  # the display name it was installed under (copies have their own)
+    modified_at: datetime
+
+
+@dataclass
+class Loaded:
+    name: str
+    expires_at: datetime
+
+
+class Store:
+    def __init__(self, catalog: list[CatalogModel], installed: dict[str, int],
+                 extra_models: int = 0) -> None:
+        generated = generated_models(extra_models)
+        self.catalog = {key_of(parse_name(m.name)): m for m in [*catalog, *generated]}
+        self.installed: dict[str, Installed] = {}
+        self.blobs: dict[str, int] = {}  # digest → bytes on disk
+        self.loaded: dict[str, Loaded] = {}
+        now = datetime.now(UTC)
+        for name, days in [*installed.items(), *((m.name, 30) for m in generated)]:
+            model = self.catalog[key_of(parse_name(name))]
+            self.install(model, model.name, now - timedelta(days=days, minutes=len(name)))
+
+    @classmethod
+    def demo(cls, extra_models: int = 0) -> Store:
+        store = cls(demo_catalog(), DEMO_INSTALLED, extra_models)
+        store.load(parse_name("llama3.2:latest"), 30 * 60)  # something to show in `ps`
+        return store
+
+    # -- queries -------------------------------------------------------------------------
+    def find_installed(self, name: ModelName) -> Installed | None:
+        return self.installed.get(key_of(name))
+
+    def find_catalog(self, name: ModelName) -> CatalogModel | None:
+        return self.catalog.get(key_of(name))
+
+    def installed_sorted(self) -> list[Installed]:
+        """Newest first, as Ollama lists them."""
+        return sorted(self.installed.values(), key=lambda m: m.modified_at, reverse=True)
+
+    def running(self) -> list[Loaded]:
+        now = datetime.now(UTC)
+        for key, entry in list(self.loaded.items()):
+            if entry.expires_at <= now or key not in self.installed:
+                del self.loaded[key]
+        return list(self.loaded.values())
+
+    # -- changes -------------------------------------------------------------------------
+    def install(self, model: CatalogModel, name: str, when: datetime | None = None) -> None:
+        for layer in model.layers:
+            self.blobs[layer.digest] = layer.size
+        key = key_of(parse_name(name))
+        self.installed[key] = Installed(model, parse_name(name).display,
+                                        when or datetime.now(UTC))
+
+    def delete(self, name: ModelName) -> bool:
+        entry = self.installed.pop(key_of(name), None)
+        if entry is None:
+            return False
+        self.loaded.pop(key_of(name), None)
+        in_use = {layer.digest for m in self.installed.values() for layer in m.model.layers}
+        for layer in entry.model.layers:
+            # Whole layers no model uses go, as Ollama prunes them; partial downloads stay.
+            if layer.digest not in in_use and self.blobs.get(layer.digest) == layer.size:
+                del self.blobs[layer.digest]
+        return True
+
+    def copy(self, source: ModelName, destination: ModelName) -> bool:
+        entry = self.find_installed(source)
+        if entry is None:
+            return False
+        self.install(entry.model, destination.display)
+        return True
+
+    def load(self, name: ModelName, keep_alive_seconds: float | None) -> None:
+        if keep_alive_seconds is None:
+            keep_alive_seconds = 300
+        if keep_alive_seconds < 0:
+            expires = datetime(2318, 1, 1, tzinfo=UTC)  # "forever", as Ollama reports it
+        else:
+            expires = datetime.now(UTC) + timedelta(seconds=keep_alive_seconds)
+        entry = self.find_installed(name)
+        assert entry is not None
+        self.loaded[key_of(name)] = Loaded(entry.name, expires)
+
+    def unload(self, name: ModelName) -> None:
+        self.loaded.pop(key_of(name), None)
+
+
