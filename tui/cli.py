@@ -127,13 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
-    async with _ollama_url(settings, args.demo) as base_url:
-        async with OllamaClient(base_url) as client:
-            interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
-            cmd = commands.Command(client, settings, as_json=args.json,
-                                   confirm=_ask if interactive else None)
-            handler: Handler = args.handler
-            return await handler(cmd, args)
+    async with _ollama_url(settings, args.demo) as base_url, OllamaClient(base_url) as client:
+        interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
+        cmd = commands.Command(client, settings, as_json=args.json,
+                               confirm=_ask if interactive else None)
+        handler: Handler = args.handler
+        return await handler(cmd, args)
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tui.config import ConfigError, Settings, save_setting
-from tui.format import human_duration, human_rate, human_size, printable, relative_time, render_table
+from tui.format import (
+    human_duration,
+    human_rate,
+    human_size,
+    printable,
+    relative_time,
+    render_table,
+)
 from tui.ollama import (
     InvalidNameError,
     ModelSummary,
@@ -236,17 +243,17 @@ class ProgressLine:
 
 
 def format_progress(progress: PullProgress, width: int = 24) -> str:
-    """`pulling llama3.2:latest [#####.....] 41%  0.8/2.0 GB  38 MB/s  ETA 31s`"""
-    if progress.phase is not Phase.DOWNLOADING:
-        phase = progress.phase.value if progress.phase is not Phase.STARTING else "starting"
-        return f"{progress.model}: {phase}"
+    """`llama3.2:latest [#####.....]  41%  0.8 GB/2.0 GB  38 MB/s  ETA 31s`"""
+    if not progress.total:
+        return f"{progress.model}: {progress.phase.value}"
     filled = int(progress.fraction * width)
     bar = "#" * filled + "." * (width - filled)
-    return (
-        f"{progress.model} [{bar}] {progress.fraction * 100:3.0f}%  "
-        f"{human_size(progress.completed)}/{human_size(progress.total)}  "
-        f"{human_rate(progress.speed)}  ETA {human_duration(progress.eta)}"
-    )
+    figures = f"{human_size(progress.completed)}/{human_size(progress.total)}"
+    if progress.phase is Phase.DOWNLOADING:
+        tail = f"{human_rate(progress.speed)}  ETA {human_duration(progress.eta)}"
+    else:
+        tail = progress.phase.value
+    return f"{progress.model} [{bar}] {progress.fraction * 100:3.0f}%  {figures}  {tail}"
 
 
 async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:

@@ -122,7 +122,7 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         if value is None or not isinstance(value, expected) or isinstance(value, bool):
             problems.append(f"config file {path}: {key!r} has the wrong type; using the default")
             continue
-        if key == "refresh_interval" and value <= 0:
+        if key == "refresh_interval" and isinstance(value, int | float) and value <= 0:
             problems.append(f"config file {path}: 'refresh_interval' must be above 0")
             continue
         values[key] = value

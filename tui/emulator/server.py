@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -154,7 +154,7 @@ class Emulator:
             raise ApiError(400, "missing request body")
         try:
             data = json.loads(raw)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise ApiError(400, f"invalid character in JSON body: {exc.msg}") from exc
         if not isinstance(data, dict):
             raise ApiError(400, "json: cannot unmarshal request body into a request object")
@@ -298,7 +298,7 @@ class Emulator:
         return response
 
     async def _pull_events(self, name: ModelName,
-                           model: CatalogModel | None) -> AsyncIterator[dict[str, Any]]:
+                           model: CatalogModel | None) -> AsyncGenerator[dict[str, Any]]:
         """Ollama's pull sequence: manifest, each layer in turn, verify, write, success."""
         yield {"status": "pulling manifest"}
         await asyncio.sleep(self.progress_interval)
@@ -314,7 +314,7 @@ class Emulator:
         self.store.install(model, name.display)
         yield {"status": "success"}
 
-    async def _layer_events(self, digest: str, size: int) -> AsyncIterator[dict[str, Any]]:
+    async def _layer_events(self, digest: str, size: int) -> AsyncGenerator[dict[str, Any]]:
         status = f"pulling {digest[7:19]}"
         have = self.store.blobs.get(digest, 0)
         if have >= size:

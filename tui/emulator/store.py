@@ -106,7 +106,7 @@ class Store:
         if keep_alive_seconds is None:
             keep_alive_seconds = 300
         if keep_alive_seconds < 0:
-            expires = datetime(2318, 1, 1, tzinfo=UTC)  # "forever", as Ollama reports it
+            expires = datetime(2318, 6, 1, tzinfo=UTC)  # "forever", as Ollama reports it
         else:
             expires = datetime.now(UTC) + timedelta(seconds=keep_alive_seconds)
         entry = self.find_installed(name)

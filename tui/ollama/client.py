@@ -233,7 +233,7 @@ class OllamaClient:
             )
         if status == 404 and "not found" in text:
             return ModelNotFoundError(text, model)
-        if status == 400 and "invalid" in text and ("name" in text or "model" in text):
+        if status == 400 and ("invalid model name" in text or text.endswith("is invalid")):
             return InvalidNameError(f"Ollama refused the name: {text}")
         return ServerError(status, text or response.reason_phrase)
 

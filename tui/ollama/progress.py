@@ -106,7 +106,8 @@ class PullProgress:
 
     @property
     def completed(self) -> int:
-        return sum(min(layer.completed, layer.total or layer.completed) for layer in self.layers.values())
+        return sum(min(layer.completed, layer.total or layer.completed)
+                   for layer in self.layers.values())
 
     @property
     def resumed_from(self) -> int:

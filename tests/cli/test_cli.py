@@ -1,0 +1,227 @@
+"""The CLI through its real entry point, against an emulator on a loopback socket."""
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tui import cli
+from tui.commands import EXIT_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from tui.emulator.server import Emulator
+
+
+@pytest.fixture
+def run(threaded_emulator: Emulator, config_path: Path, capsys: pytest.CaptureFixture):
+    """Run `qgoose-tui ARGS…` against the emulator; return (exit code, stdout, stderr)."""
+
+    def runner(*args: str, host: str | None = None) -> tuple[int, str, str]:
+        argv = ["--host", host or threaded_emulator.url, "--config", str(config_path), *args]
+        code = cli.main(argv)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return runner
+
+
+def test_list_json_has_the_seed_shape(run) -> None:
+    code, out, err = run("list", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and err == ""
+    assert set(data) == {"status", "models", "current_model", "ollama_available", "count"}
+    assert data["status"] == "success" and data["ollama_available"] is True
+    assert data["count"] == len(data["models"]) == 9
+    model = data["models"][0]
+    assert {"name", "size", "digest", "modified_at", "details", "is_current"} <= set(model)
+    assert {"format", "family", "parameter_size", "quantization_level"} <= set(model["details"])
+    # glm-4.6:cloud is the seed's default current model, and the demo has it installed.
+    assert [m["name"] for m in data["models"] if m["is_current"]] == ["glm-4.6:cloud"]
+
+
+def test_list_as_a_table(run) -> None:
+    code, out, _ = run("list")
+    lines = out.splitlines()
+    assert code == EXIT_OK
+    assert lines[0].split() == ["NAME", "PARAMS", "QUANT", "FAMILY", "SIZE", "MODIFIED"]
+    llama = next(line for line in lines if "llama3.2:latest" in line)
+    assert "2.0 GB" in llama and "3 days ago" in llama and "Q4_K_M" in llama
+    assert next(line for line in lines if "glm-4.6:cloud" in line).startswith("*")
+
+
+def test_unreachable_ollama(run, threaded_emulator: Emulator) -> None:
+    dead = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    code, out, err = run("list", "--json", host=dead)
+    data = json.loads(out)
+    assert code == EXIT_UNREACHABLE
+    assert data["ollama_available"] is False and data["status"] == "error"
+    assert data["models"] == [] and data["count"] == 0
+    assert err.strip() == f"qgoose-tui: error: cannot reach Ollama at {dead}: connection refused"
+    assert len(err.strip().splitlines()) == 1
+    code, out, err = run("status", host=dead)
+    assert code == EXIT_UNREACHABLE and out == "" and "cannot reach Ollama" in err
+
+
+def test_info(run) -> None:
+    code, out, _ = run("info", "llava:7b", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["status"] == "success" and data["model"] == "llava:7b"
+    assert {"model", "details", "template", "license"} <= set(data["info"])
+    code, out, _ = run("info", "llava:7b")
+    assert "Context length    32,768" in out and "License" in out
+    code, out, err = run("info", "nosuch")
+    assert code == EXIT_ERROR and "model 'nosuch:latest' not found" in err
+
+
+def test_status(run, threaded_emulator: Emulator) -> None:
+    code, out, _ = run("status", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK
+    assert data["host"] == threaded_emulator.url and data["version"] == "0.12.10"
+    assert data["ollama_available"] is True and data["count"] == 9
+    assert data["current_model"] == "glm-4.6:cloud"
+    assert [r["name"] for r in data["running"]] == ["llama3.2:latest"]
+    code, out, _ = run("status")
+    assert "0.12.10 (online)" in out and "9 installed" in out
+
+
+def test_use_only_installed_models_and_persists(run, config_path: Path) -> None:
+    code, out, _ = run("use", "QWEN2.5:7b", "--json")
+    assert code == EXIT_OK
+    assert json.loads(out) == {"status": "success", "model": "qwen2.5:7b",
+                               "message": "Model set to qwen2.5:7b"}
+    assert tomllib.loads(config_path.read_text())["current_model"] == "qwen2.5:7b"
+    code, out, err = run("use", "llama3.1:8b")
+    assert code == EXIT_ERROR and "llama3.1:8b is not installed" in err
+    assert tomllib.loads(config_path.read_text())["current_model"] == "qwen2.5:7b"
+    code, _, err = run("use", "bad name")
+    assert code == EXIT_USAGE and "invalid model name 'bad name'" in err
+    code, out, _ = run("list", "--json")
+    assert json.loads(out)["current_model"] == "qwen2.5:7b"
+
+
+def test_use_when_ollama_is_down_changes_nothing(run, config_path: Path) -> None:
+    code, _, err = run("use", "qwen2.5:7b", host="http://127.0.0.1:9")
+    assert code == EXIT_UNREACHABLE and not config_path.exists()
+
+
+def test_pull_json_stream_and_final(run) -> None:
+    code, out, _ = run("pull", "smollm2:135m", "--json", "--stream")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == EXIT_OK
+    assert lines[0] == {"status": "pulling manifest"} and lines[-1] == {"status": "success"}
+    code, out, _ = run("pull", "smollm2:135m", "--json")
+    assert json.loads(out) == {"status": "success", "model": "smollm2:135m",
+                               "message": "Pulled smollm2:135m"}
+
+
+def test_pull_errors(run, threaded_emulator: Emulator) -> None:
+    code, out, err = run("pull", "nosuch:1b", "--json")
+    assert code == EXIT_ERROR and json.loads(out)["status"] == "error"
+    assert "nosuch:1b is not in the registry" in err
+    code, _, err = run("pull", "a//b")
+    assert code == EXIT_USAGE and "namespace part is empty" in err
+    assert not [r for r in threaded_emulator.requests if r.body == {"model": "a//b"}]
+
+
+def test_pull_cut_midway_says_it_can_resume(run, threaded_emulator: Emulator) -> None:
+    threaded_emulator.pull_rate = 100e6
+    threaded_emulator.faults.cut_after_events = 10
+    code, _, err = run("pull", "llama3.1:8b")
+    assert code == EXIT_ERROR
+    assert "connection to Ollama" in err and "kept; run again to resume" in err
+
+
+def test_pull_on_a_terminal_draws_a_progress_bar(run, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    code, out, _ = run("pull", "smollm2:135m")
+    assert code == EXIT_OK
+    assert "\r" in out and "[########################] 100%" in out
+    assert out.rstrip().endswith("Pulled smollm2:135m")
+
+
+def test_rm_asks_on_a_terminal(run, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    answers = iter(["n", "y"])
+    prompts = []
+    monkeypatch.setattr("builtins.input", lambda p: prompts.append(p) or next(answers))
+    code, out, _ = run("rm", "mistral")
+    assert code == EXIT_OK and prompts == ["Delete mistral:latest (4.1 GB)? [y/N] "]
+    assert "mistral:latest" in run("list")[1]
+    code, out, _ = run("rm", "mistral")
+    assert code == EXIT_OK and "Model mistral:latest deleted successfully" in out
+    assert "mistral:latest" not in run("list")[1]
+
+
+def test_rm_with_yes_and_json(run, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    monkeypatch.setattr("builtins.input", lambda p: pytest.fail("--yes must not ask"))
+    code, out, _ = run("rm", "--yes", "--json", "phi4:14b")
+    assert code == EXIT_OK
+    assert json.loads(out) == {"status": "success", "model": "phi4:14b",
+                               "message": "Model phi4:14b deleted successfully"}
+
+
+def test_rm_several_with_one_missing(run) -> None:
+    code, out, err = run("rm", "-y", "--json", "gemma3:4b", "nosuch")
+    data = json.loads(out)
+    assert code == EXIT_ERROR and data["status"] == "error"
+    assert [r["status"] for r in data["results"]] == ["success", "error"]
+    assert "model 'nosuch:latest' not found" in err
+
+
+def test_cp_and_ps(run) -> None:
+    code, out, _ = run("cp", "llama3.2", "llama3-backup", "--json")
+    assert code == EXIT_OK and json.loads(out)["model"] == "llama3-backup:latest"
+    assert "llama3-backup:latest" in run("list")[1]
+    code, out, _ = run("cp", "nosuch", "x")
+    assert code == EXIT_ERROR
+    code, out, _ = run("ps")
+    assert "llama3.2:latest" in out and "100% GPU" in out
+    code, out, _ = run("ps", "--json")
+    assert json.loads(out)["count"] == 1
+
+
+def test_server_text_is_never_a_terminal_escape(run, threaded_emulator: Emulator) -> None:
+    code, _, _ = run("cp", "llama3.2", "evil")
+    entry = next(e for e in threaded_emulator.store.installed.values() if e.name == "evil:latest")
+    entry.name = "evil\x1b[2J:latest"
+    code, out, _ = run("list")
+    assert "\x1b" not in out and "evil\\x1b[2J:latest" in out
+
+
+def test_a_corrupt_config_file_warns_and_carries_on(run, config_path: Path) -> None:
+    config_path.parent.mkdir(parents=True)
+    config_path.write_text("current_model = = 1\n")
+    code, out, err = run("list", "--json")
+    assert code == EXIT_OK
+    assert f"warning: config file {config_path} is not valid TOML" in err and "line 1" in err
+    assert config_path.read_text() == "current_model = = 1\n"  # untouched
+
+
+def _real_entry_point(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, **(env or {})})
+
+
+def test_the_real_entry_point_with_ollama_host(threaded_emulator: Emulator,
+                                               tmp_path: Path) -> None:
+    hostport = threaded_emulator.url.removeprefix("http://")
+    result = _real_entry_point("list", "--json", "--config", str(tmp_path / "c.toml"),
+                               env={"OLLAMA_HOST": hostport})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["count"] == 9
+
+
+def test_demo_mode_needs_no_ollama(tmp_path: Path) -> None:
+    result = _real_entry_point("--demo", "status", "--json", "--config", str(tmp_path / "c.toml"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["ollama_available"] is True and data["host"].startswith("http://127.0.0.1:")
+
+
+def test_usage_errors_exit_2() -> None:
+    result = _real_entry_point("frobnicate")
+    assert result.returncode == 2 and "invalid choice" in result.stderr
