@@ -13,12 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from tui.config import ConfigError, Settings, save_setting
+from tui.config import ConfigError, Settings
+from tui.current import NotInstalledError, set_current_model
 from tui.format import (
     human_duration,
     human_rate,
     human_size,
     printable,
+    processor_text,
     relative_time,
     render_table,
 )
@@ -163,23 +165,14 @@ async def cmd_status(cmd: Command) -> int:
 
 async def cmd_use(cmd: Command, name: str) -> int:
     try:
-        wanted = normalize(name)
+        normalize(name)
         models = await cmd.client.list_models()
-    except OllamaError as exc:
+        chosen = set_current_model(cmd.settings, models, name)
+    except (OllamaError, NotInstalledError, ConfigError) as exc:
         return cmd.fail(exc, model=name)
-    match = next((m for m in models if same_model(m.name, wanted)), None)
-    if match is None:
-        hint = f"pull it first with: qgoose-tui pull {wanted}"
-        return cmd.fail(f"{wanted} is not installed, so it cannot be the current model; {hint}",
-                        model=wanted)
-    try:
-        save_setting(cmd.settings.path, "current_model", match.name)
-    except ConfigError as exc:
-        return cmd.fail(exc, model=match.name)
-    cmd.settings.current_model = match.name
-    message = f"Model set to {match.name}"
+    message = f"Model set to {chosen}"
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": match.name, "message": message})
+        cmd.emit({"status": "success", "model": chosen, "message": message})
     else:
         cmd.say(message)
     return EXIT_OK
@@ -335,13 +328,3 @@ async def cmd_ps(cmd: Command) -> int:
              relative_time(r.expires_at)] for r in running]
     cmd.say(render_table(["NAME", "SIZE", "PROCESSOR", "UNTIL"], rows))
     return EXIT_OK
-
-
-def processor_text(gpu_fraction: float) -> str:
-    """Like `ollama ps`: "100% GPU", "100% CPU" or "48%/52% CPU/GPU"."""
-    gpu = round(gpu_fraction * 100)
-    if gpu >= 100:
-        return "100% GPU"
-    if gpu <= 0:
-        return "100% CPU"
-    return f"{100 - gpu}%/{gpu}% CPU/GPU"

@@ -86,3 +86,13 @@ def printable(text: str) -> str:
 def _escape(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def processor_text(gpu_fraction: float) -> str:
+    """Like `ollama ps`: "100% GPU", "100% CPU" or "48%/52% CPU/GPU"."""
+    gpu = round(gpu_fraction * 100)
+    if gpu >= 100:
+        return "100% GPU"
+    if gpu <= 0:
+        return "100% CPU"
+    return f"{100 - gpu}%/{gpu}% CPU/GPU"

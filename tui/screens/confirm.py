@@ -1,0 +1,55 @@
+"""A yes/no question in a modal: `y`/Enter on Yes, `n`/Esc to cancel."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 60; max-width: 90%; height: auto; padding: 1 2;
+        border: thick $error; background: $surface;
+    }
+    ConfirmScreen .title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen .warning { color: $warning; margin-bottom: 1; }
+    ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ConfirmScreen Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, question: Text, warning: str = "",
+                 yes_label: str = "Yes") -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.warning = warning
+        self.yes_label = yes_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="title")
+            yield Static(self.question)
+            if self.warning:
+                yield Static(Text(self.warning), classes="warning")
+            with Horizontal():
+                yield Button("Cancel (n)", id="no")
+                yield Button(f"{self.yes_label} (y)", id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()  # the safe answer is the default
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
