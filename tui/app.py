@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
@@ -28,10 +29,13 @@ from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
-from tui.state import ServerState
+from tui.state import BACKOFF_START, ServerState
 from tui.widgets.info_panel import InfoPanel
 from tui.widgets.model_grid import ModelGrid
 from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.emulator.server import Emulator
 
 # Below this width the info panel moves under the grid instead of squeezing it.
 NARROW_WIDTH = 125
@@ -57,14 +61,15 @@ class QGooseApp(App[int]):
     ]
 
     def __init__(self, settings: Settings, *, demo: bool = False,
-                 emulator_options: dict | None = None) -> None:
+                 emulator_options: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
         self.emulator_options = emulator_options or {}
-        self.emulator = None  # the in-process Ollama emulator in demo mode
+        self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
         self.client: OllamaClient | None = None
-        self.state = ServerState()
+        # Never wait longer to retry a vanished Ollama than to re-check a live one.
+        self.state = ServerState(backoff_start=min(BACKOFF_START, settings.refresh_interval))
         self.info_cache: dict[tuple[str, str], ModelInfo] = {}
 
     # -- building ----------------------------------------------------------------------

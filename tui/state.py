@@ -27,6 +27,7 @@ class ServerState:
     failures: int = 0
     next_check: float = 0.0
     signature: tuple = ()
+    backoff_start: float = BACKOFF_START
 
     def record_success(self, models: list[ModelSummary], running: list[RunningModel],
                        now: float, interval: float) -> bool:
@@ -48,7 +49,7 @@ class ServerState:
 
     @property
     def retry_delay(self) -> float:
-        return min(BACKOFF_MAX, BACKOFF_START * 2 ** max(0, self.failures - 1))
+        return min(BACKOFF_MAX, self.backoff_start * 2 ** max(0, self.failures - 1))
 
     @property
     def disk_used(self) -> int:
