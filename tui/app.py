@@ -27,11 +27,15 @@ from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.host import redact
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
+from tui.popular import popular_models
+from tui.pulls import PullJob, pulls_summary
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
+from tui.screens.pull import PullScreen
 from tui.state import BACKOFF_START, ServerState
 from tui.widgets.info_panel import InfoPanel
 from tui.widgets.model_grid import ModelGrid
+from tui.widgets.pulls_panel import REPAINT_HZ, PullsPanel
 from tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -53,6 +57,7 @@ class QGooseApp(App[int]):
         Binding("u", "use_model", "Use"),
         Binding("d", "delete_model", "Delete"),
         Binding("p", "pull", "Pull"),
+        Binding("P", "focus_pulls", "Pulls"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("i", "toggle_info", "Info panel", show=False),
         Binding("question_mark", "help", "Help"),
@@ -71,16 +76,27 @@ class QGooseApp(App[int]):
         # Never wait longer to retry a vanished Ollama than to re-check a live one.
         self.state = ServerState(backoff_start=min(BACKOFF_START, settings.refresh_interval))
         self.info_cache: dict[tuple[str, str], ModelInfo] = {}
+        self.pull_jobs: dict[str, PullJob] = {}
+        self._select_after_refresh = ""
 
     # -- building ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ to filter by name, family or quantisation", id="filter",
-                    select_on_focus=False)
-        with Horizontal(id="body"):
-            yield ModelGrid(id="grid")
-            yield InfoPanel(id="info")
+        # The app keeps its own handles on the main screen's widgets, so workers can
+        # update them while a dialog is on top, or while the app shuts down.
         host = "emulator" if self.demo else redact(self.settings.base_url).removeprefix("http://")
-        yield StatusBar(host, demo=self.demo, id="status")
+        self.filter_box = Input(placeholder="/ to filter by name, family or quantisation",
+                                id="filter", select_on_focus=False)
+        self.body = Horizontal(id="body")
+        self.grid = ModelGrid(id="grid")
+        self.info_panel = InfoPanel(id="info")
+        self.pulls_panel = PullsPanel(id="pulls")
+        self.status_bar = StatusBar(host, demo=self.demo, id="status")
+        yield self.filter_box
+        with self.body:
+            yield self.grid
+            yield self.info_panel
+        yield self.pulls_panel
+        yield self.status_bar
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -97,6 +113,7 @@ class QGooseApp(App[int]):
         self.grid.focus()
         self.set_interval(0.5, self._poll)
         self.set_interval(1.0, self.status_bar.tick)
+        self.set_interval(1 / REPAINT_HZ, self._update_pulls_summary)
         self._show_state()
         self.refresh_models()
 
@@ -106,20 +123,8 @@ class QGooseApp(App[int]):
         if self.emulator is not None:
             await self.emulator.stop()
 
-    @property
-    def grid(self) -> ModelGrid:
-        return self.query_one(ModelGrid)
-
-    @property
-    def info_panel(self) -> InfoPanel:
-        return self.query_one(InfoPanel)
-
-    @property
-    def status_bar(self) -> StatusBar:
-        return self.query_one(StatusBar)
-
     def on_resize(self, event: Resize) -> None:
-        self.query_one("#body").set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self.body.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     # -- refreshing --------------------------------------------------------------------
     def _poll(self) -> None:
@@ -154,6 +159,9 @@ class QGooseApp(App[int]):
             self.notify("Ollama is back", severity="information")
         if changed or loaded_before != {r.name for r in running}:
             self._show_models()
+        if self._select_after_refresh and self.state.find(self._select_after_refresh):
+            self.grid.select_name(self._select_after_refresh)
+            self._select_after_refresh = ""
         self._show_state()
 
     def _show_models(self) -> None:
@@ -166,7 +174,13 @@ class QGooseApp(App[int]):
         self.status_bar.show_state(self.state, self.settings.current_model, self.pulls_summary())
 
     def pulls_summary(self) -> str:
-        return ""
+        return pulls_summary(list(self.pull_jobs.values()))
+
+    def _update_pulls_summary(self) -> None:
+        """At most REPAINT_HZ times a second, however fast the pulls stream."""
+        summary = self.pulls_summary()
+        if summary != self.status_bar.pulls:
+            self._show_state()
 
     # -- the info panel ----------------------------------------------------------------
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -210,15 +224,19 @@ class QGooseApp(App[int]):
         if action == "focus_filter":
             # "/" is an ordinary character in a text box and in dialogs.
             return len(self.screen_stack) == 1 and not isinstance(self.focused, Input)
+        if action == "focus_pulls":
+            return bool(self.pull_jobs)  # shown in the footer only when there are pulls
         return True
+
+    def action_focus_pulls(self) -> None:
+        self.pulls_panel.focus()
 
     def action_focus_filter(self) -> None:
         # Focus at once (not deferred), so the next key read lands in the box.
-        self.screen.set_focus(self.query_one("#filter", Input))
+        self.screen.set_focus(self.filter_box)
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
+        self.filter_box.value = ""
         self.grid.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -292,9 +310,85 @@ class QGooseApp(App[int]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
+    # -- pulls -------------------------------------------------------------------------
     def action_pull(self) -> None:
-        self.notify("Pulling from the TUI is not built yet: use `qgoose-tui pull NAME`",
-                    severity="warning")
+        popular = popular_models(self.settings.popular_models)
+        installed = [m.name for m in self.state.models]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.start_pull(name)
+
+        self.push_screen(PullScreen(popular, installed), chosen)
+
+    def start_pull(self, name: str) -> None:
+        job = self.pull_jobs.get(name)
+        if job is not None and job.running:
+            self.notify(f"{printable(name)} is already being pulled", markup=False)
+            return
+        if job is None:
+            job = self.pull_jobs[name] = PullJob(name)
+        else:
+            job.restart()
+        job.worker = self.run_worker(self._run_pull(job), group="pull", exit_on_error=False)
+        self.pulls_panel.set_jobs(list(self.pull_jobs.values()))
+        self.refresh_bindings()
+
+    async def _run_pull(self, job: PullJob) -> None:
+        assert self.client is not None
+        panel = self.pulls_panel
+        try:
+            async for event in self.client.pull(job.model):
+                job.progress.feed(event, time.monotonic())
+                panel.mark_dirty()
+                # A fast stream has data ready at every read and would never give the
+                # event loop back: yield, so keys and repaints go on during a pull.
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            job.cancel()
+            panel.mark_dirty()
+            raise
+        except OllamaError as exc:
+            job.fail(str(exc))
+            self.notify(printable(str(exc)), title=f"Pull of {printable(job.model)} failed",
+                        severity="error", markup=False)
+        else:
+            job.finish()
+            self.notify(f"Pulled {printable(job.model)}", markup=False)
+            self._select_after_refresh = job.model
+            self.refresh_models()
+        panel.mark_dirty()
+
+    def on_pulls_panel_requested(self, event: PullsPanel.Requested) -> None:
+        job = self.pull_jobs.get(event.model)
+        if job is None:
+            return
+        if event.action == "cancel" and job.running and job.worker is not None:
+            job.worker.cancel()
+            job.cancel()
+        elif event.action == "retry" and not job.running:
+            self.start_pull(job.model)
+        elif event.action == "dismiss" and not job.running:
+            del self.pull_jobs[job.model]
+        self.pulls_panel.set_jobs(list(self.pull_jobs.values()))
+        self.refresh_bindings()
+        self._show_state()
+
+    async def action_quit(self) -> None:
+        running = [job.model for job in self.pull_jobs.values() if job.running]
+        if not running:
+            self.exit()
+            return
+        names = ", ".join(running)
+        question = Text(f"{len(running)} pull(s) still running: {printable(names)}.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit qgoose-tui?", question,
+                                       "Quitting stops them; pulling again resumes where "
+                                       "they left off.", "Quit"), answered)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -310,6 +404,9 @@ class QGooseApp(App[int]):
             ("Help", "Show every key binding", self.action_help),
         ):
             yield SystemCommand(title, help_text, action)
+        if self.pull_jobs:
+            yield SystemCommand("Pulls", "Go to the pulls panel (cancel, retry, layers)",
+                                self.action_focus_pulls)
 
 
 def _cache_key(model: ModelSummary) -> tuple[str, str]:

@@ -34,6 +34,7 @@ DEFAULT_POPULAR_MODELS = (
     "phi4",
     "llava",
     "nomic-embed-text",
+    "smollm2:135m",
 )
 
 

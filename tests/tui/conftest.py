@@ -52,3 +52,8 @@ def screen_text(app: QGooseApp) -> str:
 def notices(app: QGooseApp) -> str:
     """The text of every notification (toast) the app has shown and not yet expired."""
     return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def shows(app: QGooseApp, text: str) -> bool:
+    """Whether `text` is on screen, ignoring how the columns are spaced."""
+    return "".join(text.split()) in "".join(screen_text(app).split())

@@ -76,3 +76,48 @@ def test_offline(snap_compare, tmp_path: Path) -> None:
         await pilot.pause(0.1)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_pull_dialog(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("p")
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_pull_dialog_invalid_name(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("p", *"hf.co//repo")
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_pull_in_progress(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        emulator = app.emulator
+        # 40% of llama3.1:8b already on disk, and no more arriving: a fixed picture.
+        weights = emulator.store.catalog["registry.ollama.ai/library/llama3.1:8b"].layers[0]
+        emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
+        emulator.pull_rate, emulator.progress_interval = 0, 0.05
+        app.start_pull("llama3.1:8b")
+        job = app.pull_jobs["llama3.1:8b"]
+        await wait_until(pilot, lambda: job.progress.completed > 0)
+        await pilot.press("P", "enter")  # show its layers
+        await pilot.pause(0.3)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_failed_pull(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        app.start_pull("nosuch:7b")
+        await wait_until(pilot, lambda: bool(app.pull_jobs["nosuch:7b"].error))
+        await pilot.pause(0.3)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

@@ -71,6 +71,7 @@ class Emulator:
     store: Store = field(default_factory=Store.demo)
     pull_rate: float = DEFAULT_PULL_RATE
     progress_interval: float = PROGRESS_INTERVAL
+    pull_step: int = 0  # when set, each progress line adds exactly this many bytes
     host: str = "127.0.0.1"
     port: int = 0
     faults: Faults = field(default_factory=Faults)
@@ -275,6 +276,13 @@ class Emulator:
                     last = event
             return web.json_response(last)
         response = await self._start_stream(request)
+        # A client that goes away (a cancel) is normal: like Ollama, keep what was downloaded.
+        with contextlib.suppress(ConnectionResetError):
+            await self._stream_pull(request, response, events)
+        return response
+
+    async def _stream_pull(self, request: web.Request, response: web.StreamResponse,
+                           events: AsyncGenerator[dict[str, Any]]) -> None:
         sent_events = sent_bytes = 0
         async with contextlib.aclosing(events):
             async for event in events:
@@ -282,14 +290,15 @@ class Emulator:
                 cut = self.faults.cut_after_bytes
                 if cut is not None and sent_bytes + len(line) > cut:
                     await response.write(line[: max(0, cut - sent_bytes)])
-                    return _drop_connection(request, response)
+                    _drop_connection(request)
+                    return
                 await response.write(line)
                 sent_events, sent_bytes = sent_events + 1, sent_bytes + len(line)
                 if self.faults.cut_after_events is not None and \
                         sent_events >= self.faults.cut_after_events:
-                    return _drop_connection(request, response)
+                    _drop_connection(request)
+                    return
         await response.write_eof()
-        return response
 
     async def _start_stream(self, request: web.Request) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
@@ -334,7 +343,8 @@ class Emulator:
                 now = loop.time()
                 # Two pulls of one model share one download: only one advances the blob.
                 if self._downloaders.setdefault(digest, me) is me:
-                    grown = self.store.blobs.get(digest, 0) + int(self.pull_rate * (now - last))
+                    step = self.pull_step or int(self.pull_rate * (now - last))
+                    grown = self.store.blobs.get(digest, 0) + step
                     self.store.blobs[digest] = min(size, grown)
                 last = now
                 have = self.store.blobs.get(digest, 0)
@@ -344,11 +354,10 @@ class Emulator:
                 del self._downloaders[digest]
 
 
-def _drop_connection(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+def _drop_connection(request: web.Request) -> None:
     """Cut the TCP connection mid-stream, as a dying server or a flaky tunnel does."""
     if request.transport is not None:
         request.transport.abort()
-    return response
 
 
 async def _write_line(response: web.StreamResponse, obj: dict[str, Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -33,11 +34,15 @@ class InfoPanel(VerticalScroll):
     InfoPanel > Static { width: 1fr; }
     """
 
-    def compose(self):  # type: ignore[no-untyped-def]
-        yield Static(Text("No model selected", style="dim"), id="info-body")
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.body = Static(Text("No model selected", style="dim"), id="info-body")
+
+    def compose(self) -> ComposeResult:
+        yield self.body
 
     def show_message(self, message: str) -> None:
-        self.query_one("#info-body", Static).update(Text(printable(message), style="dim"))
+        self.body.update(Text(printable(message), style="dim"))
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "") -> None:
@@ -76,7 +81,7 @@ class InfoPanel(VerticalScroll):
             parts += _section("System", info.system)
             parts += _section("Template", info.template)
             parts += _section("License", info.license)
-        self.query_one("#info-body", Static).update(Group(*parts))
+        self.body.update(Group(*parts))
 
     @staticmethod
     def _loaded_text(running: RunningModel | None) -> str:
