@@ -3,7 +3,6 @@
 import tomllib
 
 from textual import events
-
 from textual.coordinate import Coordinate
 
 from tests.tui.conftest import grid_names, notices, screen_text, wait_until
