@@ -44,15 +44,15 @@ class StatusBar(Static):
             line.append(" DEMO ", style="bold black on yellow")
             line.append(" ")
         if state.online is None:
-            line.append("◌ connecting", style="dim")
+            line.append("◌ connecting ", style="dim")
         elif state.online:
-            line.append("● online", style="bold green")
+            line.append("● online ", style="bold green")
         else:
             now = self.clock()
             away = human_duration(now - (state.offline_since or now))
             retry = human_duration(math.ceil(max(0.0, state.next_check - now)))
-            line.append(f"○ offline {away} · retry in {retry}", style="bold red")
-        line.append(f" {self.host}")
+            line.append(f"○ offline {away} · retry in {retry} ", style="bold red")
+        line.append(self.host)
         if state.version:
             line.append(f" v{printable(state.version)}", style="dim")
         if self.current:

@@ -1,0 +1,132 @@
+"""Make the README's screenshots: the real app in demo mode, driven by Pilot, saved as SVG
+and turned into PNG (with Debian's `rsvg-convert`, or cairosvg if that is installed).
+
+    python screenshots/make_screenshots.py
+
+The emulator's demo data is fixed, so running it again gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import QGooseApp
+from tui.config import Settings
+
+HERE = Path(__file__).resolve().parent
+Scene = Callable[[Pilot], Awaitable[None]]
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise RuntimeError("the app never got there")
+
+
+async def ready(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp)
+    await until(pilot, lambda: bool(app.grid.shown) and bool(app.info_cache))
+    await pilot.pause(0.3)
+
+
+async def main_screen(pilot: Pilot) -> None:
+    await ready(pilot)
+    pilot.app.grid.select_name("llama3.2:latest")  # type: ignore[attr-defined]
+    await until(pilot, lambda: len(pilot.app.info_cache) >= 2)  # type: ignore[attr-defined]
+    await pilot.pause(0.3)
+
+
+async def pull_in_progress(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp) and app.emulator is not None
+    await ready(pilot)
+    store = app.emulator.store
+    for name, share in (("llama3.1:8b", 0.62), ("qwen3:8b", 0.18)):
+        weights = store.catalog[f"registry.ollama.ai/library/{name}"].layers[0]
+        store.blobs[weights.digest] = int(weights.size * share)
+    app.emulator.pull_rate = 42e6  # a steady, realistic line: speed and ETA show
+    app.start_pull("llama3.1:8b")
+    app.start_pull("qwen3:8b")
+    await until(pilot, lambda: all(j.progress.completed for j in app.pull_jobs.values()))
+    await pilot.press("P", "enter")
+    await pilot.pause(1.5)
+
+
+async def delete_confirm(pilot: Pilot) -> None:
+    await ready(pilot)
+    await pilot.press("down", "down", "d")
+    await pilot.pause(0.2)
+
+
+async def pull_dialog(pilot: Pilot) -> None:
+    await ready(pilot)
+    await pilot.press("p", *"qwen2.5:14b")
+    await pilot.pause(0.2)
+
+
+async def offline(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp) and app.emulator is not None
+    await ready(pilot)
+    await app.emulator.stop()
+    app.refresh_models()
+    await until(pilot, lambda: app.state.online is False)
+    since = app.state.offline_since or 0.0
+    app.status_bar.clock = lambda: since + 12
+    app.state.next_check = since + 16
+    app._show_state()
+    app.clear_notifications()  # the toast names the emulator's random port
+    await pilot.pause(0.2)
+
+
+SHOTS: list[tuple[str, tuple[int, int], Scene]] = [
+    ("main", (140, 36), main_screen),
+    ("main-80x24", (80, 24), ready),
+    ("pull-dialog", (100, 30), pull_dialog),
+    ("pull-progress", (120, 32), pull_in_progress),
+    ("delete-confirm", (100, 30), delete_confirm),
+    ("offline", (100, 30), offline),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], scene: Scene, workdir: Path) -> Path:
+    app = QGooseApp(Settings(path=workdir / f"{name}.toml"), demo=True)
+    svg = HERE / f"{name}.svg"
+    async with app.run_test(size=size) as pilot:
+        await scene(pilot)
+        app.save_screenshot(filename=svg.name, path=str(HERE))
+    return svg
+
+
+def to_png(svg: Path) -> Path:
+    png = svg.with_suffix(".png")
+    if shutil.which("rsvg-convert"):
+        subprocess.run(["rsvg-convert", str(svg), "-o", str(png)], check=True)
+    else:
+        import cairosvg  # type: ignore[import-not-found]
+
+        cairosvg.svg2png(url=str(svg), write_to=str(png))
+    return png
+
+
+async def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, size, scene in SHOTS:
+            svg = await shoot(name, size, scene, Path(tmp))
+            print(to_png(svg).relative_to(HERE.parent))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
