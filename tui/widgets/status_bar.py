@@ -52,17 +52,18 @@ class StatusBar(Static):
             away = human_duration(now - (state.offline_since or now))
             retry = human_duration(math.ceil(max(0.0, state.next_check - now)))
             line.append(f"○ offline {away} · retry in {retry} ", style="bold red")
-        line.append(self.host)
+        line.append(self.host + " ")
         if state.version:
-            line.append(f" v{printable(state.version)}", style="dim")
+            line.append(f"v{printable(state.version)} ", style="dim")
         if self.current:
             installed = state.find(self.current) is not None
-            line.append(" │ ★ ")
+            line.append("│ ★ ")
             line.append(printable(self.current), style="bold" if installed else "red")
             if not installed and state.online is not None:
                 line.append(" (not installed)", style="red")
+            line.append(" ")
         if self.pulls:
-            line.append(f" │ {self.pulls}", style="cyan")
+            line.append(f"│ {self.pulls} ", style="cyan")
         if state.online is not None:
-            line.append(f" │ {len(state.models)} models, {human_size(state.disk_used)}")
+            line.append(f"│ {len(state.models)} models, {human_size(state.disk_used)}")
         return line
