@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -18,14 +19,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Footer, Input
 
 from tui.config import ConfigError, Settings
 from tui.current import NotInstalledError, set_current_model
 from tui.format import human_size, printable
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.host import redact
-from tui.ollama.models import ModelInfo, ModelSummary
+from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import same_model
 from tui.popular import popular_models
 from tui.pulls import PullJob, pulls_summary
@@ -49,7 +50,7 @@ INFO_DEBOUNCE_SECONDS = 0.12
 
 class QGooseApp(App[int]):
     TITLE = "qgoose-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [
         # A priority binding acts the moment the key is read, so letters typed in a burst
         # after "/" already go to the filter box instead of running as commands.
@@ -138,9 +139,13 @@ class QGooseApp(App[int]):
         assert self.client is not None
         was_online = self.state.online
         try:
-            if self.state.online is not True or not self.state.version:
-                self.state.version = await self.client.version()
-            models = await self.client.list_models()
+            # All at once: the grid fills after one round trip, not three.
+            need_version = self.state.online is not True or not self.state.version
+            version, models, running = await asyncio.gather(
+                self.client.version() if need_version else _value(self.state.version),
+                self.client.list_models(),
+                self._running_models(),
+            )
         except OllamaError as exc:
             self.state.record_failure(str(exc), time.monotonic())
             if was_online is not False:
@@ -148,10 +153,7 @@ class QGooseApp(App[int]):
                             severity="error", markup=False)
             self._show_state()
             return
-        try:
-            running = await self.client.ps()
-        except OllamaError:
-            running = []  # an old server without /api/ps still lists models
+        self.state.version = version
         loaded_before = {r.name for r in self.state.running}
         changed = self.state.record_success(models, running, time.monotonic(),
                                             self.settings.refresh_interval)
@@ -163,6 +165,13 @@ class QGooseApp(App[int]):
             self.grid.select_name(self._select_after_refresh)
             self._select_after_refresh = ""
         self._show_state()
+
+    async def _running_models(self) -> list[RunningModel]:
+        assert self.client is not None
+        try:
+            return await self.client.ps()
+        except OllamaError:
+            return []  # an old server without /api/ps still lists its models
 
     def _show_models(self) -> None:
         self.grid.set_models(self.state.models, self.settings.current_model,
@@ -183,7 +192,7 @@ class QGooseApp(App[int]):
             self._show_state()
 
     # -- the info panel ----------------------------------------------------------------
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_model_grid_highlighted(self, event: ModelGrid.Highlighted) -> None:
         self._show_info_for_cursor()
 
     def _show_info_for_cursor(self) -> None:
@@ -248,7 +257,7 @@ class QGooseApp(App[int]):
         if event.input.id == "filter":
             self.grid.focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_model_grid_selected(self, event: ModelGrid.Selected) -> None:
         self.action_use_model()
 
     def action_use_model(self) -> None:
@@ -407,6 +416,10 @@ class QGooseApp(App[int]):
         if self.pull_jobs:
             yield SystemCommand("Pulls", "Go to the pulls panel (cancel, retry, layers)",
                                 self.action_focus_pulls)
+
+
+async def _value(value: str) -> str:
+    return value
 
 
 def _cache_key(model: ModelSummary) -> tuple[str, str]:

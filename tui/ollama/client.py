@@ -51,6 +51,9 @@ class OllamaClient:
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             transport=transport,
             headers={"User-Agent": "qgoose-tui"},
+            # A plain-http Ollama never uses TLS: skip loading the CA bundle (~35 ms of
+            # start-up). An https URL keeps full certificate checks.
+            verify=not self.base_url.startswith("http://"),
         )
 
     @property

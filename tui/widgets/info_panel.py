@@ -47,9 +47,9 @@ class InfoPanel(VerticalScroll):
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "") -> None:
         d = summary.details
-        title = Text(printable(summary.name), style="bold")
+        title = Text(printable(summary.name) + "  ", style="bold")
         if is_current:
-            title.append("  ★ current", style="yellow")
+            title.append("★ current", style="yellow")
         facts = [
             ("Family", d.family),
             ("Parameters", d.parameter_size + (f" ({info.parameter_count:,})"

@@ -1,0 +1,1 @@
+"""Benchmarks: numbers and ratios to peers, printed, never asserted. `python -m tests.bench`."""

@@ -1,0 +1,270 @@
+"""Run every benchmark and print the table: `python -m tests.bench [--runs N]`.
+
+Peers are measured in the same run against the same emulator. Figures are medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from textual import events
+
+from tests.conftest import ThreadedEmulator
+from tui.app import QGooseApp
+from tui.config import Settings
+from tui.emulator.server import Emulator
+from tui.emulator.store import Store
+from tui.ollama import OllamaClient
+from tui.ollama.progress import PullProgress
+
+DEMO_MODELS = 9  # the emulator's own demo set; --models adds generated ones
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    ratio: str
+    target: str
+    met: bool | None
+
+
+def median_of(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def child(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB, as the child reports it) of one fresh process."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, int(result.stdout.split()[-1])
+
+
+def with_emulator(models: int) -> ThreadedEmulator:
+    return ThreadedEmulator(store=Store.demo(extra_models=models - DEMO_MODELS))
+
+
+# -- the figures --------------------------------------------------------------------------
+def startup(runs: int) -> Row:
+    server = with_emulator(50)
+    try:
+        url = server.emulator.url
+        ours = median_of(runs, lambda: child(["-m", "tests.bench._child", "app", url, "50"])[0])
+        bare = median_of(runs, lambda: child(["-m", "tests.bench._child", "bare"])[0])
+    finally:
+        server.close()
+    ratio = ours / bare
+    return Row("TUI start → grid with 50 models ÷ bare Textual DataTable app",
+               f"{ours * 1000:.0f} ms vs {bare * 1000:.0f} ms", f"{ratio:.2f}×", "≤ 1.3×",
+               ratio <= 1.3)
+
+
+def list_json(runs: int) -> Row:
+    server = with_emulator(50)
+    env = {**os.environ, "OLLAMA_HOST": server.emulator.url.removeprefix("http://")}
+    try:
+        def ours() -> float:
+            with tempfile.TemporaryDirectory() as tmp:
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "tui", "list", "--json", "--config",
+                                f"{tmp}/c.toml"], env=env, check=True, capture_output=True)
+                return time.perf_counter() - start
+
+        def peer() -> float:
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import ollama; ollama.list()"], env=env,
+                           check=True, capture_output=True)
+            return time.perf_counter() - start
+
+        a, b = median_of(runs, ours), median_of(runs, peer)
+    finally:
+        server.close()
+    return Row("`qgoose-tui list --json` process ÷ `python -c 'import ollama; ollama.list()'`",
+               f"{a * 1000:.0f} ms vs {b * 1000:.0f} ms", f"{a / b:.2f}×", "≤ 1.0×", a / b <= 1.0)
+
+
+async def _grid_figures(runs: int) -> tuple[float, float, float]:
+    """Filter keystroke latency with 5,000 models; populate time for 5,000 and for 50."""
+    emulator = Emulator(store=Store.demo(extra_models=5000 - DEMO_MODELS))
+    await emulator.start()
+    try:
+        async with OllamaClient(emulator.url) as client:
+            big = await client.list_models()
+        small = big[:50]
+        with tempfile.TemporaryDirectory() as tmp:
+            app = QGooseApp(Settings(host=emulator.url, path=Path(tmp) / "c.toml"))
+            async with app.run_test(size=(120, 40)) as pilot:
+                while len(app.grid.shown) < 5000:
+                    await pilot.pause(0.05)
+
+                async def populate(models: list) -> float:
+                    start = time.perf_counter()
+                    app.grid.set_models(models, "", set())
+                    await pilot.pause()
+                    return time.perf_counter() - start
+
+                populate_small = statistics.median([await populate(small) for _ in range(runs)])
+                populate_big = statistics.median([await populate(big) for _ in range(runs)])
+                await pilot.press("slash")
+                keystrokes = []
+                for key in "gen-lla" * max(1, runs // 5 + 1):
+                    start = time.perf_counter()
+                    await pilot.press(key if key != "-" else "minus")
+                    keystrokes.append(time.perf_counter() - start)
+                    if len(app.filter_box.value) > 5:
+                        app.filter_box.value = ""
+                        await pilot.pause()
+        return statistics.median(keystrokes), populate_big, populate_small
+    finally:
+        await emulator.stop()
+
+
+def grid_rows(runs: int) -> list[Row]:
+    keystroke, big, small = asyncio.run(_grid_figures(runs))
+    return [
+        Row("filter keystroke → repaint, 5,000 models (median)", f"{keystroke * 1000:.1f} ms",
+            "", "≤ 16 ms", keystroke <= 0.016),
+        Row("grid populate, 5,000 models ÷ 50 models", f"{big * 1000:.0f} ms vs "
+            f"{small * 1000:.1f} ms", f"{big / small:.1f}×", "≤ 10×", big / small <= 10),
+    ]
+
+
+class _CannedPull(BaseHTTPRequestHandler):
+    body = b""
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-ndjson")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _canned_body(events_count: int) -> bytes:
+    digest = "sha256:" + "ab" * 32
+    total = events_count * 20_000
+    lines = ['{"status":"pulling manifest"}']
+    lines += [f'{{"status":"pulling abababababab","digest":"{digest}","total":{total},'
+              f'"completed":{i * 20_000}}}' for i in range(1, events_count + 1)]
+    lines += ['{"status":"verifying sha256 digest"}', '{"status":"writing manifest"}',
+              '{"status":"success"}']
+    return ("\n".join(lines) + "\n").encode()
+
+
+def pull_cpu(runs: int) -> Row:
+    import ollama
+
+    _CannedPull.body = _canned_body(100_000)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CannedPull)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def ours() -> float:
+        async def consume() -> float:
+            progress = PullProgress("m")
+            async with OllamaClient(url) as client:
+                start = time.process_time()
+                async for event in client.pull("m"):
+                    progress.feed(event, time.monotonic())
+                return time.process_time() - start
+        return asyncio.run(consume())
+
+    def peer() -> float:
+        client = ollama.Client(host=url)
+        start = time.process_time()
+        for _ in client.pull("m", stream=True):
+            pass
+        return time.process_time() - start
+
+    try:
+        a, b = median_of(runs, ours), median_of(runs, peer)
+    finally:
+        server.shutdown()
+    return Row("client CPU for 100,000 pull events ÷ official `ollama` client",
+               f"{a:.2f} s vs {b:.2f} s", f"{a / b:.2f}×", "≤ 0.5×", a / b <= 0.5)
+
+
+async def _repaint_rate() -> tuple[float, float]:
+    emulator = Emulator(pull_step=20_000, progress_interval=0.0002)
+    await emulator.start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            app = QGooseApp(Settings(host=emulator.url, path=Path(tmp) / "c.toml"))
+            async with app.run_test(size=(100, 30)) as pilot:
+                while not app.grid.shown:
+                    await pilot.pause(0.05)
+                app.start_pull("llama3.1:8b")
+                job = app.pull_jobs["llama3.1:8b"]
+                await pilot.pause(0.5)
+                events0, repaints0, start = job.progress.events, app.pulls_panel.repaints, \
+                    time.perf_counter()
+                app.post_message(events.Key("s", "s"))
+                await pilot.pause(3.0)
+                elapsed = time.perf_counter() - start
+                return ((job.progress.events - events0) / elapsed,
+                        (app.pulls_panel.repaints - repaints0) / elapsed)
+    finally:
+        await emulator.stop()
+
+
+def repaint_rate(runs: int) -> Row:
+    event_rate, repaints = asyncio.run(_repaint_rate())
+    return Row("progress repaints a second while the stream sends events",
+               f"{repaints:.1f}/s at {event_rate:,.0f} events/s", "", "≤ 10", repaints <= 10)
+
+
+def memory(runs: int) -> Row:
+    server = with_emulator(5000)
+    try:
+        url = server.emulator.url
+        ours = median_of(runs, lambda: child(["-m", "tests.bench._child", "app", url,
+                                              "5000"])[1])
+        bare = median_of(runs, lambda: child(["-m", "tests.bench._child", "bare"])[1])
+    finally:
+        server.close()
+    return Row("peak RSS with 5,000 models ÷ bare Textual app",
+               f"{ours / 1024:.0f} MiB vs {bare / 1024:.0f} MiB", f"{ours / bare:.2f}×",
+               "≤ 1.5×", ours / bare <= 1.5)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench")
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    runs = parser.parse_args().runs
+    rows: list[Row] = []
+    for bench in (startup, list_json, grid_rows, pull_cpu, repaint_rate, memory):
+        result = bench(runs)
+        rows.extend(result if isinstance(result, list) else [result])
+        print(f"  {rows[-1].figure}: {rows[-1].value} {rows[-1].ratio}", file=sys.stderr)
+    machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}")
+    print(f"Benchmarks, {datetime.date.today()}, {machine}, medians of {runs} runs\n")
+    print("| figure | measured | ratio | target | met |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        met = "yes" if row.met else "no" if row.met is False else ""
+        print(f"| {row.figure} | {row.value} | {row.ratio} | {row.target} | {met} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
