@@ -347,7 +347,7 @@ class QGooseApp(App[int]):
         assert self.client is not None
         panel = self.pulls_panel
         try:
-            async for event in self.client.pull(job.model):
+            async for event in self.client.pull(job.model, coalesce=True):
                 job.progress.feed(event, time.monotonic())
                 panel.mark_dirty()
                 # A fast stream has data ready at every read and would never give the

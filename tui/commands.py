@@ -188,7 +188,7 @@ async def cmd_pull(cmd: Command, name: str, stream_json: bool = False,
     line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
     last_status = ""
     try:
-        async for event in cmd.client.pull(model):
+        async for event in cmd.client.pull(model, coalesce=not stream_json):
             progress.feed(event, time.monotonic())
             if stream_json:
                 print(json.dumps(event.to_json()), file=cmd.out, flush=True)

@@ -183,7 +183,7 @@ def pull_cpu(runs: int) -> Row:
             progress = PullProgress("m")
             async with OllamaClient(url) as client:
                 start = time.process_time()
-                async for event in client.pull("m"):
+                async for event in client.pull("m", coalesce=True):
                     progress.feed(event, time.monotonic())
                 return time.process_time() - start
         return asyncio.run(consume())

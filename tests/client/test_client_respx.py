@@ -133,6 +133,16 @@ async def test_pull_streams_typed_events_from_ndjson(client, api) -> None:
     assert len(events) == len(fixture_text("pull_llama3.2.ndjson").splitlines())
 
 
+async def test_a_coalesced_pull_skips_stale_lines_but_not_the_outcome(client, api) -> None:
+    api.post("/api/pull").respond(content=fixture_text("pull_llama3.2.ndjson"))
+    events = [e async for e in client.pull("llama3.2", coalesce=True)]
+    every = fixture_text("pull_llama3.2.ndjson").splitlines()
+    assert len(events) < len(every)
+    assert events[-1].status == "success"
+    weights = [e for e in events if e.digest.startswith("sha256:dde5aa3fc5ff")]
+    assert weights[-1].completed == weights[-1].total == 2019377376
+
+
 async def test_pull_without_streaming_gives_one_event(client, api) -> None:
     route = api.post("/api/pull").respond(json={"status": "success"})
     events = [e async for e in client.pull("llama3.2", stream=False)]

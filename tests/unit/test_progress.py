@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import fixture_ndjson, fixture_text
 from tui.ollama.models import PullEvent
-from tui.ollama.ndjson import NdjsonDecoder
+from tui.ollama.ndjson import NdjsonDecoder, latest_of_each_run
 from tui.ollama.progress import Phase, PullProgress
 
 FULL = fixture_ndjson("pull_llama3.2.ndjson")
@@ -123,3 +123,30 @@ def test_overall_never_exceeds_total_and_never_goes_backwards(steps: list) -> No
         assert progress.completed <= progress.total
         assert progress.completed >= last
         last = progress.completed
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(["pull_llama3.2.ndjson", "pull_llama3.2_resumed.ndjson"]),
+       st.lists(st.integers(min_value=0), max_size=40))
+def test_coalescing_runs_of_lines_keeps_the_final_figures(name: str, cuts: list[int]) -> None:
+    data = fixture_text(name).encode()
+    decoder = NdjsonDecoder()
+    lines = [line for chunk in _chunked(data, cuts) for line in
+             latest_of_each_run(decoder.lines(chunk))] + decoder.rest()
+    coalesced = PullProgress()
+    for i, line in enumerate(lines):
+        coalesced.feed(PullEvent.from_json(json.loads(line)), now=float(i))
+    full = _progress_from_chunks([data])
+    assert (coalesced.phase, coalesced.total, coalesced.completed, coalesced.resumed_from) == \
+        (full.phase, full.total, full.completed, full.resumed_from)
+    assert list(coalesced.layers) == list(full.layers)  # every layer, in order
+    assert coalesced.events <= full.events
+
+
+def test_coalescing_keeps_the_first_and_newest_line_of_a_run() -> None:
+    lines = [b'{"status":"pulling manifest"}', b'{"status":"pulling ab","completed":1}',
+             b'{"status":"pulling ab","completed":2}', b'{"status":"pulling ab","completed":3}',
+             b'{"status":"pulling cd","completed":1}', b'{"status":"pulling ab","completed":4}',
+             b'{"error":"x"}']
+    assert latest_of_each_run(lines) == [lines[0], lines[1], lines[3], lines[4], lines[5],
+                                         lines[6]]

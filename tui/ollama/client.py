@@ -22,7 +22,7 @@ from tui.ollama.errors import (
 from tui.ollama.host import DEFAULT_BASE_URL, redact
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel, require_object
 from tui.ollama.names import normalize
-from tui.ollama.ndjson import NdjsonDecoder, decode_all
+from tui.ollama.ndjson import NdjsonDecoder, decode_all, decode_line, latest_of_each_run
 
 # Connecting should be quick; a pull may sit silent for minutes while Ollama verifies
 # a multi-gigabyte blob, and loading a model into memory can take as long.
@@ -126,11 +126,14 @@ class OllamaClient:
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)
 
-    async def pull(self, name: str, *, stream: bool = True) -> AsyncIterator[PullEvent]:
+    async def pull(self, name: str, *, stream: bool = True,
+                   coalesce: bool = False) -> AsyncIterator[PullEvent]:
         """Pull a model, yielding each progress event; ends after "success".
 
-        Raises InvalidNameError before any request, ModelNotFoundError when the registry
-        has no such model, ConnectionLostError when the stream stops before "success".
+        With `coalesce`, each burst of progress lines for one layer that arrives together
+        yields only its newest line: what a progress display needs, for a fraction of the
+        CPU. Raises InvalidNameError before any request, ModelNotFoundError when the
+        registry has no such model, ConnectionLostError when the stream stops early.
         """
         model = normalize(name)
         what = f"the pull of {model}"
@@ -143,13 +146,13 @@ class OllamaClient:
                     await response.aread()
                     raise self._error_for(response, what, model)
                 decoder = NdjsonDecoder()
-                async for chunk in response.aiter_bytes():
-                    for event in self._pull_events(decoder.feed(chunk), model):
+                chunks = response.aiter_bytes()
+                async for lines in _line_batches(chunks, decoder):
+                    if coalesce:
+                        lines = latest_of_each_run(lines)
+                    for event in self._pull_events(lines, model):
                         succeeded = succeeded or event.status == "success"
                         yield event
-                for event in self._pull_events(decoder.close(), model):
-                    succeeded = succeeded or event.status == "success"
-                    yield event
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, what) from exc
         if not succeeded:
@@ -157,10 +160,10 @@ class OllamaClient:
                 f"{what} stopped before Ollama reported success: the connection was cut"
             )
 
-    def _pull_events(self, objects: list[Any], model: str) -> list[PullEvent]:
+    def _pull_events(self, lines: list[bytes], model: str) -> list[PullEvent]:
         events = []
-        for obj in objects:
-            event = PullEvent.from_json(require_object(obj, "a pull"))
+        for line in lines:
+            event = PullEvent.from_json(require_object(decode_line(line), "a pull"))
             if event.error:
                 raise _pull_error(event.error, model)
             events.append(event)
@@ -239,6 +242,18 @@ class OllamaClient:
         if status == 400 and ("invalid model name" in text or text.endswith("is invalid")):
             return InvalidNameError(f"Ollama refused the name: {text}")
         return ServerError(status, text or response.reason_phrase)
+
+
+async def _line_batches(chunks: AsyncIterator[bytes],
+                        decoder: NdjsonDecoder) -> AsyncIterator[list[bytes]]:
+    """The complete lines of each chunk as it arrives, then whatever the stream ends with."""
+    async for chunk in chunks:
+        lines = decoder.lines(chunk)
+        if lines:
+            yield lines
+    rest = decoder.rest()
+    if rest:
+        yield rest
 
 
 def _is_json(response: httpx.Response) -> bool:
