@@ -66,7 +66,7 @@ def require_object(data: Any, what: str) -> Mapping[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelDetails:
     parent_model: str = ""
     format: str = ""
@@ -106,7 +106,7 @@ class ModelDetails:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelSummary:
     """One entry of /api/tags."""
 
@@ -157,7 +157,7 @@ class ModelSummary:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ModelInfo:
     """The answer of /api/show for one model."""
 
@@ -243,7 +243,7 @@ class ModelInfo:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RunningModel:
     """One entry of /api/ps: a model loaded in memory."""
 
@@ -288,7 +288,7 @@ class RunningModel:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PullEvent:
     """One line of a pull's NDJSON progress stream."""
 

@@ -39,17 +39,21 @@ class _Cell:
     width: int
 
 
-def _cells_of(model: ModelSummary) -> dict[str, str]:
+# The order of the texts that _cells_of gives, the same as COLUMNS.
+_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+def _cells_of(model: ModelSummary) -> tuple[str, ...]:
     """The text of each column for one model. Server text made printable, never markup."""
     d = model.details
-    return {
-        "name": printable(model.name),
-        "params": printable(d.parameter_size),
-        "quant": printable(d.quantization_level),
-        "family": printable(d.family),
-        "size": f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size),
-        "modified": relative_time(model.modified_at),
-    }
+    return (
+        printable(model.name),
+        printable(d.parameter_size),
+        printable(d.quantization_level),
+        printable(d.family),
+        f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size),
+        relative_time(model.modified_at),
+    )
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -105,7 +109,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self.cursor_row = 0
         self.shown: list[ModelSummary] = []
         self._models: list[ModelSummary] = []
-        self._cells: dict[int, dict[str, str]] = {}  # id(model) → its column texts
+        self._cells: dict[int, tuple[str, ...]] = {}  # id(model) → its column texts
         self._current = ""
         self._loaded: set[str] = set()
         self._columns: list[_Cell] = []
@@ -148,7 +152,7 @@ class ModelGrid(ScrollView, can_focus=True):
         """The text of each cell of a shown row, marks first (what the row reads as)."""
         model = self.shown[row]
         cells = self._cells.get(id(model)) or _cells_of(model)
-        return [self._marks(model), *(cells[c.key] for c in COLUMNS)]
+        return [self._marks(model), *cells]
 
     def rebuild(self) -> None:
         """Filter and sort again; the cursor stays on the same model when it is still shown."""
@@ -233,8 +237,8 @@ class ModelGrid(ScrollView, can_focus=True):
     def _measure(self) -> None:
         """The widest text of each column, over all models (so filtering never jumps)."""
         self._widest = {
-            c.key: max((cell_len(cells[c.key]) for cells in self._cells.values()), default=0)
-            for c in COLUMNS
+            c.key: max((cell_len(cells[i]) for cells in self._cells.values()), default=0)
+            for i, c in enumerate(COLUMNS)
         }
         self._layout_columns()
 
@@ -294,7 +298,7 @@ class ModelGrid(ScrollView, can_focus=True):
         cells = self._cells.get(id(model)) or _cells_of(model)
         segments = [Segment(" ", style + _SEPARATE),
                     Segment(self._marks(model) + "  ", marks_style)]
-        texts = [_fit(cells[column.key], column.width, right=column.key in _RIGHT)
+        texts = [_fit(cells[_INDEX[column.key]], column.width, right=column.key in _RIGHT)
                  for column in self._columns[1:]]
         segments.append(Segment("  ".join(texts) + " ", style))
         return Strip(segments)
