@@ -88,6 +88,8 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
                    help="answer every API request with this fault")
     p.add_argument("--cut-after-events", type=int, default=None, metavar="N",
                    help="cut every pull stream after N events")
+    p.add_argument("--cut-after-bytes", type=int, default=None, metavar="N",
+                   help="cut every pull stream after N bytes (mid-line)")
     p.set_defaults(handler=None, command="emulator")
 
 

@@ -225,3 +225,31 @@ def test_demo_mode_needs_no_ollama(tmp_path: Path) -> None:
 def test_usage_errors_exit_2() -> None:
     result = _real_entry_point("frobnicate")
     assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_the_emulator_command_serves_with_faults(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "tui", "emulator", "--port", str(port),
+                               "--models", "20", "--fail", "500"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert f"listening on http://127.0.0.1:{port}" in server.stdout.readline()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/tags")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert response.status_code == 500 and response.json() == {"error": "emulated server error"}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from tui.app import QGooseApp
 from tui.config import Settings
+from tui.emulator.server import Emulator
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -57,3 +58,14 @@ def notices(app: QGooseApp) -> str:
 def shows(app: QGooseApp, text: str) -> bool:
     """Whether `text` is on screen, ignoring how the columns are spaced."""
     return "".join(text.split()) in "".join(screen_text(app).split())
+
+
+def app_for(emulator: Emulator, make_settings: Callable[..., Settings],
+            **values: object) -> QGooseApp:
+    """The app, pointed at `emulator`, with a private config file."""
+    return QGooseApp(make_settings(emulator.url, **values))
+
+
+async def started(pilot: Pilot) -> None:
+    """Until the grid has its first models."""
+    await wait_until(pilot, lambda: bool(pilot.app.grid.shown))  # type: ignore[attr-defined]

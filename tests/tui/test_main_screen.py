@@ -4,19 +4,11 @@ import tomllib
 
 from textual import events
 
-from tests.tui.conftest import grid_names, notices, screen_text, wait_until
+from tests.tui.conftest import app_for, grid_names, notices, screen_text, started, wait_until
 from tui.app import QGooseApp
 from tui.emulator.server import Emulator
 from tui.ollama.names import parse_name
 from tui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
-
-
-def app_for(emulator: Emulator, make_settings, **values) -> QGooseApp:
-    return QGooseApp(make_settings(emulator.url, **values))
-
-
-async def started(pilot) -> None:
-    await wait_until(pilot, lambda: bool(pilot.app.grid.shown))
 
 
 async def test_grid_lists_every_model_with_markers(emulator: Emulator, make_settings) -> None:

@@ -5,20 +5,11 @@ import time
 
 from textual import events
 
-from tests.tui.conftest import grid_names, notices, shows, wait_until
-from tui.app import QGooseApp
+from tests.tui.conftest import app_for, grid_names, notices, shows, started, wait_until
 from tui.emulator.server import Emulator
 from tui.ollama.progress import Phase
 from tui.pulls import PullState
 from tui.screens.pull import PullScreen
-
-
-def app_for(emulator: Emulator, make_settings) -> QGooseApp:
-    return QGooseApp(make_settings(emulator.url))
-
-
-async def started(pilot) -> None:
-    await wait_until(pilot, lambda: bool(pilot.app.grid.shown))
 
 
 async def test_pull_a_popular_model_and_watch_it_finish(emulator: Emulator,

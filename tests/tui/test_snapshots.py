@@ -27,6 +27,10 @@ def test_main_screen_80x24(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=loaded)
 
 
+def test_main_screen_120x40(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 40), run_before=loaded)
+
+
 def test_main_screen_140x40(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)

@@ -17,6 +17,7 @@ def serve_forever(args: argparse.Namespace) -> int:
         html=args.fail == "html",
         stall=args.fail == "stall",
         cut_after_events=args.cut_after_events,
+        cut_after_bytes=args.cut_after_bytes,
     )
     emulator = Emulator(
         store=Store.demo(extra_models=max(0, args.models)),

@@ -84,11 +84,8 @@ class OllamaClient:
         return version
 
     async def list_models(self) -> list[ModelSummary]:
-        data = await self._call("GET", "/api/tags", what="the model list")
-        entries = data.get("models") or []
-        if not isinstance(entries, list):
-            raise ProtocolError("Ollama's model list was not a list")
-        return [ModelSummary.from_json(e) for e in entries if isinstance(e, dict)]
+        entries = await self._model_entries("/api/tags", "the model list")
+        return [ModelSummary.from_json(e) for e in entries]
 
     async def show(self, name: str, *, verbose: bool = False) -> ModelInfo:
         model = normalize(name)
@@ -97,11 +94,16 @@ class OllamaClient:
         return ModelInfo.from_json(model, data)
 
     async def ps(self) -> list[RunningModel]:
-        data = await self._call("GET", "/api/ps", what="the running-model list")
+        entries = await self._model_entries("/api/ps", "the running-model list")
+        return [RunningModel.from_json(e) for e in entries]
+
+    async def _model_entries(self, path: str, what: str) -> list[Mapping[str, Any]]:
+        """The objects of a `{"models": [...]}` answer (tags and ps share the shape)."""
+        data = await self._call("GET", path, what=what)
         entries = data.get("models") or []
         if not isinstance(entries, list):
-            raise ProtocolError("Ollama's running-model list was not a list")
-        return [RunningModel.from_json(e) for e in entries if isinstance(e, dict)]
+            raise ProtocolError(f"Ollama's answer to {what} was not a list")
+        return [e for e in entries if isinstance(e, dict)]
 
     async def delete(self, name: str) -> None:
         model = normalize(name)
