@@ -300,8 +300,8 @@ def _report_results(cmd: Command, results: list[dict[str, Any]]) -> None:
 
 async def cmd_cp(cmd: Command, source: str, destination: str) -> int:
     try:
-        await cmd.client.copy(source, destination)
         src, dst = normalize(source), normalize(destination)
+        await cmd.client.copy(src, dst)
     except OllamaError as exc:
         return cmd.fail(exc, model=destination)
     message = f"Copied {src} to {dst}"
