@@ -64,6 +64,21 @@ def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     raise AssertionError("unreachable")
 
 
+_SHORT_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d", "month": "mo",
+                "year": "y"}
+
+
+def short_relative_time(when: datetime | None, now: datetime | None = None) -> str:
+    """The compact form for narrow columns: "5m ago", "3d ago", "2mo ago"."""
+    text = relative_time(when, now)
+    parts = text.split()
+    if len(parts) == 3 and parts[2] == "ago":
+        return f"{parts[0]}{_SHORT_UNITS[parts[1].rstrip('s')]} ago"
+    if len(parts) == 3 and parts[0] == "in":
+        return f"in {parts[1]}{_SHORT_UNITS[parts[2].rstrip('s')]}"
+    return text
+
+
 def render_table(headers: list[str], rows: list[list[str]]) -> str:
     """Plain text columns separated by two spaces, like `ollama list`."""
     widths = [len(h) for h in headers]

@@ -23,7 +23,7 @@ async def test_grid_lists_every_model_with_markers(emulator: Emulator, make_sett
         assert LOADED_MARK in marks["llama3.2:latest"]
         assert marks["qwen2.5:7b"].strip() == ""
         text = screen_text(app)
-        assert "☁ cloud" in text and "2.0 GB" in text and "3 days ago" in text
+        assert "☁ cloud" in text and "2.0 GB" in text and "3d ago" in text
         assert "online" in text and "v0.12.10" in text and "9 models" in text
 
 

@@ -36,3 +36,11 @@ def test_terminal_control_bytes_are_shown_not_obeyed() -> None:
     assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
     assert shown == "evil\\x1b[2J\\x1b]8;;http://x\\x07name\\x0d"
     assert printable("line one\n\ttabbed [bold]x[/bold]") == "line one\n\ttabbed [bold]x[/bold]"
+
+
+def test_short_relative_times_fit_a_narrow_column() -> None:
+    from tui.format import short_relative_time
+
+    assert [short_relative_time(NOW - d, now=NOW) for d in (
+        timedelta(seconds=5), timedelta(minutes=5), timedelta(days=12), timedelta(days=64),
+        timedelta(days=800))] == ["just now", "5m ago", "12d ago", "2mo ago", "2y ago"]

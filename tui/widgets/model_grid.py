@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.format import human_size, printable, relative_time
+from tui.format import human_size, printable, short_relative_time
 from tui.grid_rows import COLUMNS, COLUMNS_BY_KEY, visible_models
 from tui.ollama.models import ModelSummary
 
@@ -27,6 +27,7 @@ CURRENT_MARK = "★"
 LOADED_MARK = "●"
 CLOUD_MARK = "☁"
 NAME_MAX_WIDTH = 48
+NAME_MIN_WIDTH = 14  # when the terminal is narrow, the name column gives way first
 # A style that changes nothing but keeps a segment apart from its neighbours.
 _SEPARATE = Style(blink2=False)
 # Columns whose text reads best aligned right.
@@ -52,7 +53,7 @@ def _cells_of(model: ModelSummary) -> tuple[str, ...]:
         printable(d.quantization_level),
         printable(d.family),
         f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size),
-        relative_time(model.modified_at),
+        short_relative_time(model.modified_at),
     )
 
 
@@ -243,13 +244,22 @@ class ModelGrid(ScrollView, can_focus=True):
         self._layout_columns()
 
     def _layout_columns(self) -> None:
-        columns = [_Cell("marks", 2)]
+        widths = {}
         for c in COLUMNS:
             label = cell_len(c.label) + (2 if c.key == self.sort_key else 0)  # room for ▼
-            width = max(label, self._widest.get(c.key, 0))
-            columns.append(_Cell(c.key, min(width, NAME_MAX_WIDTH) if c.key == "name"
-                                 else width))
-        self._columns = columns
+            widths[c.key] = max(label, self._widest.get(c.key, 0))
+        # Fit the screen when possible by shortening names (with "…"), not by scrolling.
+        others = 1 + 4 + sum(w + 2 for key, w in widths.items() if key != "name")
+        room = self.scrollable_content_region.width - others - 2
+        if room > 0:
+            widths["name"] = max(NAME_MIN_WIDTH, min(widths["name"], room))
+        widths["name"] = min(widths["name"], NAME_MAX_WIDTH)
+        self._columns = [_Cell("marks", 2), *(_Cell(c.key, widths[c.key]) for c in COLUMNS)]
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_columns()
+        self.virtual_size = Size(self._total_width(), len(self.shown) + 1)
+        self.refresh()
 
     def _total_width(self) -> int:
         return sum(c.width + 2 for c in self._columns)
