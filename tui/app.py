@@ -340,8 +340,11 @@ class QGooseApp(App[int]):
         else:
             job.restart()
         job.worker = self.run_worker(self._run_pull(job), group="pull", exit_on_error=False)
+        self._show_pulls()
+
+    def _show_pulls(self) -> None:
         self.pulls_panel.set_jobs(list(self.pull_jobs.values()))
-        self.refresh_bindings()
+        self.refresh_bindings()  # "P Pulls" shows in the footer only while there are pulls
 
     async def _run_pull(self, job: PullJob) -> None:
         assert self.client is not None
@@ -379,8 +382,7 @@ class QGooseApp(App[int]):
             self.start_pull(job.model)
         elif event.action == "dismiss" and not job.running:
             del self.pull_jobs[job.model]
-        self.pulls_panel.set_jobs(list(self.pull_jobs.values()))
-        self.refresh_bindings()
+        self._show_pulls()
         self._show_state()
 
     async def action_quit(self) -> None:

@@ -152,7 +152,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def cells(self, row: int) -> list[str]:
         """The text of each cell of a shown row, marks first (what the row reads as)."""
         model = self.shown[row]
-        cells = self._cells.get(id(model)) or _cells_of(model)
+        cells = self._cells[id(model)]
         return [self._marks(model), *cells]
 
     def rebuild(self) -> None:
@@ -305,7 +305,7 @@ class ModelGrid(ScrollView, can_focus=True):
         model = self.shown[row]
         style = self._row_style(row)
         marks_style = style + self.get_component_rich_style("model-grid--marks")
-        cells = self._cells.get(id(model)) or _cells_of(model)
+        cells = self._cells[id(model)]
         segments = [Segment(" ", style + _SEPARATE),
                     Segment(self._marks(model) + "  ", marks_style)]
         texts = [_fit(cells[_INDEX[column.key]], column.width, right=column.key in _RIGHT)
