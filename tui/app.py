@@ -238,7 +238,8 @@ class QGooseApp(App[int]):
         return True
 
     def action_focus_pulls(self) -> None:
-        self.pulls_panel.focus()
+        # At once, like "/": a "c" typed right after "P" must reach the panel.
+        self.screen.set_focus(self.pulls_panel)
 
     def action_focus_filter(self) -> None:
         # Focus at once (not deferred), so the next key read lands in the box.

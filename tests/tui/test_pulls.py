@@ -128,7 +128,7 @@ async def test_layers_expand(emulator: Emulator, make_settings) -> None:
         await pilot.press("p", *"llama3.1:8b", "enter")
         job = app.pull_jobs["llama3.1:8b"]
         await wait_until(pilot, lambda: job.progress.phase is Phase.DOWNLOADING)
-        await pilot.press("P", "down", "enter")
+        await pilot.press("P", "enter")  # the panel starts on the running pull
         await wait_until(pilot, lambda: bool(job.progress.layers) and shows(
             app, next(iter(job.progress.layers.values())).short_digest))
 
@@ -192,3 +192,17 @@ async def test_the_cli_and_the_tui_show_the_same_figures() -> None:
     line = format_progress(job.progress)
     assert "40%" in line and "800 MB/2.0 GB" in line and "800 MB/s" in line
     await asyncio.sleep(0)
+
+
+async def test_the_pulls_panel_starts_on_a_running_pull(emulator: Emulator,
+                                                        make_settings) -> None:
+    emulator.pull_rate = 100e6
+    app = app_for(emulator, make_settings)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(pilot)
+        await pilot.press("p", *"nosuch:1b", "enter")
+        await wait_until(pilot, lambda: app.pull_jobs["nosuch:1b"].state is PullState.FAILED)
+        await pilot.press("p", *"llama3.1:8b", "enter")
+        await pilot.press("P", "c")  # the failed pull is first, but "c" is for the running one
+        await wait_until(pilot, lambda: app.pull_jobs["llama3.1:8b"].state
+                         is PullState.CANCELLED)

@@ -90,6 +90,14 @@ class PullsPanel(Widget, can_focus=True):
     def selected_job(self) -> PullJob | None:
         return self.jobs[self.selected] if 0 <= self.selected < len(self.jobs) else None
 
+    def on_focus(self) -> None:
+        # Arriving here is mostly to act on a pull under way: start on one.
+        job = self.selected_job
+        if job is not None and not job.running:
+            self.selected = next((i for i, j in enumerate(self.jobs) if j.running),
+                                 self.selected)
+        self.mark_dirty()
+
     # -- actions -----------------------------------------------------------------------
     def action_move(self, step: int) -> None:
         if self.jobs:
