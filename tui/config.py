@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ import platformdirs
 import tomli_w
 
 from tui.ollama.host import resolve_base_url
+from tui.ollama.names import model_key, normalize, validation_error
 
 APP_NAME = "qgoose-tui"
-DEFAULT_CURRENT_MODEL = "glm-4.6:cloud"  # the seed project's default
+DEFAULT_CURRENT_MODEL = "glm-4.6:cloud"  # Quantum Goose's default model
 DEFAULT_POPULAR_MODELS = (
     "llama3.2",
     "llama3.1:8b",
@@ -40,6 +41,10 @@ DEFAULT_POPULAR_MODELS = (
 
 class ConfigError(Exception):
     """A config file that cannot be read or written; the message names the file."""
+
+
+class NotInstalledError(Exception):
+    """The model asked for is not installed, so it cannot be the current model."""
 
 
 @dataclass
@@ -95,6 +100,9 @@ def load_settings(
             settings.host = env[source].strip()
     if host_flag:
         settings.host = host_flag
+    # One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest.
+    if validation_error(settings.current_model) is None:
+        settings.current_model = normalize(settings.current_model)
     try:
         resolve_base_url(settings.host)
     except ValueError as exc:
@@ -181,3 +189,21 @@ def write_toml_atomic(path: Path, data: Mapping[str, Any]) -> None:
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
         raise ConfigError(f"cannot write config file {path}: {exc.strerror}") from exc
+
+
+def set_current_model(settings: Settings, installed: Iterable[str], name: str) -> str:
+    """Persist `name` as the current model and return its installed name.
+
+    Shared by `qgoose-tui use` and the TUI's `u` key. Raises InvalidNameError,
+    NotInstalledError or ConfigError, and changes nothing then.
+    """
+    wanted = normalize(name)
+    match = next((m for m in installed if model_key(m) == model_key(wanted)), None)
+    if match is None:
+        raise NotInstalledError(
+            f"{wanted} is not installed, so it cannot be the current model; "
+            f"pull it first with: qgoose-tui pull {wanted}"
+        )
+    save_setting(settings.path, "current_model", match)
+    settings.current_model = match
+    return match

@@ -91,6 +91,12 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def render_pairs(pairs: list[tuple[str, str]]) -> str:
+    """`label  value` lines, the values in one column."""
+    width = max((len(label) for label, _ in pairs), default=0)
+    return "\n".join(f"{label.ljust(width)}  {value}".rstrip() for label, value in pairs)
+
+
 def printable(text: str) -> str:
     """Server text made safe for a terminal: control bytes (ESC, BEL, CR…) shown, not obeyed."""
     return "".join(

@@ -1,12 +1,16 @@
-"""Pulls under way in the TUI: one job per model, fed by a worker. No Textual, no I/O."""
+"""Pulls under way on one host: one job per model, and the registry that starts, cancels,
+retries and dismisses them. Free of Textual: whoever owns the registry says how a pull is
+run (`spawn`), so the app runs it as a worker and a test as a plain asyncio task.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
-from tui.format import human_rate
+from tui.ollama.names import model_key
 from tui.ollama.progress import PullProgress
 
 
@@ -19,20 +23,18 @@ class PullState(Enum):
 
 @dataclass
 class PullJob:
-    model: str
+    name: str
     progress: PullProgress = field(init=False)
     state: PullState = PullState.RUNNING
     error: str = ""
-    expanded: bool = False
     attempts: int = 0
-    worker: Any = None  # the UI's handle on the task running it, to cancel it
 
     def __post_init__(self) -> None:
         self.restart()
 
     def restart(self) -> None:
         """Start (again): fresh figures; Ollama resumes from the layers it kept."""
-        self.progress = PullProgress(self.model)
+        self.progress = PullProgress(self.name)
         self.state, self.error = PullState.RUNNING, ""
         self.attempts += 1
 
@@ -51,14 +53,98 @@ class PullJob:
         return self.state is PullState.RUNNING
 
 
-def pulls_summary(jobs: list[PullJob]) -> str:
-    """The status bar's compact line: `⇣ 2 · 41% · 38 MB/s`; "" when nothing runs."""
-    running = [job for job in jobs if job.running]
-    if not running:
-        failed = sum(job.state is PullState.FAILED for job in jobs)
-        return f"⇣ {failed} failed" if failed else ""
-    total = sum(job.progress.total for job in running)
-    completed = sum(job.progress.completed for job in running)
-    speed = sum(job.progress.speed for job in running)
-    percent = f" · {completed / total * 100:.0f}%" if total else ""
-    return f"⇣ {len(running)}{percent} · {human_rate(speed)}"
+class Cancellable(Protocol):
+    def cancel(self) -> Any: ...
+
+
+Spawn = Callable[[Coroutine[Any, Any, None]], Cancellable]
+Runner = Callable[[PullJob], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class PullsSummary:
+    """The figures of the pulls under way, for a one-line summary."""
+
+    running: int = 0
+    failed: int = 0
+    completed: int = 0
+    total: int = 0
+    speed: float = 0.0
+
+
+class Pulls:
+    """The pulls of one host, by model. `changed` is set whenever something moved."""
+
+    def __init__(self, run: Runner, spawn: Spawn) -> None:
+        self._run, self._spawn = run, spawn
+        self._jobs: dict[str, PullJob] = {}
+        self._tasks: dict[str, Cancellable] = {}
+        self.changed = False
+
+    @property
+    def jobs(self) -> list[PullJob]:
+        return list(self._jobs.values())
+
+    def get(self, name: str) -> PullJob | None:
+        return self._jobs.get(model_key(name))
+
+    def __bool__(self) -> bool:
+        return bool(self._jobs)
+
+    @property
+    def running(self) -> list[PullJob]:
+        return [job for job in self._jobs.values() if job.running]
+
+    def start(self, name: str) -> PullJob | None:
+        """Start a pull, or restart a finished one; None when it is already running."""
+        key = model_key(name)
+        job = self._jobs.get(key)
+        if job is not None and job.running:
+            return None
+        if job is None:
+            job = self._jobs[key] = PullJob(name)
+        else:
+            job.restart()
+        self._tasks[key] = self._spawn(self._run(job))
+        self.changed = True
+        return job
+
+    def cancel(self, name: str) -> bool:
+        key = model_key(name)
+        job, task = self._jobs.get(key), self._tasks.get(key)
+        if job is None or not job.running:
+            return False
+        job.cancel()
+        if task is not None:
+            task.cancel()
+        self.changed = True
+        return True
+
+    def retry(self, name: str) -> PullJob | None:
+        job = self.get(name)
+        return self.start(job.name) if job is not None and not job.running else None
+
+    def dismiss(self, name: str) -> bool:
+        key = model_key(name)
+        job = self._jobs.get(key)
+        if job is None or job.running:
+            return False
+        del self._jobs[key]
+        self._tasks.pop(key, None)
+        self.changed = True
+        return True
+
+    def take_changed(self) -> bool:
+        """Whether anything moved since the last call (for a repaint at most so often)."""
+        changed, self.changed = self.changed, False
+        return changed
+
+    def summary(self) -> PullsSummary:
+        running = self.running
+        return PullsSummary(
+            running=len(running),
+            failed=sum(job.state is PullState.FAILED for job in self._jobs.values()),
+            completed=sum(job.progress.completed for job in running),
+            total=sum(job.progress.total for job in running),
+            speed=sum(job.progress.speed for job in running),
+        )

@@ -7,6 +7,7 @@ Full form `host/namespace/model:tag`; missing parts default to `registry.ollama.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tui.ollama.errors import InvalidNameError
 
@@ -107,9 +108,20 @@ def validation_error(text: str) -> str | None:
     return None
 
 
-def same_model(a: str, b: str) -> bool:
-    """Whether two names refer to the same model (normalised, case-insensitive)."""
+@lru_cache(maxsize=16384)
+def model_key(name: str) -> str:
+    """The one identity rule: two names are the same model iff their keys are equal.
+
+    Ollama fills in the default host, namespace and tag and compares case-insensitively
+    (`Llama3.2` is `registry.ollama.ai/library/llama3.2:latest`). A name Ollama would refuse
+    can still come from a server or a hand-edited file; it is compared as written, casefolded.
+    """
     try:
-        return parse_name(a).matches(parse_name(b))
+        return parse_name(name).full.casefold()
     except InvalidNameError:
-        return a.casefold() == b.casefold()
+        return name.strip().casefold()
+
+
+def same_model(a: str, b: str) -> bool:
+    """Whether two names refer to the same model."""
+    return model_key(a) == model_key(b)

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, relative_time
+from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 
 
@@ -20,12 +21,6 @@ def _fact_lines(facts: list[tuple[str, str]]) -> Text:
             text.append(printable(value) + "\n")
     text.rstrip()
     return text
-
-
-def _section(title: str, body: str) -> list[RenderableType]:
-    if not body.strip():
-        return []
-    return [Text(f"\n{title}", style="bold underline"), Text(printable(body.strip()))]
 
 
 class InfoPanel(VerticalScroll):
@@ -46,41 +41,18 @@ class InfoPanel(VerticalScroll):
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "") -> None:
-        d = summary.details
         title = Text(printable(summary.name) + "  ", style="bold")
         if is_current:
             title.append("★ current", style="yellow")
-        facts = [
-            ("Family", d.family),
-            ("Parameters", d.parameter_size + (f" ({info.parameter_count:,})"
-                                               if info and info.parameter_count else "")),
-            ("Quantisation", d.quantization_level),
-            ("Size", "cloud (runs remotely)" if summary.is_remote else human_size(summary.size)),
-            ("Format", d.format),
-            ("Modified", relative_time(summary.modified_at)),
-            ("Digest", summary.digest[:12]),
-        ]
-        if info is not None:
-            facts[1:1] = [("Architecture", info.architecture)]
-            facts += [
-                ("Context", f"{info.context_length:,}" if info.context_length else ""),
-                ("Embedding", f"{info.embedding_length:,}" if info.embedding_length else ""),
-                ("Capabilities", ", ".join(info.capabilities)),
-                ("Remote", f"{info.remote_model} @ {info.remote_host}" if info.remote_host
-                 else ""),
-            ]
-        facts.append(("Loaded", self._loaded_text(running)))
+        facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running))]
         parts: list[RenderableType] = [title, _fact_lines(facts)]
         if error:
             parts.append(Text(printable(error), style="red"))
         elif info is None:
             parts.append(Text("Loading details…", style="dim"))
         else:
-            parts += _section("Parameters", "\n".join(f"{k} {v}"
-                                                      for k, v in info.parameter_lines()))
-            parts += _section("System", info.system)
-            parts += _section("Template", info.template)
-            parts += _section("License", info.license)
+            for heading, body in model_sections(info):
+                parts += [Text(f"\n{heading}", style="bold underline"), Text(printable(body))]
         self.body.update(Group(*parts))
 
     @staticmethod

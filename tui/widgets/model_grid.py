@@ -9,59 +9,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.format import human_size, printable, short_relative_time
-from tui.grid_rows import COLUMNS, COLUMNS_BY_KEY, visible_models
+from tui.model_columns import COLUMNS, COLUMNS_BY_KEY, Column, visible_models
 from tui.ollama.models import ModelSummary
+from tui.ollama.names import model_key
 
 CURRENT_MARK = "★"
 LOADED_MARK = "●"
-CLOUD_MARK = "☁"
 NAME_MAX_WIDTH = 48
 NAME_MIN_WIDTH = 14  # when the terminal is narrow, the name column gives way first
-# A style that changes nothing but keeps a segment apart from its neighbours.
+LEAD = 1  # blank cells before the marks
+MARKS_WIDTH = 2
+GAP = 2  # blank cells between columns
+# A style that changes nothing but keeps a segment apart from its neighbours: SVG
+# renderers drop a text run's leading spaces, which skewed exported screenshots.
 _SEPARATE = Style(blink2=False)
-# Columns whose text reads best aligned right.
-_RIGHT = {"params", "size"}
 
 
 @dataclass(frozen=True)
-class _Cell:
-    key: str
+class _ColumnSlot:
+    """Where one column sits on a row: its key and its width in cells."""
+
+    column: Column
     width: int
 
 
-# The order of the texts that _cells_of gives, the same as COLUMNS.
-_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-
-
-def _cells_of(model: ModelSummary) -> tuple[str, ...]:
-    """The text of each column for one model. Server text made printable, never markup."""
-    d = model.details
-    return (
-        printable(model.name),
-        printable(d.parameter_size),
-        printable(d.quantization_level),
-        printable(d.family),
-        f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size),
-        short_relative_time(model.modified_at),
-    )
-
-
-def _fit(text: str, width: int, right: bool = False) -> str:
+def fit(text: str, width: int, right: bool = False) -> str:
+    """`text` in exactly `width` terminal cells: cut with "…" or padded (wide CJK aware)."""
+    if width <= 0:
+        return ""
     if cell_len(text) > width:
-        return text[: max(0, width - 1)] + "…"
-    pad = " " * (width - cell_len(text))
-    return pad + text if right else text + pad
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width) if not right else \
+        " " * (width - cell_len(text)) + text
 
 
 class ModelGrid(ScrollView, can_focus=True):
@@ -83,50 +73,63 @@ class ModelGrid(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "first", "First", show=False),
         Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Use", show=False),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("enter", "select", "Use", show=False,
+                tooltip="make the highlighted model the current one"),
+        Binding("s", "cycle_sort", "Sort", tooltip="sort by the next column (or click a header)"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, tooltip="reverse the sort"),
     ]
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """The highlighted row of the shown (filtered, sorted) models."""
 
     class Highlighted(Message):
         """The cursor is on another model (or on none)."""
 
-        def __init__(self, model: ModelSummary | None) -> None:
+        def __init__(self, grid: ModelGrid, model: ModelSummary | None) -> None:
             super().__init__()
+            self.grid = grid
             self.model = model
+
+        @property
+        def control(self) -> ModelGrid:
+            return self.grid
 
     class Selected(Message):
         """Enter, or a click on the highlighted row."""
 
-        def __init__(self, model: ModelSummary) -> None:
+        def __init__(self, grid: ModelGrid, model: ModelSummary) -> None:
             super().__init__()
+            self.grid = grid
             self.model = model
+
+        @property
+        def control(self) -> ModelGrid:
+            return self.grid
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.sort_key = "modified"
         self.reverse = True
-        self.needle = ""
-        self.cursor_row = 0
+        self.filter_text = ""
         self.shown: list[ModelSummary] = []
         self._models: list[ModelSummary] = []
-        self._cells: dict[int, tuple[str, ...]] = {}  # id(model) → its column texts
-        self._current = ""
+        self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's column texts
+        self._current_key = ""
         self._loaded: set[str] = set()
-        self._columns: list[_Cell] = []
+        self._slots: list[_ColumnSlot] = []
         self._widest: dict[str, int] = {}
-        self._highlighted_name: str | None = None
+        self._announced: str | None = None
 
     # -- what to show ------------------------------------------------------------------
     def set_models(self, models: list[ModelSummary], current: str, loaded: set[str]) -> None:
-        self._models, self._current = models, current.casefold()
-        self._loaded = {name.casefold() for name in loaded}
-        self._cells = {id(m): _cells_of(m) for m in models}
+        """Show `models`; `current` is the current model's name, `loaded` model keys."""
+        self._models, self._current_key, self._loaded = models, model_key(current), loaded
+        self._texts = {m: tuple(c.text(m) for c in COLUMNS) for m in models}
         self._measure()
         self.rebuild()
 
-    def set_filter(self, needle: str) -> None:
-        self.needle = needle
+    def set_filter(self, filter_text: str) -> None:
+        self.filter_text = filter_text
         self.rebuild()
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
@@ -144,65 +147,73 @@ class ModelGrid(ScrollView, can_focus=True):
         return None
 
     def select_name(self, name: str) -> None:
-        for index, model in enumerate(self.shown):
-            if model.name.casefold() == name.casefold():
-                self.move_cursor(index)
-                return
+        key = model_key(name)
+        row = next((i for i, m in enumerate(self.shown) if model_key(m.name) == key), None)
+        if row is not None:
+            self.cursor_row = row
 
     def cells(self, row: int) -> list[str]:
         """The text of each cell of a shown row, marks first (what the row reads as)."""
         model = self.shown[row]
-        cells = self._cells[id(model)]
-        return [self._marks(model), *cells]
+        return [self._marks(model), *self._texts[model]]
 
     def rebuild(self) -> None:
         """Filter and sort again; the cursor stays on the same model when it is still shown."""
         kept = self.highlighted
-        keep_name = kept.name.casefold() if kept else None
-        self.shown = visible_models(self._models, self.needle, self.sort_key, self.reverse)
+        self.shown = visible_models(self._models, self.filter_text, self.sort_key, self.reverse)
         row = self.cursor_row
-        if keep_name is not None:
-            row = next((i for i, m in enumerate(self.shown) if m.name.casefold() == keep_name),
-                       row)
+        if kept is not None:
+            key = model_key(kept.name)
+            row = next((i for i, m in enumerate(self.shown) if model_key(m.name) == key), row)
         self.virtual_size = Size(self._total_width(), len(self.shown) + 1)
-        self.move_cursor(row)
-
-    # -- cursor and keys ---------------------------------------------------------------
-    def move_cursor(self, row: int) -> None:
-        self.cursor_row = min(max(row, 0), max(len(self.shown) - 1, 0))
+        self.set_reactive(ModelGrid.cursor_row, self.validate_cursor_row(row))
         self._scroll_to_cursor()
         self.refresh()
-        model = self.highlighted
-        name = model.name if model else None
-        if name != self._highlighted_name:  # tell the app only when the model changes
-            self._highlighted_name = name
-            self.post_message(self.Highlighted(model))
+        self._announce()
+
+    # -- cursor and keys ---------------------------------------------------------------
+    def validate_cursor_row(self, row: int) -> int:
+        return min(max(row, 0), max(len(self.shown) - 1, 0))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        # Row r is virtual line r + 1: the header takes line 0.
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
+        self._scroll_to_cursor()
+        self._announce()
 
     def _scroll_to_cursor(self) -> None:
-        visible_rows = max(1, self.scrollable_content_region.height - 1)
-        top = int(self.scroll_y)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible_rows:
-            self.scroll_to(y=self.cursor_row - visible_rows + 1, animate=False)
+        if not self.shown or not self.size:
+            return
+        row = Region(0, self.cursor_row + 1, 1, 1)
+        # The pinned header covers the top line: keep the cursor below it.
+        self.scroll_to_region(row, spacing=Spacing(1, 0, 0, 0), animate=False, force=True)
+
+    def _announce(self) -> None:
+        """Tell the screen when the highlighted model changes (not on every refresh)."""
+        model = self.highlighted
+        name = model.name if model else None
+        if name != self._announced:
+            self._announced = name
+            self.post_message(self.Highlighted(self, model))
 
     def action_move(self, step: int) -> None:
-        self.move_cursor(self.cursor_row + step)
+        self.cursor_row += step
 
     def action_page(self, direction: int) -> None:
         step = max(1, self.scrollable_content_region.height - 2)
-        self.move_cursor(self.cursor_row + direction * step)
+        self.cursor_row += direction * step
 
     def action_first(self) -> None:
-        self.move_cursor(0)
+        self.cursor_row = 0
 
     def action_last(self) -> None:
-        self.move_cursor(len(self.shown) - 1)
+        self.cursor_row = len(self.shown) - 1
 
     def action_select(self) -> None:
         model = self.highlighted
         if model is not None:
-            self.post_message(self.Selected(model))
+            self.post_message(self.Selected(self, model))
 
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
@@ -223,22 +234,22 @@ class ModelGrid(ScrollView, can_focus=True):
             if row == self.cursor_row:
                 self.action_select()
             else:
-                self.move_cursor(row)
+                self.cursor_row = row
 
     def column_at(self, x: int) -> str | None:
-        """The key of the column under screen column `x` of the grid."""
-        left = 0
-        for column in self._columns:
-            if left <= x < left + column.width + 2:
-                return column.key
-            left += column.width + 2
+        """The key of the column under screen column `x` (a gap belongs to its left)."""
+        left = LEAD
+        for slot in self._slots:
+            if left <= x < left + slot.width + GAP:
+                return slot.column.key
+            left += slot.width + GAP
         return None
 
     # -- drawing -----------------------------------------------------------------------
     def _measure(self) -> None:
         """The widest text of each column, over all models (so filtering never jumps)."""
         self._widest = {
-            c.key: max((cell_len(cells[i]) for cells in self._cells.values()), default=0)
+            c.key: max((cell_len(texts[i]) for texts in self._texts.values()), default=0)
             for i, c in enumerate(COLUMNS)
         }
         self._layout_columns()
@@ -249,12 +260,12 @@ class ModelGrid(ScrollView, can_focus=True):
             label = cell_len(c.label) + (2 if c.key == self.sort_key else 0)  # room for ▼
             widths[c.key] = max(label, self._widest.get(c.key, 0))
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
-        others = 1 + 4 + sum(w + 2 for key, w in widths.items() if key != "name")
-        room = self.scrollable_content_region.width - others - 2
+        others = LEAD + MARKS_WIDTH + GAP + sum(w + GAP for k, w in widths.items() if k != "name")
+        room = self.scrollable_content_region.width - others - GAP
         if room > 0:
             widths["name"] = max(NAME_MIN_WIDTH, min(widths["name"], room))
         widths["name"] = min(widths["name"], NAME_MAX_WIDTH)
-        self._columns = [_Cell("marks", 2), *(_Cell(c.key, widths[c.key]) for c in COLUMNS)]
+        self._slots = [_ColumnSlot(c, widths[c.key]) for c in COLUMNS]
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
@@ -262,30 +273,30 @@ class ModelGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def _total_width(self) -> int:
-        return sum(c.width + 2 for c in self._columns)
+        return LEAD + MARKS_WIDTH + GAP + sum(s.width + GAP for s in self._slots)
 
     def _marks(self, model: ModelSummary) -> str:
-        key = model.name.casefold()
-        return (CURRENT_MARK if key == self._current else " ") + \
+        key = model_key(model.name)
+        return (CURRENT_MARK if key == self._current_key else " ") + \
             (LOADED_MARK if key in self._loaded else " ")
 
-    def _header_text(self) -> list[str]:
+    def _header_text(self) -> str:
         arrow = " ▼" if self.reverse else " ▲"
-        labels = {c.key: c.label + (arrow if c.key == self.sort_key else "") for c in COLUMNS}
-        return [_fit(labels.get(c.key, ""), c.width) for c in self._columns]
+        labels = []
+        for slot in self._slots:
+            label = slot.column.label + (arrow if slot.column.key == self.sort_key else "")
+            labels.append(fit(label, slot.width, right=slot.column.align == "right"))
+        return (" " * GAP).join(labels) + " "
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = int(self.scroll_x), int(self.scroll_y)
-        if not self._columns:
+        if not self._slots:
             return Strip.blank(width, self.rich_style)
         if y == 0:
             style = self.rich_style + self.get_component_rich_style("model-grid--header")
-            labels = self._header_text()
-            # The lead-in has a style of its own so that no text run starts with spaces:
-            # SVG renderers drop leading spaces, which skewed exported screenshots.
-            segments = [Segment(" " * (self._columns[0].width + 3), style + _SEPARATE),
-                        Segment("  ".join(labels[1:]) + " ", style)]
+            segments = [Segment(" " * (LEAD + MARKS_WIDTH + GAP), style + _SEPARATE),
+                        Segment(self._header_text(), style)]
             return Strip(segments).crop_extend(scroll_x, scroll_x + width, style)
         row = scroll_y + y - 1
         if row >= len(self.shown):
@@ -305,14 +316,9 @@ class ModelGrid(ScrollView, can_focus=True):
         model = self.shown[row]
         style = self._row_style(row)
         marks_style = style + self.get_component_rich_style("model-grid--marks")
-        cells = self._cells[id(model)]
-        segments = [Segment(" ", style + _SEPARATE),
-                    Segment(self._marks(model) + "  ", marks_style)]
-        texts = [_fit(cells[_INDEX[column.key]], column.width, right=column.key in _RIGHT)
-                 for column in self._columns[1:]]
-        segments.append(Segment("  ".join(texts) + " ", style))
-        return Strip(segments)
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        self.refresh()
+        texts = self._texts[model]
+        cells = [fit(texts[i], slot.width, right=slot.column.align == "right")
+                 for i, slot in enumerate(self._slots)]
+        return Strip([Segment(" " * LEAD, style + _SEPARATE),
+                      Segment(self._marks(model) + " " * GAP, marks_style),
+                      Segment((" " * GAP).join(cells) + " ", style)])

@@ -7,38 +7,50 @@ import time
 from collections.abc import Callable
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
-from tui.format import human_duration, human_size, printable
-from tui.state import ServerState
+from tui.format import human_duration, human_rate, human_size, printable
+from tui.pulls import PullsSummary
+from tui.session import HostSession
 
 
-class StatusBar(Static):
+def pulls_summary_text(summary: PullsSummary) -> str:
+    """The compact pulls figure: `⇣ 2 · 41% · 38 MB/s`; "" when nothing runs."""
+    if not summary.running:
+        return f"⇣ {summary.failed} failed" if summary.failed else ""
+    percent = f" · {summary.completed / summary.total * 100:.0f}%" if summary.total else ""
+    return f"⇣ {summary.running}{percent} · {human_rate(summary.speed)}"
+
+
+class StatusBar(Widget):
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
-    def __init__(self, host: str, demo: bool = False, **kwargs: object) -> None:
+    current_model: reactive[str] = reactive("")
+    """The configured current model, shown with ★ (red when it is not installed)."""
+
+    def __init__(self, session: HostSession, demo: bool = False, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.host = host
+        self.session = session
         self.demo = demo
         self.clock: Callable[[], float] = time.monotonic
-        self.state = ServerState()
-        self.current = ""
-        self.pulls = ""
 
-    def show_state(self, state: ServerState, current: str, pulls: str = "") -> None:
-        self.state, self.current, self.pulls = state, current, pulls
-        self.update(self.status_line())
+    def on_mount(self) -> None:
+        # The offline time and the next retry count down on their own.
+        self.set_interval(1.0, self._tick)
 
-    def tick(self) -> None:
-        """Redraw the clock-dependent parts (offline time, next retry)."""
-        if self.state.online is False:
-            self.update(self.status_line())
+    def _tick(self) -> None:
+        if self.session.state.online is False:
+            self.refresh()
+
+    def render(self) -> Text:
+        return self.status_line()
 
     def status_line(self) -> Text:
         """Most important first, so a narrow terminal cuts only the least useful end."""
-        state = self.state
+        state = self.session.state
         line = Text(no_wrap=True, overflow="ellipsis")
         if self.demo:
             line.append(" DEMO ", style="bold black on yellow")
@@ -52,18 +64,22 @@ class StatusBar(Static):
             away = human_duration(now - (state.offline_since or now))
             retry = human_duration(math.ceil(max(0.0, state.next_check - now)))
             line.append(f"○ offline {away} · retry in {retry} ", style="bold red")
-        line.append(self.host + " ")
+        line.append(("emulator" if self.demo else printable(self.session.label)) + " ")
         if state.version:
             line.append(f"v{printable(state.version)} ", style="dim")
-        if self.current:
-            installed = state.find(self.current) is not None
+        if self.current_model:
+            installed = state.find(self.current_model) is not None
+            # Only a list the server confirmed can say a model is missing.
+            known = state.online is not None and not state.from_cache
             line.append("│ ★ ")
-            line.append(printable(self.current), style="bold" if installed else "red")
-            if not installed and state.online is not None:
+            line.append(printable(self.current_model),
+                        style="bold" if installed or not known else "red")
+            if not installed and known:
                 line.append(" (not installed)", style="red")
             line.append(" ")
-        if self.pulls:
-            line.append(f"│ {self.pulls} ", style="cyan")
-        if state.online is not None:
+        pulls = pulls_summary_text(self.session.pulls.summary())
+        if pulls:
+            line.append(f"│ {pulls} ", style="cyan")
+        if state.online is not None or state.from_cache:
             line.append(f"│ {len(state.models)} models, {human_size(state.disk_used)}")
         return line

@@ -1,7 +1,7 @@
 """The scriptable operations behind `qgoose-tui list|info|status|use|pull|rm|cp|ps`.
 
-Each takes a Command context and returns an exit code. `--json` output mirrors the seed
-API's shapes (`{"status": …, "model": …, "message": …}` and friends).
+Each takes a Command context and returns an exit code. `--json` output keeps the JSON shapes
+of the Quantum Goose model API this app grew from (`{"status": …, "model": …, "message": …}`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from tui.config import ConfigError, Settings
-from tui.current import NotInstalledError, set_current_model
+from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
 from tui.format import (
     human_duration,
     human_rate,
@@ -22,8 +21,11 @@ from tui.format import (
     printable,
     processor_text,
     relative_time,
+    render_pairs,
     render_table,
 )
+from tui.model_columns import COLUMNS
+from tui.model_facts import model_facts, model_sections
 from tui.ollama import (
     InvalidNameError,
     ModelSummary,
@@ -31,7 +33,7 @@ from tui.ollama import (
     OllamaError,
     UnreachableError,
 )
-from tui.ollama.names import normalize, same_model
+from tui.ollama.names import model_key, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
 
 EXIT_OK = 0
@@ -96,13 +98,10 @@ async def cmd_list(cmd: Command) -> int:
         return EXIT_OK
     rows = []
     for m in models:
-        marker = "*" if same_model(m.name, current) else ""
-        rows.append([
-            marker, printable(m.name), m.details.parameter_size, m.details.quantization_level,
-            printable(m.details.family), "cloud" if m.is_remote else human_size(m.size),
-            relative_time(m.modified_at),
-        ])
-    headers = ["", "NAME", "PARAMS", "QUANT", "FAMILY", "SIZE", "MODIFIED"]
+        cells = {c.key: c.text(m) for c in COLUMNS}
+        cells["modified"] = relative_time(m.modified_at)  # a terminal has room for the long form
+        rows.append(["*" if same_model(m.name, current) else "", *cells.values()])
+    headers = ["", *(c.label.upper() for c in COLUMNS)]
     cmd.say(render_table(headers, rows))
     return EXIT_OK
 
@@ -115,24 +114,10 @@ async def cmd_info(cmd: Command, name: str) -> int:
     if cmd.as_json:
         cmd.emit({"status": "success", "model": info.name, "info": info.to_json()})
         return EXIT_OK
-    d = info.details
-    facts = [
-        ("Model", info.name),
-        ("Architecture", info.architecture or d.family),
-        ("Parameters", d.parameter_size
-         + (f" ({info.parameter_count:,})" if info.parameter_count else "")),
-        ("Quantisation", d.quantization_level),
-        ("Context length", f"{info.context_length:,}" if info.context_length else ""),
-        ("Embedding length", f"{info.embedding_length:,}" if info.embedding_length else ""),
-        ("Format", d.format),
-        ("Capabilities", ", ".join(info.capabilities)),
-        ("Remote", f"{info.remote_model} @ {info.remote_host}" if info.remote_host else ""),
-    ]
-    cmd.say(render_table(["", ""], [[k, printable(v)] for k, v in facts if v]).split("\n", 1)[1])
-    for title, text in (("Parameters", info.parameters), ("System", info.system),
-                        ("Template", info.template), ("License", info.license)):
-        if text.strip():
-            cmd.say(f"\n{title}\n{printable(text.strip())}")
+    facts = [("Model", info.name), *model_facts(None, info)]
+    cmd.say(render_pairs([(label, printable(value)) for label, value in facts]))
+    for title, text in model_sections(info):
+        cmd.say(f"\n{title}\n{printable(text)}")
     return EXIT_OK
 
 
@@ -145,21 +130,22 @@ async def cmd_status(cmd: Command) -> int:
     except OllamaError as exc:
         return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[], **base)
     current_installed = any(same_model(m.name, cmd.settings.current_model) for m in models)
+    disk_used = sum(m.size for m in models)
     if cmd.as_json:
         cmd.emit({"status": "success", "ollama_available": True, **base, "version": version,
                   "count": len(models), "current_model_installed": current_installed,
-                  "disk_used": sum(m.size for m in models),
+                  "disk_used": disk_used,
                   "running": [r.to_json() for r in running]})
         return EXIT_OK
     current = printable(cmd.settings.current_model)
     lines = [
-        ["Host", base["host"]],
-        ["Ollama", f"{printable(version)} (online)"],
-        ["Models", f"{len(models)} installed, {human_size(sum(m.size for m in models))}"],
-        ["Current", current if current_installed else f"{current} (not installed)"],
-        ["Loaded", ", ".join(printable(r.name) for r in running) or "none"],
+        ("Host", base["host"]),
+        ("Ollama", f"{printable(version)} (online)"),
+        ("Models", f"{len(models)} installed, {human_size(disk_used)}"),
+        ("Current", current if current_installed else f"{current} (not installed)"),
+        ("Loaded", ", ".join(printable(r.name) for r in running) or "none"),
     ]
-    cmd.say(render_table(["", ""], lines).split("\n", 1)[1])
+    cmd.say(render_pairs(lines))
     return EXIT_OK
 
 
@@ -167,7 +153,7 @@ async def cmd_use(cmd: Command, name: str) -> int:
     try:
         normalize(name)
         models = await cmd.client.list_models()
-        chosen = set_current_model(cmd.settings, models, name)
+        chosen = set_current_model(cmd.settings, [m.name for m in models], name)
     except (OllamaError, NotInstalledError, ConfigError) as exc:
         return cmd.fail(exc, model=name)
     message = f"Model set to {chosen}"
@@ -252,13 +238,13 @@ def format_progress(progress: PullProgress, width: int = 24) -> str:
 async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
     try:
         wanted = [normalize(n) for n in names]
-        installed = {m.name.casefold(): m for m in await cmd.client.list_models()}
+        installed = {model_key(m.name): m for m in await cmd.client.list_models()}
     except OllamaError as exc:
         return cmd.fail(exc, model=names[0] if len(names) == 1 else names)
     results: list[dict[str, Any]] = []
     code = EXIT_OK
     for model in wanted:
-        summary = installed.get(model.casefold())
+        summary = installed.get(model_key(model))
         if summary is None:
             code = max(code, EXIT_ERROR)
             results.append(_result("error", model, f"model '{model}' not found"))

@@ -1,10 +1,11 @@
-"""What the app knows about the server, and when to ask again. Pure: no I/O, no Textual."""
+"""What the app knows about one Ollama server, and when to ask it again. Pure: no I/O."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tui.ollama.models import ModelSummary, RunningModel
+from tui.ollama.names import model_key
 
 # Retry delays while Ollama is away: quick at first, then no more often than every 30 s.
 BACKOFF_START = 2.0
@@ -28,14 +29,19 @@ class ServerState:
     next_check: float = 0.0
     signature: tuple = ()
     backoff_start: float = BACKOFF_START
+    from_cache: bool = False
+    """The models are the last list saved on disk, not yet confirmed by the server."""
 
     def record_success(self, models: list[ModelSummary], running: list[RunningModel],
                        now: float, interval: float) -> bool:
-        """Take a fresh answer; return whether the model list changed."""
+        """Take a fresh answer; return whether the model list or the loaded set changed."""
         signature = models_signature(models)
-        changed = signature != self.signature or self.online is not True
+        loaded_before = {model_key(r.name) for r in self.running}
+        changed = (signature != self.signature or self.online is not True
+                   or loaded_before != {model_key(r.name) for r in running})
         self.online, self.error, self.offline_since, self.failures = True, "", None, 0
         self.models, self.running, self.signature = models, running, signature
+        self.from_cache = False
         self.next_check = now + interval
         return changed
 
@@ -47,6 +53,21 @@ class ServerState:
         self.failures += 1
         self.next_check = now + self.retry_delay
 
+    def show_cached(self, models: list[ModelSummary]) -> None:
+        """Start from the list saved last time, until the server answers."""
+        self.models, self.from_cache = models, True
+
+    def forget(self, name: str) -> None:
+        """A model we deleted: gone from the list at once, signature kept in step."""
+        key = model_key(name)
+        self.models = [m for m in self.models if model_key(m.name) != key]
+        self.running = [r for r in self.running if model_key(r.name) != key]
+        self.signature = models_signature(self.models)
+
+    def due(self, now: float) -> bool:
+        """Whether it is time to ask the server again."""
+        return now >= self.next_check
+
     @property
     def retry_delay(self) -> float:
         return min(BACKOFF_MAX, self.backoff_start * 2 ** max(0, self.failures - 1))
@@ -55,8 +76,14 @@ class ServerState:
     def disk_used(self) -> int:
         return sum(m.size for m in self.models)
 
-    def is_loaded(self, name: str) -> RunningModel | None:
-        return next((r for r in self.running if r.name.casefold() == name.casefold()), None)
+    def running_entry(self, name: str) -> RunningModel | None:
+        """The /api/ps entry of `name`, when it is loaded in memory."""
+        key = model_key(name)
+        return next((r for r in self.running if model_key(r.name) == key), None)
 
     def find(self, name: str) -> ModelSummary | None:
-        return next((m for m in self.models if m.name.casefold() == name.casefold()), None)
+        key = model_key(name)
+        return next((m for m in self.models if model_key(m.name) == key), None)
+
+    def loaded_keys(self) -> set[str]:
+        return {model_key(r.name) for r in self.running}

@@ -15,21 +15,21 @@ from tui.ollama.names import normalize, same_model, validation_error
 from tui.popular import PopularModel
 
 
-class PullScreen(ModalScreen[str | None]):
+class PullDialog(ModalScreen[str | None]):
     """Dismissed with the normalised name to pull, or None when cancelled."""
 
     DEFAULT_CSS = """
-    PullScreen { align: center middle; }
-    PullScreen > Vertical {
+    PullDialog { align: center middle; }
+    PullDialog > Vertical {
         width: 76; max-width: 96%; height: auto; max-height: 96%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
-    PullScreen .title { text-style: bold; }
-    PullScreen #name { margin-top: 1; }
-    PullScreen #problem { color: $error; height: auto; min-height: 1; }
-    PullScreen #problem.-ok { color: $success; }
-    PullScreen OptionList { height: auto; max-height: 12; }
-    PullScreen .hint { color: $text-muted; }
+    PullDialog .title { text-style: bold; }
+    PullDialog #name { margin-top: 1; }
+    PullDialog #problem { color: $error; height: auto; min-height: 1; }
+    PullDialog #problem.-ok { color: $success; }
+    PullDialog OptionList { height: auto; max-height: 12; }
+    PullDialog .hint { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

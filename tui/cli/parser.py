@@ -13,7 +13,8 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
-from tui import __version__, commands
+from tui import __version__
+from tui.cli import commands
 from tui.config import Settings, load_settings
 from tui.ollama import OllamaClient
 

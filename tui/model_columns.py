@@ -1,0 +1,78 @@
+"""The model grid's columns as data (label, text, alignment, sort order), and its filter.
+
+Pure functions over ModelSummary, shared by the grid and `qgoose-tui list`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tui.format import human_size, printable, short_relative_time
+from tui.ollama.models import ModelSummary
+
+CLOUD_MARK = "☁"
+_SIZE_SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+_PARAMS = re.compile(r"^\s*([\d.]+)\s*([KMBT]?)", re.IGNORECASE)
+
+
+def parameter_count(text: str) -> float:
+    """"7.6B" → 7.6e9, "137M" → 1.37e8; unknown → 0 (sorts first)."""
+    match = _PARAMS.match(text)
+    if not match:
+        return 0.0
+    try:
+        return float(match.group(1)) * _SIZE_SUFFIX[match.group(2).upper()]
+    except ValueError:
+        return 0.0
+
+
+def _size_text(model: ModelSummary) -> str:
+    return f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    text: Callable[[ModelSummary], str]
+    """What the cell shows: server text made printable, never markup."""
+    sort_key: Callable[[ModelSummary], Any]
+    align: Literal["left", "right"] = "left"
+    default_reverse: bool = False  # sizes and dates read best biggest/newest first
+
+
+COLUMNS = (
+    Column("name", "Name", lambda m: printable(m.name), lambda m: m.name.casefold()),
+    Column("params", "Params", lambda m: printable(m.details.parameter_size),
+           lambda m: parameter_count(m.details.parameter_size), "right", True),
+    Column("quant", "Quant", lambda m: printable(m.details.quantization_level),
+           lambda m: m.details.quantization_level.casefold()),
+    Column("family", "Family", lambda m: printable(m.details.family),
+           lambda m: m.details.family.casefold()),
+    Column("size", "Size", _size_text, lambda m: m.size, "right", True),
+    Column("modified", "Modified", lambda m: short_relative_time(m.modified_at),
+           lambda m: m.modified_at_text, default_reverse=True),
+)
+COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
+
+
+def matches(model: ModelSummary, filter_text: str) -> bool:
+    """Filter as you type: every word must appear in the name, family or quantisation."""
+    haystack = " ".join((model.name, model.details.family, model.details.quantization_level,
+                         model.details.parameter_size, "cloud" if model.is_remote else ""))
+    haystack = haystack.casefold()
+    return all(word in haystack for word in filter_text.casefold().split())
+
+
+def visible_models(models: list[ModelSummary], filter_text: str, sort_key: str,
+                   reverse: bool) -> list[ModelSummary]:
+    """The models that match, sorted by `sort_key`; ties in name order."""
+    column = COLUMNS_BY_KEY[sort_key]
+    chosen = [m for m in models if matches(m, filter_text)] if filter_text.strip() \
+        else list(models)
+    chosen.sort(key=lambda m: m.name.casefold())
+    chosen.sort(key=column.sort_key, reverse=reverse)
+    return chosen

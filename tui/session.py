@@ -1,0 +1,181 @@
+"""One Ollama host as the app sees it: its client, what it has, when to ask again, its pulls.
+
+Free of Textual, so it is tested with pytest-asyncio against the emulator. The app holds
+one session per host; views learn of changes through `subscribe`, never by polling it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from tui.list_cache import ListCache
+from tui.ollama import OllamaClient, OllamaError
+from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
+from tui.ollama.names import model_key
+from tui.pulls import PullJob, Pulls, Spawn
+from tui.server_state import BACKOFF_START, ServerState
+
+Topic = Literal["state", "models", "pulls", "info"]
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Something views show has changed: the server state, the model list, the pulls."""
+
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should be told once (a toast)."""
+
+    message: str
+    title: str = ""
+    severity: Literal["information", "warning", "error"] = "information"
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """A pull finished and the model list already shows the model."""
+
+    name: str
+
+
+Event = Changed | Notice | Pulled
+Listener = Callable[[Event], None]
+
+
+def _spawn_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    return asyncio.get_running_loop().create_task(coro)
+
+
+class HostSession:
+    def __init__(self, base_url: str, *, label: str = "", refresh_interval: float = 5.0,
+                 spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
+                 client: OllamaClient | None = None) -> None:
+        self.base_url = base_url
+        self.client = client or OllamaClient(base_url)
+        self.label = label or self.client.display_url.removeprefix("http://")
+        self.refresh_interval = refresh_interval
+        # Never wait longer to retry a vanished Ollama than to re-check a live one.
+        self.state = ServerState(backoff_start=min(BACKOFF_START, refresh_interval))
+        self.pulls = Pulls(self._run_pull, spawn)
+        self._info: dict[tuple[str, str], ModelInfo] = {}
+        self._listeners: list[Listener] = []
+        self._list_cache = list_cache
+        self.refreshing = False
+        if list_cache is not None:
+            cached = list_cache.load(base_url)
+            if cached:
+                self.state.show_cached(cached)
+
+    # -- telling the views -------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: Event) -> None:
+        for listener in self._listeners:
+            listener(event)
+
+    # -- the model list ----------------------------------------------------------------
+    def due(self, now: float | None = None) -> bool:
+        return not self.refreshing and self.state.due(time.monotonic() if now is None else now)
+
+    async def refresh(self) -> None:
+        """Ask for version, models and loaded models at once; record the answer or failure."""
+        state = self.state
+        was_online = state.online
+        self.refreshing = True
+        try:
+            need_version = state.online is not True or not state.version
+            version, models, running = await asyncio.gather(
+                self.client.version() if need_version else _already(state.version),
+                self.client.list_models(),
+                self._running_models(),
+            )
+        except OllamaError as exc:
+            state.record_failure(str(exc), time.monotonic())
+            if was_online is not False:
+                self._emit(Notice(str(exc), "Ollama is not answering", "error"))
+            self._emit(Changed("state"))
+            return
+        finally:
+            self.refreshing = False
+        state.version = version
+        changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
+        if was_online is False:
+            self._emit(Notice("Ollama is back"))
+        if changed:
+            self._emit(Changed("models"))
+            if self._list_cache is not None:
+                await asyncio.to_thread(self._list_cache.save, self.base_url, models)
+        self._emit(Changed("state"))
+
+    async def _running_models(self) -> list[RunningModel]:
+        try:
+            return await self.client.ps()
+        except OllamaError:
+            return []  # an old server without /api/ps still lists its models
+
+    # -- one model ---------------------------------------------------------------------
+    def cached_info(self, model: ModelSummary) -> ModelInfo | None:
+        return self._info.get(_info_key(model))
+
+    async def model_info(self, model: ModelSummary) -> ModelInfo:
+        """/api/show for `model`, asked once per name and digest."""
+        info = self.cached_info(model)
+        if info is None:
+            info = await self.client.show(model.name)
+            self._info[_info_key(model)] = info
+        return info
+
+    async def delete(self, model: ModelSummary) -> None:
+        """Delete a model; the list drops it at once. Raises OllamaError."""
+        await self.client.delete(model.name)
+        self.state.forget(model.name)
+        self._emit(Changed("models"))
+        self._emit(Changed("state"))
+
+    # -- pulls -------------------------------------------------------------------------
+    async def _run_pull(self, job: PullJob) -> None:
+        try:
+            async for event in self.client.pull(job.name, coalesce=True):
+                job.progress.feed(event, time.monotonic())
+                self.pulls.changed = True
+                # A fast stream has data ready at every read and would never give the
+                # event loop back: yield, so keys and repaints go on during a pull.
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            job.cancel()
+            self.pulls.changed = True
+            raise
+        except OllamaError as exc:
+            self._pull_failed(job, str(exc))
+        except Exception as exc:  # a bug must fail the pull visibly, never leave it "running"
+            self._pull_failed(job, f"unexpected error: {type(exc).__name__}: {exc}")
+        else:
+            job.finish()
+            self.pulls.changed = True
+            self._emit(Notice(f"Pulled {job.name}"))
+            await self.refresh()
+            self._emit(Pulled(job.name))
+
+    def _pull_failed(self, job: PullJob, message: str) -> None:
+        job.fail(message)
+        self.pulls.changed = True
+        self._emit(Notice(message, f"Pull of {job.name} failed", "error"))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+async def _already(value: str) -> str:
+    return value
+
+
+def _info_key(model: ModelSummary) -> tuple[str, str]:
+    return (model_key(model.name), model.digest)
