@@ -33,6 +33,7 @@ from tui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
     from tui.emulator.server import Emulator
+    from tui.screens.view import View
 
 PULLS_REPAINT_HZ = 10  # however fast a pull streams, its figures redraw at most this often
 
@@ -59,6 +60,7 @@ class QGooseApp(App[None]):
         # The demo's emulator is new each time: no list worth keeping for it.
         self.list_cache = None if demo else list_cache or ListCache()
         self.session_changed: Signal[Event] = Signal(self, "session-changed")
+        self.views: dict[str, View] = {}  # each view, once shown
 
     async def on_mount(self) -> None:
         base_url = self.settings.base_url

@@ -1,256 +1,312 @@
-"""The main screen, driven as a person would, against the emulator over a real socket."""
+"""The Models view, driven as a person would, against the emulator over a real socket."""
 
+import dataclasses
 import tomllib
 
+import pytest
+from rich.cells import cell_len
 from textual import events
 
-from tests.tui.conftest import app_for, grid_names, notices, screen_text, started, wait_until
+from tests.tui.helpers import (
+    grid_names,
+    models_view,
+    notices,
+    screen_text,
+    started,
+    wait_until,
+)
 from tui.app import QGooseApp
 from tui.emulator.server import Emulator
 from tui.ollama.names import parse_name
 from tui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
 
 
-async def test_grid_lists_every_model_with_markers(emulator: Emulator, make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await started(pilot)
-        expected = [e.name for e in emulator.store.installed_sorted()]
-        assert grid_names(app) == expected  # newest first, like `ollama list`
-        marks = {app.grid.shown[r].name: app.grid.cells(r)[0]
-                 for r in range(len(app.grid.shown))}
-        assert marks["glm-4.6:cloud"].startswith(CURRENT_MARK)
-        assert LOADED_MARK in marks["llama3.2:latest"]
-        assert marks["qwen2.5:7b"].strip() == ""
-        text = screen_text(app)
-        assert "☁ cloud" in text and "2.0 GB" in text and "3d ago" in text
-        assert "online" in text and "v0.12.10" in text and "9 models" in text
+@pytest.mark.size(130, 40)
+async def test_grid_lists_every_model_with_markers(pilot, emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    expected = [e.name for e in emulator.store.installed_sorted()]
+    assert grid_names(app) == expected  # newest first, like `ollama list`
+    marks = {grid.shown[r].name: grid.cells(r)[0] for r in range(len(grid.shown))}
+    assert marks["glm-4.6:cloud"].startswith(CURRENT_MARK)
+    assert LOADED_MARK in marks["llama3.2:latest"]
+    assert marks["qwen2.5:7b"].strip() == ""
+    text = screen_text(app)
+    assert "☁ cloud" in text and "2.0 GB" in text and "3d ago" in text
+    assert "online" in text and "v0.12.10" in text and "9 models" in text
 
 
-def header_x(app: QGooseApp, key: str) -> int:
+def header_x(grid, key: str) -> int:
     """A screen column inside the header of column `key`."""
-    return next(x for x in range(300) if app.grid.column_at(x) == key) + 2
+    return next(x for x in range(300) if grid.column_at(x) == key) + 2
 
 
-async def test_sorting_by_key_and_by_clicking_a_header(emulator: Emulator,
-                                                       make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await started(pilot)
-        await pilot.press("s")  # modified → name
-        assert grid_names(app) == sorted(grid_names(app), key=str.casefold)
-        assert "Name ▲" in screen_text(app)
-        await pilot.press("S")
-        assert grid_names(app) == sorted(grid_names(app), key=str.casefold, reverse=True)
-        await pilot.click("ModelGrid", offset=(header_x(app, "size"), 0))
-        await pilot.pause()
-        sizes = [m.size for m in app.grid.shown]
-        assert app.grid.sort_key == "size" and sizes == sorted(sizes, reverse=True)
+@pytest.mark.size(130, 40)
+async def test_sorting_by_key_and_by_clicking_a_header(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    await pilot.press("s")  # modified → name
+    assert grid_names(app) == sorted(grid_names(app), key=str.casefold)
+    assert "Name ▲" in screen_text(app)
+    await pilot.press("S")
+    assert grid_names(app) == sorted(grid_names(app), key=str.casefold, reverse=True)
+    await pilot.click("ModelGrid", offset=(header_x(grid, "size"), 0))
+    await pilot.pause()
+    sizes = [m.size for m in grid.shown]
+    assert grid.sort_key == "size" and sizes == sorted(sizes, reverse=True)
 
 
-async def test_filter_as_you_type_and_escape_clears(emulator: Emulator, make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        await pilot.press("slash", "q", "w", "e", "n")
-        assert app.is_running  # "q" typed into the filter does not quit
-        assert sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen2.5:7b"]  # family qwen3 too
-        await pilot.press("escape")
-        assert len(grid_names(app)) == 9 and app.focused is app.grid
-        await pilot.press("slash", *"f16")
-        assert grid_names(app) == ["nomic-embed-text:latest"]
+async def test_a_header_click_sorts_by_the_column_under_the_pointer(pilot) -> None:
+    grid = models_view(pilot.app).grid
+    line = grid.render_line(0).text
+    for key, label in (("params", "Params"), ("family", "Family"), ("modified", "Modified")):
+        x = line.index(label)
+        assert grid.column_at(x) == key and grid.column_at(x + len(label) - 1) == key
 
 
-async def test_cursor_keeps_its_model_across_sort_filter_and_refresh(
-    emulator: Emulator, make_settings
+async def test_filter_as_you_type_and_escape_clears(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    await pilot.press("slash", "q", "w", "e", "n")
+    assert app.is_running  # "q" typed into the filter does not quit
+    assert sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen2.5:7b"]  # family qwen3 too
+    await pilot.press("escape")
+    assert len(grid_names(app)) == 9 and app.focused is grid
+    await pilot.press("slash", *"f16")
+    assert grid_names(app) == ["nomic-embed-text:latest"]
+
+
+async def test_cursor_keeps_its_model_across_sort_filter_and_refresh(pilot,
+                                                                   emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("qwen2.5:7b")
+    await pilot.press("s")
+    assert grid.highlighted.name == "qwen2.5:7b"
+    await pilot.press("slash", *"q4")
+    assert grid.highlighted.name == "qwen2.5:7b"
+    await pilot.press("escape")
+    # A model pulled by someone else shows up by itself, above the cursor.
+    emulator.store.install(emulator.store.find_catalog(parse_name("llama3.1:8b")),
+                           "aaa-model:latest")
+    await wait_until(pilot, lambda: "aaa-model:latest" in grid_names(app))
+    assert grid_names(app)[0] == "aaa-model:latest"  # sorted by name
+    assert grid.highlighted.name == "qwen2.5:7b"
+
+
+@pytest.mark.size(130, 40)
+async def test_info_panel_follows_the_cursor_and_caches(pilot, emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("llava:7b")
+    await wait_until(pilot, lambda: "Capabilities completion, vision" in screen_text(app))
+    text = screen_text(app)
+    assert "Context      32,768" in text and "Apache License 2.0 (demo text)" in text
+    grid.select_name("qwen2.5:7b")
+    await wait_until(pilot, lambda: "You are Qwen" in screen_text(app))
+    grid.select_name("llava:7b")
+    await wait_until(pilot, lambda: "vision" in screen_text(app))
+    shows = [r for r in emulator.requests if r.path == "/api/show"]
+    assert [r.body["model"] for r in shows].count("llava:7b") == 1
+
+
+@pytest.mark.size(130, 40)
+async def test_a_fast_scroll_does_not_send_a_request_per_row(pilot, emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    await wait_until(pilot, lambda: any(r.path == "/api/show" for r in emulator.requests))
+    before = len([r for r in emulator.requests if r.path == "/api/show"])
+    for _ in range(8):  # as fast as a held-down arrow key
+        app.post_message(events.Key("down", None))
+    await wait_until(pilot, lambda: grid.cursor_row == 8)
+    await pilot.pause(0.5)
+    shows = [r for r in emulator.requests if r.path == "/api/show"][before:]
+    assert len(shows) <= 2
+    assert shows[-1].body["model"] == grid.highlighted.name
+
+
+async def test_use_sets_the_current_model_and_persists_it(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("qwen2.5:7b")
+    await pilot.press("u")
+    config = tomllib.loads(app.settings.path.read_text())
+    assert config["current_model"] == "qwen2.5:7b"
+    await wait_until(pilot, lambda: "★ qwen2.5:7b" in screen_text(app))
+    row = grid_names(app).index("qwen2.5:7b")
+    assert grid.cells(row)[0].startswith(CURRENT_MARK)
+    grid.select_name("mistral:latest")
+    await pilot.press("enter")
+    assert tomllib.loads(app.settings.path.read_text())["current_model"] == "mistral:latest"
+
+
+@pytest.mark.settings(current_model="gone:latest")
+async def test_a_current_model_that_is_not_installed_is_marked(pilot) -> None:
+    assert "★ gone:latest (not installed)" in screen_text(pilot.app)
+
+
+async def test_a_short_current_model_name_is_the_same_model_everywhere(
+    emulator: Emulator, make_app
 ) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        app.grid.select_name("qwen2.5:7b")
-        await pilot.press("s")
-        assert app.grid.highlighted.name == "qwen2.5:7b"
-        await pilot.press("slash", *"q4")
-        assert app.grid.highlighted.name == "qwen2.5:7b"
-        await pilot.press("escape")
-        # A model pulled by someone else shows up by itself, above the cursor.
-        emulator.store.install(emulator.store.find_catalog(parse_name("aaa-model")) or
-                               emulator.store.find_catalog(parse_name("llama3.1:8b")),
-                               "aaa-model:latest")
-        await wait_until(pilot, lambda: "aaa-model:latest" in grid_names(app))
-        assert grid_names(app)[0] == "aaa-model:latest"  # sorted by name
-        assert app.grid.highlighted.name == "qwen2.5:7b"
+    # DEFAULT_MODEL=llama3.2 once read "★ current" in the panel, "(not installed)" in the
+    # status bar, and no ★ in the grid.
+    from tui.config import load_settings
 
-
-async def test_info_panel_follows_the_cursor_and_caches(emulator: Emulator,
-                                                        make_settings) -> None:
-    app = app_for(emulator, make_settings)
+    settings = load_settings(None, env={"DEFAULT_MODEL": "Llama3.2"})
+    assert settings.current_model == "Llama3.2:latest"
+    app = make_app(emulator.url, current_model=settings.current_model)
     async with app.run_test(size=(130, 40)) as pilot:
         await started(pilot)
-        app.grid.select_name("llava:7b")
-        await wait_until(pilot, lambda: "Capabilities completion, vision" in screen_text(app))
-        text = screen_text(app)
-        assert "Context      32,768" in text and "Apache License 2.0 (demo text)" in text
-        app.grid.select_name("qwen2.5:7b")
-        await wait_until(pilot, lambda: "You are Qwen" in screen_text(app))
-        app.grid.select_name("llava:7b")
-        await wait_until(pilot, lambda: "vision" in screen_text(app))
-        shows = [r for r in emulator.requests if r.path == "/api/show"]
-        assert [r.body["model"] for r in shows].count("llava:7b") == 1
+        grid = models_view(app).grid
+        grid.select_name("llama3.2:latest")
+        await wait_until(pilot, lambda: "★ current" in screen_text(app))
+        assert grid.cells(grid.cursor_row)[0].startswith(CURRENT_MARK)
+        assert "not installed" not in screen_text(app)
 
 
-async def test_a_fast_scroll_does_not_send_a_request_per_row(emulator: Emulator,
-                                                             make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(130, 40)) as pilot:
-        await started(pilot)
-        await wait_until(pilot, lambda: any(r.path == "/api/show" for r in emulator.requests))
-        before = len([r for r in emulator.requests if r.path == "/api/show"])
-        for _ in range(8):  # as fast as a held-down arrow key
-            app.post_message(events.Key("down", None))
-        await wait_until(pilot, lambda: app.grid.cursor_row == 8)
-        await pilot.pause(0.5)
-        shows = [r for r in emulator.requests if r.path == "/api/show"][before:]
-        assert len(shows) <= 2
-        assert shows[-1].body["model"] == app.grid.highlighted.name
+async def test_delete_asks_and_cancel_keeps_the_model(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    models_view(app).grid.select_name("mistral:latest")
+    await pilot.press("d")
+    assert "Delete mistral:latest (4.1 GB)" in screen_text(app)
+    await pilot.press("n")
+    assert "mistral:latest" in grid_names(app)
+    assert not [r for r in emulator.requests if r.path == "/api/delete"]
+    await pilot.press("d", "y")
+    await wait_until(pilot, lambda: "mistral:latest" not in grid_names(app))
+    assert emulator.store.find_installed(parse_name("mistral")) is None
+    await wait_until(pilot, lambda: "Deleted mistral:latest (4.1 GB)" in notices(app))
 
 
-async def test_use_sets_the_current_model_and_persists_it(emulator: Emulator,
-                                                          make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        app.grid.select_name("qwen2.5:7b")
-        await pilot.press("u")
-        config = tomllib.loads(app.settings.path.read_text())
-        assert config["current_model"] == "qwen2.5:7b"
-        assert "★ qwen2.5:7b" in screen_text(app)
-        row = grid_names(app).index("qwen2.5:7b")
-        assert app.grid.cells(row)[0].startswith(CURRENT_MARK)
-        app.grid.select_name("mistral:latest")
-        await pilot.press("enter")
-        assert tomllib.loads(app.settings.path.read_text())["current_model"] == "mistral:latest"
+async def test_deleting_the_current_model_warns(pilot) -> None:
+    models_view(pilot.app).grid.select_name("glm-4.6:cloud")
+    await pilot.press("d")
+    assert "This is the current model" in screen_text(pilot.app)
 
 
-async def test_a_current_model_that_is_not_installed_is_marked(emulator: Emulator,
-                                                               make_settings) -> None:
-    app = app_for(emulator, make_settings, current_model="gone:latest")
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        assert "★ gone:latest (not installed)" in screen_text(app)
+async def test_a_failed_delete_keeps_the_row_and_says_why(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    models_view(app).grid.select_name("phi4:14b")
+    emulator.faults.error_500 = "permission denied"
+    emulator.faults.paths = ("/api/delete",)
+    await pilot.press("d", "y")
+    await wait_until(pilot, lambda: "permission denied" in notices(app))
+    assert "phi4:14b" in grid_names(app)
 
 
-async def test_delete_asks_and_cancel_keeps_the_model(emulator: Emulator,
-                                                      make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        app.grid.select_name("mistral:latest")
-        await pilot.press("d")
-        assert "Delete mistral:latest (4.1 GB)" in screen_text(app)
-        await pilot.press("n")
-        assert "mistral:latest" in grid_names(app)
-        assert not [r for r in emulator.requests if r.path == "/api/delete"]
-        await pilot.press("d", "y")
-        await wait_until(pilot, lambda: "mistral:latest" not in grid_names(app))
-        assert emulator.store.find_installed(parse_name("mistral")) is None
-        await wait_until(pilot, lambda: "Deleted mistral:latest (4.1 GB)" in notices(app))
+async def test_ollama_going_away_and_coming_back(pilot, emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    names = grid_names(app)
+    await emulator.stop()
+    await wait_until(pilot, lambda: app.session.state.online is False)
+    text = screen_text(app)
+    assert "offline" in text and "retry in" in text
+    assert grid_names(app) == names and grid.has_class("-stale")
+    await emulator.start()
+    await wait_until(pilot, lambda: app.session.state.online is True, timeout=8)
+    assert not grid.has_class("-stale") and "online" in screen_text(app)
 
 
-async def test_deleting_the_current_model_warns(emulator: Emulator, make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        app.grid.select_name("glm-4.6:cloud")
-        await pilot.press("d")
-        assert "This is the current model" in screen_text(app)
-
-
-async def test_a_failed_delete_keeps_the_row_and_says_why(emulator: Emulator,
-                                                          make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        app.grid.select_name("phi4:14b")
-        emulator.faults.error_500 = "permission denied"
-        emulator.faults.paths = ("/api/delete",)
-        await pilot.press("d", "y")
-        await wait_until(pilot, lambda: "permission denied" in notices(app))
-        assert "phi4:14b" in grid_names(app)
-
-
-async def test_ollama_going_away_and_coming_back(emulator: Emulator, make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await started(pilot)
-        names = grid_names(app)
-        await emulator.stop()
-        await wait_until(pilot, lambda: app.state.online is False)
-        text = screen_text(app)
-        assert "offline" in text and "retry in" in text
-        assert grid_names(app) == names and app.grid.has_class("-stale")
-        await emulator.start()
-        await wait_until(pilot, lambda: app.state.online is True, timeout=8)
-        assert not app.grid.has_class("-stale") and "online" in screen_text(app)
-
-
-async def test_starting_with_ollama_down_never_crashes(make_settings) -> None:
-    app = QGooseApp(make_settings("http://127.0.0.1:9"))
+async def test_starting_with_ollama_down_never_crashes(make_app) -> None:
+    app = make_app("http://127.0.0.1:9")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: app.state.online is False)
+        await wait_until(pilot, lambda: app.session.state.online is False)
         for key in ("u", "d", "s", "r", "i", "slash"):
             await pilot.press(key)
         assert app.is_running and "offline" in screen_text(app)
 
 
-async def test_nonsense_from_the_server_is_a_state_not_a_crash(emulator: Emulator,
-                                                               make_settings) -> None:
-    app = app_for(emulator, make_settings)
+async def test_the_last_list_shows_before_ollama_answers(emulator: Emulator, make_app) -> None:
+    app = make_app(emulator.url)
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot)
-        emulator.faults.html = True
-        await wait_until(pilot, lambda: app.state.online is False)
-        assert "HTML page" in app.state.error and app.is_running
+        names = grid_names(app)
+    emulator.faults.stall = True  # the next start gets no answer at all
+    app = make_app(emulator.url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: "models" in app.views)
+        assert grid_names(app) == names  # from the cache, at once
+        assert models_view(app).grid.has_class("-stale")
+        text = screen_text(app)
+        assert "connecting" in text and "not installed" not in text
+        emulator.faults.clear()
 
 
-async def test_server_text_is_shown_literally(emulator: Emulator, make_settings) -> None:
+async def test_nonsense_from_the_server_is_a_state_not_a_crash(pilot,
+                                                               emulator: Emulator) -> None:
+    app = pilot.app
+    emulator.faults.html = True
+    await wait_until(pilot, lambda: app.session.state.online is False)
+    assert "HTML page" in app.session.state.error and app.is_running
+
+
+async def test_server_text_is_shown_literally(emulator: Emulator, make_app) -> None:
     emulator.store.find_installed(parse_name("phi4:14b")).name = "[bold]evil[/bold]:latest"
     entry = emulator.store.find_installed(parse_name("mistral"))
     license_text = "See [link=http://evil.example]here[/link] \x1b[2J\x1b]8;;x\x07 [red]"
-    entry.model = entry.model.__class__(**{**entry.model.__dict__, "license": license_text})
-    app = app_for(emulator, make_settings)
+    entry.model = dataclasses.replace(entry.model, license=license_text)
+    app = make_app(emulator.url)
     async with app.run_test(size=(130, 40)) as pilot:
         await started(pilot)
+        grid = models_view(app).grid
         row = grid_names(app).index("[bold]evil[/bold]:latest")
-        assert app.grid.cells(row)[1] == "[bold]evil[/bold]:latest"
+        assert grid.cells(row)[1] == "[bold]evil[/bold]:latest"
         assert "[bold]evil[/bold]:latest" in screen_text(app)  # shown, not made bold
-        app.grid.select_name("mistral:latest")
+        grid.select_name("mistral:latest")
         await wait_until(pilot, lambda: "[link=http://evil.example]" in screen_text(app))
         text = screen_text(app)
         assert "\\x1b[2J" in text and "\\x07" in text and "\x1b" not in text
 
 
-async def test_help_and_info_toggle(emulator: Emulator, make_settings) -> None:
-    app = app_for(emulator, make_settings)
+async def test_wide_names_keep_the_columns_in_line(emulator: Emulator, make_app) -> None:
+    # A CJK name is two cells a character: cut by characters, it pushed its row right.
+    emulator.store.find_installed(parse_name("phi4:14b")).name = "通义千问模型" * 4 + ":latest"
+    app = make_app(emulator.url)
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot)
-        await pilot.press("question_mark")
-        assert "filter as you type" in screen_text(app)
-        await pilot.press("escape")
-        assert app.info_panel.display
-        await pilot.press("i")
-        assert not app.info_panel.display
+        grid = models_view(app).grid
+        slots = {slot.column.key: slot.width for slot in grid._slots}
+        quant_start = 5 + slots["name"] + 2 + slots["params"] + 2  # lead, marks, gaps
+        for row, model in enumerate(grid.shown):
+            line = grid.render_line(row + 1).text
+            quant = model.details.quantization_level
+            assert cell_len(line[: line.rindex(quant)]) == quant_start, line
+
+
+async def test_help_lists_the_live_keys_of_the_view(pilot) -> None:
+    app = pilot.app
+    await pilot.press("question_mark")
+    text = screen_text(app)
+    assert "filter as you type" in text and "make the highlighted model the current one" in text
+    assert "Pulls view" in text and "Focus Next" not in text  # ours only, not Textual's
+    await pilot.press("escape")
+    assert models_view(app).info_panel.display
+    await pilot.press("i")
+    assert not models_view(app).info_panel.display
+
+
+async def test_the_palette_offers_the_views_actions(pilot) -> None:
+    app = pilot.app
+    titles = [c.title for c in app.get_system_commands(app.screen)]
+    assert {"Filter", "Use", "Delete", "Pull", "Sort", "Help", "Quit"} <= set(titles)
+    assert "Up" not in titles
+
+
+async def test_number_keys_and_tabs_switch_views(pilot) -> None:
+    app = pilot.app
+    await pilot.press("2")
+    assert app.current_mode == "running"
+    await wait_until(pilot, lambda: "llama3.2:latest" in screen_text(app))  # loaded
+    await pilot.press("4")
+    assert app.current_mode == "hosts" and "online" in screen_text(app)
+    await pilot.press("3")
+    assert app.current_mode == "pulls" and "No pulls" in screen_text(app)
+    await pilot.click("ViewTabs", offset=(2, 0))
+    assert app.current_mode == "models"
 
 
 async def test_narrow_terminals_put_the_panel_under_the_grid(emulator: Emulator,
-                                                             make_settings) -> None:
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await started(pilot)
-        grid, panel = app.grid.region, app.info_panel.region
-        assert panel.y >= grid.bottom and grid.width == 80
-    app = app_for(emulator, make_settings)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await started(pilot)
-        grid, panel = app.grid.region, app.info_panel.region
-        assert panel.x >= grid.right and grid.width >= 80
+                                                             make_app) -> None:
+    for size, beside in (((80, 24), False), ((140, 40), True)):
+        app = make_app(emulator.url)
+        async with app.run_test(size=size) as pilot:
+            await started(pilot)
+            view = models_view(app)
+            grid, panel = view.grid.region, view.info_panel.region
+            if beside:
+                assert panel.x >= grid.right and grid.width >= 80
+            else:
+                assert panel.y >= grid.bottom and grid.width == 80

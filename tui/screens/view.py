@@ -37,6 +37,7 @@ class View(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        self.qapp.views[self.VIEW_NAME] = self
         self.qapp.session_changed.subscribe(self, self._on_session_event)
 
     def _on_session_event(self, event: Event) -> None:

@@ -238,7 +238,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def column_at(self, x: int) -> str | None:
         """The key of the column under screen column `x` (a gap belongs to its left)."""
-        left = LEAD
+        left = LEAD + MARKS_WIDTH + GAP
         for slot in self._slots:
             if left <= x < left + slot.width + GAP:
                 return slot.column.key

@@ -1,0 +1,64 @@
+"""Helpers for driving the real app with Pilot against an emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from tui.app import QGooseApp
+from tui.screens.models import ModelsScreen
+from tui.screens.pulls import PullsScreen
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds; fail the test if it never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.05)
+
+
+def models_view(app: QGooseApp) -> ModelsScreen:
+    view = app.views["models"]
+    assert isinstance(view, ModelsScreen)
+    return view
+
+
+def pulls_view(app: QGooseApp) -> PullsScreen:
+    view = app.views["pulls"]
+    assert isinstance(view, PullsScreen)
+    return view
+
+
+def grid_names(app: QGooseApp) -> list[str]:
+    return [m.name for m in models_view(app).grid.shown]
+
+
+def screen_text(app: QGooseApp) -> str:
+    """What a person would read on the screen right now."""
+    svg = app.export_screenshot()
+    lines = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape("".join(lines)).replace("\xa0", " ")
+
+
+def notices(app: QGooseApp) -> str:
+    """The text of every notification (toast) the app has shown and not yet expired."""
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+
+
+def shows(app: QGooseApp, text: str) -> bool:
+    """Whether `text` is on screen, ignoring how the columns are spaced."""
+    return "".join(text.split()) in "".join(screen_text(app).split())
+
+
+async def started(pilot: Pilot) -> None:
+    """Until the grid has its first models."""
+    app = pilot.app
+    assert isinstance(app, QGooseApp)
+    await wait_until(pilot, lambda: "models" in app.views and bool(grid_names(app)))
