@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui import cli
-from tui.commands import EXIT_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from tui.cli import parser as cli
+from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
 from tui.emulator.server import Emulator
 
 
@@ -70,7 +70,7 @@ def test_info(run) -> None:
     assert code == EXIT_OK and data["status"] == "success" and data["model"] == "llava:7b"
     assert {"model", "details", "template", "license"} <= set(data["info"])
     code, out, _ = run("info", "llava:7b")
-    assert "Context length    32,768" in out and "License" in out
+    assert "Context       32,768" in out and "License" in out
     code, out, err = run("info", "nosuch")
     assert code == EXIT_ERROR and "model 'nosuch:latest' not found" in err
 

@@ -68,7 +68,9 @@ async def test_an_unknown_model_fails_on_its_row(pilot) -> None:
 
 @pytest.mark.size(120, 30)
 async def test_two_pulls_at_once_then_cancel_one(pilot, emulator: Emulator) -> None:
-    emulator.pull_rate = 200e6
+    # Slow enough that neither ends while Pilot types (it waits for an idle process
+    # between keys, and a streaming pull never lets it be idle).
+    emulator.pull_rate = 40e6
     app = pilot.app
     await pilot.press("p", *"llama3.1:8b", "enter")
     await pilot.press("p", *"qwen3:8b", "enter")

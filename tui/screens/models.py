@@ -84,15 +84,20 @@ class ModelsScreen(View):
             elif event.topic == "state":
                 self.grid.set_class(self.qapp.session.state.online is False, "-stale")
             elif event.topic == "pulls":
-                self.pulls_strip.set_jobs(self.qapp.session.pulls.jobs)
-                self.refresh_bindings()  # "P Pulls" shows only while there are pulls
+                self._show_pulls()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self.show_models()
-        self.pulls_strip.set_jobs(self.qapp.session.pulls.jobs)
+        self._show_pulls()
+
+    def _show_pulls(self) -> None:
+        jobs = self.qapp.session.pulls.jobs
+        if bool(jobs) != bool(self.pulls_strip.jobs):
+            self.refresh_bindings()  # "P Pulls" shows only while there are pulls
+        self.pulls_strip.set_jobs(jobs)
 
     def show_models(self) -> None:
         state = self.qapp.session.state
