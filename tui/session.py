@@ -158,10 +158,10 @@ class HostSession:
         except Exception as exc:  # a bug must fail the pull visibly, never leave it "running"
             self._pull_failed(job, f"unexpected error: {type(exc).__name__}: {exc}")
         else:
+            await self.refresh()  # so that "done" means the list already shows it
             job.finish()
             self.pulls.changed = True
             self._emit(Notice(f"Pulled {job.name}"))
-            await self.refresh()
             self._emit(Pulled(job.name))
 
     def _pull_failed(self, job: PullJob, message: str) -> None:

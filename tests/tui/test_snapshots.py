@@ -6,9 +6,10 @@ Update them with `pytest tests/tui/test_snapshots.py --snapshot-update` and look
 
 from pathlib import Path
 
-from tests.tui.conftest import wait_until
+from tests.tui.helpers import models_view, screen_text, wait_until
 from tui.app import QGooseApp
 from tui.config import Settings
+from tui.ollama.names import parse_name
 
 
 def demo_app(tmp_path: Path) -> QGooseApp:
@@ -18,8 +19,10 @@ def demo_app(tmp_path: Path) -> QGooseApp:
 
 async def loaded(pilot) -> None:
     app = pilot.app
-    await wait_until(pilot, lambda: bool(app.grid.shown))
-    await wait_until(pilot, lambda: bool(app.info_cache))  # the info panel has its details
+    await wait_until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
+    grid = models_view(app).grid
+    # The info panel has its details.
+    await wait_until(pilot, lambda: app.session.cached_info(grid.highlighted) is not None)
     await pilot.pause(0.2)
 
 
@@ -34,8 +37,10 @@ def test_main_screen_120x40(snap_compare, tmp_path: Path) -> None:
 def test_main_screen_140x40(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)
-        pilot.app.grid.select_name("llama3.2:latest")
-        await wait_until(pilot, lambda: len(pilot.app.info_cache) >= 2)
+        grid = models_view(pilot.app).grid
+        grid.select_name("llama3.2:latest")
+        await wait_until(pilot, lambda: pilot.app.session.cached_info(grid.highlighted)
+                         is not None)
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(140, 40), run_before=run_before)
@@ -69,13 +74,15 @@ def test_offline(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         app = pilot.app
         await loaded(pilot)
+        state = app.session.state
         await app.emulator.stop()
         app.refresh_models()
-        await wait_until(pilot, lambda: app.state.online is False)
+        await wait_until(pilot, lambda: state.online is False)
         # A fixed clock: one second after Ollama went away.
-        app.status_bar.clock = lambda: app.state.offline_since + 1
-        app.state.next_check = app.state.offline_since + 2
-        app.status_bar.show_state(app.state, app.settings.current_model)
+        status_bar = models_view(app).status_bar
+        status_bar.clock = lambda: state.offline_since + 1
+        state.next_check = state.offline_since + 2
+        status_bar.refresh()
         app.clear_notifications()  # the toast names the emulator's random port
         await pilot.pause(0.1)
 
@@ -108,9 +115,8 @@ def test_pull_in_progress(snap_compare, tmp_path: Path) -> None:
         emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
         emulator.pull_rate, emulator.progress_interval = 0, 0.05
         app.start_pull("llama3.1:8b")
-        job = app.pull_jobs["llama3.1:8b"]
+        job = app.session.pulls.get("llama3.1:8b")
         await wait_until(pilot, lambda: job.progress.completed > 0)
-        await pilot.press("P", "enter")  # show its layers
         await pilot.pause(0.3)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
@@ -121,7 +127,50 @@ def test_failed_pull(snap_compare, tmp_path: Path) -> None:
         app = pilot.app
         await loaded(pilot)
         app.start_pull("nosuch:7b")
-        await wait_until(pilot, lambda: bool(app.pull_jobs["nosuch:7b"].error))
+        await wait_until(pilot, lambda: bool(app.session.pulls.get("nosuch:7b").error))
         await pilot.pause(0.3)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_pulls_view_with_layers(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        emulator = app.emulator
+        weights = emulator.store.catalog["registry.ollama.ai/library/llama3.1:8b"].layers[0]
+        emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
+        emulator.pull_rate, emulator.progress_interval = 0, 0.05
+        app.start_pull("nosuch:7b")
+        app.start_pull("llama3.1:8b")
+        job = app.session.pulls.get("llama3.1:8b")
+        await wait_until(pilot, lambda: job.progress.completed > 0)
+        await wait_until(pilot, lambda: bool(app.session.pulls.get("nosuch:7b").error))
+        await pilot.press("P", "enter")  # the Pulls view, on the running pull: its layers
+        app.clear_notifications()
+        await pilot.pause(0.3)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_running_view(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        store = pilot.app.emulator.store
+        store.unload(parse_name("llama3.2"))  # its countdown would change the picture
+        store.load(parse_name("qwen2.5:7b"), -1)  # loaded until unloaded
+        pilot.app.refresh_models()
+        await pilot.press("2")
+        await wait_until(pilot, lambda: "qwen2.5" in screen_text(pilot.app))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_hosts_view(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("4")
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)

@@ -104,3 +104,35 @@ def test_a_bad_host_in_the_environment_falls_back_with_a_warning(config_path: Pa
     s = load_settings(config_path, env={"OLLAMA_HOST": "ftp://gpu"})
     assert s.base_url == "http://127.0.0.1:11434"
     assert "unsupported scheme 'ftp'" in s.warnings[0]
+
+
+def test_set_current_model_takes_the_installed_spelling(tmp_path) -> None:
+    from tui.config import Settings, set_current_model
+
+    settings = Settings(path=tmp_path / "config.toml")
+    chosen = set_current_model(settings, ["Llama3.2:latest", "qwen2.5:7b"], "llama3.2")
+    assert chosen == "Llama3.2:latest" == settings.current_model
+    assert 'current_model = "Llama3.2:latest"' in settings.path.read_text()
+
+
+def test_set_current_model_refuses_a_model_that_is_not_installed(tmp_path) -> None:
+    from tui.config import NotInstalledError, Settings, set_current_model
+    from tui.ollama import InvalidNameError
+
+    settings = Settings(path=tmp_path / "config.toml")
+    with pytest.raises(NotInstalledError, match="pull it first"):
+        set_current_model(settings, ["qwen2.5:7b"], "llama3.2")
+    with pytest.raises(InvalidNameError):
+        set_current_model(settings, ["qwen2.5:7b"], "bad name")
+    assert not settings.path.exists() and settings.current_model == "glm-4.6:cloud"
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("llama3.2", "llama3.2:latest"), ("Qwen2.5:7B", "Qwen2.5:7B"),
+    ("library/mistral", "mistral:latest"), ("not a name", "not a name"),
+])
+def test_the_current_model_is_normalised_when_the_config_loads(tmp_path, given, kept) -> None:
+    from tui.config import load_settings
+
+    assert load_settings(tmp_path / "none.toml", env={"DEFAULT_MODEL": given}) \
+        .current_model == kept
