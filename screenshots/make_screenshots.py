@@ -20,6 +20,8 @@ from textual.pilot import Pilot
 
 from tui.app import QGooseApp
 from tui.config import Settings
+from tui.ollama.names import parse_name
+from tui.screens.models import ModelsScreen
 
 HERE = Path(__file__).resolve().parent
 Scene = Callable[[Pilot], Awaitable[None]]
@@ -33,18 +35,33 @@ async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10
     raise RuntimeError("the app never got there")
 
 
+def models_view(app: QGooseApp) -> ModelsScreen:
+    view = app.views["models"]
+    assert isinstance(view, ModelsScreen)
+    return view
+
+
+async def details_shown(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp)
+    grid = models_view(app).grid
+    await until(pilot, lambda: grid.highlighted is not None
+                and app.session.cached_info(grid.highlighted) is not None)
+    await pilot.pause(0.3)
+
+
 async def ready(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, QGooseApp)
-    await until(pilot, lambda: bool(app.grid.shown) and bool(app.info_cache))
-    await pilot.pause(0.3)
+    await until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
+    await details_shown(pilot)
 
 
 async def main_screen(pilot: Pilot) -> None:
     await ready(pilot)
-    pilot.app.grid.select_name("llama3.2:latest")  # type: ignore[attr-defined]
-    await until(pilot, lambda: len(pilot.app.info_cache) >= 2)  # type: ignore[attr-defined]
-    await pilot.pause(0.3)
+    assert isinstance(pilot.app, QGooseApp)
+    models_view(pilot.app).grid.select_name("llama3.2:latest")
+    await details_shown(pilot)
 
 
 async def pull_in_progress(pilot: Pilot) -> None:
@@ -58,9 +75,24 @@ async def pull_in_progress(pilot: Pilot) -> None:
     app.emulator.pull_rate = 42e6  # a steady, realistic line: speed and ETA show
     app.start_pull("llama3.1:8b")
     app.start_pull("qwen3:8b")
-    await until(pilot, lambda: all(j.progress.completed for j in app.pull_jobs.values()))
-    await pilot.press("P", "enter")
+    await until(pilot, lambda: all(j.progress.completed for j in app.session.pulls.jobs))
     await pilot.pause(1.5)
+
+
+async def pulls_view(pilot: Pilot) -> None:
+    await pull_in_progress(pilot)
+    await pilot.press("P", "enter")  # the Pulls view, with the first pull's layers
+    await pilot.pause(0.5)
+
+
+async def running_view(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp) and app.emulator is not None
+    await ready(pilot)
+    app.emulator.store.load(parse_name("qwen2.5:7b"), -1)
+    app.refresh_models()
+    await pilot.press("2")
+    await pilot.pause(0.5)
 
 
 async def delete_confirm(pilot: Pilot) -> None:
@@ -81,11 +113,13 @@ async def offline(pilot: Pilot) -> None:
     await ready(pilot)
     await app.emulator.stop()
     app.refresh_models()
-    await until(pilot, lambda: app.state.online is False)
-    since = app.state.offline_since or 0.0
-    app.status_bar.clock = lambda: since + 12
-    app.state.next_check = since + 16
-    app._show_state()
+    state = app.session.state
+    await until(pilot, lambda: state.online is False)
+    since = state.offline_since or 0.0
+    status_bar = models_view(app).status_bar
+    status_bar.clock = lambda: since + 12
+    state.next_check = since + 16
+    status_bar.refresh()
     app.clear_notifications()  # the toast names the emulator's random port
     await pilot.pause(0.2)
 
@@ -95,6 +129,8 @@ SHOTS: list[tuple[str, tuple[int, int], Scene]] = [
     ("main-80x24", (80, 24), ready),
     ("pull-dialog", (100, 30), pull_dialog),
     ("pull-progress", (120, 32), pull_in_progress),
+    ("pulls-view", (120, 32), pulls_view),
+    ("running-view", (100, 30), running_view),
     ("delete-confirm", (100, 30), delete_confirm),
     ("offline", (100, 30), offline),
 ]

@@ -15,7 +15,6 @@ from tests.tui.helpers import (
     started,
     wait_until,
 )
-from tui.app import QGooseApp
 from tui.emulator.server import Emulator
 from tui.ollama.names import parse_name
 from tui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
