@@ -1,5 +1,5 @@
 """QGooseApp: the shell. It holds the host session and the work that outlives a view
-(refresh, pulls, deletes), switches views, and turns every failure into a message.
+(refresh, pulls), switches views, and turns every failure into a message.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -17,12 +16,10 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
-from tui.format import human_size, printable
+from tui.config import Settings
+from tui.format import printable
 from tui.list_cache import ListCache
-from tui.ollama import OllamaError
-from tui.ollama.models import ModelSummary
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.confirm import quit_question
 from tui.screens.help import HelpScreen, live_keys
 from tui.screens.hosts import HostsScreen
 from tui.screens.models import ModelsScreen
@@ -70,7 +67,8 @@ class QGooseApp(App[None]):
             self.emulator = Emulator(**self.emulator_options)
             await self.emulator.start()
             base_url = self.emulator.url
-        self.session = HostSession(base_url, refresh_interval=self.settings.refresh_interval,
+        self.session = HostSession(base_url, label="emulator" if self.demo else "",
+                                   refresh_interval=self.settings.refresh_interval,
                                    spawn=self._spawn, list_cache=self.list_cache)
         self.session.subscribe(self._on_session_event)
         await self.switch_mode("models")
@@ -131,30 +129,6 @@ class QGooseApp(App[None]):
         getattr(self.session.pulls, action)(name)
         self._pulls_timer.resume()
 
-    @work(group="delete", exit_on_error=False)
-    async def delete_model(self, model: ModelSummary) -> None:
-        try:
-            await self.session.delete(model)
-        except OllamaError as exc:
-            self.notify_text(str(exc), title=f"Could not delete {model.name}", severity="error")
-            return
-        self.notify_text(f"Deleted {model.name} ({human_size(model.size)})")
-        self.refresh_models()
-
-    def use_model(self, name: str) -> None:
-        if not self.session.state.online:
-            self.notify("Ollama is offline, so it cannot confirm the model is installed",
-                        severity="warning")
-            return
-        installed = [m.name for m in self.session.state.models]
-        try:
-            chosen = set_current_model(self.settings, installed, name)
-        except (NotInstalledError, ConfigError, OllamaError) as exc:
-            self.notify_text(str(exc), severity="error")
-            return
-        self.session_changed.publish(Changed("models"))
-        self.notify_text(f"Current model: {chosen}")
-
     def notify_text(self, text: str, **options: Any) -> None:
         """A toast whose text is shown as written: server text is never markup."""
         self.notify(printable(text), markup=False, **{k: v for k, v in options.items()
@@ -163,9 +137,6 @@ class QGooseApp(App[None]):
     # -- views and global keys ---------------------------------------------------------
     def action_show_view(self, view: str) -> None:
         self.switch_mode(view)
-
-    def action_show_pulls(self) -> None:
-        self.switch_mode("pulls")
 
     def on_view_tabs_chosen(self, event: ViewTabs.Chosen) -> None:
         self.switch_mode(event.view)
@@ -177,14 +148,10 @@ class QGooseApp(App[None]):
 
     async def action_quit(self) -> None:
         running = [job.name for job in self.session.pulls.running]
-        if not running:
+        if running:
+            self.push_screen(quit_question(running), lambda yes: self.exit() if yes else None)
+        else:
             self.exit()
-            return
-        question = Text(f"{len(running)} pull(s) still running: {printable(', '.join(running))}.")
-        self.push_screen(ConfirmScreen("Quit qgoose-tui?", question,
-                                       "Quitting stops them; pulling again resumes where "
-                                       "they left off.", "Quit"),
-                         lambda yes: self.exit() if yes else None)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -1,4 +1,5 @@
-"""A yes/no question in a modal: `y`/Enter on Yes, `n`/Esc to cancel."""
+"""A yes/no question in a modal: `y` or the Yes button; `n`, Esc or Enter (the focused,
+safe Cancel button) say no."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from tui.format import printable
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -53,3 +56,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def quit_question(running: list[str]) -> ConfirmScreen:
+    """Asked before quitting stops the pulls under way."""
+    question = Text(f"{len(running)} pull(s) still running: {printable(', '.join(running))}.")
+    return ConfirmScreen("Quit qgoose-tui?", question,
+                         "Quitting stops them; pulling again resumes where they left off.", "Quit")

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input
 
+from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.format import human_size, printable
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -152,7 +153,7 @@ class ModelsScreen(View):
         return True
 
     def action_show_pulls(self) -> None:
-        self.qapp.action_show_pulls()
+        self.qapp.switch_mode("pulls")
 
     def action_focus_filter(self) -> None:
         # Focus at once (not deferred), so the next key read lands in the box.
@@ -177,7 +178,22 @@ class ModelsScreen(View):
     def action_use_model(self) -> None:
         model = self.grid.highlighted
         if model is not None:
-            self.qapp.use_model(model.name)
+            self.use_model(model.name)
+
+    def use_model(self, name: str) -> None:
+        """Make `name` the current model: only an installed one, saved in the config."""
+        if not self.qapp.session.state.online:
+            self.app.notify("Ollama is offline, so it cannot confirm the model is installed",
+                        severity="warning")
+            return
+        installed = [m.name for m in self.qapp.session.state.models]
+        try:
+            chosen = set_current_model(self.qapp.settings, installed, name)
+        except (NotInstalledError, ConfigError, OllamaError) as exc:
+            self.qapp.notify_text(str(exc), severity="error")
+            return
+        self.qapp.session_changed.publish(Changed("models"))
+        self.qapp.notify_text(f"Current model: {chosen}")
 
     def action_delete_model(self) -> None:
         model = self.grid.highlighted
@@ -192,9 +208,20 @@ class ModelsScreen(View):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.qapp.delete_model(model)
+                self.delete_model(model)
 
         self.app.push_screen(ConfirmScreen("Delete model", question, warning, "Delete"), answered)
+
+    @work(group="delete", exit_on_error=False)
+    async def delete_model(self, model: ModelSummary) -> None:
+        try:
+            await self.qapp.session.delete(model)
+        except OllamaError as exc:
+            self.qapp.notify_text(str(exc), title=f"Could not delete {model.name}",
+                                  severity="error")
+            return
+        self.qapp.notify_text(f"Deleted {model.name} ({human_size(model.size)})")
+        self.qapp.refresh_models()
 
     def action_pull(self) -> None:
         popular = popular_models(self.qapp.settings.popular_models)
