@@ -77,7 +77,8 @@ class QGooseApp(App[None]):
         self.set_interval(0.5, self._poll)
         self._pulls_timer = self.set_interval(1 / PULLS_REPAINT_HZ, self._repaint_pulls,
                                               pause=True)
-        self.refresh_models()
+        # The frame (and the list saved last time) first, then the network.
+        self.call_after_refresh(self.refresh_models)
 
     async def on_unmount(self) -> None:
         if hasattr(self, "session"):

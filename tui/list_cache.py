@@ -46,7 +46,6 @@ class ListCache:
     def save(self, base_url: str, models: list[ModelSummary]) -> None:
         """Write atomically; a cache that cannot be written is not worth an error."""
         path = self.path_for(base_url)
-        body = json.dumps({"models": [m.to_json() for m in models]}, separators=(",", ":"))
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".list.", dir=path.parent)
@@ -54,7 +53,11 @@ class ListCache:
             return
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(body)
+                # One model at a time: 5,000 models never sit in memory twice.
+                handle.write('{"models":[')
+                for index, model in enumerate(models):
+                    handle.write(("," if index else "") + json.dumps(model.to_json()))
+                handle.write("]}")
             os.chmod(tmp, 0o600)
             os.replace(tmp, path)
         except OSError:

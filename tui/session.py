@@ -10,14 +10,18 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.list_cache import ListCache
-from tui.ollama import OllamaClient, OllamaError
+from tui.ollama.host import redact
+from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import model_key
 from tui.pulls import PullJob, Pulls, Spawn
 from tui.server_state import BACKOFF_START, ServerState
+
+if TYPE_CHECKING:
+    from tui.ollama.client import OllamaClient
 
 Topic = Literal["state", "models", "pulls", "info"]
 
@@ -58,8 +62,8 @@ class HostSession:
                  spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
                  client: OllamaClient | None = None) -> None:
         self.base_url = base_url
-        self.client = client or OllamaClient(base_url)
-        self.label = label or self.client.display_url.removeprefix("http://")
+        self._client = client
+        self.label = label or redact(base_url).removeprefix("http://")
         self.refresh_interval = refresh_interval
         # Never wait longer to retry a vanished Ollama than to re-check a live one.
         self.state = ServerState(backoff_start=min(BACKOFF_START, refresh_interval))
@@ -72,6 +76,15 @@ class HostSession:
             cached = list_cache.load(base_url)
             if cached:
                 self.state.show_cached(cached)
+
+    @property
+    def client(self) -> OllamaClient:
+        """Made on first use, so the first frame does not wait for httpx to import."""
+        if self._client is None:
+            from tui.ollama.client import OllamaClient
+
+            self._client = OllamaClient(self.base_url)
+        return self._client
 
     # -- telling the views -------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -170,7 +183,8 @@ class HostSession:
         self._emit(Notice(message, f"Pull of {job.name} failed", "error"))
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
 
 async def _already(value: str) -> str:

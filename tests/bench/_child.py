@@ -1,7 +1,7 @@
-"""One measured run in a fresh process: `python -m tests.bench._child KIND URL`.
+"""One measured run in a fresh process: `python -m tests.bench._child KIND [ARGS]`.
 
-KIND is `app` (qgoose-tui until its grid shows every model) or `bare` (a bare Textual app
-showing an empty DataTable). Each exits at once when ready, so the parent can time the whole
+KIND is `app URL N CACHE_DIR` (qgoose-tui until its grid shows N models) or `bare` (a bare
+Textual app showing an empty DataTable). Each exits at once when ready, so the parent can time the whole
 process and read its peak memory.
 """
 
@@ -26,18 +26,26 @@ def run_bare() -> None:
     Bare().run(headless=True)
 
 
-def run_app(url: str, expected: int) -> None:
+def run_app(url: str, expected: int, cache_dir: str) -> None:
+    """The app until its grid shows `expected` models; the list cache lives in `cache_dir`
+    (empty: a first start; filled by an earlier run: every later start)."""
     from tui.app import QGooseApp
     from tui.config import Settings
+    from tui.list_cache import ListCache
+    from tui.screens.models import ModelsScreen
+
+    class MeasuredModels(ModelsScreen):
+        def show_models(self) -> None:
+            super().show_models()
+            if len(self.grid.shown) >= expected:
+                self.app.call_after_refresh(self.app.exit)
 
     class Measured(QGooseApp):
-        def _show_models(self) -> None:
-            super()._show_models()
-            if len(self.grid.shown) >= expected:
-                self.call_after_refresh(self.exit)
+        MODES = {**QGooseApp.MODES, "models": MeasuredModels}
 
     with tempfile.TemporaryDirectory() as tmp:
-        Measured(Settings(host=url, path=Path(tmp) / "c.toml")).run(headless=True)
+        Measured(Settings(host=url, path=Path(tmp) / "c.toml"),
+                 list_cache=ListCache(Path(cache_dir))).run(headless=True)
 
 
 def peak_rss_kib() -> int:
@@ -54,5 +62,5 @@ if __name__ == "__main__":
     if kind == "bare":
         run_bare()
     else:
-        run_app(sys.argv[2], int(sys.argv[3]))
+        run_app(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     print(peak_rss_kib())
