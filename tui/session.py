@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.list_cache import ListCache
-from tui.ollama.host import redact
 from tui.ollama import OllamaError
+from tui.ollama.host import redact
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import model_key
 from tui.pulls import PullJob, Pulls, Spawn

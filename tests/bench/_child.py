@@ -1,8 +1,8 @@
 """One measured run in a fresh process: `python -m tests.bench._child KIND [ARGS]`.
 
 KIND is `app URL N CACHE_DIR` (qgoose-tui until its grid shows N models) or `bare` (a bare
-Textual app showing an empty DataTable). Each exits at once when ready, so the parent can time the whole
-process and read its peak memory.
+Textual app showing an empty DataTable). Each exits at once when ready, so the parent can
+time the whole process and read its peak memory.
 """
 
 from __future__ import annotations

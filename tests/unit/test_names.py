@@ -80,3 +80,15 @@ def test_normalising_is_idempotent(model: str, tag: str | None) -> None:
 @given(models, st.text(alphabet=" !\"#$%&'()*+,;<=>?@[\\]^`{|}~é\x1b", min_size=1, max_size=3))
 def test_names_with_forbidden_characters_are_refused(model: str, bad: str) -> None:
     assert validation_error(model + bad + "x") is not None
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("llama3.2", "Llama3.2:latest", True), ("llama3.2", "llama3.2:1b", False),
+    ("library/mistral", "registry.ollama.ai/library/mistral:latest", True),
+    ("hf.co/org/Repo:Q4", "hf.co/org/repo:q4", True), ("a:b", "ab", False),
+    ("not a name", "NOT A NAME", True),
+])
+def test_the_bulk_matcher_agrees_with_same_model(a: str, b: str, same: bool) -> None:
+    from tui.ollama.names import matcher, same_model
+
+    assert same_model(a, b) is same and matcher(a)(b) is same

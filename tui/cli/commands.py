@@ -33,7 +33,7 @@ from tui.ollama import (
     OllamaError,
     UnreachableError,
 )
-from tui.ollama.names import model_key, normalize, same_model
+from tui.ollama.names import matcher, model_key, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
 
 EXIT_OK = 0
@@ -56,7 +56,8 @@ class Command:
     confirm: Callable[[str], bool] | None = None  # None: not interactive
 
     def emit(self, payload: dict[str, Any]) -> None:
-        print(json.dumps(payload, indent=2, ensure_ascii=False), file=self.out)
+        # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.
+        print(json.dumps(payload, ensure_ascii=False), file=self.out)
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -79,7 +80,8 @@ def exit_code_for(error: Exception | str) -> int:
 
 
 def list_json(models: list[ModelSummary], current: str) -> list[dict[str, Any]]:
-    return [{**m.to_json(), "is_current": same_model(m.name, current)} for m in models]
+    is_current = matcher(current)
+    return [{**m.to_json(), "is_current": is_current(m.name)} for m in models]
 
 
 async def cmd_list(cmd: Command) -> int:
@@ -96,11 +98,11 @@ async def cmd_list(cmd: Command) -> int:
     if not models:
         cmd.say("No models installed. Pull one with: qgoose-tui pull llama3.2")
         return EXIT_OK
-    rows = []
+    rows, is_current = [], matcher(current)
     for m in models:
         cells = {c.key: c.text(m) for c in COLUMNS}
         cells["modified"] = relative_time(m.modified_at)  # a terminal has room for the long form
-        rows.append(["*" if same_model(m.name, current) else "", *cells.values()])
+        rows.append(["*" if is_current(m.name) else "", *cells.values()])
     headers = ["", *(c.label.upper() for c in COLUMNS)]
     cmd.say(render_table(headers, rows))
     return EXIT_OK

@@ -6,6 +6,7 @@ Full form `host/namespace/model:tag`; missing parts default to `registry.ollama.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,3 +126,15 @@ def model_key(name: str) -> str:
 def same_model(a: str, b: str) -> bool:
     """Whether two names refer to the same model."""
     return model_key(a) == model_key(b)
+
+
+def matcher(name: str) -> Callable[[str], bool]:
+    """`same_model(name, …)` for checking many names against one (a 50,000-model list):
+    a cheap substring test first, the full parse only for the few names that pass it."""
+    key = model_key(name)
+    core = key.rpartition("/")[2].partition(":")[0]
+
+    def matches(other: str) -> bool:
+        return core in other.casefold() and model_key(other) == key
+
+    return matches
