@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,8 @@ from tui.config import Settings
 from tui.format import printable
 from tui.list_cache import ListCache
 from tui.screens.confirm import quit_question
-from tui.screens.help import HelpScreen, live_keys
-from tui.screens.hosts import HostsScreen
+from tui.screens.help import live_keys
 from tui.screens.models import ModelsScreen
-from tui.screens.pulls import PullsScreen
-from tui.screens.running import RunningScreen
 from tui.session import Changed, Event, HostSession, Notice
 from tui.widgets.view_tabs import VIEWS, ViewTabs
 
@@ -35,11 +33,16 @@ if TYPE_CHECKING:
 PULLS_REPAINT_HZ = 10  # however fast a pull streams, its figures redraw at most this often
 
 
+def _later(module: str, screen: str) -> Callable[[], Screen]:
+    """A view imported when first shown: the first frame needs only the Models view."""
+    return lambda: getattr(import_module(f"tui.screens.{module}"), screen)()
+
+
 class QGooseApp(App[None]):
     TITLE = "qgoose-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
-    MODES = {"models": ModelsScreen, "running": RunningScreen, "pulls": PullsScreen,
-             "hosts": HostsScreen}
+    MODES = {"models": ModelsScreen, "running": _later("running", "RunningScreen"),
+             "pulls": _later("pulls", "PullsScreen"), "hosts": _later("hosts", "HostsScreen")}
     BINDINGS = [
         *(Binding(str(n), f"show_view('{view}')", label, show=False, tooltip=f"{label} view")
           for n, (view, label) in enumerate(VIEWS, 1)),
@@ -143,6 +146,8 @@ class QGooseApp(App[None]):
         self.switch_mode(event.view)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         keys = [(k.keys, k.what) for k in live_keys(self)]
         self.push_screen(HelpScreen(keys, ["Ctrl+P opens the command palette: every action "
                                            "by name."]))

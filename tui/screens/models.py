@@ -18,7 +18,6 @@ from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
 from tui.popular import popular_models
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.pull_dialog import PullDialog
 from tui.screens.view import View
 from tui.session import Changed, Event, Pulled
 from tui.widgets.info_panel import InfoPanel
@@ -224,6 +223,8 @@ class ModelsScreen(View):
         self.qapp.refresh_models()
 
     def action_pull(self) -> None:
+        from tui.screens.pull_dialog import PullDialog  # not needed for the first frame
+
         popular = popular_models(self.qapp.settings.popular_models)
         installed = [m.name for m in self.qapp.session.state.models]
 
