@@ -99,6 +99,8 @@ def render_pairs(pairs: list[tuple[str, str]]) -> str:
 
 def printable(text: str) -> str:
     """Server text made safe for a terminal: control bytes (ESC, BEL, CR…) shown, not obeyed."""
+    if text.isprintable():
+        return text  # the common case: the same string, not a copy
     return "".join(
         ch if ch in "\n\t" or (ch.isprintable() and ch != "\x7f") else _escape(ch) for ch in text
     )

@@ -61,6 +61,14 @@ async def test_list_parses_recorded_servers(client, api, fixture: str) -> None:
     assert first.to_json()["modified_at"] == body["models"][0]["modified_at"]
 
 
+async def test_list_accepts_pretty_printed_json_and_ndjson(client, api) -> None:
+    body = fixture_json("tags_docs.json")
+    api.get("/api/tags").respond(content=json.dumps(body, indent=4).encode())
+    assert [m.name for m in await client.list_models()] == [m["name"] for m in body["models"]]
+    api.get("/api/tags").respond(content=b'{"models":[]}\n' + json.dumps(body).encode())
+    assert len(await client.list_models()) == len(body["models"])  # the last object counts
+
+
 async def test_list_of_a_fresh_server_is_empty(client, api) -> None:
     api.get("/api/tags").respond(json=fixture_json("tags_empty.json"))
     assert await client.list_models() == []

