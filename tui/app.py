@@ -4,8 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
-from functools import partial
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +16,11 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from tui.config import Settings
+from tui.config import Settings, for_demo
 from tui.format import printable
 from tui.list_cache import ListCache
 from tui.screens.confirm import quit_question
-from tui.screens.help import live_keys
+from tui.screens.help import help_screen, palette_commands
 from tui.screens.models import ModelsScreen
 from tui.session import Changed, Event, HostSession, Notice
 from tui.widgets.view_tabs import VIEWS, ViewTabs
@@ -54,7 +53,9 @@ class QGooseApp(App[None]):
                  emulator_options: dict[str, Any] | None = None,
                  list_cache: ListCache | None = None) -> None:
         super().__init__()
-        self.settings, self.demo = settings, demo
+        # The demo never writes the user's config: its changes go to a throwaway file.
+        self.settings = for_demo(settings) if demo and settings.saved else settings
+        self.demo = demo
         self.emulator_options = emulator_options or {}
         self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
         # The demo's emulator is new each time: no list worth keeping for it.
@@ -65,14 +66,14 @@ class QGooseApp(App[None]):
     async def on_mount(self) -> None:
         base_url = self.settings.base_url
         if self.demo:
-            from tui.emulator.server import Emulator
+            from tui.emulator.server import started_emulator  # aiohttp: only for the demo
 
-            self.emulator = Emulator(**self.emulator_options)
-            await self.emulator.start()
+            self.emulator = await started_emulator(**self.emulator_options)
             base_url = self.emulator.url
-        self.session = HostSession(base_url, label="emulator" if self.demo else "",
-                                   refresh_interval=self.settings.refresh_interval,
-                                   spawn=self._spawn, list_cache=self.list_cache)
+        self.session = HostSession(
+            base_url, label="emulator" if self.demo else "", list_cache=self.list_cache,
+            refresh_interval=self.settings.refresh_interval,
+            spawn=lambda coro: self.run_worker(coro, group="pull", exit_on_error=False))
         self.session.subscribe(self._on_session_event)
         await self.switch_mode("models")
         for warning in self.settings.warnings:
@@ -82,6 +83,17 @@ class QGooseApp(App[None]):
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
         self.call_after_refresh(self.refresh_models)
+
+    def _fatal_error(self) -> None:
+        # Textual's crash report prints every local variable, where an Ollama password from
+        # OLLAMA_HOST can sit: print the traceback without them.
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
         if hasattr(self, "session"):
@@ -96,9 +108,6 @@ class QGooseApp(App[None]):
         else:
             self.session_changed.publish(event)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> Worker[None]:
-        return self.run_worker(coro, group="pull", exit_on_error=False)
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """No silent failures: a worker that dies of a bug says so."""
         if event.state is WorkerState.ERROR:
@@ -106,8 +115,7 @@ class QGooseApp(App[None]):
             self.notify_text(f"{type(error).__name__}: {error}", title="Something went wrong",
                              severity="error")
 
-    def _poll(self) -> None:
-        """Ask again when due: on the interval while online, with backoff while not."""
+    def _poll(self) -> None:  # on the interval while online, with backoff while not
         if self.session.due():
             self.refresh_models()
 
@@ -146,11 +154,7 @@ class QGooseApp(App[None]):
         self.switch_mode(event.view)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        keys = [(k.keys, k.what) for k in live_keys(self)]
-        self.push_screen(HelpScreen(keys, ["Ctrl+P opens the command palette: every action "
-                                           "by name."]))
+        self.push_screen(help_screen(self))
 
     async def action_quit(self) -> None:
         running = [job.name for job in self.session.pulls.running]
@@ -161,10 +165,7 @@ class QGooseApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for key in live_keys(self, screen):
-            if key.command:
-                yield SystemCommand(key.title, key.what,
-                                    partial(self.run_action, key.action, key.node))
+        yield from palette_commands(self, screen)
 
 
 def run_app(settings: Settings, demo: bool = False) -> int:

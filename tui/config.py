@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ class NotInstalledError(Exception):
 
 @dataclass
 class Settings:
-    host: str = ""
+    host: str = field(default="", repr=False)  # it may hold a password: never in a repr
     """Ollama's address, in any form OLLAMA_HOST accepts (default http://127.0.0.1:11434)."""
     current_model: str = DEFAULT_CURRENT_MODEL
     """The model other tools should use; only ever set to an installed model."""
@@ -62,6 +62,8 @@ class Settings:
     """Where the settings were read from and are saved to (not a file key)."""
     warnings: list[str] = field(default_factory=list)
     """Problems met while loading, to show the user (not a file key)."""
+    saved: bool = True
+    """False in the demo: changes go to a throwaway file, never to the user's config."""
 
     @property
     def base_url(self) -> str:
@@ -164,8 +166,14 @@ def save_setting(path: Path, key: str, value: Any) -> None:
         data = read_toml(path)
     except FileNotFoundError:
         data = {}
-    except ConfigError:
-        shutil.copy2(path, path.with_name(path.name + ".bak"))
+    except ConfigError as exc:
+        if not os.access(path, os.R_OK) or path.is_dir():
+            raise ConfigError(f"{exc}; nothing was changed") from exc  # never overwrite it
+        try:
+            shutil.copy2(path, path.with_name(path.name + ".bak"))
+        except OSError as copy_error:
+            raise ConfigError(f"{exc}, and it cannot be backed up before it is replaced "
+                              f"({copy_error.strerror}); nothing was changed") from copy_error
         data = {}
     data[key] = value
     write_toml_atomic(path, data)
@@ -207,3 +215,10 @@ def set_current_model(settings: Settings, installed: Iterable[str], name: str) -
     save_setting(settings.path, "current_model", match)
     settings.current_model = match
     return match
+
+
+def for_demo(settings: Settings) -> Settings:
+    """The demo's settings: the same values, but saved to a throwaway file, so trying the
+    demo never changes the user's real config (their current model above all)."""
+    throwaway = Path(tempfile.mkdtemp(prefix="qgoose-tui-demo-")) / "config.toml"
+    return replace(settings, path=throwaway, saved=False, warnings=list(settings.warnings))

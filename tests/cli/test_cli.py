@@ -253,3 +253,37 @@ def test_the_emulator_command_serves_with_faults(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_demo_never_writes_the_users_config(tmp_path) -> None:
+    # Trying the demo once overwrote the user's real current model with a demo one.
+    config = tmp_path / "config.toml"
+    config.write_text('current_model = "my-own:latest"\n')
+    code = cli.main(["use", "qwen2.5:7b", "--demo", "--config", str(config), "--json"])
+    assert code == EXIT_OK
+    assert config.read_text() == 'current_model = "my-own:latest"\n'
+
+
+async def test_the_demo_app_saves_elsewhere_and_says_so(tmp_path) -> None:
+    from tests.tui.helpers import models_view, screen_text, started
+    from tui.app import QGooseApp
+    from tui.config import load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text('current_model = "my-own:latest"\n')
+    app = QGooseApp(load_settings(config), demo=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot)
+        assert "not saved" in screen_text(app)
+        models_view(app).grid.select_name("qwen2.5:7b")
+        await pilot.press("u")
+        assert app.settings.current_model == "qwen2.5:7b"
+    assert config.read_text() == 'current_model = "my-own:latest"\n'
+    assert app.settings.path != config
+
+
+def test_no_password_in_the_settings_repr(tmp_path) -> None:
+    from tui.config import load_settings
+
+    settings = load_settings(tmp_path / "c.toml", env={"OLLAMA_HOST": "http://u:s3cret@gpu:1"})
+    assert "s3cret" not in repr(settings) and settings.base_url.endswith("@gpu:1")

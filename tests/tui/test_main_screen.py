@@ -308,3 +308,31 @@ async def test_narrow_terminals_put_the_panel_under_the_grid(emulator: Emulator,
                 assert panel.x >= grid.right and grid.width >= 80
             else:
                 assert panel.y >= grid.bottom and grid.width == 80
+
+
+CRASHING_APP = """
+import sys
+from pathlib import Path
+from tui.app import QGooseApp
+from tui.config import Settings
+
+class Crashing(QGooseApp):
+    def on_ready(self):
+        host = self.settings.host  # a local holding the password
+        raise RuntimeError("a bug")
+
+secret = "s3" + "cret"  # not spelled out in any source line the report may quote
+Crashing(Settings(host=f"http://u:{secret}@127.0.0.1:9", path=Path(sys.argv[1]))).run(
+    headless=True)
+"""
+
+
+def test_a_crash_report_never_shows_the_password(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CRASHING_APP, str(tmp_path / "c.toml")],
+                          capture_output=True, text=True, timeout=60)
+    report = done.stdout + done.stderr
+    assert "RuntimeError" in report and "a bug" in report
+    assert "s3cret" not in report

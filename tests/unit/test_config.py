@@ -136,3 +136,23 @@ def test_the_current_model_is_normalised_when_the_config_loads(tmp_path, given, 
 
     assert load_settings(tmp_path / "none.toml", env={"DEFAULT_MODEL": given}) \
         .current_model == kept
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_config_is_never_overwritten(tmp_path) -> None:
+    path = write(tmp_path / "config.toml", 'current_model = "mine:latest"\n')
+    path.chmod(0)
+    try:
+        with pytest.raises(ConfigError, match="nothing was changed"):
+            save_setting(path, "current_model", "other:latest")
+    finally:
+        path.chmod(0o600)
+    assert path.read_text() == 'current_model = "mine:latest"\n'
+
+
+def test_a_config_that_is_a_directory_is_a_clear_message(tmp_path) -> None:
+    path = tmp_path / "config.toml"
+    path.mkdir()
+    with pytest.raises(ConfigError, match="nothing was changed"):
+        save_setting(path, "current_model", "other:latest")
+    assert path.is_dir()

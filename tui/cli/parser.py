@@ -15,7 +15,7 @@ from typing import TextIO
 
 from tui import __version__
 from tui.cli import commands
-from tui.config import Settings, load_settings
+from tui.config import Settings, for_demo, load_settings
 from tui.ollama import OllamaClient
 
 Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
@@ -113,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_forever(args)
     settings = load_settings(args.config, host_flag=args.host)
+    if args.demo:
+        settings = for_demo(settings)
     for warning in settings.warnings:
         print(f"qgoose-tui: warning: {warning}", file=sys.stderr)
     if args.command is None:

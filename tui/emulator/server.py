@@ -460,11 +460,17 @@ def parse_keep_alive(value: Any) -> float | None:
     return sign * sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
 
 
-@contextlib.asynccontextmanager
-async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
+async def started_emulator(**options: Any) -> Emulator:
     """An emulator listening on 127.0.0.1 (a free port unless `port=` is given)."""
     emulator = Emulator(**options)
     await emulator.start()
+    return emulator
+
+
+@contextlib.asynccontextmanager
+async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
+    """An emulator for the duration of a `with` block."""
+    emulator = await started_emulator(**options)
     try:
         yield emulator
     finally:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -85,3 +87,16 @@ def _our_bindings(node: DOMNode) -> list[Binding]:
     declared = [cls.__dict__["BINDINGS"] for cls in reversed(type(node).__mro__)
                 if cls.__module__.startswith("tui.") and "BINDINGS" in cls.__dict__]
     return [b for bindings in declared for b in Binding.make_bindings(bindings)]
+
+
+def help_screen(app: App) -> HelpScreen:
+    keys = [(k.keys, k.what) for k in live_keys(app)]
+    return HelpScreen(keys, ["Ctrl+P opens the command palette: every action by name."])
+
+
+def palette_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:
+    """The view's explained keys as command palette entries."""
+    for key in live_keys(app, screen):
+        if key.command:
+            yield SystemCommand(key.title, key.what,
+                                partial(app.run_action, key.action, key.node))

@@ -28,7 +28,8 @@ class View(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ViewTabs(self.VIEW_NAME)
         yield from self.compose_body()
-        self.status_bar = StatusBar(self.qapp.session, demo=self.qapp.demo, id="status")
+        self.status_bar = StatusBar(self.qapp.session, demo=self.qapp.demo,
+                                    saved=self.qapp.settings.saved, id="status")
         self.status_bar.current_model = self.qapp.settings.current_model
         yield self.status_bar
 

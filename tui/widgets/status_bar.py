@@ -31,10 +31,12 @@ class StatusBar(Widget):
     current_model: reactive[str] = reactive("")
     """The configured current model, shown with ★ (red when it is not installed)."""
 
-    def __init__(self, session: HostSession, demo: bool = False, **kwargs: object) -> None:
+    def __init__(self, session: HostSession, demo: bool = False, saved: bool = True,
+                 **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.session = session
         self.demo = demo
+        self.saved = saved  # False: changes go to a throwaway config, and the bar says so
         self.clock: Callable[[], float] = time.monotonic
 
     def on_mount(self) -> None:
@@ -55,6 +57,8 @@ class StatusBar(Widget):
         if self.demo:
             line.append(" DEMO ", style="bold black on yellow")
             line.append(" ")
+        if not self.saved:
+            line.append("not saved ", style="yellow")
         if state.online is None:
             line.append("◌ connecting ", style="dim")
         elif state.online:
