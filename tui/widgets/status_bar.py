@@ -68,7 +68,8 @@ class StatusBar(Widget):
             away = human_duration(now - (state.offline_since or now))
             retry = human_duration(math.ceil(max(0.0, state.next_check - now)))
             line.append(f"○ offline {away} · retry in {retry} ", style="bold red")
-        line.append(printable(self.session.label) + " ")
+        if not self.demo:  # the DEMO badge already says which server this is
+            line.append(printable(self.session.label) + " ")
         if state.version:
             line.append(f"v{printable(state.version)} ", style="dim")
         if self.current_model:
