@@ -39,6 +39,9 @@ DEFAULT_POPULAR_MODELS = (
 )
 
 
+MAX_REFRESH_INTERVAL = 3600  # seconds; longer would make "online" meaningless
+
+
 class ConfigError(Exception):
     """A config file that cannot be read or written; the message names the file."""
 
@@ -133,8 +136,10 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         if value is None or not isinstance(value, expected) or isinstance(value, bool):
             problems.append(f"config file {path}: {key!r} has the wrong type; using the default")
             continue
-        if key == "refresh_interval" and isinstance(value, int | float) and value <= 0:
-            problems.append(f"config file {path}: 'refresh_interval' must be above 0")
+        if key == "refresh_interval" and isinstance(value, int | float) and \
+                not 0 < value <= MAX_REFRESH_INTERVAL:  # also rejects nan and inf
+            problems.append(f"config file {path}: 'refresh_interval' must be a number of "
+                            f"seconds above 0 and at most {MAX_REFRESH_INTERVAL}")
             continue
         values[key] = value
     return values, problems
@@ -180,7 +185,10 @@ def save_setting(path: Path, key: str, value: Any) -> None:
 
 
 def write_toml_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    """Write to a private temp file beside `path`, then rename it over `path`."""
+    """Write to a private temp file beside `path`, then rename it over `path`.
+
+    A symlinked config (dotfiles) is written through to its target, never replaced."""
+    path = path.resolve()
     text = tomli_w.dumps(dict(data))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

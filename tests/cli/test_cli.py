@@ -62,6 +62,8 @@ def test_unreachable_ollama(run, threaded_emulator: Emulator) -> None:
     assert len(err.strip().splitlines()) == 1
     code, out, err = run("status", host=dead)
     assert code == EXIT_UNREACHABLE and out == "" and "cannot reach Ollama" in err
+    code, out, err = run("pull", "llama3.2", host=dead)  # exited 1 once, unlike the others
+    assert code == EXIT_UNREACHABLE and "cannot reach Ollama" in err
 
 
 def test_info(run) -> None:

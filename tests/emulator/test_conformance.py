@@ -234,3 +234,14 @@ async def test_generated_models_for_scale() -> None:
         models = (await c.get("/api/tags")).json()["models"]
     assert len(models) == 509
     assert len({m["name"] for m in models}) == 509
+
+
+async def test_the_request_log_is_bounded(emulator) -> None:
+    import httpx
+
+    from tui.emulator.server import REQUEST_LOG_SIZE
+
+    async with httpx.AsyncClient(base_url=emulator.url) as http:
+        for _ in range(REQUEST_LOG_SIZE + 50):
+            await http.get("/api/version")
+    assert len(emulator.requests) == REQUEST_LOG_SIZE

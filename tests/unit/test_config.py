@@ -156,3 +156,21 @@ def test_a_config_that_is_a_directory_is_a_clear_message(tmp_path) -> None:
     with pytest.raises(ConfigError, match="nothing was changed"):
         save_setting(path, "current_model", "other:latest")
     assert path.is_dir()
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "1e9"])
+def test_absurd_refresh_intervals_are_refused(tmp_path, value: str) -> None:
+    path = write(tmp_path / "config.toml", f"refresh_interval = {value}\n")
+    settings = load_settings(path, env={})
+    assert settings.refresh_interval == 5.0
+    assert any("refresh_interval" in w for w in settings.warnings)
+
+
+def test_a_symlinked_config_is_written_through_to_its_target(tmp_path) -> None:
+    target = write(tmp_path / "dotfiles" / "qgoose.toml", 'host = "gpu:11434"\n')
+    link = tmp_path / "config.toml"
+    link.symlink_to(target)
+    save_setting(link, "current_model", "llama3.2:latest")
+    assert link.is_symlink()
+    assert tomllib.loads(target.read_text()) == {"host": "gpu:11434",
+                                                 "current_model": "llama3.2:latest"}

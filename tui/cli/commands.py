@@ -62,9 +62,12 @@ class Command:
     def say(self, text: str) -> None:
         print(text, file=self.out)
 
-    def fail(self, error: Exception | str, **json_fields: Any) -> int:
-        """Report a failure on stderr (and as JSON when asked); return its exit code."""
-        message = printable(str(error))
+    def fail(self, error: Exception | str, detail: str = "", **json_fields: Any) -> int:
+        """Report a failure on stderr (and as JSON when asked); return its exit code.
+
+        The code follows the error's kind (3 unreachable, 2 bad input, 1 the rest), so pass
+        the exception itself and put any words to add in `detail`."""
+        message = printable(str(error) + detail)
         if self.as_json:
             self.emit({"status": "error", "message": message, **json_fields})
         print(f"qgoose-tui: error: {message}", file=self.err)
@@ -190,7 +193,7 @@ async def cmd_pull(cmd: Command, name: str, stream_json: bool = False,
             line.finish()
         done = f" ({human_size(progress.completed)} kept; run again to resume)" \
             if progress.completed else ""
-        return cmd.fail(f"{exc}{done}", model=model)
+        return cmd.fail(exc, done, model=model)
     if line:
         line.update(progress, force=True)
         line.finish()

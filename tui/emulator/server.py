@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,6 +67,11 @@ class RecordedRequest:
     body: Any
 
 
+REQUEST_LOG_SIZE = 2000
+# Bodies kept in the log are cut to this many bytes (a 5 MB body is not a test's business).
+LOGGED_BODY_MAX = 64 * 1024
+
+
 @dataclass
 class Emulator:
     store: Store = field(default_factory=Store.demo)
@@ -75,7 +81,10 @@ class Emulator:
     host: str = "127.0.0.1"
     port: int = 0
     faults: Faults = field(default_factory=Faults)
-    requests: list[RecordedRequest] = field(default_factory=list)
+    # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
+    # demo left open, `qgoose-tui emulator`) never grows without limit.
+    requests: deque[RecordedRequest] = field(
+        default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -125,9 +134,9 @@ class Emulator:
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         raw = await request.read()
         try:
-            body = json.loads(raw) if raw else None
+            body = json.loads(raw) if raw and len(raw) <= LOGGED_BODY_MAX else None
         except ValueError:
-            body = raw.decode("utf-8", "replace")
+            body = raw[:LOGGED_BODY_MAX].decode("utf-8", "replace")
         self.requests.append(RecordedRequest(request.method, request.path, body))
         faults = self.faults
         if faults.latency:
