@@ -36,6 +36,10 @@ class ServerState:
     backoff_start: float = BACKOFF_START
     from_cache: bool = False
     """The models are the last list saved on disk, not yet confirmed by the server."""
+    answering: bool = False
+    """While not online: the server did answer, but with an error (500, HTML, nonsense)."""
+    listed: bool = False
+    """The server has given a model list at least once: only then can a model be missing."""
 
     def record_success(self, models: list[ModelSummary], running: list[RunningModel],
                        now: float, interval: float) -> bool:
@@ -46,15 +50,16 @@ class ServerState:
                    or loaded_before != {model_key(r.name) for r in running})
         self.online, self.error, self.offline_since, self.failures = True, "", None, 0
         self.models, self.running, self.signature = models, running, signature
-        self.from_cache = False
+        self.from_cache, self.answering, self.listed = False, False, True
         self.next_check = now + interval
         return changed
 
-    def record_failure(self, error: str, now: float) -> None:
-        """Ollama did not answer: keep the last list (now stale), back off."""
+    def record_failure(self, error: str, now: float, answering: bool = False) -> None:
+        """Ollama did not answer, or answered with an error (`answering`): keep the last
+        list (now stale), back off."""
         if self.online is not False:
             self.offline_since = now
-        self.online, self.error = False, error
+        self.online, self.error, self.answering = False, error, answering
         self.failures += 1
         self.next_check = now + self.retry_delay
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.list_cache import ListCache
-from tui.ollama import OllamaError
+from tui.ollama import OllamaError, OllamaTimeoutError, UnreachableError
 from tui.ollama.host import redact
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import model_key
@@ -111,7 +111,8 @@ class HostSession:
                 self._running_models(),
             )
         except OllamaError as exc:
-            state.record_failure(str(exc), time.monotonic())
+            unreachable = isinstance(exc, UnreachableError | OllamaTimeoutError)
+            state.record_failure(str(exc), time.monotonic(), answering=not unreachable)
             if was_online is not False:
                 self._emit(Notice(str(exc), "Ollama is not answering", "error"))
             self._emit(Changed("state"))

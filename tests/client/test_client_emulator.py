@@ -158,3 +158,40 @@ async def test_pulling_an_installed_model_rechecks_quickly(client: OllamaClient)
     layer_lines = [e for e in events if e.digest]
     assert all(e.completed == e.total for e in layer_lines)
     assert len(layer_lines) == 6 and events[-1].status == "success"
+
+
+async def test_a_trickled_answer_meets_a_total_deadline() -> None:
+    # A broken proxy sending a byte every 0.2 s never trips a per-read timeout of 0.5 s;
+    # the request as a whole still gives up in time.
+    import asyncio
+    import time
+
+    from aiohttp import web
+
+    from tui.ollama import OllamaClient
+    from tui.ollama.errors import OllamaTimeoutError
+
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        for byte in b'{"models": []}' + b" " * 200:
+            await response.write(bytes([byte]))
+            await asyncio.sleep(0.2)
+        return response
+
+    app = web.Application()
+    app.router.add_get("/api/tags", trickle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        async with OllamaClient(f"http://127.0.0.1:{port}", timeout=0.5,
+                                connect_timeout=0.5) as client:
+            start = time.monotonic()
+            with pytest.raises(OllamaTimeoutError, match="took more than 1 s"):
+                await client.list_models()
+            assert time.monotonic() - start < 3
+    finally:
+        await runner.cleanup()

@@ -69,6 +69,14 @@ async def test_list_accepts_pretty_printed_json_and_ndjson(client, api) -> None:
     assert len(await client.list_models()) == len(body["models"])  # the last object counts
 
 
+async def test_any_answer_may_be_pretty_printed(client, api) -> None:
+    api.get("/api/version").respond(content=b'{\n  "version": "0.12.10"\n}\n')
+    api.post("/api/show").respond(content=json.dumps(fixture_json("show_llava_docs.json"),
+                                                      indent=2).encode())
+    assert await client.version() == "0.12.10"
+    assert "vision" in (await client.show("llava")).capabilities
+
+
 async def test_list_of_a_fresh_server_is_empty(client, api) -> None:
     api.get("/api/tags").respond(json=fixture_json("tags_empty.json"))
     assert await client.list_models() == []

@@ -229,6 +229,17 @@ async def test_nonsense_from_the_server_is_a_state_not_a_crash(pilot,
     emulator.faults.html = True
     await wait_until(pilot, lambda: app.session.state.online is False)
     assert "HTML page" in app.session.state.error and app.is_running
+    text = screen_text(app)  # it answers, so it is not "offline": an error, with its reason
+    assert "○ error (" in text and "offline" not in text
+
+
+async def test_no_model_is_called_missing_before_a_list_was_read(emulator, make_app) -> None:
+    emulator.faults.error_500 = "the disk is on fire"
+    app = make_app(emulator.url, current_model="gone:latest")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.session.state.online is False)
+        text = screen_text(app)
+        assert "error (" in text and "not installed" not in text
 
 
 async def test_server_text_is_shown_literally(emulator: Emulator, make_app) -> None:

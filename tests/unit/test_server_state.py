@@ -74,3 +74,13 @@ def test_a_cached_list_is_marked_until_the_server_confirms_it() -> None:
     assert state.from_cache and state.disk_used == 10
     state.record_success([model("a:latest", size=10)], [], 0.0, 5.0)
     assert not state.from_cache
+
+
+def test_an_answer_with_an_error_is_not_offline_and_lists_nothing() -> None:
+    state = ServerState()
+    state.record_failure("HTTP 500: the disk is on fire", now=0.0, answering=True)
+    assert state.online is False and state.answering and not state.listed
+    state.record_success([], [], now=1.0, interval=5.0)
+    assert state.listed and not state.answering
+    state.record_failure("connection refused", now=2.0)
+    assert not state.answering and state.listed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
@@ -44,7 +45,7 @@ class OllamaClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._timeout = timeout
+        self._timeout, self._connect_timeout = timeout, connect_timeout
         self._long = httpx.Timeout(long_timeout, connect=connect_timeout)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -197,11 +198,10 @@ class OllamaClient:
             raise self._error_for(response, what, model)
         if empty_ok and not response.content.strip():
             return {}
-        if object_hook is not None:
-            try:  # one JSON document, compact or pretty-printed
-                return require_object(_loads(response.content, object_hook=object_hook), what)
-            except ValueError:
-                pass  # not one document: NDJSON lines, read below
+        try:  # one JSON document, compact or pretty-printed (as some proxies re-format it)
+            return require_object(_loads(response.content, object_hook=object_hook), what)
+        except ValueError:
+            pass  # not one document: NDJSON lines (a streamed answer), read below
         objects = decode_all(response.content)
         if not objects:
             raise ProtocolError(f"Ollama sent an empty answer to {what}")
@@ -217,10 +217,18 @@ class OllamaClient:
         json: Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | None = None,
     ) -> httpx.Response:
+        # httpx's timeouts are per read: a body trickled a byte at a time would never time
+        # out. A request also gets a total deadline (long ones, like loading a model, keep
+        # their long per-read allowance instead).
+        deadline = self._timeout + self._connect_timeout if timeout is None else None
         try:
-            if timeout is None:
-                return await self._http.request(method, path, json=json)
-            return await self._http.request(method, path, json=json, timeout=timeout)
+            async with asyncio.timeout(deadline):
+                if timeout is None:
+                    return await self._http.request(method, path, json=json)
+                return await self._http.request(method, path, json=json, timeout=timeout)
+        except TimeoutError as exc:
+            raise OllamaTimeoutError(f"Ollama at {self.display_url} took more than "
+                                     f"{deadline:.0f} s to answer {what}") from exc
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, what) from exc
 

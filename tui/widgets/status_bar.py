@@ -67,7 +67,11 @@ class StatusBar(Widget):
             now = self.clock()
             away = human_duration(now - (state.offline_since or now))
             retry = human_duration(math.ceil(max(0.0, state.next_check - now)))
-            line.append(f"○ offline {away} · retry in {retry} ", style="bold red")
+            # Up but answering with errors is not the same as gone: say which, and why.
+            reason = printable(state.error)
+            reason = reason if len(reason) <= 40 else reason[:39] + "…"
+            what = f"error ({reason})" if state.answering else "offline"
+            line.append(f"○ {what} {away} · retry in {retry} ", style="bold red")
         if not self.demo:  # the DEMO badge already says which server this is
             line.append(printable(self.session.label) + " ")
         if state.version:
@@ -75,7 +79,7 @@ class StatusBar(Widget):
         if self.current_model:
             installed = state.find(self.current_model) is not None
             # Only a list the server confirmed can say a model is missing.
-            known = state.online is not None and not state.from_cache
+            known = state.listed
             line.append("│ ★ ")
             line.append(printable(self.current_model),
                         style="bold" if installed or not known else "red")
