@@ -67,6 +67,8 @@ class Settings:
     """Problems met while loading, to show the user (not a file key)."""
     saved: bool = True
     """False in the demo: changes go to a throwaway file, never to the user's config."""
+    host_problem: str = ""
+    """Why the host given could not be used (a command then stops; the TUI warns)."""
 
     @property
     def base_url(self) -> str:
@@ -111,6 +113,7 @@ def load_settings(
     try:
         resolve_base_url(settings.host)
     except ValueError as exc:
+        settings.host_problem = str(exc)
         settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
         settings.host = ""
     return settings

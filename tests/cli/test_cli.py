@@ -289,3 +289,12 @@ def test_no_password_in_the_settings_repr(tmp_path) -> None:
 
     settings = load_settings(tmp_path / "c.toml", env={"OLLAMA_HOST": "http://u:s3cret@gpu:1"})
     assert "s3cret" not in repr(settings) and settings.base_url.endswith("@gpu:1")
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "http://[::1", "http://u:S3CRET@999.1.1.1:1"])
+def test_a_malformed_host_is_one_line_and_exit_2(host: str, tmp_path, capsys) -> None:
+    code = cli.main(["--host", host, "list", "--json", "--config", str(tmp_path / "c.toml")])
+    out, err = capsys.readouterr()
+    assert code == EXIT_USAGE
+    assert json.loads(out)["ollama_available"] is False
+    assert err.count("\n") == 1 and "invalid Ollama host" in err and "S3CRET" not in out + err

@@ -103,7 +103,7 @@ def test_a_failed_write_leaves_the_old_file_whole(config_path: Path,
 def test_a_bad_host_in_the_environment_falls_back_with_a_warning(config_path: Path) -> None:
     s = load_settings(config_path, env={"OLLAMA_HOST": "ftp://gpu"})
     assert s.base_url == "http://127.0.0.1:11434"
-    assert "unsupported scheme 'ftp'" in s.warnings[0]
+    assert "the scheme must be http or https" in s.warnings[0] and s.host_problem
 
 
 def test_set_current_model_takes_the_installed_spelling(tmp_path) -> None:

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.ollama.host import redact, resolve_base_url
 
@@ -26,7 +28,7 @@ def test_ollama_host_forms(value: str | None, url: str) -> None:
 
 
 def test_unsupported_scheme_is_refused_clearly() -> None:
-    with pytest.raises(ValueError, match="unsupported scheme 'ftp'"):
+    with pytest.raises(ValueError, match="the scheme must be http or https"):
         resolve_base_url("ftp://gpu-box")
 
 
@@ -36,3 +38,26 @@ def test_credentials_are_kept_for_use_but_hidden_when_shown() -> None:
     assert redact(url) == "https://alice:***@gpu-box:443/ollama"
     assert "s3cret" not in redact(url)
     assert redact("http://127.0.0.1:11434") == "http://127.0.0.1:11434"
+
+
+@pytest.mark.parametrize(("value", "reason"), [
+    ("999.1.1.1", "not a valid IPv4 address"), ("http://[::1", "not a valid IPv6 address"),
+    ("http://a:b:c", "not a valid IPv6 address"), ("xn--zz", "not a valid host name"),
+    ("☃", "not a valid host name"), ("http://u:pw@host\x01:1", "control character"),
+    ("http://h/" + "p" * 70_000, "longer than"), ("gpu box", "control character or a space"),
+])
+def test_hosts_no_client_could_use_are_refused_with_the_reason(value: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason) as caught:
+        resolve_base_url(value)
+    assert "pw" not in str(caught.value) and len(str(caught.value)) < 200
+
+
+@given(st.text(max_size=60))
+def test_any_host_text_resolves_or_is_refused_and_httpx_accepts_what_we_accept(text) -> None:
+    import httpx
+
+    try:
+        url = resolve_base_url(text)
+    except ValueError:
+        return
+    httpx.URL(url)  # must not raise: what we accept, the client can use

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -115,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings(args.config, host_flag=args.host)
     if args.demo:
         settings = for_demo(settings)
+    if settings.host_problem and args.command is not None and not args.demo:
+        return _refuse_host(args, settings.host_problem)  # its one line, not a warning too
     for warning in settings.warnings:
         print(f"qgoose-tui: warning: {warning}", file=sys.stderr)
     if args.command is None:
@@ -150,6 +153,16 @@ async def _ollama_url(settings: Settings, demo: bool) -> AsyncIterator[str]:
 
     async with running_emulator() as emulator:
         yield emulator.url
+
+
+def _refuse_host(args: argparse.Namespace, problem: str) -> int:
+    """A host no client could use: one line, exit 2, and for scripts the usual JSON shape."""
+    if args.json:
+        extra = {"models": [], "ollama_available": False, "count": 0} \
+            if args.command == "list" else {}
+        print(json.dumps({"status": "error", "message": problem, **extra}))
+    print(f"qgoose-tui: error: {problem}", file=sys.stderr)
+    return commands.EXIT_USAGE
 
 
 def _run_tui(settings: Settings, demo: bool) -> int:

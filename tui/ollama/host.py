@@ -7,6 +7,7 @@ Forms accepted: "" (default), "0.0.0.0", ":11434", "gpu-box", "gpu-box:8080", "[
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_PORT = 11434
@@ -16,9 +17,28 @@ DEFAULT_BASE_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
 _UNSPECIFIED = {"", "0.0.0.0", "::"}
 
 
+MAX_HOST_LENGTH = 2048
+_PASSWORD = re.compile(r"^((?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/@:]*):[^/@]*@")
+
+
+def shown_host(text: str) -> str:
+    """A host value as it may be printed: any password hidden, cut to a readable length."""
+    text = _PASSWORD.sub(r"\1:***@", text)
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:80])
+    return text + ("…" if len(text) >= 80 else "")
+
+
 def resolve_base_url(value: str | None) -> str:
-    """The base URL (no trailing slash) for an OLLAMA_HOST-style value."""
+    """The base URL (no trailing slash) for an OLLAMA_HOST-style value.
+
+    Raises ValueError, saying why, for a value no HTTP client could use."""
     text = (value or "").strip()
+    if len(text) > MAX_HOST_LENGTH:
+        raise ValueError(f"invalid Ollama host '{shown_host(text)}': longer than "
+                         f"{MAX_HOST_LENGTH} characters")
+    if any(not ch.isprintable() or ch.isspace() for ch in text):
+        raise ValueError(f"invalid Ollama host '{shown_host(text)}': it contains a control "
+                         "character or a space")
     scheme, sep, hostport = text.partition("://")
     default_port = DEFAULT_PORT
     if not sep:
@@ -28,12 +48,16 @@ def resolve_base_url(value: str | None) -> str:
     else:
         scheme = scheme.lower()
         if scheme not in ("http", "https"):
-            raise ValueError(f"unsupported scheme {scheme!r} in Ollama host {text!r}")
+            raise ValueError(f"invalid Ollama host '{shown_host(text)}': the scheme must be "
+                             "http or https")
         default_port = 443 if scheme == "https" else 80
 
     hostport, _, path = hostport.partition("/")
     userinfo, at, hostport = hostport.rpartition("@")
     host, port = _split_host_port(hostport, default_port)
+    problem = _host_problem(host)
+    if problem:
+        raise ValueError(f"invalid Ollama host '{shown_host(text)}': {problem}")
     if host in _UNSPECIFIED:
         host = "::1" if host == "::" else "127.0.0.1"
     netloc = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
@@ -41,6 +65,33 @@ def resolve_base_url(value: str | None) -> str:
         netloc = f"{userinfo}@{netloc}"
     path = "/" + path.strip("/") if path.strip("/") else ""
     return f"{scheme}://{netloc}{path}"
+
+
+def _host_problem(host: str) -> str | None:
+    """Why `host` cannot be connected to (a bad address or name), or None."""
+    if host in _UNSPECIFIED:
+        return None
+    if ":" in host or "[" in host or "]" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "not a valid IPv6 address"
+        return None
+    if re.fullmatch(r"[0-9.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return "not a valid IPv4 address"
+        return None
+    if host.isascii() and "xn--" not in host.lower():
+        return None
+    import idna  # httpx's own rules for international names (idna is an httpx dependency)
+
+    try:
+        idna.decode(idna.encode(host, uts46=True))
+    except (idna.IDNAError, UnicodeError):
+        return "not a valid host name"
+    return None
 
 
 def _split_host_port(hostport: str, default_port: int) -> tuple[str, int]:
