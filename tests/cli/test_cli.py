@@ -298,3 +298,39 @@ def test_a_malformed_host_is_one_line_and_exit_2(host: str, tmp_path, capsys) ->
     assert code == EXIT_USAGE
     assert json.loads(out)["ollama_available"] is False
     assert err.count("\n") == 1 and "invalid Ollama host" in err and "S3CRET" not in out + err
+
+
+def test_ctrl_c_at_the_delete_question_stops_at_once(tmp_path) -> None:
+    # A y/N prompt once swallowed Ctrl-C: the process sat in read() until Enter.
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--demo", "--config", str(tmp_path / "c.toml"),
+         "rm", "mistral"], stdin=follower, stdout=follower, stderr=follower,
+        start_new_session=True)
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 30
+    while b"[y/N]" not in seen and time.monotonic() < deadline:
+        if select.select([leader], [], [], 0.5)[0]:
+            seen += os.read(leader, 4096)
+    assert b"[y/N]" in seen
+    proc.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl-C
+    try:
+        code = proc.wait(timeout=5)
+    finally:
+        proc.kill()
+    while select.select([leader], [], [], 0.2)[0]:
+        try:
+            seen += os.read(leader, 4096)
+        except OSError:
+            break
+    os.close(leader)
+    assert code == 130 and b"nothing deleted" in seen

@@ -46,6 +46,10 @@ EXIT_INTERRUPTED = 130
 REDRAW_INTERVAL = 0.1
 
 
+class PromptInterrupted(Exception):
+    """Ctrl-C at a y/N question: stop there, doing nothing more."""
+
+
 @dataclass
 class Command:
     client: OllamaClient
@@ -256,7 +260,15 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
             continue
         if cmd.confirm and not assume_yes:
             extra = " (the current model)" if same_model(model, cmd.settings.current_model) else ""
-            if not cmd.confirm(f"Delete {model} ({human_size(summary.size)}){extra}? [y/N] "):
+            try:
+                yes = cmd.confirm(f"Delete {model} ({human_size(summary.size)}){extra}? [y/N] ")
+            except PromptInterrupted:
+                _report_results(cmd, results)
+                deleted = [r["model"] for r in results if r["status"] == "success"]
+                done = f"deleted only {', '.join(deleted)}" if deleted else "nothing deleted"
+                print(f"\nqgoose-tui: interrupted: {done}", file=cmd.err)
+                return EXIT_INTERRUPTED
+            if not yes:
                 results.append(_result("cancelled", model, f"kept {model}"))
                 continue
         try:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
@@ -101,10 +102,17 @@ def _is_tty(stream: TextIO) -> bool:
 
 
 def _ask(prompt: str) -> bool:
+    """A y/N question on the terminal. Ctrl-C answers at once: the event loop's own
+    interrupt handler would only act after the blocking read returned."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return input(prompt).strip().lower() in ("y", "yes")
     except EOFError:
         return False
+    except KeyboardInterrupt:
+        raise commands.PromptInterrupted from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
