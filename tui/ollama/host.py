@@ -88,7 +88,7 @@ def _host_problem(host: str) -> str | None:
     import idna  # httpx's own rules for international names (idna is an httpx dependency)
 
     try:
-        idna.decode(idna.encode(host, uts46=True))
+        idna.decode(idna.encode(host.lower()))  # exactly what httpx will do with it
     except (idna.IDNAError, UnicodeError):
         return "not a valid host name"
     return None

@@ -32,20 +32,14 @@ class View(Screen[None]):
                                     saved=self.qapp.settings.saved, id="status")
         self.status_bar.current_model = self.qapp.settings.current_model
         yield self.status_bar
+        yield Footer()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
-        # The footer's keys are a dozen widgets to style: after the first frame, which then
-        # shows the models sooner.
-        self.call_after_refresh(self._mount_footer)
         self.qapp.views[self.VIEW_NAME] = self
         self.qapp.session_changed.subscribe(self, self._on_session_event)
-
-    async def _mount_footer(self) -> None:
-        await self.mount(Footer())
-        self.refresh_bindings()  # the footer draws its keys when the bindings are announced
 
     def _on_session_event(self, event: Event) -> None:
         self.status_bar.current_model = self.qapp.settings.current_model
