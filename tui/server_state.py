@@ -45,7 +45,7 @@ class ServerState:
                        now: float, interval: float) -> bool:
         """Take a fresh answer; return whether the model list or the loaded set changed."""
         signature = models_signature(models)
-        loaded_before = {model_key(r.name) for r in self.running}
+        loaded_before = self.loaded_keys()
         changed = (signature != self.signature or self.online is not True
                    or loaded_before != {model_key(r.name) for r in running})
         self.online, self.error, self.offline_since, self.failures = True, "", None, 0

@@ -23,7 +23,7 @@ from tui.server_state import BACKOFF_START, ServerState
 if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
 
-Topic = Literal["state", "models", "pulls", "info"]
+Topic = Literal["state", "models", "pulls"]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,17 @@ async def loaded(pilot) -> None:
     await pilot.pause(0.2)
 
 
+async def start_a_pull_stuck_at_40_percent(pilot) -> None:
+    """llama3.1:8b with 40% already on disk and no more arriving: a fixed picture."""
+    app, emulator = pilot.app, pilot.app.emulator
+    weights = emulator.store.catalog["registry.ollama.ai/library/llama3.1:8b"].layers[0]
+    emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
+    emulator.pull_rate, emulator.progress_interval = 0, 0.05
+    app.start_pull("llama3.1:8b")
+    job = app.session.pulls.get("llama3.1:8b")
+    await wait_until(pilot, lambda: job.progress.completed > 0)
+
+
 def test_main_screen_80x24(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=loaded)
 
@@ -107,16 +118,8 @@ def test_pull_dialog_invalid_name(snap_compare, tmp_path: Path) -> None:
 
 def test_pull_in_progress(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
-        app = pilot.app
         await loaded(pilot)
-        emulator = app.emulator
-        # 40% of llama3.1:8b already on disk, and no more arriving: a fixed picture.
-        weights = emulator.store.catalog["registry.ollama.ai/library/llama3.1:8b"].layers[0]
-        emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
-        emulator.pull_rate, emulator.progress_interval = 0, 0.05
-        app.start_pull("llama3.1:8b")
-        job = app.session.pulls.get("llama3.1:8b")
-        await wait_until(pilot, lambda: job.progress.completed > 0)
+        await start_a_pull_stuck_at_40_percent(pilot)
         await pilot.pause(0.3)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
@@ -137,14 +140,8 @@ def test_pulls_view_with_layers(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         app = pilot.app
         await loaded(pilot)
-        emulator = app.emulator
-        weights = emulator.store.catalog["registry.ollama.ai/library/llama3.1:8b"].layers[0]
-        emulator.store.blobs[weights.digest] = int(weights.size * 0.4)
-        emulator.pull_rate, emulator.progress_interval = 0, 0.05
         app.start_pull("nosuch:7b")
-        app.start_pull("llama3.1:8b")
-        job = app.session.pulls.get("llama3.1:8b")
-        await wait_until(pilot, lambda: job.progress.completed > 0)
+        await start_a_pull_stuck_at_40_percent(pilot)
         await wait_until(pilot, lambda: bool(app.session.pulls.get("nosuch:7b").error))
         await pilot.press("P", "enter")  # the Pulls view, on the running pull: its layers
         app.clear_notifications()

@@ -61,3 +61,11 @@ def test_any_host_text_resolves_or_is_refused_and_httpx_accepts_what_we_accept(t
     except ValueError:
         return
     httpx.URL(url)  # must not raise: what we accept, the client can use
+
+
+def test_a_shown_host_is_cut_only_when_long() -> None:
+    from tui.ollama.host import shown_host
+
+    assert shown_host("h" * 80) == "h" * 80  # exactly the limit: nothing cut
+    assert shown_host("h" * 81) == "h" * 80 + "…"
+    assert shown_host("a\x01b") == "a\\x01b"  # escaped, not cut

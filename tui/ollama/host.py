@@ -24,8 +24,8 @@ _PASSWORD = re.compile(r"^((?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^/@:]*):[^/@]*@")
 def shown_host(text: str) -> str:
     """A host value as it may be printed: any password hidden, cut to a readable length."""
     text = _PASSWORD.sub(r"\1:***@", text)
-    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:80])
-    return text + ("…" if len(text) >= 80 else "")
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text[:80])
+    return shown + ("…" if len(text) > 80 else "")
 
 
 def resolve_base_url(value: str | None) -> str:

@@ -45,10 +45,6 @@ class ModelName:
     def full(self) -> str:
         return f"{self.host}/{self.namespace}/{self.model}:{self.tag}"
 
-    def matches(self, other: ModelName) -> bool:
-        """Ollama matches installed models case-insensitively."""
-        return self.full.casefold() == other.full.casefold()
-
 
 def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch == "_")

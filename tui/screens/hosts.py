@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.table import Table
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from tui.format import human_size, printable
-from tui.screens.view import View
-from tui.session import Changed, Event, HostSession
+from tui.screens.view import ReportView
+from tui.session import HostSession
 
 
 def hosts_table(sessions: list[HostSession]) -> Table:
@@ -25,28 +23,9 @@ def hosts_table(sessions: list[HostSession]) -> Table:
     return table
 
 
-class HostsScreen(View):
+class HostsScreen(ReportView):
     VIEW_NAME = "hosts"
-    DEFAULT_CSS = """
-    HostsScreen #hosts { padding: 0 1; height: 1fr; }
-    """
+    TOPICS = frozenset({"state", "models"})
 
-    def compose_body(self) -> ComposeResult:
-        self.body = Static(id="hosts-body")
-        with VerticalScroll(id="hosts"):
-            yield self.body
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.show_hosts()
-
-    def session_event(self, event: Event) -> None:
-        if isinstance(event, Changed) and event.topic in ("state", "models"):
-            self.show_hosts()
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        self.show_hosts()
-
-    def show_hosts(self) -> None:
-        self.body.update(hosts_table([self.qapp.session]))
+    def report(self) -> RenderableType:
+        return hosts_table([self.qapp.session])

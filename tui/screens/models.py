@@ -74,24 +74,27 @@ class ModelsScreen(View):
     def on_mount(self) -> None:
         super().on_mount()
         self.grid.focus()
-        self.show_models()
 
     # -- following the session ---------------------------------------------------------
+    def show(self) -> None:
+        self.show_models()
+        self._show_pulls()
+
     def session_event(self, event: Event) -> None:
         if isinstance(event, Changed):
             if event.topic == "models":
                 self.show_models()
             elif event.topic == "state":
-                self.grid.set_class(self.qapp.session.state.online is False, "-stale")
+                self._grey_if_stale()
             elif event.topic == "pulls":
                 self._show_pulls()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
 
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        self.show_models()
-        self._show_pulls()
+    def _grey_if_stale(self) -> None:
+        """A list the server has not confirmed (offline, or saved last time) is greyed."""
+        state = self.qapp.session.state
+        self.grid.set_class(state.online is False or state.from_cache, "-stale")
 
     def _show_pulls(self) -> None:
         jobs = self.qapp.session.pulls.jobs
@@ -102,7 +105,7 @@ class ModelsScreen(View):
     def show_models(self) -> None:
         state = self.qapp.session.state
         self.grid.set_models(state.models, self.qapp.settings.current_model, state.loaded_keys())
-        self.grid.set_class(state.online is False or state.from_cache, "-stale")
+        self._grey_if_stale()
         self._show_info_for_cursor()
 
     # -- the info panel ----------------------------------------------------------------

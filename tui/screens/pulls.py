@@ -7,7 +7,6 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from tui.screens.view import View
-from tui.session import Changed, Event
 from tui.widgets.pulls_list import PullsList
 
 
@@ -24,22 +23,18 @@ class PullsScreen(View):
         yield self.empty
         yield self.pulls_list
 
+    TOPICS = frozenset({"pulls"})
+
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_pulls()
         self.pulls_list.focus()
-
-    def session_event(self, event: Event) -> None:
-        if isinstance(event, Changed) and event.topic == "pulls":
-            self.show_pulls()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.show_pulls()
         self.pulls_list.select_running()
         self.pulls_list.focus()
 
-    def show_pulls(self) -> None:
+    def show(self) -> None:
         jobs = self.qapp.session.pulls.jobs
         self.empty.display = not jobs
         self.pulls_list.set_jobs(jobs)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, relative_time
 from tui.ollama.models import RunningModel
-from tui.screens.view import View
-from tui.session import Changed, Event
+from tui.screens.view import ReportView
 
 
 def running_table(running: list[RunningModel]) -> Table | Text:
@@ -30,28 +27,9 @@ def running_table(running: list[RunningModel]) -> Table | Text:
     return table
 
 
-class RunningScreen(View):
+class RunningScreen(ReportView):
     VIEW_NAME = "running"
-    DEFAULT_CSS = """
-    RunningScreen #running { padding: 0 1; height: 1fr; }
-    """
+    TOPICS = frozenset({"models"})  # the loaded set comes with the model list
 
-    def compose_body(self) -> ComposeResult:
-        self.body = Static(id="running-body")
-        with VerticalScroll(id="running"):
-            yield self.body
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.show_running()
-
-    def session_event(self, event: Event) -> None:
-        if isinstance(event, Changed) and event.topic == "models":
-            self.show_running()
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
-        self.show_running()
-
-    def show_running(self) -> None:
-        self.body.update(running_table(self.qapp.session.state.running))
+    def report(self) -> RenderableType:
+        return running_table(self.qapp.session.state.running)

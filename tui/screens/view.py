@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.console import RenderableType
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
-from tui.session import Event
+from tui.session import Changed, Event, Topic
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.view_tabs import ViewTabs
 
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
 
 class View(Screen[None]):
     VIEW_NAME: ClassVar[str] = ""
+    TOPICS: ClassVar[frozenset[Topic]] = frozenset()
+    """News of the session that redraws the view (`show`)."""
 
     @property
     def qapp(self) -> QGooseApp:
@@ -37,19 +41,48 @@ class View(Screen[None]):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
+    def show(self) -> None:
+        """Draw what the view shows from the session: on mount, on coming back to the view,
+        and on news in TOPICS."""
+
     def on_mount(self) -> None:
         self.qapp.views[self.VIEW_NAME] = self
         self.qapp.session_changed.subscribe(self, self._on_session_event)
+        self.show()
 
     def _on_session_event(self, event: Event) -> None:
-        self.status_bar.current_model = self.qapp.settings.current_model
-        self.status_bar.refresh()
+        self._show_status()
+        if isinstance(event, Changed) and event.topic in self.TOPICS:
+            self.show()
         self.session_event(event)
 
     def session_event(self, event: Event) -> None:
-        """Override to follow the session; the status bar is already up to date."""
+        """Override for news that needs more than `show`."""
 
     def on_screen_resume(self) -> None:
         # Events kept coming while another view was shown; catch up in one go.
+        self._show_status()
+        self.show()
+
+    def _show_status(self) -> None:
         self.status_bar.current_model = self.qapp.settings.current_model
         self.status_bar.refresh()
+
+
+class ReportView(View):
+    """A view that is one scrollable report, redrawn from the session (Running, Hosts)."""
+
+    DEFAULT_CSS = """
+    ReportView #report { padding: 0 1; height: 1fr; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        self.body = Static(id="report-body")
+        with VerticalScroll(id="report"):
+            yield self.body
+
+    def show(self) -> None:
+        self.body.update(self.report())
+
+    def report(self) -> RenderableType:
+        raise NotImplementedError
