@@ -1,9 +1,11 @@
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import fixture_ndjson, fixture_text
+from tui.ollama.errors import ProtocolError
 from tui.ollama.models import PullEvent
 from tui.ollama.ndjson import NdjsonDecoder, latest_of_each_run
 from tui.ollama.progress import Phase, PullProgress
@@ -150,3 +152,16 @@ def test_coalescing_keeps_the_first_and_newest_line_of_a_run() -> None:
              b'{"error":"x"}']
     assert latest_of_each_run(lines) == [lines[0], lines[1], lines[3], lines[4], lines[5],
                                          lines[6]]
+
+
+def test_a_line_longer_than_the_limit_is_refused_however_it_arrives() -> None:
+    line = b'{"status":"' + b"x" * 2000 + b'"}'
+    whole, in_bytes = NdjsonDecoder(max_line=1000), NdjsonDecoder(max_line=1000)
+    with pytest.raises(ProtocolError, match="longer than"):
+        whole.lines(line + b"\n")
+    with pytest.raises(ProtocolError, match="longer than"):
+        for i in range(len(line)):
+            in_bytes.lines(line[i:i + 1])
+    # Lines up to the limit pass, however they are cut.
+    fine = NdjsonDecoder(max_line=len(line))
+    assert fine.lines(line[:7]) == [] and fine.lines(line[7:] + b"\n") == [line]

@@ -30,6 +30,9 @@ from tui.ollama.ndjson import NdjsonDecoder, decode_all, decode_line, latest_of_
 CONNECT_TIMEOUT = 3.0
 REQUEST_TIMEOUT = 15.0
 LONG_READ_TIMEOUT = 600.0
+# The largest real answers are a few MB (/api/tags of thousands of models, /api/show with
+# every tensor); a bigger body is a misbehaving server and must not exhaust memory.
+MAX_BODY_BYTES = 64 << 20
 
 
 class OllamaClient:
@@ -43,9 +46,11 @@ class OllamaClient:
         connect_timeout: float = CONNECT_TIMEOUT,
         long_timeout: float = LONG_READ_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._timeout, self._connect_timeout = timeout, connect_timeout
+        self._max_body = max_body
         self._long = httpx.Timeout(long_timeout, connect=connect_timeout)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -55,6 +60,8 @@ class OllamaClient:
             # A plain-http Ollama never uses TLS: skip loading the CA bundle (~35 ms of
             # start-up). An https URL keeps full certificate checks.
             verify=not self.base_url.startswith("http://"),
+            # A redirect could send the request (and any credentials) to another host.
+            follow_redirects=False,
         )
 
     @property
@@ -152,8 +159,8 @@ class OllamaClient:
         try:
             async with self._http.stream("POST", "/api/pull", json=body,
                                          timeout=self._long) as response:
-                if response.status_code >= 400 or _is_html(response):
-                    await response.aread()
+                if response.status_code >= 300 or _is_html(response):
+                    response = await self._read_capped(response, what)
                     raise self._error_for(response, what, model)
                 decoder = NdjsonDecoder()
                 chunks = response.aiter_bytes()
@@ -194,7 +201,7 @@ class OllamaClient:
     ) -> Mapping[str, Any]:
         """Send a request, turn failures into OllamaErrors, return the JSON object."""
         response = await self._send(method, path, what=what, json=json, timeout=timeout)
-        if response.status_code >= 400 or _is_html(response):
+        if response.status_code >= 300 or _is_html(response):
             raise self._error_for(response, what, model)
         if empty_ok and not response.content.strip():
             return {}
@@ -221,16 +228,37 @@ class OllamaClient:
         # out. A request also gets a total deadline (long ones, like loading a model, keep
         # their long per-read allowance instead).
         deadline = self._timeout + self._connect_timeout if timeout is None else None
+        request = self._http.build_request(method, path, json=json,
+                                           timeout=timeout or self._http.timeout)
         try:
             async with asyncio.timeout(deadline):
-                if timeout is None:
-                    return await self._http.request(method, path, json=json)
-                return await self._http.request(method, path, json=json, timeout=timeout)
+                response = await self._http.send(request, stream=True)
+                return await self._read_capped(response, what)
         except TimeoutError as exc:
             raise OllamaTimeoutError(f"Ollama at {self.display_url} took more than "
                                      f"{deadline:.0f} s to answer {what}") from exc
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, what) from exc
+
+    async def _read_capped(self, response: httpx.Response, what: str) -> httpx.Response:
+        """The response with its body read, refusing bodies over the size limit."""
+        chunks, size = [], 0
+        try:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self._max_body:
+                    raise ProtocolError(
+                        f"Ollama at {self.display_url} sent more than "
+                        f"{self._max_body >> 20} MB in answer to {what}: not one of its answers"
+                    )
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        # The chunks are already decompressed: drop the headers that would decode them again.
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers,
+                              content=b"".join(chunks), request=response.request)
 
     def _transport_error(self, exc: httpx.HTTPError, what: str) -> OllamaError:
         url = self.display_url
@@ -248,6 +276,11 @@ class OllamaClient:
 
     def _error_for(self, response: httpx.Response, what: str, model: str) -> OllamaError:
         status = response.status_code
+        if 300 <= status < 400:  # a redirect: never followed, it could lead to another host
+            return ProtocolError(
+                f"{self.display_url} redirected {what} elsewhere (HTTP {status}); "
+                "redirects are not followed: give the final address as the host"
+            )
         if _is_html(response):
             return ProtocolError(
                 f"{self.display_url} answered {what} with an HTML page (HTTP {status}), "

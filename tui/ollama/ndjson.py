@@ -7,22 +7,40 @@ from typing import Any
 
 from tui.ollama.errors import ProtocolError
 
+# Ollama's longest lines are a few hundred bytes; a megabyte without a newline is a
+# server (or something posing as one) that will never end the line.
+MAX_LINE_BYTES = 1 << 20
+
 
 class NdjsonDecoder:
     """Feed it byte chunks as they arrive; it returns each complete line's object."""
 
-    def __init__(self) -> None:
-        self._buffer = b""
+    def __init__(self, max_line: int = MAX_LINE_BYTES) -> None:
+        self._partial: list[bytes] = []  # pieces of the unfinished line, joined once
+        self._partial_size = 0
+        self._max_line = max_line
 
     def lines(self, chunk: bytes) -> list[bytes]:
-        """The complete, non-blank lines that `chunk` finishes, still undecoded."""
-        self._buffer += chunk
-        *lines, self._buffer = self._buffer.split(b"\n")
-        return [line for line in lines if line.strip()]
+        """The complete, non-blank lines that `chunk` finishes, still undecoded.
+
+        Only the new chunk is split, so a long line costs linear time, not quadratic.
+        """
+        *done, tail = chunk.split(b"\n")
+        if done and self._partial:
+            done[0] = b"".join(self._partial) + done[0]
+            self._partial, self._partial_size = [], 0
+        if tail:
+            self._partial.append(tail)
+            self._partial_size += len(tail)
+        if self._partial_size > self._max_line or any(len(ln) > self._max_line for ln in done):
+            raise ProtocolError(f"Ollama sent a line longer than {self._max_line // 1024} KB: "
+                                "not one of its answers")
+        return [line for line in done if line.strip()]
 
     def rest(self) -> list[bytes]:
         """What is left after the last newline (servers may omit the final one)."""
-        rest, self._buffer = self._buffer, b""
+        rest = b"".join(self._partial)
+        self._partial, self._partial_size = [], 0
         return [rest] if rest.strip() else []
 
     def feed(self, chunk: bytes) -> list[Any]:
