@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """ "1 entry", "3 entries": the count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def human_size(n: float) -> str:
     """Decimal units, as Ollama prints them: 4683087332 → "4.7 GB"."""
     if n < 1000:

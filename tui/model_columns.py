@@ -30,7 +30,9 @@ def parameter_count(text: str) -> float:
 
 
 def _size_text(model: ModelSummary) -> str:
-    return f"{CLOUD_MARK} cloud" if model.is_remote else human_size(model.size)
+    if model.is_remote:
+        return f"{CLOUD_MARK} cloud"
+    return human_size(model.size) if model.size else "?"  # no size, or a nonsense one
 
 
 @dataclass(frozen=True)

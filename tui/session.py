@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from tui.format import counted
 from tui.list_cache import ListCache
 from tui.ollama import OllamaError, OllamaTimeoutError, UnreachableError
 from tui.ollama.host import redact
@@ -71,6 +72,7 @@ class HostSession:
         self._info: dict[tuple[str, str], ModelInfo] = {}
         self._listeners: list[Listener] = []
         self._list_cache = list_cache
+        self._nameless_told = 0  # nameless entries already reported, to say it once
         self.refreshing = False
         if list_cache is not None:
             cached = list_cache.load(base_url)
@@ -123,11 +125,18 @@ class HostSession:
         changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
         if was_online is False:
             self._emit(Notice("Ollama is back"))
+        self._tell_nameless(getattr(models, "skipped", 0))
         if changed:
             self._emit(Changed("models"))
             if self._list_cache is not None:
                 await asyncio.to_thread(self._list_cache.save, self.base_url, models)
         self._emit(Changed("state"))
+
+    def _tell_nameless(self, count: int) -> None:
+        if count and count != self._nameless_told:
+            self._emit(Notice(f"Left out {counted(count, 'entry', 'entries')} without a name "
+                              "from Ollama's model list", "Odd model list", "warning"))
+        self._nameless_told = count
 
     async def _running_models(self) -> list[RunningModel]:
         try:

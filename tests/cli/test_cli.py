@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import respx
 
 from tui.cli import parser as cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
@@ -334,3 +335,35 @@ def test_ctrl_c_at_the_delete_question_stops_at_once(tmp_path) -> None:
             break
     os.close(leader)
     assert code == 130 and b"nothing deleted" in seen
+
+
+def test_nonsense_figures_and_nameless_entries(tmp_path, capsys) -> None:
+    # A server (or proxy) sending absurd or mistyped figures: no 300-digit sizes, no
+    # negative ones, no blank rows; the dropped entries are mentioned once on stderr.
+    tags = {"models": [
+        {"name": "huge:latest", "size": 1e300, "digest": "a" * 64},
+        {"name": "negative:latest", "size": -5, "digest": "b" * 64},
+        {"size": 3, "digest": "c" * 64},
+        {"name": 5, "digest": "d" * 64},
+        "junk",
+    ]}
+    ps = {"models": [{"name": "huge:latest", "size": 10, "size_vram": 11}, {"size": 1}]}
+    host = "http://weird.test:11434"
+    argv = ["--host", host, "--config", str(tmp_path / "c.toml")]
+    with respx.mock(base_url=host) as api:
+        api.get("/api/tags").respond(json=tags)
+        api.get("/api/ps").respond(json=ps)
+        api.get("/api/version").respond(json={"version": "0.12.10"})
+        code = cli.main([*argv, "list"])
+        out, err = capsys.readouterr()
+        assert code == EXIT_OK
+        rows = out.splitlines()[1:]
+        assert [row.split()[0] for row in rows] == ["huge:latest", "negative:latest"]
+        assert all(len(row) < 100 and " -5 B" not in row for row in rows)
+        assert err == "qgoose-tui: note: left out 3 entries without a name from the model list\n"
+        assert cli.main([*argv, "status"]) == EXIT_OK
+        out, err = capsys.readouterr()
+        assert "Loaded   huge:latest\n" in out and "2 installed, 0 B\n" in out
+        assert "left out 1 entry without a name from the running-model list" in err
+        assert cli.main([*argv, "ps"]) == EXIT_OK
+        assert "100% GPU" in capsys.readouterr().out

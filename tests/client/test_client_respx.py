@@ -95,6 +95,18 @@ async def test_list_tolerates_missing_null_and_unknown_fields(client, api) -> No
     assert models[0].details.families == ()
     assert models[1].capabilities == ("vision",) and models[1].is_remote
     assert models[2].size == 0 and models[2].modified_at is None
+    assert models.skipped == 1  # the string
+
+
+@pytest.mark.parametrize("value", [1e300, -5, 2**80, "12", True, 1.5, None])
+async def test_a_nonsense_byte_count_is_unknown(client, api, value) -> None:
+    api.get("/api/tags").respond(json={"models": [{"name": "m", "size": value}]})
+    api.post("/api/pull").respond(
+        content=json.dumps({"status": "pulling x", "digest": "sha256:1", "total": value,
+                            "completed": value}) + '\n{"status":"success"}\n')
+    assert (await client.list_models())[0].size == 0
+    first = [event async for event in client.pull("m")][0]
+    assert first.total is None and first.completed is None
 
 
 async def test_show_sends_the_normalised_name_and_parses_everything(client, api) -> None:

@@ -124,3 +124,14 @@ def test_a_damaged_cache_is_no_cache(tmp_path) -> None:
     cache.path_for("http://h:1").write_text("{not json")
     assert cache.load("http://h:1") is None
     assert cache.path_for("http://u:secret@h:1").name == cache.path_for("http://u:x@h:1").name
+
+
+async def test_nameless_entries_are_told_once_not_listed(session, emulator) -> None:
+    events = recorder(session)
+    next(e for e in emulator.store.installed.values() if e.name == "llama3.2:latest").name = ""
+    await session.refresh()
+    await session.refresh()
+    notices = [e for e in events if isinstance(e, Notice)]
+    assert [n.message for n in notices] == [
+        "Left out 1 entry without a name from Ollama's model list"]
+    assert len(session.state.models) == 8 and all(m.name for m in session.state.models)

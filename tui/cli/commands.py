@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
 from tui.format import (
+    counted,
     human_duration,
     human_rate,
     human_size,
@@ -66,6 +67,13 @@ class Command:
     def say(self, text: str) -> None:
         print(text, file=self.out)
 
+    def note_nameless(self, listing: Sequence[object], what: str) -> None:
+        """Say on stderr (never in the JSON) that entries without a name were left out."""
+        count = getattr(listing, "skipped", 0)
+        if count:
+            print(f"qgoose-tui: note: left out {counted(count, 'entry', 'entries')} without "
+                  f"a name from {what}", file=self.err)
+
     def fail(self, error: Exception | str, detail: str = "", **json_fields: Any) -> int:
         """Report a failure on stderr (and as JSON when asked); return its exit code.
 
@@ -98,6 +106,7 @@ async def cmd_list(cmd: Command) -> int:
     except OllamaError as exc:
         return cmd.fail(exc, models=[], current_model=current,
                         ollama_available=not isinstance(exc, UnreachableError), count=0)
+    cmd.note_nameless(models, "the model list")
     if cmd.as_json:
         cmd.emit({"status": "success", "models": list_json(models, current),
                   "current_model": current, "ollama_available": True, "count": len(models)})
@@ -138,6 +147,8 @@ async def cmd_status(cmd: Command) -> int:
         running = await cmd.client.ps()
     except OllamaError as exc:
         return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[], **base)
+    cmd.note_nameless(models, "the model list")
+    cmd.note_nameless(running, "the running-model list")
     current_installed = any(same_model(m.name, cmd.settings.current_model) for m in models)
     disk_used = sum(m.size for m in models)
     if cmd.as_json:
@@ -320,6 +331,7 @@ async def cmd_ps(cmd: Command) -> int:
         running = await cmd.client.ps()
     except OllamaError as exc:
         return cmd.fail(exc, models=[])
+    cmd.note_nameless(running, "the running-model list")
     if cmd.as_json:
         cmd.emit({"status": "success", "models": [r.to_json() for r in running],
                   "count": len(running)})

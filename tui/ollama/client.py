@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -21,7 +21,14 @@ from tui.ollama.errors import (
     UnreachableError,
 )
 from tui.ollama.host import DEFAULT_BASE_URL, redact
-from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel, require_object
+from tui.ollama.models import (
+    Listing,
+    ModelInfo,
+    ModelSummary,
+    PullEvent,
+    RunningModel,
+    require_object,
+)
 from tui.ollama.names import normalize
 from tui.ollama.ndjson import NdjsonDecoder, decode_all, decode_line, latest_of_each_run
 
@@ -91,7 +98,7 @@ class OllamaClient:
             raise ProtocolError(f"Ollama at {self.display_url} sent no version string")
         return version
 
-    async def list_models(self) -> list[ModelSummary]:
+    async def list_models(self) -> Listing[ModelSummary]:
         # Each entry becomes a ModelSummary as soon as it is decoded, so a list of thousands
         # never exists twice (as JSON objects and as summaries): a third less memory.
         data = await self._call("GET", "/api/tags", what="the model list",
@@ -99,8 +106,8 @@ class OllamaClient:
         entries = data.get("models") or []
         if not isinstance(entries, list):
             raise ProtocolError("Ollama's answer to the model list was not a list")
-        return [e if isinstance(e, ModelSummary) else ModelSummary.from_json(e)
-                for e in entries if isinstance(e, ModelSummary | dict)]
+        return _named([e if isinstance(e, ModelSummary) else ModelSummary.from_json(e)
+                       for e in entries if isinstance(e, ModelSummary | dict)], len(entries))
 
     async def show(self, name: str, *, verbose: bool = False) -> ModelInfo:
         model = normalize(name)
@@ -108,17 +115,14 @@ class OllamaClient:
         data = await self._call("POST", "/api/show", json=body, what=f"show {model}", model=model)
         return ModelInfo.from_json(model, data)
 
-    async def ps(self) -> list[RunningModel]:
-        entries = await self._model_entries("/api/ps", "the running-model list")
-        return [RunningModel.from_json(e) for e in entries]
-
-    async def _model_entries(self, path: str, what: str) -> list[Mapping[str, Any]]:
-        """The objects of a `{"models": [...]}` answer (tags and ps share the shape)."""
-        data = await self._call("GET", path, what=what)
+    async def ps(self) -> Listing[RunningModel]:
+        what = "the running-model list"
+        data = await self._call("GET", "/api/ps", what=what)
         entries = data.get("models") or []
         if not isinstance(entries, list):
             raise ProtocolError(f"Ollama's answer to {what} was not a list")
-        return [e for e in entries if isinstance(e, dict)]
+        return _named([RunningModel.from_json(e) for e in entries if isinstance(e, dict)],
+                      len(entries))
 
     async def delete(self, name: str) -> None:
         model = normalize(name)
@@ -310,6 +314,16 @@ async def _line_batches(chunks: AsyncIterator[bytes],
     rest = decoder.rest()
     if rest:
         yield rest
+
+
+_Named = TypeVar("_Named", ModelSummary, RunningModel)
+
+
+def _named(models: list[_Named], sent: int) -> Listing[_Named]:
+    """The models that have a name; how many of the `sent` entries were dropped."""
+    listing = Listing(m for m in models if m.name)
+    listing.skipped = sent - len(listing)
+    return listing
 
 
 def _is_json(response: httpx.Response) -> bool:

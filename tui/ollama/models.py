@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from sys import intern
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.ollama.errors import ProtocolError
 
@@ -23,15 +23,26 @@ def _str(data: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+# Ollama's integers are Go int64s; anything wider is not a figure it sent.
+_INT64 = range(-(2**63), 2**63)
+# No model file comes near a pebibyte (the largest published ones are about 1.5 TB):
+# a bigger size, or a negative one, is nonsense and shown as unknown.
+MAX_SIZE_BYTES = 1 << 50
+
+
 def _int(data: Mapping[str, Any], key: str) -> int | None:
     value = data.get(key)
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        value = int(value)
+    return value if isinstance(value, int) and value in _INT64 else None
+
+
+def _size(data: Mapping[str, Any], key: str) -> int | None:
+    """A byte count, or None when missing, mistyped, negative or absurdly large."""
+    value = _int(data, key)
+    return value if value is not None and 0 <= value <= MAX_SIZE_BYTES else None
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -45,6 +56,8 @@ def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key)
     return value if isinstance(value, dict) else {}
 
+
+_T = TypeVar("_T")
 
 # Go prints up to 9 fractional digits; Python's fromisoformat takes at most 6.
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -109,6 +122,16 @@ class ModelDetails:
         return out
 
 
+class Listing(list[_T]):
+    """A server's list of models, less the entries that could not be used.
+
+    `skipped` counts entries dropped because they had no name (or were not objects):
+    shown as blank rows they would mislead, so they are left out and the user told.
+    """
+
+    skipped: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class ModelSummary:
     """One entry of /api/tags."""
@@ -126,7 +149,7 @@ class ModelSummary:
     def from_json(cls, data: Mapping[str, Any]) -> ModelSummary:
         return cls(
             name=_str(data, "name") or _str(data, "model"),
-            size=_int(data, "size") or 0,
+            size=_size(data, "size") or 0,
             digest=_str(data, "digest"),
             modified_at_text=_str(data, "modified_at"),
             details=ModelDetails.from_json(_mapping(data, "details")),
@@ -262,8 +285,8 @@ class RunningModel:
     def from_json(cls, data: Mapping[str, Any]) -> RunningModel:
         return cls(
             name=_str(data, "name") or _str(data, "model"),
-            size=_int(data, "size") or 0,
-            size_vram=_int(data, "size_vram") or 0,
+            size=_size(data, "size") or 0,
+            size_vram=_size(data, "size_vram") or 0,
             digest=_str(data, "digest"),
             details=ModelDetails.from_json(_mapping(data, "details")),
             expires_at_text=_str(data, "expires_at"),
@@ -277,7 +300,7 @@ class RunningModel:
     @property
     def gpu_fraction(self) -> float:
         """Share of the model held in VRAM (1.0 = all on GPU)."""
-        return self.size_vram / self.size if self.size else 0.0
+        return min(self.size_vram / self.size, 1.0) if self.size else 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -306,8 +329,8 @@ class PullEvent:
         return cls(
             status=_str(data, "status"),
             digest=_str(data, "digest"),
-            total=_int(data, "total"),
-            completed=_int(data, "completed"),
+            total=_size(data, "total"),
+            completed=_size(data, "completed"),
             error=_str(data, "error"),
         )
 
