@@ -44,10 +44,23 @@ def human_duration(seconds: float | None) -> str:
     return f"{hours // 24}d {hours % 24}h"
 
 
-def relative_time(when: datetime | None, now: datetime | None = None) -> str:
-    """ "just now", "5 minutes ago", "3 days ago", "2 months ago"; "" when unknown."""
-    if when is None:
+# keep_alive < 0 keeps a model loaded "forever": Ollama reports an expiry ~292 years away.
+_FOREVER_AFTER = 100 * 365 * 86400
+
+
+def until_text(expires: datetime | None, now: datetime | None = None) -> str:
+    """When a loaded model will be unloaded: "in 4 minutes", or "forever"."""
+    if expires is None:
         return ""
+    if (expires - (now or datetime.now(UTC))).total_seconds() > _FOREVER_AFTER:
+        return "forever"
+    return relative_time(expires, now)
+
+
+def relative_time(when: datetime | None, now: datetime | None = None) -> str:
+    """ "just now", "5 minutes ago", "3 days ago", "2 months ago"; "unknown" when unknown."""
+    if when is None:
+        return "unknown"
     now = now or datetime.now(UTC)
     seconds = (now - when).total_seconds()
     future = seconds < 0

@@ -237,9 +237,8 @@ async def test_no_model_is_called_missing_before_a_list_was_read(emulator, make_
     emulator.faults.error_500 = "the disk is on fire"
     app = make_app(emulator.url, current_model="gone:latest")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.session.state.online is False)
-        text = screen_text(app)
-        assert "error (" in text and "not installed" not in text
+        await wait_until(pilot, lambda: "error (" in screen_text(app))
+        assert app.session.state.online is False and "not installed" not in screen_text(app)
 
 
 async def test_server_text_is_shown_literally(emulator: Emulator, make_app) -> None:

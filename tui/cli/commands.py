@@ -24,6 +24,7 @@ from tui.format import (
     relative_time,
     render_pairs,
     render_table,
+    until_text,
 )
 from tui.model_columns import COLUMNS
 from tui.model_facts import model_facts, model_sections
@@ -340,6 +341,6 @@ async def cmd_ps(cmd: Command) -> int:
         cmd.say("No models loaded in memory.")
         return EXIT_OK
     rows = [[printable(r.name), human_size(r.size), processor_text(r.gpu_fraction),
-             relative_time(r.expires_at)] for r in running]
+             until_text(r.expires_at)] for r in running]
     cmd.say(render_table(["NAME", "SIZE", "PROCESSOR", "UNTIL"], rows))
     return EXIT_OK

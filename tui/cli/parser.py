@@ -18,6 +18,7 @@ from typing import TextIO
 from tui import __version__
 from tui.cli import commands
 from tui.config import Settings, for_demo, load_settings
+from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.ollama import OllamaClient
 
 Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
@@ -80,20 +81,36 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("emulator", help="serve the built-in Ollama emulator in the foreground",
                        description="Serve an Ollama emulator (for demos and tests).")
     p.add_argument("--host", dest="bind", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=int, default=11434)
-    p.add_argument("--pull-rate", type=float, default=None, metavar="BYTES_PER_S",
-                   help="simulated download speed")
-    p.add_argument("--models", type=int, default=0, metavar="N",
+    p.add_argument("--port", type=_number(int, 0, 65535), default=11434)
+    p.add_argument("--pull-rate", type=_number(float, 1.0, 1e12), default=None,
+                   metavar="BYTES_PER_S", help="simulated download speed")
+    p.add_argument("--models", type=_number(int, 0, 1_000_000), default=0, metavar="N",
                    help="add N generated models (for scale tests)")
-    p.add_argument("--latency", type=float, default=0.0, metavar="SECONDS",
-                   help="delay every answer")
+    p.add_argument("--latency", type=_number(float, 0.0, 3600.0), default=0.0,
+                   metavar="SECONDS", help="delay every answer")
     p.add_argument("--fail", choices=["500", "html", "stall"], default=None,
                    help="answer every API request with this fault")
-    p.add_argument("--cut-after-events", type=int, default=None, metavar="N",
-                   help="cut every pull stream after N events")
-    p.add_argument("--cut-after-bytes", type=int, default=None, metavar="N",
-                   help="cut every pull stream after N bytes (mid-line)")
+    p.add_argument("--cut-after-events", type=_number(int, 0, 10**9), default=None,
+                   metavar="N", help="cut every pull stream after N events")
+    p.add_argument("--cut-after-bytes", type=_number(int, 0, 10**12), default=None,
+                   metavar="N", help="cut every pull stream after N bytes (mid-line)")
+    p.add_argument("--server-version", choices=sorted(SERVER_VERSIONS),
+                   default=DEFAULT_VERSION,
+                   help="behave as this Ollama version where versions differ")
     p.set_defaults(handler=None, command="emulator")
+
+
+def _number(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a finite number of `kind` from `low` to `high`, or a usage error."""
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not low <= value <= high:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"{text!r} is not between {low:g} and {high:g}")
+        return value
+    return parse
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -85,18 +85,29 @@ class CatalogModel:
     def is_remote(self) -> bool:
         return bool(self.remote_host)
 
+    @property
+    def has_vision(self) -> bool:
+        return any(layer.kind == "projector" for layer in self.layers)
+
     def details(self) -> dict[str, Any]:
+        families = [self.family, "clip"] if self.has_vision else [self.family]
         return {
             "parent_model": "",
-            "format": "gguf",
+            "format": "" if self.is_remote else "gguf",
             "family": self.family,
-            "families": [self.family],
+            "families": families,
             "parameter_size": self.parameter_size,
             "quantization_level": self.quantization,
         }
 
-    def model_info(self) -> dict[str, Any]:
+    def model_info(self, verbose: bool = False) -> dict[str, Any]:
         arch = self.family
+        if self.is_remote:  # ollama.com tells a cloud model's server almost nothing
+            return {"general.architecture": arch, "general.basename": self.name.split(":")[0],
+                    f"{arch}.context_length": self.context_length,
+                    f"{arch}.embedding_length": self.embedding_length}
+        # Without `verbose`, Ollama sends null (not []) for the big tokenizer arrays.
+        tokens = ["<s>", "</s>", "<unk>"] if verbose else None
         return {
             "general.architecture": arch,
             "general.file_type": 15,
@@ -108,10 +119,33 @@ class CatalogModel:
             f"{arch}.context_length": self.context_length,
             f"{arch}.embedding_length": self.embedding_length,
             "tokenizer.ggml.model": "gpt2",
-            "tokenizer.ggml.merges": [],
-            "tokenizer.ggml.token_type": [],
-            "tokenizer.ggml.tokens": [],
+            "tokenizer.ggml.merges": [] if verbose else None,
+            "tokenizer.ggml.token_type": [1, 3, 3] if verbose else None,
+            "tokenizer.ggml.tokens": tokens,
         }
+
+    def tensors(self) -> list[dict[str, Any]]:
+        """The weights' tensors as /api/show lists them: a few per layer, realistic shapes."""
+        emb, kv_dim = self.embedding_length, self.embedding_length * self.kv_heads // self.heads
+        ffn, quant = emb * 4, "Q4_K" if self.quantization.startswith("Q4") else "F16"
+        out = [{"name": "token_embd.weight", "type": quant, "shape": [emb, 128256]}]
+        for block in range(self.block_count):
+            for part, kind, shape in (("attn_norm", "F32", [emb]), ("attn_q", quant, [emb, emb]),
+                                      ("attn_k", quant, [emb, kv_dim]),
+                                      ("attn_v", quant, [emb, kv_dim]),
+                                      ("attn_output", quant, [emb, emb]),
+                                      ("ffn_norm", "F32", [emb]), ("ffn_gate", quant, [emb, ffn]),
+                                      ("ffn_up", quant, [emb, ffn]),
+                                      ("ffn_down", "Q6_K", [ffn, emb])):
+                out.append({"name": f"blk.{block}.{part}.weight", "type": kind, "shape": shape})
+        out.append({"name": "output_norm.weight", "type": "F32", "shape": [emb]})
+        return out
+
+    def memory_needed(self, num_ctx: int) -> int:
+        """Bytes a loaded copy takes: weights, an f16 KV cache for num_ctx, a compute graph."""
+        head_dim = self.embedding_length // max(self.heads, 1)
+        kv_cache = num_ctx * 2 * head_dim * self.kv_heads * self.block_count * 2
+        return self.size + kv_cache + self.size // 10
 
 
 def _layers(name: str, weights: int, template: str, license_text: str, params: str,

@@ -20,8 +20,9 @@ def serve_forever(args: argparse.Namespace) -> int:
         cut_after_bytes=args.cut_after_bytes,
     )
     emulator = Emulator(
-        store=Store.demo(extra_models=max(0, args.models)),
+        store=Store.demo(extra_models=args.models),
         pull_rate=args.pull_rate or DEFAULT_PULL_RATE,
+        server_version=args.server_version,
         host=args.bind,
         port=args.port,
         faults=faults,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -19,11 +18,21 @@ from typing import Any
 from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
-from tui.emulator.store import Installed, Store, go_time
+from tui.emulator.shapes import show_body, tag_entry
+from tui.emulator.store import Installed, Store
+from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
+from tui.emulator.wire import (
+    ApiError,
+    decode_request,
+    error_response,
+    go_json,
+    go_time,
+    json_response,
+    parse_keep_alive,
+)
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import ModelName, parse_name
 
-OLLAMA_VERSION = "0.12.10"
 DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
 PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
 CANNED_REPLY = ("This is the qgoose-tui Ollama emulator. It has no model weights, "
@@ -32,13 +41,20 @@ CANNED_REPLY = ("This is the qgoose-tui Ollama emulator. It has no model weights
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class ApiError(Exception):
-    """Answered as Ollama answers errors: {"error": text} with a status."""
+DEFAULT_VRAM = 12 * 10**9  # the demo's pretend GPU
+DEFAULT_NUM_CTX = 4096
+SIGNIN_URL = "https://ollama.com/connect?name=qgoose-demo&key=ZW11bGF0b3I"
 
-    def __init__(self, status: int, text: str) -> None:
-        super().__init__(text)
-        self.status = status
-        self.text = text
+# Each endpoint's request type and field types, for Go's decoder error texts.
+_REQUESTS: dict[str, tuple[str, dict[str, type]]] = {
+    "/api/show": ("ShowRequest", {"model": str, "name": str, "verbose": bool}),
+    "/api/pull": ("PullRequest", {"model": str, "name": str, "stream": bool,
+                                  "insecure": bool}),
+    "/api/delete": ("DeleteRequest", {"model": str, "name": str}),
+    "/api/copy": ("CopyRequest", {"source": str, "destination": str}),
+    "/api/generate": ("GenerateRequest", {"model": str, "prompt": str, "stream": bool,
+                                          "options": dict, "system": str}),
+}
 
 
 @dataclass
@@ -81,12 +97,15 @@ class Emulator:
     host: str = "127.0.0.1"
     port: int = 0
     faults: Faults = field(default_factory=Faults)
+    server_version: str = DEFAULT_VERSION  # a key of SERVER_VERSIONS
+    vram: int = DEFAULT_VRAM
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
         default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
 
     def __post_init__(self) -> None:
+        self.profile: ServerProfile = SERVER_VERSIONS[self.server_version]
         self._runner: web.AppRunner | None = None
         self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
 
@@ -149,33 +168,25 @@ class Emulator:
                                     text="<html><head><title>502 Bad Gateway</title></head>"
                                          "<body><h1>Bad Gateway</h1></body></html>")
             if faults.error_500 is not None:
-                return web.json_response({"error": faults.error_500}, status=500)
+                return json_response({"error": faults.error_500}, 500)
         try:
             return await handler(request)
         except ApiError as exc:
-            return web.json_response({"error": exc.text}, status=exc.status)
-        except (web.HTTPNotFound, web.HTTPMethodNotAllowed):
-            # Ollama (gin) answers unknown routes in plain text.
+            return error_response(exc)
+        except web.HTTPMethodNotAllowed:
+            # gin answers a known path with the wrong method in plain text.
+            return web.Response(status=405, text="405 method not allowed")
+        except web.HTTPNotFound:
             return web.Response(status=404, text="404 page not found")
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
-        raw = await request.read()
-        if not raw.strip():
-            raise ApiError(400, "missing request body")
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ApiError(400, f"invalid character in JSON body: {exc.msg}") from exc
-        if not isinstance(data, dict):
-            raise ApiError(400, "json: cannot unmarshal request body into a request object")
-        return data
+        go_type, fields = _REQUESTS[request.path]
+        return decode_request(await request.read(), go_type, fields)
 
     @staticmethod
-    def _requested_name(data: dict[str, Any], key: str = "model") -> str:
-        value = data.get(key) or data.get("name") or ""
-        if not isinstance(value, str) or not value:
-            raise ApiError(400, "model is required")
-        return value
+    def _requested_name(data: dict[str, Any]) -> str:
+        """`model`, or the deprecated `name` (Go's cmp.Or: the first non-empty)."""
+        return data.get("model") or data.get("name") or ""
 
     @staticmethod
     def _parse(text: str, error: str) -> ModelName:
@@ -196,31 +207,40 @@ class Emulator:
         return web.Response(text="Ollama is running")
 
     async def _version(self, request: web.Request) -> web.Response:
-        return web.json_response({"version": OLLAMA_VERSION})
+        return json_response({"version": self.profile.version})
 
     async def _tags(self, request: web.Request) -> web.Response:
-        return web.json_response({"models": [_tag_entry(m) for m in self.store.installed_sorted()]})
+        entries = [tag_entry(m, self.profile) for m in self.store.installed_sorted()]
+        return json_response({"models": entries})
 
     async def _ps(self, request: web.Request) -> web.Response:
         models = []
+        free_vram = self.vram
+        # Ollama places models on the GPU in the order they were loaded; what does not
+        # fit runs on the CPU. It lists them longest time left first.
         for loaded in self.store.running():
             entry = self.store.find_installed(parse_name(loaded.name))
             if entry is None:
                 continue
-            size = int(entry.model.size * 1.15)  # weights plus the KV cache
-            models.append({
+            size = entry.model.memory_needed(loaded.num_ctx)
+            on_gpu = max(0, min(size, free_vram))
+            free_vram -= on_gpu
+            models.append((loaded.expires_at, {
                 "name": entry.name, "model": entry.name, "size": size,
                 "digest": entry.model.manifest_digest, "details": entry.model.details(),
-                "expires_at": go_time(loaded.expires_at), "size_vram": size,
-                "context_length": min(entry.model.context_length, 4096),
-            })
-        return web.json_response({"models": models})
+                "expires_at": go_time(loaded.expires_at), "size_vram": on_gpu,
+                "context_length": loaded.num_ctx,
+            }))
+        models.sort(key=lambda pair: pair[0], reverse=True)
+        return json_response({"models": [entry for _, entry in models]})
 
     async def _show(self, request: web.Request) -> web.Response:
         data = await self._body(request)
         text = self._requested_name(data)
+        if not text:
+            raise ApiError(400, "model is required")
         _, entry = self._installed(text, f"model '{text}' not found")
-        return web.json_response(_show_body(entry, verbose=bool(data.get("verbose"))))
+        return json_response(show_body(entry, bool(data.get("verbose")), self.profile))
 
     async def _delete(self, request: web.Request) -> web.Response:
         data = await self._body(request)
@@ -232,7 +252,7 @@ class Emulator:
 
     async def _copy(self, request: web.Request) -> web.Response:
         data = await self._body(request)
-        source, destination = str(data.get("source") or ""), str(data.get("destination") or "")
+        source, destination = data.get("source") or "", data.get("destination") or ""
         src = self._parse(source, f"source {json.dumps(source)} is invalid")
         dst = self._parse(destination, f"destination {json.dumps(destination)} is invalid")
         if not self.store.copy(src, dst):
@@ -241,28 +261,37 @@ class Emulator:
 
     async def _generate(self, request: web.Request) -> web.StreamResponse:
         data = await self._body(request)
-        text = self._requested_name(data)
-        name, entry = self._installed(text, f"model '{text}' not found")
-        if "embedding" in entry.model.capabilities and "completion" not in \
-                entry.model.capabilities:
-            raise ApiError(400, f'"{entry.name}" does not support generate')
         keep_alive = parse_keep_alive(data.get("keep_alive"))
+        text = data.get("model") or ""
+        try:
+            name = parse_name(text)
+        except InvalidNameError:
+            # Ollama answers an invalid (or empty) name as a missing model.
+            raise ApiError(404, f"model '{text}' not found") from None
+        entry = self.store.find_installed(name)
+        if entry is None:
+            raise ApiError(404, f"model '{text}' not found")
         prompt = data.get("prompt") or ""
-        base = {"model": entry.name, "created_at": go_time(datetime.now(UTC))}
+        base = {"model": text, "created_at": go_time(datetime.now(UTC), None)}
+        # Unloading comes before any capability check: it works for every kind of model.
+        if not prompt and keep_alive == 0:
+            self.store.unload(name)
+            return json_response({**base, "response": "", "done": True,
+                                  "done_reason": "unload"})
+        if entry.model.is_remote:
+            # Forwarded to ollama.com, which wants a signed-in server.
+            raise ApiError(401, "unauthorized", signin_url=SIGNIN_URL)
+        if "completion" not in entry.model.capabilities:
+            raise ApiError(400, f'"{text}" does not support generate')
+        num_ctx = _num_ctx(data.get("options"))
+        self.store.load(name, keep_alive, num_ctx)
         if not prompt:
-            if keep_alive == 0:
-                self.store.unload(name)
-                return web.json_response({**base, "response": "", "done": True,
-                                          "done_reason": "unload"})
-            self.store.load(name, keep_alive)
-            return web.json_response({**base, "response": "", "done": True,
-                                      "done_reason": "load"})
-        self.store.load(name, keep_alive)
+            return json_response({**base, "response": "", "done": True, "done_reason": "load"})
         words = [w + " " for w in CANNED_REPLY.split()]
         final = {**base, "response": "", "done": True, "done_reason": "stop",
                  "total_duration": 1_234_567, "eval_count": len(words)}
         if data.get("stream") is False:
-            return web.json_response({**final, "response": "".join(words)})
+            return json_response({**final, "response": "".join(words)})
         response = await self._start_stream(request)
         for word in words:
             await _write_line(response, {**base, "response": word, "done": False})
@@ -283,7 +312,7 @@ class Emulator:
                     if "error" in event:
                         raise ApiError(500, event["error"])
                     last = event
-            return web.json_response(last)
+            return json_response(last, content_type="application/json")
         response = await self._start_stream(request)
         # A client that goes away (a cancel) is normal: like Ollama, keep what was downloaded.
         with contextlib.suppress(ConnectionResetError):
@@ -295,7 +324,7 @@ class Emulator:
         sent_events = sent_bytes = 0
         async with contextlib.aclosing(events):
             async for event in events:
-                line = (json.dumps(event) + "\n").encode()
+                line = go_json(event) + b"\n"
                 cut = self.faults.cut_after_bytes
                 if cut is not None and sent_bytes + len(line) > cut:
                     await response.write(line[: max(0, cut - sent_bytes)])
@@ -329,26 +358,33 @@ class Emulator:
         yield {"status": "verifying sha256 digest"}
         await asyncio.sleep(self.progress_interval)
         yield {"status": "writing manifest"}
-        self.store.install(model, name.display)
+        if self.store.install(model, name.display):
+            yield {"status": self.profile.removing_status}
         yield {"status": "success"}
 
     async def _layer_events(self, digest: str, size: int) -> AsyncGenerator[dict[str, Any]]:
+        """One blob as Ollama reports it: a line per tick while it downloads, none after.
+
+        Ollama's progress is a 60 ms ticker racing the download: the first tick comes
+        before any byte (so `completed` is omitted, or is what a resume starts from), and
+        a blob that finishes between two ticks gets no line for its last bytes, so its
+        last line may show less than its total. A blob already on disk: one full line.
+        """
         status = f"pulling {digest[7:19]}"
         have = self.store.blobs.get(digest, 0)
         if have >= size:
-            # Already on disk: reported complete at once.
             yield {"status": status, "digest": digest, "total": size, "completed": size}
             return
-        first: dict[str, Any] = {"status": status, "digest": digest, "total": size}
-        if have:
-            first["completed"] = have  # "completed" is omitted while it is 0
-        yield first
         me = object()
         loop = asyncio.get_running_loop()
-        last = loop.time()
+        last = None  # the download starts after the first tick
         owed = 0.0  # sleep time not yet taken: the loop's timers cannot wait < ~1 ms
         try:
-            while have < size:
+            while True:
+                line: dict[str, Any] = {"status": status, "digest": digest, "total": size}
+                if have:
+                    line["completed"] = have  # omitted while it is 0
+                yield line
                 owed += self.progress_interval
                 if owed >= 0.002 or self.progress_interval == 0 or owed >= \
                         self.progress_interval * 8:
@@ -356,13 +392,14 @@ class Emulator:
                     owed = 0.0
                 now = loop.time()
                 # Two pulls of one model share one download: only one advances the blob.
-                if self._downloaders.setdefault(digest, me) is me:
+                if self._downloaders.setdefault(digest, me) is me and last is not None:
                     step = self.pull_step or int(self.pull_rate * (now - last))
                     grown = self.store.blobs.get(digest, 0) + step
                     self.store.blobs[digest] = min(size, grown)
                 last = now
                 have = self.store.blobs.get(digest, 0)
-                yield {"status": status, "digest": digest, "total": size, "completed": have}
+                if have >= size:
+                    return  # done between two ticks: no line says so
         finally:
             if self._downloaders.get(digest) is me:
                 del self._downloaders[digest]
@@ -375,98 +412,15 @@ def _drop_connection(request: web.Request) -> None:
 
 
 async def _write_line(response: web.StreamResponse, obj: dict[str, Any]) -> None:
-    await response.write((json.dumps(obj) + "\n").encode())
+    await response.write(go_json(obj) + b"\n")
 
 
-def _tag_entry(entry: Installed) -> dict[str, Any]:
-    model = entry.model
-    out: dict[str, Any] = {
-        "name": entry.name,
-        "model": entry.name,
-        "modified_at": go_time(entry.modified_at),
-        "size": model.size,
-        "digest": model.manifest_digest,
-        "details": model.details(),
-    }
-    if model.is_remote:
-        out["remote_model"] = entry.name.rsplit(":", 1)[0]
-        out["remote_host"] = model.remote_host
-    return out
-
-
-def _show_body(entry: Installed, verbose: bool) -> dict[str, Any]:
-    model = entry.model
-    body: dict[str, Any] = {
-        "license": model.license,
-        "modelfile": _modelfile(entry),
-        "template": model.template,
-        "details": model.details(),
-        "model_info": model.model_info(),
-        "capabilities": list(model.capabilities),
-        "modified_at": go_time(entry.modified_at),
-    }
-    if model.parameters:
-        body["parameters"] = "\n".join(
-            f"{key:<30} {value}" for key, _, value in
-            (line.partition(" ") for line in model.parameters.splitlines())
-        )
-    if model.system:
-        body["system"] = model.system
-    if verbose:
-        body["model_info"]["tokenizer.ggml.tokens"] = ["<s>", "</s>", "<unk>"]
-    if any(layer.kind == "projector" for layer in model.layers):
-        body["projector_info"] = {"clip.has_vision_encoder": True,
-                                  "clip.vision.image_size": 336, "general.architecture": "clip"}
-    if model.is_remote:
-        body["remote_model"] = entry.name.rsplit(":", 1)[0]
-        body["remote_host"] = model.remote_host
-    return body
-
-
-def _modelfile(entry: Installed) -> str:
-    model = entry.model
-    weights = next((layer.digest for layer in model.layers if layer.kind == "model"), "")
-    lines = [
-        '# Modelfile generated by "ollama show"',
-        "# To build a new Modelfile based on this one, replace the FROM line with:",
-        f"# FROM {entry.name}",
-        "",
-        f"FROM /root/.ollama/models/blobs/{weights.replace(':', '-')}" if weights
-        else f"FROM {entry.name}",
-        f'TEMPLATE """{model.template}"""',
-    ]
-    if model.system:
-        lines.append(f'SYSTEM """{model.system}"""')
-    lines += [f"PARAMETER {line}" for line in model.parameters.splitlines()]
-    lines.append(f'LICENSE """{model.license}"""')
-    return "\n".join(lines)
-
-
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
-                 "h": 3600.0}
-
-
-def parse_keep_alive(value: Any) -> float | None:
-    """Seconds from a keep_alive value: a number of seconds or a Go duration ("5m", "1h30m").
-
-    None means "the default"; a negative value means "forever".
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    sign = -1.0 if text.startswith("-") else 1.0
-    body = text.lstrip("+-")
-    parts = _DURATION_PART.findall(body)
-    if not parts or "".join(n + u for n, u in parts) != body:
-        raise ApiError(400, f'time: invalid duration "{text}"')
-    return sign * sum(float(n) * _UNIT_SECONDS[u] for n, u in parts)
+def _num_ctx(options: Any) -> int:
+    """The context a load asks for (options.num_ctx), else the server's default."""
+    value = options.get("num_ctx") if isinstance(options, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2**31:
+        return int(value)
+    return DEFAULT_NUM_CTX
 
 
 async def started_emulator(**options: Any) -> Emulator:

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
 from tui.ollama.names import ModelName, parse_name
 
-# Ollama writes local times with an offset; the demo pretends to live at UTC-07:00.
-_ZONE = timezone(timedelta(hours=-7))
-
-
-def go_time(moment: datetime) -> str:
-    """RFC 3339 with nanoseconds and an offset, as Go prints a time.Time."""
-    local = moment.astimezone(_ZONE)
-    nanos = local.microsecond * 1000 + (int(moment.timestamp() * 1e9) % 997)
-    return local.strftime("%Y-%m-%dT%H:%M:%S") + f".{nanos:09d}" + local.strftime("%z")[:3] \
-        + ":" + local.strftime("%z")[3:]
+DEFAULT_KEEP_ALIVE = 300.0
+# keep_alive < 0 is Go's largest duration (2^63-1 ns, about 292 years) from now.
+FOREVER = timedelta(microseconds=(2**63 - 1) // 1000)
 
 
 def key_of(name: ModelName) -> str:
@@ -36,6 +30,7 @@ class Installed:
 class Loaded:
     name: str
     expires_at: datetime
+    num_ctx: int
 
 
 class Store:
@@ -76,12 +71,15 @@ class Store:
         return list(self.loaded.values())
 
     # -- changes -------------------------------------------------------------------------
-    def install(self, model: CatalogModel, name: str, when: datetime | None = None) -> None:
+    def install(self, model: CatalogModel, name: str, when: datetime | None = None) -> bool:
+        """Install (or replace) `name`; True when it replaced other layers, now unused."""
         for layer in model.layers:
             self.blobs[layer.digest] = layer.size
         key = key_of(parse_name(name))
+        before = self.installed.get(key)
         self.installed[key] = Installed(model, parse_name(name).display,
                                         when or datetime.now(UTC))
+        return before is not None and before.model.layers != model.layers
 
     def delete(self, name: ModelName) -> bool:
         entry = self.installed.pop(key_of(name), None)
@@ -102,16 +100,16 @@ class Store:
         self.install(entry.model, destination.display)
         return True
 
-    def load(self, name: ModelName, keep_alive_seconds: float | None) -> None:
-        if keep_alive_seconds is None:
-            keep_alive_seconds = 300
-        if keep_alive_seconds < 0:
-            expires = datetime(2318, 6, 1, tzinfo=UTC)  # "forever", as Ollama reports it
-        else:
-            expires = datetime.now(UTC) + timedelta(seconds=keep_alive_seconds)
+    def load(self, name: ModelName, keep_alive_seconds: float | None,
+             num_ctx: int = 4096) -> None:
+        """Load (or keep loaded) a model; keep_alive None is the default, inf forever."""
+        seconds = DEFAULT_KEEP_ALIVE if keep_alive_seconds is None else keep_alive_seconds
+        now = datetime.now(UTC)
+        forever = math.isinf(seconds) or seconds < 0
+        expires = now + (FOREVER if forever else timedelta(seconds=seconds))
         entry = self.find_installed(name)
         assert entry is not None
-        self.loaded[key_of(name)] = Loaded(entry.name, expires)
+        self.loaded[key_of(name)] = Loaded(entry.name, expires, num_ctx)
 
     def unload(self, name: ModelName) -> None:
         self.loaded.pop(key_of(name), None)

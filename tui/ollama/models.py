@@ -68,9 +68,11 @@ def parse_timestamp(text: str) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
     except ValueError:
         return None
+    # Go's zero time (0001-01-01, what ollama.com sends for its models) means "not known".
+    return moment if moment.year > 1 else None
 
 
 def require_object(data: Any, what: str) -> Mapping[str, Any]:

@@ -27,6 +27,9 @@ class Phase(Enum):
     ERROR = "error"
 
 
+_AFTER_DOWNLOAD = (Phase.VERIFYING, Phase.WRITING, Phase.CLEANING, Phase.SUCCESS)
+
+
 @dataclass
 class LayerProgress:
     digest: str
@@ -71,11 +74,15 @@ class PullProgress:
         if event.status:
             self.status_text = event.status
         if event.digest:
+            if event.digest not in self.layers:
+                self._finish_layers()  # Ollama fetches layers in turn: the last one is done
             self._feed_layer(event)
             self.phase = Phase.DOWNLOADING
         else:
             self.phase = _phase_of(event.status, self.phase)
         if self.phase is not Phase.DOWNLOADING:
+            if self.phase in _AFTER_DOWNLOAD:
+                self._finish_layers()  # verifying or later: every blob is on disk
             return
         # Speed counts only download time, from the first layer line on.
         self._samples.append((now, self._downloaded))
@@ -85,6 +92,14 @@ class PullProgress:
     def fail(self, message: str) -> None:
         """Record an error that did not come from the stream (connection lost, cancel)."""
         self.phase, self.error = Phase.ERROR, message
+
+    def _finish_layers(self) -> None:
+        """Count layers as complete. A layer that finishes between two of Ollama's 60 ms
+        ticks gets no line for its last bytes, so the stream itself never says so."""
+        for layer in self.layers.values():
+            if layer.completed < layer.total:
+                self._downloaded += layer.total - layer.completed
+                layer.completed = layer.total
 
     def _feed_layer(self, event: PullEvent) -> None:
         layer = self.layers.get(event.digest)

@@ -6,7 +6,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tui.format import human_size, printable, processor_text, relative_time
+from tui.format import human_size, printable, processor_text, until_text
 from tui.ollama.models import RunningModel
 from tui.screens.view import ReportView
 
@@ -20,7 +20,7 @@ def running_table(running: list[RunningModel]) -> Table | Text:
         table.add_column(column, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for entry in running:
         table.add_row(printable(entry.name), human_size(entry.size),
-                      processor_text(entry.gpu_fraction), relative_time(entry.expires_at))
+                      processor_text(entry.gpu_fraction), until_text(entry.expires_at))
     total = sum(r.size for r in running)
     table.add_row(Text(f"{len(running)} loaded", style="dim"),
                   Text(human_size(total), style="dim"), "", "")

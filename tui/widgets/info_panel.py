@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.format import human_size, printable, processor_text, relative_time
+from tui.format import human_size, printable, processor_text, until_text
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 
@@ -59,6 +59,6 @@ class InfoPanel(VerticalScroll):
     def _loaded_text(running: RunningModel | None) -> str:
         if running is None:
             return "no"
-        until = relative_time(running.expires_at)
+        until = until_text(running.expires_at)
         return (f"yes, {human_size(running.size)}, {processor_text(running.gpu_fraction)}"
                 + (f", unloads {until}" if until else ""))

@@ -1,0 +1,205 @@
+"""The emulator is as strict as Ollama: one test per row of the fidelity table in
+shared/ollama-api.md (second part), byte-level where the bytes matter."""
+
+import json
+import re
+
+import httpx
+import pytest
+
+from tui.emulator.server import Emulator, running_emulator
+
+
+@pytest.fixture
+async def http(emulator: Emulator):
+    async with httpx.AsyncClient(base_url=emulator.url) as c:
+        yield c
+
+
+async def test_json_is_go_compact_with_html_escaped(http) -> None:
+    # llama3.2's template is full of "<|start_header_id|>": Go writes each < as \u003c.
+    response = await http.post("/api/show", json={"model": "llama3.2"})
+    raw = response.content
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert not raw.endswith(b"\n") and b'": ' not in raw and b", " not in raw[:200]
+    assert b"<" not in raw and b">" not in raw and b"\\u003c" in raw
+
+
+async def test_a_wrong_method_is_405_in_plain_text(http) -> None:
+    for method, path in (("GET", "/api/show"), ("POST", "/api/tags"), ("GET", "/api/pull"),
+                         ("POST", "/api/delete")):
+        response = await http.request(method, path)
+        assert (response.status_code, response.text) == (405, "405 method not allowed")
+    assert (await http.get("/api/nothing")).text == "404 page not found"
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (b"", "missing request body"),
+    (b"nope", "invalid character 'o' in literal null (expecting 'u')"),
+    (b"{nope", "invalid character 'n' looking for beginning of object key string"),
+    (b'{"model": "x"', "unexpected EOF"),
+    (b"[1, 2]", "json: cannot unmarshal array into Go value of type api.ShowRequest"),
+    (b'"llama3.2"', "json: cannot unmarshal string into Go value of type api.ShowRequest"),
+    (b'{"model": 5}',
+     "json: cannot unmarshal number into Go struct field ShowRequest.model of type string"),
+    (b'{"model": "llava", "verbose": "yes"}',
+     "json: cannot unmarshal string into Go struct field ShowRequest.verbose of type bool"),
+    (b'{"model": NaN}', "invalid character 'N' looking for beginning of value"),
+])
+async def test_bad_bodies_get_gos_decoder_texts(http, body: bytes, error: str) -> None:
+    response = await http.post("/api/show", content=body)
+    assert (response.status_code, response.json()) == (400, {"error": error})
+
+
+async def test_go_reads_one_value_and_ignores_what_follows(http) -> None:
+    response = await http.post("/api/show", content=b'{"model":"llava:7b"} trailing')
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("body", [{}, {"model": ""}, {"name": ""}])
+async def test_an_empty_pull_is_an_invalid_name(http, body) -> None:
+    response = await http.post("/api/pull", json=body)
+    assert (response.status_code, response.json()) == (400, {"error": "invalid model name"})
+
+
+@pytest.mark.parametrize("body", [{}, {"model": ""}, {"model": "bad name"}])
+async def test_an_empty_or_invalid_generate_is_model_not_found(http, body) -> None:
+    response = await http.post("/api/generate", json=body)
+    text = body.get("model", "")
+    assert (response.status_code, response.json()) == (404, {"error": f"model '{text}' not found"})
+
+
+async def test_pull_without_streaming_is_plain_application_json(http) -> None:
+    response = await http.post("/api/pull", json={"model": "smollm2:135m", "stream": False})
+    assert response.headers["content-type"] == "application/json"
+    assert response.content == b'{"status":"success"}'
+
+
+async def test_unload_works_for_every_model_kind(http) -> None:
+    await http.post("/api/generate", json={"model": "llama3.2", "keep_alive": 0})
+    for model in ("nomic-embed-text", "glm-4.6:cloud", "llama3.2"):
+        response = await http.post("/api/generate", json={"model": model, "keep_alive": 0})
+        body = response.json()
+        assert response.status_code == 200, model
+        assert (body["done"], body["done_reason"], body["model"]) == (True, "unload", model)
+        assert body["created_at"].endswith("Z")
+
+
+async def test_loading_an_embedding_model_names_it_as_sent(http) -> None:
+    response = await http.post("/api/generate", json={"model": "Nomic-Embed-Text"})
+    assert (response.status_code, response.json()) == (
+        400, {"error": '"Nomic-Embed-Text" does not support generate'})
+
+
+async def test_a_cloud_model_cannot_be_loaded_here(http) -> None:
+    response = await http.post("/api/generate", json={"model": "glm-4.6:cloud"})
+    body = response.json()
+    assert response.status_code == 401 and body["error"] == "unauthorized"
+    assert body["signin_url"].startswith("https://ollama.com/connect")
+    names = [m["name"] for m in (await http.get("/api/ps")).json()["models"]]
+    assert "glm-4.6:cloud" not in names
+
+
+async def test_a_load_answers_done_reason_load_in_utc(http) -> None:
+    body = (await http.post("/api/generate", json={"model": "qwen2.5:7b"})).json()
+    assert (body["done"], body["done_reason"], body["response"]) == (True, "load", "")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z", body["created_at"])
+
+
+@pytest.mark.parametrize(("keep_alive", "error"), [
+    ("10", 'time: missing unit in duration "10"'),
+    ("abc", 'time: invalid duration "abc"'),
+    ("10x", 'time: unknown unit "x" in duration "10x"'),
+    ("99999999999h", 'time: invalid duration "99999999999h"'),
+    (True, "Unsupported type: 'bool'"),
+    ([5], "Unsupported type: '[]interface {}'"),
+    (1e18, "keep_alive 1e+18 is out of range"),
+])
+async def test_bad_keep_alive_is_a_400_not_a_crash(http, keep_alive, error) -> None:
+    response = await http.post("/api/generate", json={"model": "qwen2.5:7b",
+                                                      "keep_alive": keep_alive})
+    assert (response.status_code, response.json()) == (400, {"error": error})
+
+
+async def test_non_finite_keep_alive_is_not_json(http) -> None:
+    for raw in (b'{"model":"qwen2.5:7b","keep_alive":NaN}',
+                b'{"model":"qwen2.5:7b","keep_alive":Infinity}'):
+        response = await http.post("/api/generate", content=raw)
+        assert response.status_code == 400 and "invalid character" in response.json()["error"]
+    assert (await http.get("/api/version")).status_code == 200  # still up
+
+
+@pytest.mark.parametrize(("keep_alive", "lasts"), [("1h30m", 5400), (90, 90), ("1.5s", 1.5),
+                                                   (-1, "forever"), ("-5m", "forever")])
+async def test_good_keep_alive_values(http, keep_alive, lasts) -> None:
+    response = await http.post("/api/generate", json={"model": "qwen2.5:7b",
+                                                      "keep_alive": keep_alive})
+    assert response.status_code == 200
+    [entry] = [m for m in (await http.get("/api/ps")).json()["models"]
+               if m["name"] == "qwen2.5:7b"]
+    year = int(entry["expires_at"][:4])
+    assert year >= 2318 if lasts == "forever" else year < 2100
+
+
+async def test_ps_lists_longest_remaining_first_and_splits_what_does_not_fit() -> None:
+    async with running_emulator(vram=10 * 10**9) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        await http.post("/api/generate", json={"model": "llama3.2", "keep_alive": 0})
+        await http.post("/api/generate", json={"model": "mistral", "keep_alive": "1m"})
+        await http.post("/api/generate", json={"model": "phi4:14b", "keep_alive": "1h",
+                                               "options": {"num_ctx": 8192}})
+        models = (await http.get("/api/ps")).json()["models"]
+    assert [m["name"] for m in models] == ["phi4:14b", "mistral:latest"]
+    phi4, mistral = models
+    assert mistral["size_vram"] == mistral["size"]  # loaded first: all on the GPU
+    assert 0 < phi4["size_vram"] < phi4["size"]  # what was left of 10 GB: split with the CPU
+    assert (phi4["context_length"], mistral["context_length"]) == (8192, 4096)
+
+
+async def test_times_are_rfc3339_with_trimmed_fractions(http) -> None:
+    times = [m["modified_at"] for m in (await http.get("/api/tags")).json()["models"]]
+    assert all(re.fullmatch(r"[\d-]{10}T[\d:]{8}(\.\d{0,8}[1-9])?(Z|[+-]\d\d:\d\d)", t)
+               for t in times), times
+
+
+async def test_a_repull_that_replaces_layers_removes_the_unused_ones(emulator, http) -> None:
+    store = emulator.store
+    gemma = next(m for m in store.catalog.values() if m.name == "gemma3:4b")
+    store.install(gemma, "llama3.2:latest")  # llama3.2's name, other layers
+    async with http.stream("POST", "/api/pull", json={"model": "llama3.2"}) as response:
+        lines = [json.loads(line) async for line in response.aiter_lines() if line]
+    statuses = [line.get("status") for line in lines]
+    assert statuses[-3:] == ["writing manifest", "removing unused layers", "success"]
+
+
+@pytest.mark.parametrize(("version", "answer", "has_capabilities"), [
+    ("0.12", "0.12.10", False), ("0.33", "0.33.0", True), ("0.1", "0.1.37", False)])
+async def test_server_version_picks_the_behaviour(version, answer, has_capabilities) -> None:
+    async with running_emulator(server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        assert (await http.get("/api/version")).json() == {"version": answer}
+        [entry, *_] = (await http.get("/api/tags")).json()["models"]
+        show = (await http.post("/api/show", json={"model": "llama3.2"})).json()
+    assert ("capabilities" in entry) is has_capabilities
+    assert ("renderer" in show) is (version == "0.33")
+    assert ("tensors" in show) is (version != "0.1")
+
+
+async def test_pull_lines_come_on_ticks_and_may_stop_short_of_the_total() -> None:
+    # 50 MB per 10 ms tick: smollm2's 270 MB of weights take a few ticks, its small
+    # layers less than one.
+    async with running_emulator(pull_rate=5e9, progress_interval=0.01) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http, \
+            http.stream("POST", "/api/pull", json={"model": "smollm2:135m"}) as r:
+        lines = [json.loads(line) async for line in r.aiter_lines() if line]
+    by_layer: dict[str, list[dict]] = {}
+    for line in lines:
+        if "digest" in line:
+            by_layer.setdefault(line["digest"], []).append(line)
+    weights = max(by_layer.values(), key=lambda ls: ls[0]["total"])
+    assert "completed" not in weights[0]  # the first tick comes before any byte
+    assert weights[-1]["completed"] < weights[-1]["total"]  # done between two ticks
+    small = [layer for layer in by_layer.values() if layer is not weights]
+    # Each small blob comes and goes between two ticks: no line ever shows its bytes.
+    assert small and all("completed" not in line for layer in small for line in layer)
+    assert lines[-1] == {"status": "success"}

@@ -1,0 +1,215 @@
+"""What Ollama's bytes look like: Go's JSON encoder and decoder, Go times and durations.
+
+A client tested against an emulator that writes Python's JSON would never meet the compact,
+HTML-escaped bytes, trimmed time fractions and decoder error texts of a real server.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from aiohttp import web
+
+JSON_TYPE = "application/json; charset=utf-8"  # gin's c.JSON
+
+
+class ApiError(Exception):
+    """Answered as Ollama answers errors: {"error": text} with a status."""
+
+    def __init__(self, status: int, text: str, **extra: Any) -> None:
+        super().__init__(text)
+        self.status = status
+        self.text = text
+        self.extra = extra
+
+
+# -- encoding -----------------------------------------------------------------------------
+_GO_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                             "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def go_json(value: Any) -> bytes:
+    """json.Marshal's bytes: compact, UTF-8, with < > & and U+2028/9 escaped."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) \
+        .translate(_GO_ESCAPES).encode()
+
+
+def json_response(value: Any, status: int = 200,
+                  content_type: str = JSON_TYPE) -> web.Response:
+    return web.Response(status=status, body=go_json(value),
+                        headers={"Content-Type": content_type})
+
+
+def error_response(error: ApiError) -> web.Response:
+    return json_response({"error": error.text, **error.extra}, error.status)
+
+
+# -- times --------------------------------------------------------------------------------
+# The demo's server pretends to live at UTC-07:00, as Ollama writes local times.
+SERVER_ZONE = timezone(timedelta(hours=-7))
+
+
+def go_time(moment: datetime, zone: timezone | None = SERVER_ZONE) -> str:
+    """RFC 3339 as Go's time.Time marshals: 0-9 fraction digits, trailing zeros trimmed,
+    an offset, or Z for UTC."""
+    local = moment.astimezone(zone or UTC)
+    nanos = local.microsecond * 1000 + (int(moment.timestamp() * 1e9) % 997)
+    fraction = f".{nanos:09d}".rstrip("0").rstrip(".")
+    offset = local.strftime("%z")
+    zone_text = "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + fraction + zone_text
+
+
+# -- decoding request bodies --------------------------------------------------------------
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"invalid character '{name[0]}' looking for beginning of value")
+
+
+def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[str, Any]:
+    """A request body decoded as gin's ShouldBindJSON does, with Go's error texts.
+
+    `fields` maps the request's known keys to the Python type Go expects; a value of
+    another type is refused as Go refuses it (null is always allowed).
+    """
+    text = raw.decode("utf-8", "replace")
+    if not text.strip():
+        raise ApiError(400, "missing request body")  # io.EOF from the decoder
+    try:
+        # Go's decoder reads one value and ignores what follows it.
+        value, _ = json.JSONDecoder(parse_constant=_refuse_constant) \
+            .raw_decode(text, len(text) - len(text.lstrip()))
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, _go_syntax_error(exc)) from None
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
+    if not isinstance(value, dict):
+        raise ApiError(400, f"json: cannot unmarshal {_go_kind(value)} into Go value of "
+                            f"type api.{go_type}")
+    for key, expected in fields.items():
+        got = value.get(key)
+        if got is not None and not _is_go_type(got, expected):
+            raise ApiError(400, f"json: cannot unmarshal {_go_kind(got)} into Go struct field "
+                                f"{go_type}.{key} of type {_GO_NAMES[expected]}")
+    return value
+
+
+_GO_NAMES = {str: "string", bool: "bool", dict: "map[string]interface {}", float: "float64"}
+
+
+def _is_go_type(value: Any, expected: type) -> bool:
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected is str:
+        return isinstance(value, str)
+    return isinstance(value, expected)
+
+
+def _go_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+_SYNTAX = {
+    "Expecting value": "looking for beginning of value",
+    "Expecting property name enclosed in double quotes": "looking for beginning of object "
+                                                         "key string",
+    "Expecting ':' delimiter": "after object key",
+    "Expecting ',' delimiter": "after object key:value pair",
+}
+_LITERALS = ("null", "true", "false")
+
+
+def _go_syntax_error(exc: json.JSONDecodeError) -> str:
+    """Python's JSON error in the words of Go's decoder."""
+    doc, pos = exc.doc, exc.pos
+    if pos >= len(doc.rstrip()) or exc.msg.startswith("Unterminated"):
+        return "unexpected EOF"
+    char = doc[pos]
+    for literal in _LITERALS:  # "nope": Go reads "n", expects "u", complains about "o"
+        if char == literal[0] and exc.msg == "Expecting value":
+            for offset, wanted in enumerate(literal[1:], 1):
+                got = doc[pos + offset: pos + offset + 1]
+                if got != wanted:
+                    if not got:
+                        return "unexpected EOF"
+                    return f"invalid character '{got}' in literal {literal} " \
+                           f"(expecting '{wanted}')"
+    if exc.msg.startswith("Invalid control character"):
+        return f"invalid character {_go_quote(char)} in string literal"
+    context = _SYNTAX.get(exc.msg, "looking for beginning of value")
+    return f"invalid character {_go_quote(char)} {context}"
+
+
+def _go_quote(char: str) -> str:
+    return {"\n": "'\\n'", "\t": "'\\t'", "\r": "'\\r'", "'": "'\\''"}.get(char, f"'{char}'")
+
+
+# -- durations ----------------------------------------------------------------------------
+_UNIT_NANOS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000,
+               "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
+_PART = re.compile(r"(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)")
+_MAX_NANOS = 2**63 - 1
+FOREVER = math.inf
+
+
+def parse_go_duration(text: str) -> float:
+    """Seconds from a Go duration string ("5m", "1h30m", "-1s"), as time.ParseDuration reads
+    it, with its error texts."""
+    quoted = json.dumps(text)
+    body = text[1:] if text[:1] in "+-" else text
+    if body == "0":
+        return 0.0
+    if not body:
+        raise ApiError(400, f"time: invalid duration {quoted}")
+    nanos, at = 0.0, 0
+    while at < len(body):
+        match = _PART.match(body, at)
+        if match is None or match.group(1) in ("", "."):
+            number = re.match(r"\d+\.?\d*", body[at:])
+            if number and number.end() == len(body) - at:
+                raise ApiError(400, f"time: missing unit in duration {quoted}")
+            if number:
+                unit = re.match(r"[^\d.]+", body[at + number.end():])
+                raise ApiError(400, f"time: unknown unit {json.dumps(unit[0] if unit else '')} "
+                                    f"in duration {quoted}")
+            raise ApiError(400, f"time: invalid duration {quoted}")
+        nanos += float(match.group(1)) * _UNIT_NANOS[match.group(2)]
+        at = match.end()
+    if nanos > _MAX_NANOS:
+        raise ApiError(400, f"time: invalid duration {quoted}")
+    return (-nanos if text.startswith("-") else nanos) / 1e9
+
+
+def parse_keep_alive(value: Any) -> float | None:
+    """Seconds to keep a model loaded, as Ollama's api.Duration reads `keep_alive`.
+
+    None: not given (the server's default). A negative value means forever (math.inf).
+    Numbers are seconds; strings are Go durations. A number too big for Go's int64 of
+    nanoseconds would overflow inside Ollama; we refuse it with a 400 rather than invent
+    what the overflow does.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ApiError(400, f"Unsupported type: '{_go_reflect_type(value)}'")
+    seconds = parse_go_duration(value) if isinstance(value, str) else float(value)
+    if seconds < 0:
+        return FOREVER
+    if seconds * 1e9 > _MAX_NANOS:
+        raise ApiError(400, f"keep_alive {value} is out of range")
+    return seconds
+
+
+def _go_reflect_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"
