@@ -23,6 +23,7 @@ from tui.screens.confirm import quit_question
 from tui.screens.help import help_screen, palette_commands
 from tui.screens.models import ModelsScreen
 from tui.session import Changed, Event, HostSession, Notice
+from tui.widget_guard import failing_widget, guard_option_list_paging, retire
 from tui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from tui.screens.view import View
 
 PULLS_REPAINT_HZ = 10  # however fast a pull streams, its figures redraw at most this often
+guard_option_list_paging()
 
 
 def _later(module: str, screen: str) -> Callable[[], Screen]:
@@ -62,6 +64,7 @@ class QGooseApp(App[None]):
         self.list_cache = None if demo else list_cache or ListCache()
         self.session_changed: Signal[Event] = Signal(self, "session-changed")
         self.views: dict[str, View] = {}  # each view, once shown
+        self.survive_widget_errors: bool | None = None  # None: yes, unless headless
 
     async def on_mount(self) -> None:
         base_url = self.settings.base_url
@@ -83,6 +86,21 @@ class QGooseApp(App[None]):
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
         self.call_after_refresh(self.refresh_models)
+
+    def _handle_exception(self, error: Exception) -> None:
+        widget = failing_widget()
+        # Under test (headless) every failure fails the test, unless a test asks otherwise.
+        survive = self.survive_widget_errors if self.survive_widget_errors is not None \
+            else not self.is_headless
+        if widget is None or not survive:
+            super()._handle_exception(error)
+            return
+        # One widget failed: it stops; the app, its views and its pulls go on.
+        self.log.error(f"{widget!r} failed", error)
+        retire(widget)
+        self.notify_text(f"{type(widget).__name__} stopped after an internal error "
+                         f"({type(error).__name__}: {error}); the rest of the app goes on",
+                         title="Internal error", severity="error")
 
     def _fatal_error(self) -> None:
         # Textual's crash report prints every local variable, where an Ollama password from
