@@ -188,7 +188,7 @@ async def test_show_sends_null_for_tokenizer_arrays_unless_verbose(http) -> None
 async def test_show_of_a_cloud_model_is_nearly_empty(http) -> None:
     body = (await http.post("/api/show", json={"model": "glm-4.6:cloud"})).json()
     assert set(body["model_info"]) == {"general.architecture", "general.basename",
-                                       "glm4moe.context_length", "glm4moe.embedding_length"}
+                                       "glm4.context_length", "glm4.embedding_length"}
     assert body["details"]["format"] == "" and body["remote_host"] and "tensors" not in body
 
 

@@ -113,7 +113,7 @@ async def test_a_connection_cut_mid_pull_then_retry_resumes(pilot, emulator: Emu
 async def test_layers_expand(pilot, emulator: Emulator) -> None:
     emulator.pull_rate = 100e6
     app = pilot.app
-    await pilot.press("p", *"llava:13b", "enter")  # not in the catalogue
+    await pilot.press("p", *"nosuch:13b", "enter")  # not in the catalogue
     await pilot.press("p", *"llama3.1:8b", "enter")
     job = app.session.pulls.get("llama3.1:8b")
     await wait_until(pilot, lambda: job.progress.phase is Phase.DOWNLOADING)

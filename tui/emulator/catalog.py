@@ -8,25 +8,25 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-_CHATML_TEMPLATE = (
+CHATML_TEMPLATE = (
     "{{- if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
     "{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}"
     "<|im_start|>assistant\n"
 )
-_LLAMA3_TEMPLATE = (
+LLAMA3_TEMPLATE = (
     "{{ if .System }}<|start_header_id|>system<|end_header_id|>\n\n{{ .System }}<|eot_id|>"
     "{{ end }}{{ if .Prompt }}<|start_header_id|>user<|end_header_id|>\n\n{{ .Prompt }}"
     "<|eot_id|>{{ end }}<|start_header_id|>assistant<|end_header_id|>\n\n{{ .Response }}"
     "<|eot_id|>"
 )
-_GEMMA_TEMPLATE = (
+GEMMA_TEMPLATE = (
     "{{- range .Messages }}<start_of_turn>{{ if eq .Role \"user\" }}user{{ else }}model"
     "{{ end }}\n{{ .Content }}<end_of_turn>\n{{ end }}<start_of_turn>model\n"
 )
-_MISTRAL_TEMPLATE = "[INST] {{ if .System }}{{ .System }} {{ end }}{{ .Prompt }} [/INST]"
+MISTRAL_TEMPLATE = "[INST] {{ if .System }}{{ .System }} {{ end }}{{ .Prompt }} [/INST]"
 
 
 def _license(title: str, holder: str) -> str:
@@ -79,7 +79,13 @@ class CatalogModel:
 
     @property
     def manifest_digest(self) -> str:
-        return fake_digest("manifest", self.name, *(layer.digest for layer in self.layers))
+        # The manifest lists the layers: two tags of one model (`gemma3:latest` and
+        # `gemma3:4b`) have the same manifest, so the same digest.
+        return fake_digest("manifest", *(layer.digest for layer in self.layers))
+
+    def renamed(self, name: str) -> CatalogModel:
+        """The same model under another tag: same layers, same manifest."""
+        return replace(self, name=name)
 
     @property
     def is_remote(self) -> bool:
@@ -163,7 +169,7 @@ def _layers(name: str, weights: int, template: str, license_text: str, params: s
                  for kind, size in parts)
 
 
-def _model(name: str, family: str, psize: str, quant: str, pcount: int, weights: int,
+def make_model(name: str, family: str, psize: str, quant: str, pcount: int, weights: int,
            ctx: int, emb: int, blocks: int, heads: int, kv: int, caps: tuple[str, ...],
            template: str, license_text: str, params: str = "", system: str = "",
            projector: int = 0, remote_host: str = "") -> CatalogModel:
@@ -177,10 +183,10 @@ def _model(name: str, family: str, psize: str, quant: str, pcount: int, weights:
                         template, license_text, params, system, remote_host, layers)
 
 
-_LLAMA_LICENSE = _license("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT (demo text)", "Meta Platforms")
-_APACHE = _license("Apache License 2.0 (demo text)", "the model's authors")
-_MIT = _license("MIT License (demo text)", "the model's authors")
-_GEMMA = _license("Gemma Terms of Use (demo text)", "Google LLC")
+LLAMA_LICENSE = _license("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT (demo text)", "Meta Platforms")
+APACHE = _license("Apache License 2.0 (demo text)", "the model's authors")
+MIT = _license("MIT License (demo text)", "the model's authors")
+GEMMA = _license("Gemma Terms of Use (demo text)", "Google LLC")
 _LLAMA_PARAMS = 'stop "<|start_header_id|>"\nstop "<|end_header_id|>"\nstop "<|eot_id|>"'
 _CHATML_PARAMS = 'stop "<|im_start|>"\nstop "<|im_end|>"'
 
@@ -202,57 +208,62 @@ _LLAMA32_LAYERS = (
 
 
 def demo_catalog() -> list[CatalogModel]:
-    """Every model the emulator's registry offers."""
-    llama32 = _model("llama3.2:latest", "llama", "3.2B", "Q4_K_M", 3212749888, 0, 131072,
-                     3072, 28, 24, 8, ("completion", "tools"), _LLAMA3_TEMPLATE,
-                     _LLAMA_LICENSE, _LLAMA_PARAMS)
+    """Every model the emulator's registry offers: the detailed ones below, then the rest
+    of the real library (tui/emulator/library.py)."""
+    from tui.emulator.library import with_library
+
+    return with_library(_detailed_models())
+
+
+def _detailed_models() -> list[CatalogModel]:
+    """Models with their real parameters, system prompts and (llama3.2) layer digests."""
+    llama32 = make_model("llama3.2:latest", "llama", "3.2B", "Q4_K_M", 3212749888, 0, 131072,
+                     3072, 28, 24, 8, ("completion", "tools"), LLAMA3_TEMPLATE,
+                     LLAMA_LICENSE, _LLAMA_PARAMS)
     llama32 = CatalogModel(**{**llama32.__dict__, "layers": _LLAMA32_LAYERS})
     return [
         llama32,
-        _model("llama3.2:1b", "llama", "1.2B", "Q8_0", 1235814432, 1321082688, 131072, 2048,
-               16, 32, 8, ("completion", "tools"), _LLAMA3_TEMPLATE, _LLAMA_LICENSE,
+        make_model("llama3.2:1b", "llama", "1.2B", "Q8_0", 1235814432, 1321082688, 131072, 2048,
+               16, 32, 8, ("completion", "tools"), LLAMA3_TEMPLATE, LLAMA_LICENSE,
                _LLAMA_PARAMS),
-        _model("llama3.1:8b", "llama", "8.0B", "Q4_K_M", 8030261248, 4920738944, 131072, 4096,
-               32, 32, 8, ("completion", "tools"), _LLAMA3_TEMPLATE, _LLAMA_LICENSE,
+        make_model("llama3.1:8b", "llama", "8.0B", "Q4_K_M", 8030261248, 4920738944, 131072, 4096,
+               32, 32, 8, ("completion", "tools"), LLAMA3_TEMPLATE, LLAMA_LICENSE,
                _LLAMA_PARAMS),
-        _model("qwen2.5:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768, 3584,
-               28, 28, 4, ("completion", "tools"), _CHATML_TEMPLATE, _APACHE, _CHATML_PARAMS,
+        make_model("qwen2.5:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768, 3584,
+               28, 28, 4, ("completion", "tools"), CHATML_TEMPLATE, APACHE, _CHATML_PARAMS,
                system="You are Qwen, created by Alibaba Cloud. You are a helpful assistant."),
-        _model("qwen2.5-coder:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768,
-               3584, 28, 28, 4, ("completion", "tools", "insert"), _CHATML_TEMPLATE, _APACHE,
+        make_model("qwen2.5-coder:7b", "qwen2", "7.6B", "Q4_K_M", 7615616512, 4683071456, 32768,
+               3584, 28, 28, 4, ("completion", "tools", "insert"), CHATML_TEMPLATE, APACHE,
                _CHATML_PARAMS),
-        _model("qwen3:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 40960, 4096, 36,
-               32, 8, ("completion", "tools", "thinking"), _CHATML_TEMPLATE, _APACHE,
+        make_model("qwen3:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 40960, 4096, 36,
+               32, 8, ("completion", "tools", "thinking"), CHATML_TEMPLATE, APACHE,
                'repeat_penalty 1\nstop "<|im_start|>"\nstop "<|im_end|>"\ntemperature 0.6'),
-        _model("gemma3:4b", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072, 2560,
-               34, 8, 4, ("completion", "vision"), _GEMMA_TEMPLATE, _GEMMA,
+        make_model("gemma3:4b", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072, 2560,
+               34, 8, 4, ("completion", "vision"), GEMMA_TEMPLATE, GEMMA,
                'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95'),
-        _model("gemma3:latest", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072,
-               2560, 34, 8, 4, ("completion", "vision"), _GEMMA_TEMPLATE, _GEMMA,
-               'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95'),
-        _model("mistral:latest", "llama", "7.2B", "Q4_0", 7248023552, 4113289888, 32768, 4096,
-               32, 32, 8, ("completion", "tools"), _MISTRAL_TEMPLATE, _APACHE,
+        make_model("mistral:latest", "llama", "7.2B", "Q4_0", 7248023552, 4113289888, 32768, 4096,
+               32, 32, 8, ("completion", "tools"), MISTRAL_TEMPLATE, APACHE,
                'stop "[INST]"\nstop "[/INST]"'),
-        _model("deepseek-r1:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 131072,
-               4096, 36, 32, 8, ("completion", "thinking"), _CHATML_TEMPLATE, _MIT,
+        make_model("deepseek-r1:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 131072,
+               4096, 36, 32, 8, ("completion", "thinking"), CHATML_TEMPLATE, MIT,
                "temperature 0.6\ntop_p 0.95"),
-        _model("deepseek-r1:1.5b", "qwen2", "1.8B", "Q4_K_M", 1777088000, 1117320736, 131072,
-               1536, 28, 12, 2, ("completion", "thinking"), _CHATML_TEMPLATE, _MIT,
+        make_model("deepseek-r1:1.5b", "qwen2", "1.8B", "Q4_K_M", 1777088000, 1117320736, 131072,
+               1536, 28, 12, 2, ("completion", "thinking"), CHATML_TEMPLATE, MIT,
                "temperature 0.6\ntop_p 0.95"),
-        _model("phi4:14b", "phi3", "14.7B", "Q4_K_M", 14659507200, 9053114368, 16384, 5120,
-               40, 40, 10, ("completion",), _CHATML_TEMPLATE, _MIT,
+        make_model("phi4:14b", "phi3", "14.7B", "Q4_K_M", 14659507200, 9053114368, 16384, 5120,
+               40, 40, 10, ("completion",), CHATML_TEMPLATE, MIT,
                'stop "<|im_start|>"\nstop "<|im_end|>"\nstop "<|im_sep|>"'),
-        _model("nomic-embed-text:latest", "nomic-bert", "137M", "F16", 136727040, 274290656,
-               2048, 768, 12, 12, 12, ("embedding",), "{{ .Prompt }}", _APACHE,
+        make_model("nomic-embed-text:latest", "nomic-bert", "137M", "F16", 136727040, 274290656,
+               2048, 768, 12, 12, 12, ("embedding",), "{{ .Prompt }}", APACHE,
                "num_ctx 8192"),
-        _model("llava:7b", "llama", "7B", "Q4_0", 6738546688, 4108916384, 32768, 4096, 32, 32,
+        make_model("llava:7b", "llama", "7B", "Q4_0", 6738546688, 4108916384, 32768, 4096, 32, 32,
                32, ("completion", "vision"), "[INST] {{ if .System }}{{ .System }} {{ end }}"
-               "{{ .Prompt }} [/INST]", _APACHE, 'stop "[INST]"\nstop "[/INST]"',
+               "{{ .Prompt }} [/INST]", APACHE, 'stop "[INST]"\nstop "[/INST]"',
                projector=624434336),
-        _model("smollm2:135m", "llama", "134.52M", "F16", 134515008, 270898784, 8192, 576, 30,
-               9, 3, ("completion", "tools"), _CHATML_TEMPLATE, _APACHE, _CHATML_PARAMS),
-        _model("glm-4.6:cloud", "glm4moe", "355B", "FP8", 355000000000, 0, 202752, 5120, 92, 96,
-               8, ("completion", "tools", "thinking"), _CHATML_TEMPLATE, _MIT,
+        make_model("smollm2:135m", "llama", "134.52M", "F16", 134515008, 270898784, 8192, 576, 30,
+               9, 3, ("completion", "tools"), CHATML_TEMPLATE, APACHE, _CHATML_PARAMS),
+        make_model("glm-4.6:cloud", "glm4", "355B", "FP8", 355000000000, 0, 202752, 5120, 92, 96,
+               8, ("completion", "tools", "thinking"), CHATML_TEMPLATE, MIT,
                remote_host="https://ollama.com:443"),
     ]
 
@@ -270,8 +281,8 @@ DEMO_INSTALLED = {
     "glm-4.6:cloud": 1,
 }
 
-_FAMILIES = (("llama", _LLAMA3_TEMPLATE), ("qwen2", _CHATML_TEMPLATE),
-             ("gemma3", _GEMMA_TEMPLATE), ("mistral", _MISTRAL_TEMPLATE))
+_FAMILIES = (("llama", LLAMA3_TEMPLATE), ("qwen2", CHATML_TEMPLATE),
+             ("gemma3", GEMMA_TEMPLATE), ("mistral", MISTRAL_TEMPLATE))
 _QUANTS = ("Q4_0", "Q4_K_M", "Q5_K_M", "Q8_0", "F16")
 
 
@@ -284,9 +295,9 @@ def generated_models(count: int, seed: int = 7) -> list[CatalogModel]:
         billions = rng.choice((0.5, 1, 3, 7, 8, 13, 14, 32, 70))
         quant = rng.choice(_QUANTS)
         weights = int(billions * 1e9 * (0.6 if quant.startswith("Q4") else 1.1))
-        models.append(_model(
+        models.append(make_model(
             f"gen-{family}-{i:05d}:{billions:g}b-{quant.lower()}", family, f"{billions:g}B",
             quant, int(billions * 1e9), weights, rng.choice((4096, 8192, 32768, 131072)), 4096,
-            32, 32, 8, ("completion",), template, _MIT,
+            32, 32, 8, ("completion",), template, MIT,
         ))
     return models
