@@ -367,3 +367,12 @@ def test_nonsense_figures_and_nameless_entries(tmp_path, capsys) -> None:
         assert "left out 1 entry without a name from the running-model list" in err
         assert cli.main([*argv, "ps"]) == EXIT_OK
         assert "100% GPU" in capsys.readouterr().out
+
+
+def test_json_output_carries_no_raw_control_byte() -> None:
+    from tui.cli.commands import json_for_terminal
+
+    # json.dumps leaves DEL and C1 controls raw; U+009B is CSI on many terminals.
+    line = json_for_terminal({"model": "evil\x9b2J\x7f名前"})
+    assert "\x9b" not in line and "\x7f" not in line
+    assert json.loads(line) == {"model": "evil\x9b2J\x7f名前"}

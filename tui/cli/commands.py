@@ -7,6 +7,7 @@ of the Quantum Goose model API this app grew from (`{"status": …, "model": …
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -63,7 +64,7 @@ class Command:
 
     def emit(self, payload: dict[str, Any]) -> None:
         # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.
-        print(json.dumps(payload, ensure_ascii=False), file=self.out)
+        print(json_for_terminal(payload), file=self.out)
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -85,6 +86,17 @@ class Command:
             self.emit({"status": "error", "message": message, **json_fields})
         print(f"qgoose-tui: error: {message}", file=self.err)
         return exit_code_for(error)
+
+
+# json.dumps escapes only U+0000-U+001F; DEL and the C1 controls (U+009B is a terminal's
+# CSI) would reach the terminal raw. Escaped as \uXXXX, the JSON means the same.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def json_for_terminal(payload: Any) -> str:
+    """One line of JSON (non-ASCII text kept readable) with no control byte in it."""
+    text = json.dumps(payload, ensure_ascii=False)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def exit_code_for(error: Exception | str) -> int:
