@@ -373,6 +373,7 @@ def test_json_output_carries_no_raw_control_byte() -> None:
     from tui.cli.commands import json_for_terminal
 
     # json.dumps leaves DEL and C1 controls raw; U+009B is CSI on many terminals.
-    line = json_for_terminal({"model": "evil\x9b2J\x7f名前"})
-    assert "\x9b" not in line and "\x7f" not in line
-    assert json.loads(line) == {"model": "evil\x9b2J\x7f名前"}
+    value = {"model": "evil\x9b2J\x7f名前\u2028"}
+    line = json_for_terminal(value)
+    assert "\x9b" not in line and "\x7f" not in line and len(line.splitlines()) == 1
+    assert json.loads(line) == value

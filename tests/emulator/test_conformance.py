@@ -18,8 +18,9 @@ from tui.format import processor_text, relative_time, until_text
 from tui.model_columns import COLUMNS
 from tui.model_facts import model_facts
 from tui.ollama import OllamaClient
-from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
+from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel
 from tui.ollama.names import parse_name
+from tui.ollama.progress import PullProgress
 
 WEIGHTS = "sha256:dde5aa3fc5ffc17176b5e8bdc82f587b24b2678c6c66101bf7da77af9f7ccdff"
 
@@ -344,3 +345,32 @@ async def test_the_request_log_is_bounded(emulator) -> None:
         for _ in range(REQUEST_LOG_SIZE + 50):
             await http.get("/api/version")
     assert len(emulator.requests) == REQUEST_LOG_SIZE
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("pull_*.ndjson")))
+def test_every_real_pull_stream_is_followed_by_the_progress(fixture: str) -> None:
+    lines = fixture_ndjson(fixture)
+    progress = PullProgress()
+    for i, line in enumerate(lines):
+        progress.feed(PullEvent.from_json(line), now=i * 0.06)
+    assert progress.events == len(lines)
+    assert 0 <= progress.completed <= progress.total
+    if lines[-1].get("status") == "success":
+        assert progress.fraction == 1.0 and progress.completed == progress.total
+    elif "error" in lines[-1]:
+        assert progress.error == lines[-1]["error"]
+
+
+async def test_our_pull_lines_have_the_real_lines_keys(emulator: Emulator, http) -> None:
+    real_head = fixture_ndjson("pull_ollama-issue-4417_head_v0.1.37.ndjson")
+    real_tail = fixture_ndjson("pull_llm-monitor-notes_tail_2026.ndjson")
+    emulator.store.delete(parse_name("llama3.2"))
+    _, _, ours = await _pull_lines(http, "llama3.2")
+    assert ours[0] == real_head[0] == {"status": "pulling manifest"}
+    first_layer = next(line for line in ours if "digest" in line)
+    assert set(first_layer) == set(real_head[1])  # status, digest, total: no completed yet
+    ours_done = next(line for line in ours if "completed" in line)
+    real_done = next(line for line in real_tail if "completed" in line)
+    assert set(ours_done) == set(real_done)
+    assert [line["status"] for line in ours[-3:]] == \
+        [line["status"] for line in real_tail[-3:]]

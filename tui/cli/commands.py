@@ -89,8 +89,9 @@ class Command:
 
 
 # json.dumps escapes only U+0000-U+001F; DEL and the C1 controls (U+009B is a terminal's
-# CSI) would reach the terminal raw. Escaped as \uXXXX, the JSON means the same.
-_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+# CSI) would reach the terminal raw, and U+2028/9 break the line for many readers (Go
+# escapes them too). Escaped as \uXXXX, the JSON means the same.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def json_for_terminal(payload: Any) -> str:
