@@ -19,6 +19,7 @@ from typing import Any
 import platformdirs
 import tomli_w
 
+from tui.format import parse_size
 from tui.ollama.host import resolve_base_url
 from tui.ollama.names import model_key, normalize, validation_error
 
@@ -60,6 +61,12 @@ class Settings:
     """Models offered first in the pull dialog."""
     refresh_interval: float = 5.0
     """Seconds between checks that Ollama is up and its model list unchanged."""
+    vram: str = ""
+    """The GPU memory models can use: "24GB", or one figure per GPU ("24GB,24GB")."""
+    kv_cache_type: str = "f16"
+    """How Ollama stores the KV cache (its OLLAMA_KV_CACHE_TYPE): f16, q8_0 or q4_0."""
+    fit_context: int = 8192
+    """The context the grid's "Fits" column checks."""
 
     path: Path = field(default_factory=lambda: default_config_path())
     """Where the settings were read from and are saved to (not a file key)."""
@@ -74,6 +81,16 @@ class Settings:
     def base_url(self) -> str:
         return resolve_base_url(self.host)
 
+    @property
+    def vram_bytes(self) -> int | None:
+        """The total GPU memory, or None when not configured."""
+        return vram_total(self.vram) if self.vram else None
+
+
+def vram_total(text: str) -> int:
+    """Bytes of GPU memory from "24GB" or "24GB,24GB" (several GPUs add up)."""
+    return sum(parse_size(part) for part in text.split(","))
+
 
 # The keys a config file may hold, with the type each must have.
 FILE_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -81,7 +98,11 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "current_model": str,
     "popular_models": list,
     "refresh_interval": (int, float),
+    "vram": str,
+    "kv_cache_type": str,
+    "fit_context": int,
 }
+KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
 
 
 def default_config_path() -> Path:
@@ -144,8 +165,26 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
             problems.append(f"config file {path}: 'refresh_interval' must be a number of "
                             f"seconds above 0 and at most {MAX_REFRESH_INTERVAL}")
             continue
+        problem = _value_problem(key, value)
+        if problem:
+            problems.append(f"config file {path}: {problem}; using the default")
+            continue
         values[key] = value
     return values, problems
+
+
+def _value_problem(key: str, value: Any) -> str:
+    """Why a value of the right type is still unusable ("" when it is fine)."""
+    if key == "vram":
+        try:
+            vram_total(value)
+        except ValueError as exc:
+            return f"'vram' {exc}"
+    if key == "kv_cache_type" and value not in KV_CACHE_TYPES:
+        return f"'kv_cache_type' must be one of {', '.join(KV_CACHE_TYPES)}"
+    if key == "fit_context" and not 0 < value <= 10_000_000:
+        return "'fit_context' must be a number of tokens above 0"
+    return ""
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
@@ -10,6 +11,19 @@ _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 def counted(count: int, noun: str, plural: str = "") -> str:
     """ "1 entry", "3 entries": the count with its noun in the right number."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """Bytes from "24GB", "24 GiB", "8G", "512MB" or a plain number; ValueError otherwise."""
+    match = _SIZE.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a size (like 24GB or 8GiB)")
+    number, prefix, binary = match.groups()
+    power = "kmgt".find(prefix.lower()) + 1 if prefix else 0
+    return int(float(number) * (1024 if binary else 1000) ** power)
 
 
 def human_size(n: float) -> str:

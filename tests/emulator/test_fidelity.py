@@ -141,19 +141,56 @@ async def test_good_keep_alive_values(http, keep_alive, lasts) -> None:
     assert year >= 2318 if lasts == "forever" else year < 2100
 
 
-async def test_ps_lists_longest_remaining_first_and_splits_what_does_not_fit() -> None:
-    async with running_emulator(vram=10 * 10**9) as emu, \
+async def _load(http, model: str, keep_alive: str = "1h", num_ctx: int = 0) -> None:
+    body: dict = {"model": model, "keep_alive": keep_alive}
+    if num_ctx:
+        body["options"] = {"num_ctx": num_ctx}
+    assert (await http.post("/api/generate", json=body)).status_code == 200
+
+
+async def test_ps_lists_longest_remaining_first() -> None:
+    async with running_emulator(vram=24 * 10**9) as emu, \
             httpx.AsyncClient(base_url=emu.url) as http:
-        await http.post("/api/generate", json={"model": "llama3.2", "keep_alive": 0})
-        await http.post("/api/generate", json={"model": "mistral", "keep_alive": "1m"})
-        await http.post("/api/generate", json={"model": "phi4:14b", "keep_alive": "1h",
-                                               "options": {"num_ctx": 8192}})
+        await _load(http, "llama3.2", "1m")
+        await _load(http, "mistral", "2h")
+        await _load(http, "gemma3:4b", "10m", num_ctx=8192)
         models = (await http.get("/api/ps")).json()["models"]
-    assert [m["name"] for m in models] == ["phi4:14b", "mistral:latest"]
-    phi4, mistral = models
-    assert mistral["size_vram"] == mistral["size"]  # loaded first: all on the GPU
-    assert 0 < phi4["size_vram"] < phi4["size"]  # what was left of 10 GB: split with the CPU
-    assert (phi4["context_length"], mistral["context_length"]) == (8192, 4096)
+    assert [m["name"] for m in models] == ["mistral:latest", "gemma3:4b", "llama3.2:latest"]
+    assert all(m["size_vram"] == m["size"] for m in models)  # 24 GB holds all three
+    assert [m["context_length"] for m in models] == [4096, 8192, 4096]
+
+
+async def test_a_bigger_context_takes_more_memory(http) -> None:
+    await _load(http, "llama3.2", num_ctx=2048)
+    small = (await http.get("/api/ps")).json()["models"][0]["size"]
+    await _load(http, "llama3.2", num_ctx=32768)
+    big = (await http.get("/api/ps")).json()["models"][0]["size"]
+    assert big > small + 2 * 10**9  # 28 layers × 8 KV heads × 256 × 2 bytes per token
+
+
+async def test_the_oldest_model_is_unloaded_when_vram_runs_out() -> None:
+    async with running_emulator(vram=12 * 10**9) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        await _load(http, "llama3.2", "0")  # the demo's loaded model: out of the way
+        await _load(http, "mistral")  # ~5.1 GB
+        await _load(http, "qwen2.5:7b")  # ~5.4 GB: both fit in 12
+        names = [m["name"] for m in (await http.get("/api/ps")).json()["models"]]
+        assert sorted(names) == ["mistral:latest", "qwen2.5:7b"]
+        await _load(http, "phi4:14b")  # ~10.8 GB: room for nothing else
+        [phi4] = (await http.get("/api/ps")).json()["models"]
+        assert phi4["name"] == "phi4:14b" and phi4["size_vram"] == phi4["size"]
+        await _load(http, "phi4:14b", num_ctx=32768)  # its KV cache alone grows by 5 GB
+        [bigger] = (await http.get("/api/ps")).json()["models"]
+    assert 0 < bigger["size_vram"] < bigger["size"]  # split with the CPU
+
+
+async def test_no_more_than_the_loaded_model_limit() -> None:
+    async with running_emulator(vram=100 * 10**9, max_loaded_models=2) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        for model in ("mistral", "qwen2.5:7b", "gemma3:4b"):
+            await _load(http, model)
+        names = {m["name"] for m in (await http.get("/api/ps")).json()["models"]}
+    assert names == {"qwen2.5:7b", "gemma3:4b"}  # llama3.2 (the demo's) and mistral went
 
 
 async def test_times_are_rfc3339_with_trimmed_fractions(http) -> None:

@@ -19,6 +19,7 @@ from tui import __version__
 from tui.cli import commands
 from tui.config import Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
+from tui.format import parse_size
 from tui.ollama import OllamaClient
 
 Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
@@ -94,6 +95,10 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
                    metavar="N", help="cut every pull stream after N events")
     p.add_argument("--cut-after-bytes", type=_number(int, 0, 10**12), default=None,
                    metavar="N", help="cut every pull stream after N bytes (mid-line)")
+    p.add_argument("--vram", type=_size_argument, default=12 * 10**9, metavar="SIZE",
+                   help="the GPU memory to pretend to have (default 12GB)")
+    p.add_argument("--max-loaded", type=_number(int, 1, 1000), default=3, metavar="N",
+                   help="models loaded at once before the oldest is unloaded")
     p.add_argument("--server-version", choices=sorted(SERVER_VERSIONS),
                    default=DEFAULT_VERSION,
                    help="behave as this Ollama version where versions differ")
@@ -111,6 +116,13 @@ def _number(kind: type[int] | type[float], low: float, high: float) -> Callable[
             raise argparse.ArgumentTypeError(f"{text!r} is not between {low:g} and {high:g}")
         return value
     return parse
+
+
+def _size_argument(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -23,6 +23,8 @@ def serve_forever(args: argparse.Namespace) -> int:
         store=Store.demo(extra_models=args.models),
         pull_rate=args.pull_rate or DEFAULT_PULL_RATE,
         server_version=args.server_version,
+        vram=args.vram,
+        max_loaded_models=args.max_loaded,
         host=args.bind,
         port=args.port,
         faults=faults,

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
 from tui.emulator.shapes import show_body, tag_entry
-from tui.emulator.store import Installed, Store
+from tui.emulator.store import Installed, Loaded, Store
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
 from tui.emulator.wire import (
     ApiError,
@@ -99,6 +99,7 @@ class Emulator:
     faults: Faults = field(default_factory=Faults)
     server_version: str = DEFAULT_VERSION  # a key of SERVER_VERSIONS
     vram: int = DEFAULT_VRAM
+    max_loaded_models: int = 3  # OLLAMA_MAX_LOADED_MODELS: 3 per GPU by default
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -284,6 +285,7 @@ class Emulator:
         if "completion" not in entry.model.capabilities:
             raise ApiError(400, f'"{text}" does not support generate')
         num_ctx = _num_ctx(data.get("options"))
+        self._make_room(name, entry.model.memory_needed(num_ctx))
         self.store.load(name, keep_alive, num_ctx)
         if not prompt:
             return json_response({**base, "response": "", "done": True, "done_reason": "load"})
@@ -298,6 +300,24 @@ class Emulator:
         await _write_line(response, final)
         await response.write_eof()
         return response
+
+    def _make_room(self, name: ModelName, need: int) -> None:
+        """Unload the least recently used models, as Ollama's scheduler does, until `name`
+        fits in VRAM and under the loaded-model limit (or nothing else is loaded)."""
+        others = [loaded for loaded in self.store.running()
+                  if parse_name(loaded.name).full.casefold() != name.full.casefold()]
+        others.sort(key=lambda loaded: loaded.used_at)
+
+        def in_vram() -> int:
+            return sum(self._memory_of(loaded) for loaded in others)
+
+        while others and (len(others) >= self.max_loaded_models or
+                          in_vram() + need > self.vram):
+            self.store.unload(parse_name(others.pop(0).name))
+
+    def _memory_of(self, loaded: Loaded) -> int:
+        entry = self.store.find_installed(parse_name(loaded.name))
+        return entry.model.memory_needed(loaded.num_ctx) if entry else 0
 
     # -- pulls ---------------------------------------------------------------------------
     async def _pull(self, request: web.Request) -> web.StreamResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +32,7 @@ class Loaded:
     name: str
     expires_at: datetime
     num_ctx: int
+    used_at: float = 0.0  # when last asked for: the scheduler unloads the oldest first
 
 
 class Store:
@@ -109,7 +111,9 @@ class Store:
         expires = now + (FOREVER if forever else timedelta(seconds=seconds))
         entry = self.find_installed(name)
         assert entry is not None
-        self.loaded[key_of(name)] = Loaded(entry.name, expires, num_ctx)
+        # Re-inserted at the end: the GPU is filled in the order models were loaded.
+        self.loaded.pop(key_of(name), None)
+        self.loaded[key_of(name)] = Loaded(entry.name, expires, num_ctx, time.monotonic())
 
     def unload(self, name: ModelName) -> None:
         self.loaded.pop(key_of(name), None)

@@ -7,12 +7,12 @@ HTML-escaped bytes, trimmed time fractions and decoder error texts of a real ser
 from __future__ import annotations
 
 import json
-import math
-import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from aiohttp import web
+
+from tui.ollama.durations import FOREVER, MAX_NANOS, parse_go_duration
 
 JSON_TYPE = "application/json; charset=utf-8"  # gin's c.JSON
 
@@ -154,41 +154,6 @@ def _go_quote(char: str) -> str:
 
 
 # -- durations ----------------------------------------------------------------------------
-_UNIT_NANOS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000,
-               "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
-_PART = re.compile(r"(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)")
-_MAX_NANOS = 2**63 - 1
-FOREVER = math.inf
-
-
-def parse_go_duration(text: str) -> float:
-    """Seconds from a Go duration string ("5m", "1h30m", "-1s"), as time.ParseDuration reads
-    it, with its error texts."""
-    quoted = json.dumps(text)
-    body = text[1:] if text[:1] in "+-" else text
-    if body == "0":
-        return 0.0
-    if not body:
-        raise ApiError(400, f"time: invalid duration {quoted}")
-    nanos, at = 0.0, 0
-    while at < len(body):
-        match = _PART.match(body, at)
-        if match is None or match.group(1) in ("", "."):
-            number = re.match(r"\d+\.?\d*", body[at:])
-            if number and number.end() == len(body) - at:
-                raise ApiError(400, f"time: missing unit in duration {quoted}")
-            if number:
-                unit = re.match(r"[^\d.]+", body[at + number.end():])
-                raise ApiError(400, f"time: unknown unit {json.dumps(unit[0] if unit else '')} "
-                                    f"in duration {quoted}")
-            raise ApiError(400, f"time: invalid duration {quoted}")
-        nanos += float(match.group(1)) * _UNIT_NANOS[match.group(2)]
-        at = match.end()
-    if nanos > _MAX_NANOS:
-        raise ApiError(400, f"time: invalid duration {quoted}")
-    return (-nanos if text.startswith("-") else nanos) / 1e9
-
-
 def parse_keep_alive(value: Any) -> float | None:
     """Seconds to keep a model loaded, as Ollama's api.Duration reads `keep_alive`.
 
@@ -201,10 +166,13 @@ def parse_keep_alive(value: Any) -> float | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ApiError(400, f"Unsupported type: '{_go_reflect_type(value)}'")
-    seconds = parse_go_duration(value) if isinstance(value, str) else float(value)
+    try:
+        seconds = parse_go_duration(value) if isinstance(value, str) else float(value)
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from None
     if seconds < 0:
         return FOREVER
-    if seconds * 1e9 > _MAX_NANOS:
+    if seconds * 1e9 > MAX_NANOS:
         raise ApiError(400, f"keep_alive {value} is out of range")
     return seconds
 

@@ -1,0 +1,56 @@
+"""Go durations ("5m", "1h30m", "-1s"), as Ollama reads `keep_alive`, with Go's error texts.
+
+Shared by the client (to check a keep-alive before sending it) and the emulator (to answer
+as Ollama does).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+_UNIT_NANOS = {"ns": 1, "us": 1_000, "µs": 1_000, "μs": 1_000, "ms": 1_000_000,
+               "s": 1_000_000_000, "m": 60_000_000_000, "h": 3_600_000_000_000}
+_PART = re.compile(r"(\d*\.?\d*)(ns|us|µs|μs|ms|s|m|h)")
+MAX_NANOS = 2**63 - 1
+FOREVER = math.inf
+
+
+def parse_go_duration(text: str) -> float:
+    """Seconds from a Go duration string ("5m", "1h30m", "-1s"), as time.ParseDuration reads
+    it, with its error texts."""
+    quoted = json.dumps(text)
+    body = text[1:] if text[:1] in "+-" else text
+    if body == "0":
+        return 0.0
+    if not body:
+        raise ValueError(f"time: invalid duration {quoted}")
+    nanos, at = 0.0, 0
+    while at < len(body):
+        match = _PART.match(body, at)
+        if match is None or match.group(1) in ("", "."):
+            number = re.match(r"\d+\.?\d*", body[at:])
+            if number and number.end() == len(body) - at:
+                raise ValueError(f"time: missing unit in duration {quoted}")
+            if number:
+                unit = re.match(r"[^\d.]+", body[at + number.end():])
+                raise ValueError(f"time: unknown unit {json.dumps(unit[0] if unit else '')} "
+                                 f"in duration {quoted}")
+            raise ValueError(f"time: invalid duration {quoted}")
+        nanos += float(match.group(1)) * _UNIT_NANOS[match.group(2)]
+        at = match.end()
+    if nanos > MAX_NANOS:
+        raise ValueError(f"time: invalid duration {quoted}")
+    return (-nanos if text.startswith("-") else nanos) / 1e9
+
+
+def keep_alive_text(seconds: float) -> str:
+    """A keep-alive for humans: "5m", "1h", "forever"."""
+    if seconds < 0 or math.isinf(seconds):
+        return "forever"
+    if seconds and seconds % 3600 == 0:
+        return f"{int(seconds // 3600)}h"
+    if seconds and seconds % 60 == 0:
+        return f"{int(seconds // 60)}m"
+    return f"{seconds:g}s"
