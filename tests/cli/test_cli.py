@@ -34,7 +34,7 @@ def test_list_json_has_the_seed_shape(run) -> None:
     assert code == EXIT_OK and err == ""
     assert set(data) == {"status", "models", "current_model", "ollama_available", "count"}
     assert data["status"] == "success" and data["ollama_available"] is True
-    assert data["count"] == len(data["models"]) == 9
+    assert data["count"] == len(data["models"]) == 10
     model = data["models"][0]
     assert {"name", "size", "digest", "modified_at", "details", "is_current"} <= set(model)
     assert {"format", "family", "parameter_size", "quantization_level"} <= set(model["details"])
@@ -83,11 +83,11 @@ def test_status(run, threaded_emulator: Emulator) -> None:
     data = json.loads(out)
     assert code == EXIT_OK
     assert data["host"] == threaded_emulator.url and data["version"] == "0.12.10"
-    assert data["ollama_available"] is True and data["count"] == 9
+    assert data["ollama_available"] is True and data["count"] == 10
     assert data["current_model"] == "glm-4.6:cloud"
     assert [r["name"] for r in data["running"]] == ["llama3.2:latest"]
     code, out, _ = run("status")
-    assert "0.12.10 (online)" in out and "9 installed" in out
+    assert "0.12.10 (online)" in out and "10 installed" in out
 
 
 def test_use_only_installed_models_and_persists(run, config_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_the_real_entry_point_with_ollama_host(threaded_emulator: Emulator,
     result = _real_entry_point("list", "--json", "--config", str(tmp_path / "c.toml"),
                                env={"OLLAMA_HOST": hostport})
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["count"] == 9
+    assert json.loads(result.stdout)["count"] == 10
 
 
 def test_demo_mode_needs_no_ollama(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ async def test_a_refresh_fills_the_state_and_says_what_changed(session, emulator
     events = recorder(session)
     await session.refresh()
     state = session.state
-    assert state.online and state.version == "0.12.10" and len(state.models) == 9
+    assert state.online and state.version == "0.12.10" and len(state.models) == 10
     assert state.running_entry("llama3.2") is not None
     assert events == [Changed("models"), Changed("state")]
     events.clear()
@@ -45,7 +45,7 @@ async def test_going_away_backs_off_and_coming_back_is_told_once(session, emulat
     await session.refresh()
     notices = [e for e in events if isinstance(e, Notice)]
     assert len(notices) == 1 and notices[0].severity == "error"
-    assert session.state.online is False and len(session.state.models) == 9
+    assert session.state.online is False and len(session.state.models) == 10
     assert session.state.retry_delay > 0.2 - 1e-9 and not session.due()
     await emulator.start()
     await session.refresh()
@@ -114,7 +114,7 @@ async def test_the_last_list_is_there_at_the_next_start(emulator, tmp_path) -> N
     await first.refresh()
     await first.aclose()
     second = HostSession(emulator.url, list_cache=ListCache(tmp_path))
-    assert second.state.from_cache and len(second.state.models) == 9
+    assert second.state.from_cache and len(second.state.models) == 10
     assert second.state.online is None
     await second.aclose()
 
@@ -134,4 +134,4 @@ async def test_nameless_entries_are_told_once_not_listed(session, emulator) -> N
     notices = [e for e in events if isinstance(e, Notice)]
     assert [n.message for n in notices] == [
         "Left out 1 entry without a name from Ollama's model list"]
-    assert len(session.state.models) == 8 and all(m.name for m in session.state.models)
+    assert len(session.state.models) == 9 and all(m.name for m in session.state.models)

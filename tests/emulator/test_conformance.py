@@ -332,8 +332,8 @@ async def test_generated_models_for_scale() -> None:
     async with running_emulator(store=Store.demo(extra_models=500)) as emu, \
             httpx.AsyncClient(base_url=emu.url) as c:
         models = (await c.get("/api/tags")).json()["models"]
-    assert len(models) == 509
-    assert len({m["name"] for m in models}) == 509
+    assert len(models) == 510
+    assert len({m["name"] for m in models}) == 510
 
 
 async def test_the_request_log_is_bounded(emulator) -> None:

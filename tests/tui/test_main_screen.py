@@ -31,7 +31,7 @@ async def test_grid_lists_every_model_with_markers(pilot, emulator: Emulator) ->
     assert marks["qwen2.5:7b"].strip() == ""
     text = screen_text(app)
     assert "☁ cloud" in text and "2.0 GB" in text and "3d ago" in text
-    assert "online" in text and "v0.12.10" in text and "9 models" in text
+    assert "online" in text and "v0.12.10" in text and "10 models" in text
 
 
 def header_x(grid, key: str) -> int:
@@ -67,7 +67,7 @@ async def test_filter_as_you_type_and_escape_clears(pilot) -> None:
     assert app.is_running  # "q" typed into the filter does not quit
     assert sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen2.5:7b"]  # family qwen3 too
     await pilot.press("escape")
-    assert len(grid_names(app)) == 9 and app.focused is grid
+    assert len(grid_names(app)) == 10 and app.focused is grid
     await pilot.press("slash", *"f16")
     assert grid_names(app) == ["nomic-embed-text:latest"]
 

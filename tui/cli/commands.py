@@ -49,6 +49,10 @@ EXIT_INTERRUPTED = 130
 REDRAW_INTERVAL = 0.1
 
 
+class BadInput(Exception):
+    """Input we refuse before asking Ollama (a bad keep-alive, a missing name): exit 2."""
+
+
 class PromptInterrupted(Exception):
     """Ctrl-C at a y/N question: stop there, doing nothing more."""
 
@@ -101,7 +105,7 @@ def json_for_terminal(payload: Any) -> str:
 
 
 def exit_code_for(error: Exception | str) -> int:
-    if isinstance(error, InvalidNameError):
+    if isinstance(error, InvalidNameError | BadInput):
         return EXIT_USAGE
     if isinstance(error, UnreachableError):
         return EXIT_UNREACHABLE

@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from tui import __version__
-from tui.cli import commands
-from tui.config import Settings, for_demo, load_settings
+from tui.cli import commands, memory_commands
+from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
 from tui.ollama import OllamaClient
@@ -74,8 +74,32 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("source")
     cp.add_argument("destination")
     add("ps", "list models loaded in memory", lambda c, a: commands.cmd_ps(c))
+    _add_memory_commands(add)
     _add_emulator_command(sub)
     return parser
+
+
+def _add_memory_commands(add: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
+    load = add("load", "load a model into memory (keep it for --keep-alive)",
+               lambda c, a: memory_commands.cmd_load(c, a.name, a.keep_alive))
+    load.add_argument("name")
+    load.add_argument("--keep-alive", metavar="DURATION",
+                      help="how long to keep it loaded: 5m, 1h, 30s or forever")
+    unload = add("unload", "unload models from memory",
+                 lambda c, a: memory_commands.cmd_unload(c, a.names, a.all))
+    unload.add_argument("names", nargs="*", metavar="NAME")
+    unload.add_argument("--all", action="store_true", help="unload every loaded model")
+    fit = add("fit", "estimate the memory a model needs at a context, and whether it fits",
+              lambda c, a: memory_commands.cmd_fit(c, a.name, a.ctx, a.kv_cache, a.vram,
+                                                   a.parallel))
+    fit.add_argument("name")
+    fit.add_argument("--ctx", type=_number(int, 1, 10_000_000), metavar="N",
+                     help="context length in tokens (default: the config's fit_context)")
+    fit.add_argument("--kv-cache", choices=KV_CACHE_TYPES,
+                     help="KV cache type, as OLLAMA_KV_CACHE_TYPE (default f16)")
+    fit.add_argument("--vram", metavar="SIZE", help="GPU memory, e.g. 24GB or 24GB,24GB")
+    fit.add_argument("--parallel", type=_number(int, 1, 1024), default=1, metavar="N",
+                     help="parallel sequences (OLLAMA_NUM_PARALLEL)")
 
 
 def _add_emulator_command(sub: argparse._SubParsersAction) -> None:

@@ -275,6 +275,7 @@ DEMO_INSTALLED = {
     "gemma3:4b": 20,
     "mistral:latest": 64,
     "deepseek-r1:8b": 5,
+    "qwen3:8b": 8,
     "phi4:14b": 40,
     "nomic-embed-text:latest": 90,
     "llava:7b": 120,

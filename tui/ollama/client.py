@@ -12,6 +12,7 @@ import httpx
 from tui.ollama.errors import (
     ConnectionLostError,
     InvalidNameError,
+    LoadRefusedError,
     ModelNotFoundError,
     OllamaError,
     OllamaTimeoutError,
@@ -141,8 +142,11 @@ class OllamaClient:
         body: dict[str, Any] = {"model": model, "stream": False}
         if keep_alive is not None:
             body["keep_alive"] = keep_alive
-        await self._call("POST", "/api/generate", json=body, what=f"load {model}", model=model,
-                         timeout=self._long)
+        try:
+            await self._call("POST", "/api/generate", json=body, what=f"load {model}",
+                             model=model, timeout=self._long)
+        except ServerError as exc:
+            raise _load_error(exc, model) from exc
 
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)
@@ -372,6 +376,17 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
     if "unreachable" in text:
         return "network unreachable"
     return str(exc) or "connection failed"
+
+
+def _load_error(exc: ServerError, model: str) -> ServerError:
+    """Ollama's load refusals, said in terms of the model."""
+    if exc.status == 401:
+        return LoadRefusedError(401, f"{model} is a cloud model: it runs on ollama.com and cannot "
+                                "be loaded into this server's memory")
+    if "does not support generate" in exc.error:
+        return LoadRefusedError(400, f"{model} cannot be loaded to generate text (Ollama: "
+                                f"{exc.error}); embedding models load when first used")
+    return exc
 
 
 def _pull_error(error: str, model: str) -> OllamaError:

@@ -42,6 +42,15 @@ class ServerError(OllamaError):
         self.error = error
 
 
+class LoadRefusedError(ServerError):
+    """Ollama will not load this model here (a cloud model, an embedding model)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        OllamaError.__init__(self, message)
+        self.status = status
+        self.error = message
+
+
 class PullFailedError(ServerError):
     """The server reported an error in the middle of a pull (disk full, network, …)."""
 

@@ -1,0 +1,90 @@
+"""`load`, `unload` and `fit` through the real entry point, against the emulator."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import parser as cli
+from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from tui.emulator.server import Emulator
+
+
+@pytest.fixture
+def run(threaded_emulator: Emulator, config_path: Path, capsys: pytest.CaptureFixture):
+    def runner(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--host", threaded_emulator.url, "--config", str(config_path), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return runner
+
+
+def loaded(run) -> dict[str, dict]:
+    return {m["name"]: m for m in json.loads(run("ps", "--json")[1])["models"]}
+
+
+def test_load_for_an_hour_then_unload_all(run) -> None:
+    code, out, _ = run("load", "qwen2.5:7b", "--keep-alive", "1h", "--json")
+    assert code == EXIT_OK
+    assert json.loads(out) == {"status": "success", "model": "qwen2.5:7b", "keep_alive": "1h",
+                               "message": "Loaded qwen2.5:7b for 1h"}
+    assert set(loaded(run)) == {"qwen2.5:7b", "llama3.2:latest"}
+    code, out, _ = run("load", "mistral", "--keep-alive", "forever")
+    assert code == EXIT_OK and out == "Loaded mistral:latest until unloaded\n"
+    code, out, _ = run("ps")
+    assert "forever" in out and "100% GPU" in out
+    # 12 GB of demo VRAM held llama3.2 and qwen2.5 but not mistral too: the oldest went.
+    assert set(loaded(run)) == {"qwen2.5:7b", "mistral:latest"}
+    code, out, _ = run("unload", "--all", "--json")
+    results = json.loads(out)["results"]
+    assert code == EXIT_OK and {r["model"] for r in results} == {"qwen2.5:7b", "mistral:latest"}
+    assert loaded(run) == {}
+    code, out, _ = run("unload", "--all")
+    assert code == EXIT_OK and out == "No models were loaded.\n"
+
+
+def test_every_kind_unloads_but_not_every_kind_loads(run) -> None:
+    for name in ("nomic-embed-text", "glm-4.6:cloud"):
+        assert run("unload", name)[0] == EXIT_OK
+    code, _, err = run("load", "nomic-embed-text")
+    assert code == EXIT_ERROR and "embedding models load when first used" in err
+    code, out, err = run("load", "glm-4.6:cloud", "--json")
+    assert code == EXIT_ERROR and "cloud model" in json.loads(out)["message"]
+    assert "glm-4.6:cloud" not in loaded(run)
+
+
+@pytest.mark.parametrize(("keep_alive", "reason"), [
+    ("10x", 'unknown unit "x"'), ("soon", "invalid duration"), ("", "invalid duration")])
+def test_a_bad_keep_alive_is_refused_before_asking(run, keep_alive, reason) -> None:
+    code, _, err = run("load", "qwen2.5:7b", "--keep-alive", keep_alive)
+    assert code == EXIT_USAGE and reason in err and "try 5m, 1h or forever" in err
+    assert "qwen2.5:7b" not in loaded(run)
+
+
+def test_fit_gives_the_estimate_and_a_verdict(run) -> None:
+    code, out, _ = run("fit", "qwen3:8b", "--ctx", "32768", "--vram", "24GB", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["status"] == "success"
+    # qwen3:8b in the demo: 36 layers, 8 KV heads of 4096/32 = 128.
+    assert data["kv_cache_bytes"] == 32768 * 256 * 8 * 36 * 2
+    assert data["total_bytes"] == (data["weights_bytes"] + data["kv_cache_bytes"]
+                                   + data["projector_bytes"] + data["overhead_bytes"])
+    assert (data["vram_bytes"], data["fits"], data["verdict"]) == (24 * 10**9, True, "fits")
+    small = json.loads(run("fit", "qwen3:8b", "--ctx", "32768", "--kv-cache", "q4_0",
+                           "--vram", "8GB", "--json")[1])
+    assert small["kv_cache_bytes"] == data["kv_cache_bytes"] // 4 and small["fits"] is False
+    no_vram = json.loads(run("fit", "qwen3:8b", "--json")[1])
+    assert no_vram["fits"] is None and no_vram["context_length"] == 8192
+
+
+def test_fit_as_a_table_and_its_refusals(run) -> None:
+    code, out, _ = run("fit", "llava:7b", "--vram", "8GB")
+    assert code == EXIT_OK and "On 8.0 GB  partly on CPU" in out
+    assert "2,048" in out and "32,768" in out and "does not fit" in out
+    code, _, err = run("fit", "qwen3:0.6b")
+    assert code == EXIT_ERROR and "pull it first" in err
+    code, _, err = run("fit", "glm-4.6:cloud")
+    assert code == EXIT_ERROR and "cloud model runs on ollama.com" in err
+    code, _, err = run("fit", "qwen3:8b", "--vram", "lots")
+    assert code == EXIT_USAGE and "is not a size" in err

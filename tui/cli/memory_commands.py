@@ -1,0 +1,145 @@
+"""`qgoose-tui load|unload|fit`: what is in memory, and what would fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
+from tui.config import KV_CACHE_TYPES, vram_total
+from tui.format import human_size, printable, render_pairs, render_table
+from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_contexts, verdict
+from tui.ollama import ModelNotFoundError, OllamaError
+from tui.ollama.durations import keep_alive_text, parse_go_duration
+from tui.ollama.names import normalize, same_model
+
+
+def parse_keep_alive(text: str | None) -> str | int | None:
+    """A keep-alive as Ollama takes it: a Go duration ("30m", "2h"), seconds, or -1/"forever"
+    for until unloaded. BadInput, with Go's reason, for anything else."""
+    if text is None:
+        return None
+    value = text.strip()
+    if value.lower() in ("forever", "-1", "never"):
+        return -1
+    if value.lstrip("-").isdigit():
+        return int(value)
+    try:
+        parse_go_duration(value)
+    except ValueError as exc:
+        raise BadInput(f"invalid keep-alive {value!r}: {exc} (try 5m, 1h or forever)") from None
+    return value
+
+
+def _keep_alive_words(keep_alive: str | int | None) -> str:
+    if keep_alive is None:
+        return "for Ollama's default time (5 minutes)"
+    seconds = keep_alive if isinstance(keep_alive, int) else parse_go_duration(keep_alive)
+    return "until unloaded" if seconds < 0 else f"for {keep_alive_text(seconds)}"
+
+
+async def cmd_load(cmd: Command, name: str, keep_alive_text_: str | None) -> int:
+    try:
+        model = normalize(name)
+        keep_alive = parse_keep_alive(keep_alive_text_)
+        await cmd.client.load(model, keep_alive)
+    except (OllamaError, BadInput) as exc:
+        return cmd.fail(exc, model=name)
+    message = f"Loaded {model} {_keep_alive_words(keep_alive)}"
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": model, "keep_alive": keep_alive,
+                  "message": message})
+    else:
+        cmd.say(printable(message))
+    return EXIT_OK
+
+
+async def cmd_unload(cmd: Command, names: list[str], every: bool) -> int:
+    try:
+        if every:
+            names = [r.name for r in await cmd.client.ps()]
+        elif not names:
+            raise BadInput("name the models to unload, or give --all")
+    except (OllamaError, BadInput) as exc:
+        return cmd.fail(exc, results=[])
+    results: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            model = normalize(name)
+            await cmd.client.unload(model)
+        except OllamaError as exc:
+            results.append({"model": name, "status": "error", "message": str(exc)})
+            print(f"qgoose-tui: error: {printable(str(exc))}", file=cmd.err)
+            continue
+        results.append({"model": model, "status": "success", "message": f"Unloaded {model}"})
+        if not cmd.as_json:
+            cmd.say(printable(f"Unloaded {model}"))
+    if not names and not cmd.as_json:
+        cmd.say("No models were loaded.")
+    ok = all(r["status"] == "success" for r in results)
+    if cmd.as_json:
+        cmd.emit({"status": "success" if ok else "error", "results": results})
+    return EXIT_OK if ok else EXIT_ERROR
+
+
+async def cmd_fit(cmd: Command, name: str, context: int | None, kv_cache_type: str | None,
+                  vram_text: str | None, parallel: int) -> int:
+    settings = cmd.settings
+    kv_type = kv_cache_type or settings.kv_cache_type
+    try:
+        if kv_type not in KV_CACHE_TYPES:
+            raise BadInput(f"--kv-cache must be one of {', '.join(KV_CACHE_TYPES)}")
+        vram = vram_total(vram_text) if vram_text else settings.vram_bytes
+        model = normalize(name)
+        info = await cmd.client.show(model)
+        summary = next((m for m in await cmd.client.list_models()
+                        if same_model(m.name, model)), None)
+        size = summary.size if summary else 0
+        ctx = context or settings.fit_context
+        estimate = estimate_memory(info, size, ctx, kv_type, parallel)
+    except ModelNotFoundError as exc:
+        return cmd.fail(exc, "; fit estimates installed models (pull it first)", model=name)
+    except (OllamaError, BadInput, UnknownEstimate) as exc:
+        return cmd.fail(exc, model=name)
+    except ValueError as exc:  # a --vram that is not a size
+        return cmd.fail(BadInput(f"--vram: {exc}"), model=name)
+    if cmd.as_json:
+        cmd.emit(fit_json(model, estimate, vram))
+        return EXIT_OK
+    cmd.say(render_pairs(fit_lines(model, estimate, vram)))
+    if context is None:
+        rows = []
+        for row_ctx in fit_contexts(info.context_length):
+            row = estimate_memory(info, size, row_ctx, kv_type, parallel)
+            rows.append([f"{row_ctx:,}", human_size(row.total),
+                         verdict(row.total, vram) if vram else ""])
+        cmd.say("\n" + render_table(["CONTEXT", "MEMORY", "ON A " + human_size(vram) + " GPU"
+                                     if vram else ""], rows))
+    return EXIT_OK
+
+
+def fit_json(model: str, estimate: MemoryEstimate, vram: int | None) -> dict[str, Any]:
+    return {"status": "success", "model": model, "context_length": estimate.context,
+            "kv_cache_type": estimate.kv_cache_type, "parallel": estimate.parallel,
+            "weights_bytes": estimate.weights, "kv_cache_bytes": estimate.kv_cache,
+            "projector_bytes": estimate.projector, "overhead_bytes": estimate.overhead,
+            "total_bytes": estimate.total, "vram_bytes": vram,
+            "fits": None if vram is None else estimate.total <= vram,
+            "verdict": None if vram is None else verdict(estimate.total, vram),
+            "upper_bound": estimate.upper_bound}
+
+
+def fit_lines(model: str, estimate: MemoryEstimate, vram: int | None) -> list[tuple[str, str]]:
+    lines = [
+        ("Model", printable(model)),
+        ("Context", f"{estimate.context:,} tokens × {estimate.parallel} "
+                    f"({estimate.kv_cache_type} KV cache)"),
+        ("Weights", human_size(estimate.weights)),
+        ("KV cache", human_size(estimate.kv_cache)),
+        ("Projector", human_size(estimate.projector)),
+        ("Graph", human_size(estimate.overhead)),
+        ("Total", human_size(estimate.total) + (" (at most: this architecture needs less)"
+                                                if estimate.upper_bound else "")),
+    ]
+    if vram:
+        lines.append((f"On {human_size(vram)}", verdict(estimate.total, vram)))
+    return lines
