@@ -159,6 +159,13 @@ class QGooseApp(App[None]):
         getattr(self.session.pulls, action)(name)
         self._pulls_timer.resume()
 
+    def load_model(self, name: str, keep_alive: str | int | None) -> None:
+        """Load in the background: it can take minutes, and the user goes on meanwhile."""
+        self.run_worker(self.session.load(name, keep_alive), group="load", exit_on_error=False)
+
+    def unload_models(self, names: list[str]) -> None:
+        self.run_worker(self.session.unload(names), group="unload", exit_on_error=False)
+
     def notify_text(self, text: str, **options: Any) -> None:
         """A toast whose text is shown as written: server text is never markup."""
         self.notify(printable(text), markup=False, **{k: v for k, v in options.items()

@@ -24,7 +24,7 @@ from tui.server_state import BACKOFF_START, ServerState
 if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
 
-Topic = Literal["state", "models", "pulls"]
+Topic = Literal["state", "models", "pulls", "running"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class HostSession:
         self._listeners: list[Listener] = []
         self._list_cache = list_cache
         self._nameless_told = 0  # nameless entries already reported, to say it once
+        self.loading: dict[str, str] = {}  # model key → its name, while a load runs
         self.refreshing = False
         if list_cache is not None:
             cached = list_cache.load(base_url)
@@ -122,7 +123,10 @@ class HostSession:
         finally:
             self.refreshing = False
         state.version = version
+        running_before = _figures(state.running)
         changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
+        if _figures(running) != running_before:
+            self._emit(Changed("running"))
         if was_online is False:
             self._emit(Notice("Ollama is back"))
         self._tell_nameless(getattr(models, "skipped", 0))
@@ -143,6 +147,57 @@ class HostSession:
             return await self.client.ps()
         except OllamaError:
             return []  # an old server without /api/ps still lists its models
+
+    # -- memory ------------------------------------------------------------------------
+    async def refresh_running(self) -> None:
+        """Ask only what is loaded (cheap: the Running view asks every 2 s)."""
+        if not self.state.online:
+            return
+        try:
+            running = await self.client.ps()
+        except OllamaError:
+            return  # the next full refresh says what went wrong
+        self._take_running(running)
+
+    def _take_running(self, running: list[RunningModel]) -> None:
+        state = self.state
+        if _figures(running) == _figures(state.running):
+            return
+        loaded_before = state.loaded_keys()
+        state.running = running
+        self._emit(Changed("running"))
+        if state.loaded_keys() != loaded_before:
+            self._emit(Changed("models"))  # the grid's loaded markers
+
+    async def load(self, name: str, keep_alive: str | int | None) -> None:
+        """Load a model into memory (it can take minutes); tell how it went."""
+        key = model_key(name)
+        self.loading[key] = name
+        self._emit(Changed("running"))
+        try:
+            await self.client.load(name, keep_alive)
+        except OllamaError as exc:
+            self._emit(Notice(str(exc), f"Could not load {name}", "error"))
+        else:
+            self._emit(Notice(f"{name} is loaded"))
+        finally:
+            self.loading.pop(key, None)
+            self._emit(Changed("running"))
+            await self.refresh_running()
+
+    async def unload(self, names: list[str]) -> None:
+        """Unload models (every kind unloads, embedding and cloud ones too)."""
+        done = 0
+        for name in names:
+            try:
+                await self.client.unload(name)
+                done += 1
+            except OllamaError as exc:
+                self._emit(Notice(str(exc), f"Could not unload {name}", "error"))
+        if done:
+            self._emit(Notice(f"Unloaded {names[0]}" if len(names) == 1
+                              else f"Unloaded {counted(done, 'model')}"))
+        await self.refresh_running()
 
     # -- one model ---------------------------------------------------------------------
     def cached_info(self, model: ModelSummary) -> ModelInfo | None:
@@ -195,6 +250,10 @@ class HostSession:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+
+
+def _figures(running: list[RunningModel]) -> list[tuple[object, ...]]:
+    return [(r.name, r.size, r.size_vram, r.expires_at_text, r.context_length) for r in running]
 
 
 async def _already(value: str) -> str:

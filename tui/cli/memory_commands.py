@@ -9,32 +9,17 @@ from tui.config import KV_CACHE_TYPES, vram_total
 from tui.format import human_size, printable, render_pairs, render_table
 from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_contexts, verdict
 from tui.ollama import ModelNotFoundError, OllamaError
-from tui.ollama.durations import keep_alive_text, parse_go_duration
+from tui.ollama.durations import keep_alive_value, keep_alive_words
 from tui.ollama.names import normalize, same_model
 
 
 def parse_keep_alive(text: str | None) -> str | int | None:
-    """A keep-alive as Ollama takes it: a Go duration ("30m", "2h"), seconds, or -1/"forever"
-    for until unloaded. BadInput, with Go's reason, for anything else."""
     if text is None:
         return None
-    value = text.strip()
-    if value.lower() in ("forever", "-1", "never"):
-        return -1
-    if value.lstrip("-").isdigit():
-        return int(value)
     try:
-        parse_go_duration(value)
+        return keep_alive_value(text)
     except ValueError as exc:
-        raise BadInput(f"invalid keep-alive {value!r}: {exc} (try 5m, 1h or forever)") from None
-    return value
-
-
-def _keep_alive_words(keep_alive: str | int | None) -> str:
-    if keep_alive is None:
-        return "for Ollama's default time (5 minutes)"
-    seconds = keep_alive if isinstance(keep_alive, int) else parse_go_duration(keep_alive)
-    return "until unloaded" if seconds < 0 else f"for {keep_alive_text(seconds)}"
+        raise BadInput(str(exc)) from None
 
 
 async def cmd_load(cmd: Command, name: str, keep_alive_text_: str | None) -> int:
@@ -44,7 +29,7 @@ async def cmd_load(cmd: Command, name: str, keep_alive_text_: str | None) -> int
         await cmd.client.load(model, keep_alive)
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, model=name)
-    message = f"Loaded {model} {_keep_alive_words(keep_alive)}"
+    message = f"Loaded {model} {keep_alive_words(keep_alive)}"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": model, "keep_alive": keep_alive,
                   "message": message})

@@ -49,8 +49,33 @@ def keep_alive_text(seconds: float) -> str:
     """A keep-alive for humans: "5m", "1h", "forever"."""
     if seconds < 0 or math.isinf(seconds):
         return "forever"
-    if seconds and seconds % 3600 == 0:
-        return f"{int(seconds // 3600)}h"
+    if seconds and seconds % 60 == 0 and seconds >= 3600:
+        hours, minutes = divmod(int(seconds // 60), 60)
+        return f"{hours}h{minutes}m" if minutes else f"{hours}h"
     if seconds and seconds % 60 == 0:
         return f"{int(seconds // 60)}m"
     return f"{seconds:g}s"
+
+
+def keep_alive_value(text: str) -> str | int:
+    """What to send as `keep_alive` for a user's words: a Go duration ("30m", "2h"), whole
+    seconds, or -1 for "forever". ValueError, with Go's reason, for anything else."""
+    value = text.strip()
+    if value.lower() in ("forever", "-1", "never"):
+        return -1
+    if value.lstrip("-").isdigit():
+        return int(value)
+    try:
+        parse_go_duration(value)
+    except ValueError as exc:
+        raise ValueError(f"invalid keep-alive {value!r}: {exc} (try 5m, 1h or forever)") \
+            from None
+    return value
+
+
+def keep_alive_words(keep_alive: str | int | None) -> str:
+    """ "for 1h", "until unloaded", "for Ollama's default time (5 minutes)"."""
+    if keep_alive is None:
+        return "for Ollama's default time (5 minutes)"
+    seconds = keep_alive if isinstance(keep_alive, int) else parse_go_duration(keep_alive)
+    return "until unloaded" if seconds < 0 else f"for {keep_alive_text(seconds)}"

@@ -14,13 +14,14 @@ from textual.widgets import Input
 from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.format import human_size, printable
 from tui.ollama import OllamaError
+from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
 from tui.popular import popular_models
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.view import View
 from tui.session import Changed, Event, Pulled
-from tui.widgets.info_panel import InfoPanel
+from tui.widgets.info_panel import InfoPanel, MemoryView
 from tui.widgets.model_grid import ModelGrid
 from tui.widgets.pulls_strip import PullsStrip
 
@@ -50,6 +51,10 @@ class ModelsScreen(View):
         Binding("d", "delete_model", "Delete",
                 tooltip="delete the highlighted model (asks first)"),
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
+        Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
+                "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
+        Binding("x", "unload_model", "Unload", show=False,
+                tooltip="unload the highlighted model from memory"),
         Binding("P", "show_pulls", "Pulls",
                 tooltip="go to the Pulls view: cancel, retry, dismiss, layers"),
         Binding("r", "app.refresh_models", "Refresh", show=False,
@@ -127,8 +132,10 @@ class ModelsScreen(View):
 
     def _draw_info(self, model: ModelSummary, info: ModelInfo | None, error: str = "") -> None:
         session = self.qapp.session
+        settings = self.qapp.settings
+        memory = MemoryView(settings.kv_cache_type, settings.vram_bytes)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
-                             same_model(model.name, self.qapp.settings.current_model), error)
+                             same_model(model.name, settings.current_model), error, memory)
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:
@@ -224,6 +231,29 @@ class ModelsScreen(View):
             return
         self.qapp.notify_text(f"Deleted {model.name} ({human_size(model.size)})")
         self.qapp.refresh_models()
+
+    def action_load_model(self) -> None:
+        from tui.screens.load_dialog import LoadDialog  # not needed for the first frame
+
+        model = self.grid.highlighted
+        if model is None:
+            return
+
+        def chosen(keep_alive: str | int | None) -> None:
+            if keep_alive is not None:
+                self.qapp.load_model(model.name, keep_alive)
+                self.qapp.notify_text(f"Loading {model.name} {keep_alive_words(keep_alive)}…")
+
+        self.app.push_screen(LoadDialog(model.name), chosen)
+
+    def action_unload_model(self) -> None:
+        model = self.grid.highlighted
+        if model is None:
+            return
+        if self.qapp.session.state.running_entry(model.name) is None:
+            self.qapp.notify_text(f"{model.name} is not loaded")
+            return
+        self.qapp.unload_models([model.name])
 
     def action_pull(self) -> None:
         from tui.screens.pull_dialog import PullDialog  # not needed for the first frame

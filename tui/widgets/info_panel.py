@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, until_text
+from tui.memory import UnknownEstimate, estimate_memory, fit_contexts, verdict
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 
@@ -21,6 +24,38 @@ def _fact_lines(facts: list[tuple[str, str]]) -> Text:
             text.append(printable(value) + "\n")
     text.rstrip()
     return text
+
+
+VERDICT_STYLES = {"fits": "green", "partly on CPU": "yellow", "does not fit": "red"}
+
+
+@dataclass(frozen=True)
+class MemoryView:
+    """How to show the memory table: the KV cache type and the GPU memory (if known)."""
+
+    kv_cache_type: str = "f16"
+    vram: int | None = None
+
+    def render(self, info: ModelInfo, size: int) -> Text:
+        on = f" on {human_size(self.vram)}" if self.vram else ""
+        text = Text(f"\nMemory ({self.kv_cache_type} KV cache{on})\n", style="bold underline")
+        try:
+            rows = [estimate_memory(info, size, ctx, self.kv_cache_type)
+                    for ctx in fit_contexts(info.context_length)]
+        except UnknownEstimate as exc:
+            return text.append(f"unknown: {exc}", style="dim")
+        for row in rows:
+            text.append(f"{row.context:>9,} ctx  {human_size(row.total):>8}")
+            if self.vram:
+                result = verdict(row.total, self.vram)
+                text.append(f"  {result}", style=VERDICT_STYLES[result])
+            text.append("\n")
+        if rows and rows[0].upper_bound:
+            text.append("at most: this architecture needs less\n", style="dim")
+        if not self.vram:
+            text.append("set vram in the config to see what fits\n", style="dim")
+        text.rstrip()
+        return text
 
 
 class InfoPanel(VerticalScroll):
@@ -40,7 +75,7 @@ class InfoPanel(VerticalScroll):
         self.body.update(Text(printable(message), style="dim"))
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
-             is_current: bool, error: str = "") -> None:
+             is_current: bool, error: str = "", memory: MemoryView | None = None) -> None:
         title = Text(printable(summary.name) + "  ", style="bold")
         if is_current:
             title.append("★ current", style="yellow")
@@ -51,6 +86,8 @@ class InfoPanel(VerticalScroll):
         elif info is None:
             parts.append(Text("Loading details…", style="dim"))
         else:
+            if memory is not None:
+                parts.append(memory.render(info, summary.size))
             for heading, body in model_sections(info):
                 parts += [Text(f"\n{heading}", style="bold underline"), Text(printable(body))]
         self.body.update(Group(*parts))
