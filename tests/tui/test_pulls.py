@@ -73,8 +73,8 @@ async def test_two_pulls_at_once_then_cancel_one(pilot, emulator: Emulator) -> N
     emulator.pull_rate = 40e6
     app = pilot.app
     await pilot.press("p", *"llama3.1:8b", "enter")
-    await pilot.press("p", *"qwen3:8b", "enter")
-    first, second = (app.session.pulls.get(n) for n in ("llama3.1:8b", "qwen3:8b"))
+    await pilot.press("p", *"qwen2.5-coder:7b", "enter")
+    first, second = (app.session.pulls.get(n) for n in ("llama3.1:8b", "qwen2.5-coder:7b"))
     await wait_until(pilot, lambda: first.progress.completed > 0 < second.progress.completed)
     await wait_until(pilot, lambda: shows(app, "⇣ 2 ·"))
     await pilot.press("P")  # to the Pulls view; the first pull is selected

@@ -159,9 +159,23 @@ def test_running_view(snap_compare, tmp_path: Path) -> None:
         pilot.app.refresh_models()
         await pilot.press("2")
         await wait_until(pilot, lambda: "qwen2.5" in screen_text(pilot.app))
+        await wait_until(pilot, lambda: "%)" in screen_text(pilot.app))  # our estimate
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_info_panel_memory_table(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        models_view(app).grid.select_name("qwen3:8b")
+        await wait_until(pilot, lambda: "partly on CPU" in screen_text(app))
+        await pilot.pause(0.2)
+
+    settings = Settings(path=tmp_path / "config.toml", vram="12GB")
+    app = QGooseApp(settings, demo=True)
+    assert snap_compare(app, terminal_size=(160, 44), run_before=run_before)
 
 
 def test_hosts_view(snap_compare, tmp_path: Path) -> None:

@@ -60,6 +60,7 @@ class RunningScreen(View):
         self.table.focus()
         self._poll = self.set_interval(POLL_SECONDS, self._ask_ps)
         self._tick = self.set_interval(1.0, self.show)  # the countdown
+        self._estimate_missing()
 
     def on_screen_suspend(self) -> None:
         self._poll.pause()

@@ -38,7 +38,9 @@ class MemoryView:
 
     def render(self, info: ModelInfo, size: int) -> Text:
         on = f" on {human_size(self.vram)}" if self.vram else ""
-        text = Text(f"\nMemory ({self.kv_cache_type} KV cache{on})\n", style="bold underline")
+        text = Text()
+        text.append(f"\nMemory ({self.kv_cache_type} KV cache{on})", style="bold underline")
+        text.append("\n")
         try:
             rows = [estimate_memory(info, size, ctx, self.kv_cache_type)
                     for ctx in fit_contexts(info.context_length)]
