@@ -6,7 +6,7 @@ Pure functions over ModelSummary, shared by the grid and `qgoose-tui list`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -69,10 +69,10 @@ def matches(model: ModelSummary, filter_text: str) -> bool:
     return all(word in haystack for word in filter_text.casefold().split())
 
 
-def visible_models(models: list[ModelSummary], filter_text: str, sort_key: str,
-                   reverse: bool) -> list[ModelSummary]:
+def visible_models(models: list[ModelSummary], filter_text: str, sort_key: str, reverse: bool,
+                   columns: Mapping[str, Column] | None = None) -> list[ModelSummary]:
     """The models that match, sorted by `sort_key`; ties in name order."""
-    column = COLUMNS_BY_KEY[sort_key]
+    column = (columns or COLUMNS_BY_KEY)[sort_key]
     chosen = [m for m in models if matches(m, filter_text)] if filter_text.strip() \
         else list(models)
     chosen.sort(key=lambda m: m.name.casefold())

@@ -99,3 +99,27 @@ async def test_the_info_panel_says_what_fits(pilot) -> None:
     assert "  fits" in text and "partly on CPU" in text
     models_view(app).grid.select_name("llava:7b")  # no grouped KV heads: a big cache
     await wait_until(pilot, lambda: "does not fit" in screen_text(app))
+
+
+@pytest.mark.settings(vram="8GB", fit_context=8192)
+@pytest.mark.size(120, 30)
+async def test_the_fits_column_fills_in_and_sorts(pilot) -> None:
+    app = pilot.app
+    grid = models_view(app).grid
+    fits = next(i for i, c in enumerate(grid.columns) if c.key == "fits")
+
+    def verdicts() -> dict[str, str]:
+        return {grid.shown[row].name: grid.cells(row)[fits + 1] for row in range(len(grid.shown))}
+
+    await wait_until(pilot, lambda: "…" not in verdicts().values())
+    found = verdicts()
+    assert found["llama3.2:latest"] == "✓ fits" and found["phi4:14b"] == "½ CPU"
+    assert found["glm-4.6:cloud"] == "cloud" and shows(app, "Fits 8k")
+    grid.sort_by("fits", reverse=False)
+    await pilot.pause()
+    assert list(verdicts().values())[0] == "✓ fits" and list(verdicts().values())[-1] == "cloud"
+
+
+@pytest.mark.size(120, 30)
+async def test_no_fits_column_without_a_vram_figure(pilot) -> None:
+    assert "fits" not in {c.key for c in models_view(pilot.app).grid.columns}

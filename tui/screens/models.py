@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from rich.text import Text
 from textual import on, work
@@ -12,7 +13,9 @@ from textual.containers import Horizontal
 from textual.widgets import Input
 
 from tui.config import ConfigError, NotInstalledError, set_current_model
+from tui.fits_column import fits_column
 from tui.format import human_size, printable
+from tui.model_columns import COLUMNS
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -27,6 +30,7 @@ from tui.widgets.pulls_strip import PullsStrip
 
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
+DETAILS_AT_ONCE = 4  # /api/show requests in flight for the Fits column
 
 
 class ModelsScreen(View):
@@ -77,6 +81,12 @@ class ModelsScreen(View):
         yield self.pulls_strip
 
     def on_mount(self) -> None:
+        settings = self.qapp.settings
+        if settings.vram_bytes:
+            # Will each model fit at the configured context? Needs every model's details.
+            self.grid.set_columns((*COLUMNS, fits_column(
+                self.qapp.session.cached_info, settings.fit_context, settings.kv_cache_type,
+                settings.vram_bytes)))
         super().on_mount()
         self.grid.focus()
 
@@ -112,6 +122,29 @@ class ModelsScreen(View):
         self.grid.set_models(state.models, self.qapp.settings.current_model, state.loaded_keys())
         self._grey_if_stale()
         self._show_info_for_cursor()
+        if "fits" in {c.key for c in self.grid.columns} and state.online:
+            self._fetch_details()
+
+    @work(group="details", exclusive=True, exit_on_error=False)
+    async def _fetch_details(self) -> None:
+        """Every model's details for the Fits column: the rows on screen first, a few
+        requests at a time, the column redrawn as they come."""
+        session = self.qapp.session
+        shown = self.grid.shown
+        wanted = [m for m in [*shown, *session.state.models]
+                  if not m.is_remote and session.cached_info(m) is None]
+        wanted = list(dict.fromkeys(wanted))
+        gate = asyncio.Semaphore(DETAILS_AT_ONCE)
+
+        async def fetch(model: ModelSummary) -> None:
+            # A failure shows as "…"; the info panel says why when the row is highlighted.
+            async with gate:
+                with contextlib.suppress(OllamaError):
+                    await session.model_info(model)
+
+        for start in range(0, len(wanted), 16):
+            await asyncio.gather(*(fetch(m) for m in wanted[start:start + 16]))
+            self.grid.refresh_texts()
 
     # -- the info panel ----------------------------------------------------------------
     @on(ModelGrid.Highlighted, "#grid")

@@ -109,6 +109,8 @@ class ModelGrid(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.sort_key = "modified"
+        self.columns: tuple[Column, ...] = COLUMNS
+        self._by_key = COLUMNS_BY_KEY
         self.reverse = True
         self.filter_text = ""
         self.shown: list[ModelSummary] = []
@@ -124,7 +126,20 @@ class ModelGrid(ScrollView, can_focus=True):
     def set_models(self, models: list[ModelSummary], current: str, loaded: set[str]) -> None:
         """Show `models`; `current` is the current model's name, `loaded` model keys."""
         self._models, self._current_key, self._loaded = models, model_key(current), loaded
-        self._texts = {m: tuple(c.text(m) for c in COLUMNS) for m in models}
+        self._texts = {m: tuple(c.text(m) for c in self.columns) for m in models}
+        self._measure()
+        self.rebuild()
+
+    def set_columns(self, columns: tuple[Column, ...]) -> None:
+        """Show these columns (the optional ones come and go with the config)."""
+        self.columns, self._by_key = columns, {c.key: c for c in columns}
+        if self.sort_key not in self._by_key:
+            self.sort_key, self.reverse = "modified", True
+        self.refresh_texts()
+
+    def refresh_texts(self) -> None:
+        """Recompute every cell (a column's facts arrived), keeping the cursor's model."""
+        self._texts = {m: tuple(c.text(m) for c in self.columns) for m in self._models}
         self._measure()
         self.rebuild()
 
@@ -135,7 +150,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
         if reverse is None:
             same = key == self.sort_key
-            reverse = not self.reverse if same else COLUMNS_BY_KEY[key].default_reverse
+            reverse = not self.reverse if same else self._by_key[key].default_reverse
         self.sort_key, self.reverse = key, reverse
         self._layout_columns()
         self.rebuild()
@@ -160,7 +175,8 @@ class ModelGrid(ScrollView, can_focus=True):
     def rebuild(self) -> None:
         """Filter and sort again; the cursor stays on the same model when it is still shown."""
         kept = self.highlighted
-        self.shown = visible_models(self._models, self.filter_text, self.sort_key, self.reverse)
+        self.shown = visible_models(self._models, self.filter_text, self.sort_key, self.reverse,
+                                    self._by_key)
         row = self.cursor_row
         if kept is not None:
             key = model_key(kept.name)
@@ -216,9 +232,9 @@ class ModelGrid(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, model))
 
     def action_cycle_sort(self) -> None:
-        keys = [c.key for c in COLUMNS]
+        keys = [c.key for c in self.columns]
         next_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
-        self.sort_by(next_key, COLUMNS_BY_KEY[next_key].default_reverse)
+        self.sort_by(next_key, self._by_key[next_key].default_reverse)
 
     def action_reverse_sort(self) -> None:
         self.sort_by(self.sort_key, not self.reverse)
@@ -226,7 +242,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
             key = self.column_at(event.x + int(self.scroll_x))
-            if key in COLUMNS_BY_KEY:
+            if key in self._by_key:
                 self.sort_by(key)
             return
         row = int(self.scroll_y) + event.y - 1
@@ -250,13 +266,13 @@ class ModelGrid(ScrollView, can_focus=True):
         """The widest text of each column, over all models (so filtering never jumps)."""
         self._widest = {
             c.key: max((cell_len(texts[i]) for texts in self._texts.values()), default=0)
-            for i, c in enumerate(COLUMNS)
+            for i, c in enumerate(self.columns)
         }
         self._layout_columns()
 
     def _layout_columns(self) -> None:
         widths = {}
-        for c in COLUMNS:
+        for c in self.columns:
             label = cell_len(c.label) + (2 if c.key == self.sort_key else 0)  # room for ▼
             widths[c.key] = max(label, self._widest.get(c.key, 0))
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
@@ -265,7 +281,7 @@ class ModelGrid(ScrollView, can_focus=True):
         if room > 0:
             widths["name"] = max(NAME_MIN_WIDTH, min(widths["name"], room))
         widths["name"] = min(widths["name"], NAME_MAX_WIDTH)
-        self._slots = [_ColumnSlot(c, widths[c.key]) for c in COLUMNS]
+        self._slots = [_ColumnSlot(c, widths[c.key]) for c in self.columns]
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
