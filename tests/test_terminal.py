@@ -21,21 +21,23 @@ needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 class Tmux:
-    """One detached tmux session running a command at a fixed size."""
+    """One detached tmux session running a command at a fixed size, on a tmux server of its
+    own (`-L`): nothing else on the machine can kill it or be killed by it."""
 
     def __init__(self, command: str, term: str, width: int = 80, height: int = 24) -> None:
         self.name = f"qgoose-test-{os.getpid()}-{time.monotonic_ns()}"
+        self.tmux = ["tmux", "-L", self.name]
         env = {**os.environ, "TERM": term}
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", str(width),
+        subprocess.run([*self.tmux, "new-session", "-d", "-s", self.name, "-x", str(width),
                         "-y", str(height), command], check=True, env=env)
 
     def keys(self, *keys: str) -> None:
         for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            subprocess.run([*self.tmux, "send-keys", "-t", self.name, key], check=True)
             time.sleep(0.15)  # a person types one key at a time
 
     def screen(self) -> str:
-        result = subprocess.run(["tmux", "capture-pane", "-p", "-t", self.name],
+        result = subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.name],
                                 capture_output=True, text=True)
         return result.stdout
 
@@ -49,7 +51,7 @@ class Tmux:
         raise AssertionError(f"the screen never showed it; it shows:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
 
 def app_command(config: Path) -> str:

@@ -31,7 +31,7 @@ async def test_a_refresh_fills_the_state_and_says_what_changed(session, emulator
     state = session.state
     assert state.online and state.version == "0.12.10" and len(state.models) == 10
     assert state.running_entry("llama3.2") is not None
-    assert events == [Changed("models"), Changed("state")]
+    assert events == [Changed("running"), Changed("models"), Changed("state")]
     events.clear()
     await session.refresh()
     assert events == [Changed("state")]  # nothing new: no redraw of the list
@@ -135,3 +135,29 @@ async def test_nameless_entries_are_told_once_not_listed(session, emulator) -> N
     assert [n.message for n in notices] == [
         "Left out 1 entry without a name from Ollama's model list"]
     assert len(session.state.models) == 9 and all(m.name for m in session.state.models)
+
+
+async def test_load_and_unload_tell_the_views(session, emulator) -> None:
+    await session.refresh()
+    events = recorder(session)
+    await session.load("qwen2.5:7b", "1h")
+    assert Notice("qwen2.5:7b is loaded") in events and not session.loading
+    assert session.state.running_entry("qwen2.5:7b") is not None
+    assert Changed("models") in events  # the grid's loaded markers follow
+    events.clear()
+    await session.load("nomic-embed-text", None)
+    [refused] = [e for e in events if isinstance(e, Notice)]
+    assert refused.severity == "error" and "embedding" in refused.message
+    await session.unload(["qwen2.5:7b", "llama3.2:latest"])
+    assert session.state.running == []
+    assert Notice("Unloaded 2 models") in events
+
+
+async def test_refresh_running_says_nothing_when_nothing_moved(session, emulator) -> None:
+    await session.refresh()
+    events = recorder(session)
+    await session.refresh_running()
+    assert events == []
+    emulator.store.load(parse_name("mistral"), 600)
+    await session.refresh_running()
+    assert events == [Changed("running"), Changed("models")]
