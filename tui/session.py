@@ -174,16 +174,17 @@ class HostSession:
         key = model_key(name)
         self.loading[key] = name
         self._emit(Changed("running"))
+        problem = ""
         try:
             await self.client.load(name, keep_alive)
         except OllamaError as exc:
-            self._emit(Notice(str(exc), f"Could not load {name}", "error"))
-        else:
-            self._emit(Notice(f"{name} is loaded"))
+            problem = str(exc)
         finally:
             self.loading.pop(key, None)
-            self._emit(Changed("running"))
-            await self.refresh_running()
+        await self.refresh_running()  # so that "loaded" means the Running view shows it
+        self._emit(Changed("running"))
+        self._emit(Notice(problem, f"Could not load {name}", "error") if problem
+                   else Notice(f"{name} is loaded"))
 
     async def unload(self, names: list[str]) -> None:
         """Unload models (every kind unloads, embedding and cloud ones too)."""

@@ -123,3 +123,18 @@ async def test_the_fits_column_fills_in_and_sorts(pilot) -> None:
 @pytest.mark.size(120, 30)
 async def test_no_fits_column_without_a_vram_figure(pilot) -> None:
     assert "fits" not in {c.key for c in models_view(pilot.app).grid.columns}
+
+
+async def test_a_slow_load_shows_as_loading_and_the_app_goes_on(pilot,
+                                                                emulator: Emulator) -> None:
+    app = pilot.app
+    emulator.faults.latency = 1.5  # a real box takes minutes to read a model into memory
+    emulator.faults.paths = ("/api/generate",)
+    await pilot.press("2")
+    app.load_model("phi4:14b", "1h")
+    await wait_until(pilot, lambda: shows(app, "loading…"))
+    await pilot.press("1")  # the user goes on meanwhile
+    assert app.current_mode == "models"
+    await wait_until(pilot, lambda: "phi4:14b is loaded" in notices(app), timeout=6)
+    await wait_until(pilot, lambda: running_names(app) == ["phi4:14b"])  # llama3.2 made room
+    assert not app.session.loading
