@@ -10,7 +10,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import platformdirs
 
@@ -45,20 +47,47 @@ class ListCache:
 
     def save(self, base_url: str, models: list[ModelSummary]) -> None:
         """Write atomically; a cache that cannot be written is not worth an error."""
-        path = self.path_for(base_url)
+        def write(handle: TextIO) -> None:
+            # One model at a time: 5,000 models never sit in memory twice.
+            handle.write('{"models":[')
+            for index, model in enumerate(models):
+                handle.write(("," if index else "") + json.dumps(model.to_json()))
+            handle.write("]}")
+
+        _write_atomic(self.path_for(base_url), write)
+
+    # Capabilities by manifest digest: the same digest is the same model on any host, so a
+    # restart (or another host) never asks /api/show again just for the grid's badges.
+    @property
+    def capabilities_path(self) -> Path:
+        return self.directory / "capabilities.json"
+
+    def load_capabilities(self) -> dict[str, tuple[str, ...]]:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".list.", dir=path.parent)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                # One model at a time: 5,000 models never sit in memory twice.
-                handle.write('{"models":[')
-                for index, model in enumerate(models):
-                    handle.write(("," if index else "") + json.dumps(model.to_json()))
-                handle.write("]}")
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)
+            data = json.loads(self.capabilities_path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {digest: tuple(c for c in caps if isinstance(c, str))
+                for digest, caps in data.items() if isinstance(caps, list)}
+
+    def save_capabilities(self, capabilities: dict[str, tuple[str, ...]]) -> None:
+        snapshot = {digest: list(caps) for digest, caps in capabilities.items()}
+        _write_atomic(self.capabilities_path, lambda handle: json.dump(snapshot, handle))
+
+
+def _write_atomic(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Write a private temp file beside `path`, then rename it over; errors are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", dir=path.parent)
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            write(handle)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

@@ -70,11 +70,17 @@ def matches(model: ModelSummary, filter_text: str) -> bool:
 
 
 def visible_models(models: list[ModelSummary], filter_text: str, sort_key: str, reverse: bool,
-                   columns: Mapping[str, Column] | None = None) -> list[ModelSummary]:
-    """The models that match, sorted by `sort_key`; ties in name order."""
+                   columns: Mapping[str, Column] | None = None,
+                   accepts: Callable[[ModelSummary], bool] | None = None) -> list[ModelSummary]:
+    """The models that match (`accepts`, else the plain words of `filter_text`), sorted by
+    `sort_key`; ties in name order."""
     column = (columns or COLUMNS_BY_KEY)[sort_key]
-    chosen = [m for m in models if matches(m, filter_text)] if filter_text.strip() \
-        else list(models)
+    if accepts is not None:
+        chosen = [m for m in models if accepts(m)]
+    elif filter_text.strip():
+        chosen = [m for m in models if matches(m, filter_text)]
+    else:
+        chosen = list(models)
     chosen.sort(key=lambda m: m.name.casefold())
     chosen.sort(key=column.sort_key, reverse=reverse)
     return chosen

@@ -75,6 +75,8 @@ class HostSession:
         self._nameless_told = 0  # nameless entries already reported, to say it once
         self.loading: dict[str, str] = {}  # model key → its name, while a load runs
         self.refreshing = False
+        self.capabilities: dict[str, tuple[str, ...]] = \
+            list_cache.load_capabilities() if list_cache is not None else {}
         if list_cache is not None:
             cached = list_cache.load(base_url)
             if cached:
@@ -210,7 +212,22 @@ class HostSession:
         if info is None:
             info = await self.client.show(model.name)
             self._info[_info_key(model)] = info
+            if model.digest:
+                self.capabilities[model.digest] = info.capabilities
         return info
+
+    def known_capabilities(self, model: ModelSummary) -> tuple[str, ...] | None:
+        """What the model can do, from the list, its details, or a previous run."""
+        if model.capabilities:
+            return model.capabilities  # newer servers list them in /api/tags
+        info = self.cached_info(model)
+        if info is not None:
+            return info.capabilities
+        return self.capabilities.get(model.digest) if model.digest else None
+
+    async def save_capabilities(self) -> None:
+        if self._list_cache is not None:
+            await asyncio.to_thread(self._list_cache.save_capabilities, dict(self.capabilities))
 
     async def delete(self, model: ModelSummary) -> None:
         """Delete a model; the list drops it at once. Raises OllamaError."""

@@ -377,3 +377,17 @@ def test_json_output_carries_no_raw_control_byte() -> None:
     line = json_for_terminal(value)
     assert "\x9b" not in line and "\x7f" not in line and len(line.splitlines()) == 1
     assert json.loads(line) == value
+
+
+def test_list_with_the_filter_language(run, threaded_emulator: Emulator) -> None:
+    code, out, _ = run("list", "--filter", "cap:vision size<5GB", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["count"] == 2
+    assert sorted(m["name"] for m in data["models"]) == ["gemma3:4b", "llava:7b"]
+    shows = [r for r in threaded_emulator.requests if r.path == "/api/show"]
+    assert len(shows) == 9  # the old server lists no capabilities: asked once per local model
+    code, out, _ = run("list", "--filter", "loaded")
+    assert code == EXIT_OK and "llama3.2:latest" in out and "qwen" not in out
+    code, out, err = run("list", "--filter", "size<<5 cap:tools", "--json")
+    assert code == EXIT_USAGE and json.loads(out)["status"] == "error"
+    assert "invalid filter: size<<5" in err

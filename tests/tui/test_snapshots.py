@@ -171,7 +171,10 @@ def test_info_panel_memory_table(snap_compare, tmp_path: Path) -> None:
         await loaded(pilot)
         models_view(app).grid.select_name("qwen3:8b")
         await wait_until(pilot, lambda: "partly on CPU" in screen_text(app))
-        await wait_until(pilot, lambda: "…" not in screen_text(app))  # the Fits column too
+        grid = models_view(app).grid
+        fits = [c.key for c in grid.columns].index("fits") + 1
+        await wait_until(pilot, lambda: all(grid.cells(row)[fits] != "…"  # Fits filled in
+                                            for row in range(len(grid.shown))))
         await pilot.pause(0.2)
 
     settings = Settings(path=tmp_path / "config.toml", vram="12GB")

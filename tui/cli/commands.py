@@ -6,6 +6,8 @@ of the Quantum Goose model API this app grew from (`{"status": …, "model": …
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
+from tui.filter_query import Facts, parse_query
 from tui.format import (
     counted,
     human_duration,
@@ -31,6 +34,7 @@ from tui.model_columns import COLUMNS
 from tui.model_facts import model_facts, model_sections
 from tui.ollama import (
     InvalidNameError,
+    ModelInfo,
     ModelSummary,
     OllamaClient,
     OllamaError,
@@ -117,14 +121,15 @@ def list_json(models: list[ModelSummary], current: str) -> list[dict[str, Any]]:
     return [{**m.to_json(), "is_current": is_current(m.name)} for m in models]
 
 
-async def cmd_list(cmd: Command) -> int:
+async def cmd_list(cmd: Command, filter_text: str = "") -> int:
     current = cmd.settings.current_model
     try:
-        models = await cmd.client.list_models()
-    except OllamaError as exc:
+        listed = await cmd.client.list_models()
+        cmd.note_nameless(listed, "the model list")
+        models = await filtered(cmd, listed, filter_text) if filter_text.strip() else listed
+    except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, models=[], current_model=current,
                         ollama_available=not isinstance(exc, UnreachableError), count=0)
-    cmd.note_nameless(models, "the model list")
     if cmd.as_json:
         cmd.emit({"status": "success", "models": list_json(models, current),
                   "current_model": current, "ollama_available": True, "count": len(models)})
@@ -140,6 +145,35 @@ async def cmd_list(cmd: Command) -> int:
     headers = ["", *(c.label.upper() for c in COLUMNS)]
     cmd.say(render_table(headers, rows))
     return EXIT_OK
+
+
+async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[ModelSummary]:
+    """The models the filter language accepts; details asked only when the query needs them
+    and the list lacks them (older servers), eight requests at a time."""
+    details: dict[str, ModelInfo] = {}
+    loaded: set[str] = set()
+    if any(word.lstrip("-").casefold() == "loaded" for word in text.split()):
+        loaded = {model_key(r.name) for r in await cmd.client.ps()}
+    facts = Facts(
+        capabilities=lambda m: m.capabilities or (
+            details[m.name].capabilities if m.name in details else None),
+        context_length=lambda m: m.details.context_length or (
+            details[m.name].context_length if m.name in details else None),
+        loaded=loaded, current=model_key(cmd.settings.current_model))
+    query = parse_query(text, facts)
+    if query.problems:
+        raise BadInput("invalid filter: " + "; ".join(query.problems))
+    if query.needs_details:
+        gate = asyncio.Semaphore(8)
+
+        async def fetch(model: ModelSummary) -> None:
+            async with gate:
+                with contextlib.suppress(OllamaError):
+                    details[model.name] = await cmd.client.show(model.name)
+
+        await asyncio.gather(*(fetch(m) for m in models
+                               if not m.is_remote and not m.capabilities))
+    return [m for m in models if query.accepts(m)]
 
 
 async def cmd_info(cmd: Command, name: str) -> int:

@@ -53,7 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    add("list", "list installed models", lambda c, a: commands.cmd_list(c))
+    add("list", "list installed models", lambda c, a: commands.cmd_list(c, a.filter)) \
+        .add_argument("--filter", metavar="QUERY", default="",
+                      help="only the models the query accepts, as in the filter box: words, "
+                           "cap:vision, family:qwen3, quant:q4, size<5GB, params>=7b, "
+                           "ctx>=32k, cloud, loaded, current, -term")
     add("info", "show one model's details", lambda c, a: commands.cmd_info(c, a.name)) \
         .add_argument("name")
     add("status", "host, version, counts, current and loaded models",

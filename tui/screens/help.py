@@ -89,9 +89,17 @@ def _our_bindings(node: DOMNode) -> list[Binding]:
     return [b for bindings in declared for b in Binding.make_bindings(bindings)]
 
 
+FILTER_HELP = ("The filter (/) takes words and terms, all of which must hold: "
+               "cap:vision (tools, thinking, embedding, insert), family:qwen3, quant:q4, "
+               "name:coder, size<5GB, params>=7b, ctx>=32k (k = 1,024), cloud, loaded, "
+               "current; -term negates one. A term it cannot read is shown under the box. "
+               "Caps: 👁 vision 🔧 tools 💭 thinking ⧉ embedding ⇥ insert ☁ cloud.")
+
+
 def help_screen(app: App) -> HelpScreen:
     keys = [(k.keys, k.what) for k in live_keys(app)]
-    return HelpScreen(keys, ["Ctrl+P opens the command palette: every action by name."])
+    notes = [FILTER_HELP] if app.current_mode == "models" else []
+    return HelpScreen(keys, [*notes, "Ctrl+P opens the command palette: every action by name."])
 
 
 def palette_commands(app: App, screen: Screen) -> Iterator[SystemCommand]:

@@ -10,16 +10,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
+from tui.badges import caps_column, plain_terminal
 from tui.config import ConfigError, NotInstalledError, set_current_model
+from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
 from tui.format import human_size, printable
 from tui.model_columns import COLUMNS
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
-from tui.ollama.names import same_model
+from tui.ollama.names import model_key, same_model
 from tui.popular import popular_models
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.view import View
@@ -30,7 +32,9 @@ from tui.widgets.pulls_strip import PullsStrip
 
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
-DETAILS_AT_ONCE = 4  # /api/show requests in flight for the Fits column
+DETAILS_AT_ONCE = 4  # /api/show requests in flight for the grid's columns
+DETAILS_BATCH = 16  # the grid is redrawn after each batch
+BACKGROUND_PAUSE = 0.5  # seconds between batches of rows not on screen
 
 
 class ModelsScreen(View):
@@ -40,6 +44,8 @@ class ModelsScreen(View):
     DEFAULT_CSS = """
     ModelsScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
     ModelsScreen #filter:focus { background: $primary 20%; }
+    ModelsScreen #filter-problem { height: auto; color: $error; padding: 0 1; display: none; }
+    ModelsScreen #filter-problem.-shown { display: block; }
     ModelsScreen #body { height: 1fr; }
     ModelsScreen.-narrow #body { layout: vertical; }
     ModelsScreen.-narrow InfoPanel {
@@ -50,7 +56,8 @@ class ModelsScreen(View):
         # A priority binding acts the moment the key is read, so letters typed in a burst
         # after "/" already go to the filter box instead of running as commands.
         Binding("slash", "focus_filter", "Filter", priority=True,
-                tooltip="filter as you type (name, family, quantisation); Esc clears"),
+                tooltip="filter as you type: words, cap:vision, size<5GB, params>=7b, "
+                "ctx>=32k, loaded, -term (? lists all); Esc clears"),
         Binding("u", "use_model", "Use", tooltip="make the highlighted model the current one"),
         Binding("d", "delete_model", "Delete",
                 tooltip="delete the highlighted model (asks first)"),
@@ -69,24 +76,30 @@ class ModelsScreen(View):
     ]
 
     def compose_body(self) -> ComposeResult:
-        self.filter_box = Input(placeholder="/ to filter by name, family or quantisation",
-                                id="filter", select_on_focus=False)
+        self.filter_box = Input(placeholder="/ to filter: words, cap:vision, size<5GB, "
+                                "params>=7b, loaded, -word…", id="filter",
+                                select_on_focus=False)
+        self.filter_problem = Static(id="filter-problem")
         self.grid = ModelGrid(id="grid")
         self.info_panel = InfoPanel(id="info")
         self.pulls_strip = PullsStrip(id="pulls-strip")
         yield self.filter_box
+        yield self.filter_problem
         with Horizontal(id="body"):
             yield self.grid
             yield self.info_panel
         yield self.pulls_strip
 
     def on_mount(self) -> None:
+        self._fetching = self._fetch_again = False
         settings = self.qapp.settings
+        columns = [*COLUMNS]
         if settings.vram_bytes:
             # Will each model fit at the configured context? Needs every model's details.
-            self.grid.set_columns((*COLUMNS, fits_column(
-                self.qapp.session.cached_info, settings.fit_context, settings.kv_cache_type,
-                settings.vram_bytes)))
+            columns.append(fits_column(self.qapp.session.cached_info, settings.fit_context,
+                                       settings.kv_cache_type, settings.vram_bytes))
+        columns.append(caps_column(self._capabilities_of, plain_terminal()))
+        self.grid.set_columns(tuple(columns))
         super().on_mount()
         self.grid.focus()
 
@@ -120,31 +133,67 @@ class ModelsScreen(View):
     def show_models(self) -> None:
         state = self.qapp.session.state
         self.grid.set_models(state.models, self.qapp.settings.current_model, state.loaded_keys())
+        if self.filter_box.value.strip():
+            self._apply_filter(self.filter_box.value)  # loaded and current may have changed
         self._grey_if_stale()
         self._show_info_for_cursor()
-        if "fits" in {c.key for c in self.grid.columns} and state.online:
-            self._fetch_details()
+        if state.online:
+            self._fetch_details()  # capabilities (and memory figures) of every model
 
-    @work(group="details", exclusive=True, exit_on_error=False)
-    async def _fetch_details(self) -> None:
-        """Every model's details for the Fits column: the rows on screen first, a few
-        requests at a time, the column redrawn as they come."""
+    def _fetch_details(self) -> None:
+        """Start the details fetcher, or tell the running one to look again when done (a
+        restart would throw away the batch in flight at every refresh)."""
+        if self._fetching:
+            self._fetch_again = True
+        else:
+            self._fetching = True
+            self._fetch_details_worker()
+
+    @work(group="details", exit_on_error=False)
+    async def _fetch_details_worker(self) -> None:
+        try:
+            self._fetch_again = True
+            while self._fetch_again:
+                self._fetch_again = False
+                await self._fetch_missing_details()
+        finally:
+            self._fetching = False
+
+    async def _fetch_missing_details(self) -> None:
+        """The details the grid needs (capabilities; memory figures for the Fits column):
+        the rows on screen first, then the rest slowly, a few requests at a time. A model
+        whose capabilities a previous run saw (same digest) is not asked again unless its
+        memory figures are wanted."""
         session = self.qapp.session
-        shown = self.grid.shown
-        wanted = [m for m in [*shown, *session.state.models]
-                  if not m.is_remote and session.cached_info(m) is None]
-        wanted = list(dict.fromkeys(wanted))
+        full = self._needs_full_details()
+
+        def missing(model: ModelSummary) -> bool:
+            if model.is_remote or session.cached_info(model) is not None:
+                return False
+            return full or session.known_capabilities(model) is None
+
+        on_screen = self.grid.shown[:max(self.grid.size.height, 20)]
+        wanted = list(dict.fromkeys(m for m in [*on_screen, *self.grid.shown,
+                                                *session.state.models] if missing(m)))
         gate = asyncio.Semaphore(DETAILS_AT_ONCE)
 
         async def fetch(model: ModelSummary) -> None:
-            # A failure shows as "…"; the info panel says why when the row is highlighted.
+            # A failure leaves the cell empty; the info panel says why when highlighted.
             async with gate:
                 with contextlib.suppress(OllamaError):
                     await session.model_info(model)
 
-        for start in range(0, len(wanted), 16):
-            await asyncio.gather(*(fetch(m) for m in wanted[start:start + 16]))
+        for start in range(0, len(wanted), DETAILS_BATCH):
+            if start >= len(on_screen) and not full:
+                await asyncio.sleep(BACKGROUND_PAUSE)  # off screen: no hurry
+            await asyncio.gather(*(fetch(m) for m in wanted[start:start + DETAILS_BATCH]))
             self.grid.refresh_texts()
+        if wanted:
+            await session.save_capabilities()
+
+    def _needs_full_details(self) -> bool:
+        """The Fits column, or a query on context, needs each model's model_info."""
+        return "fits" in {c.key for c in self.grid.columns} or "ctx" in self.filter_box.value
 
     # -- the info panel ----------------------------------------------------------------
     @on(ModelGrid.Highlighted, "#grid")
@@ -207,9 +256,29 @@ class ModelsScreen(View):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.grid.set_filter(event.value)  # the grid announces a new highlight, if any
+        self._apply_filter(event.value)
         if self.grid.highlighted is None:
             self._show_info_for_cursor()
+
+    def _apply_filter(self, text: str) -> None:
+        """Filter with the filter language; terms it cannot read are shown, not fatal."""
+        session, settings = self.qapp.session, self.qapp.settings
+        facts = Facts(capabilities=self._capabilities_of, context_length=self._context_of,
+                      loaded=session.state.loaded_keys(),
+                      current=model_key(settings.current_model))
+        query = parse_query(text, facts)
+        self.grid.set_filter(text, query.accepts if text.strip() else None)
+        self.filter_problem.update(Text("; ".join(query.problems)))
+        self.filter_problem.set_class(bool(query.problems), "-shown")
+        if query.needs_details and session.state.online:
+            self._fetch_details()
+
+    def _context_of(self, model: ModelSummary) -> int | None:
+        info = self.qapp.session.cached_info(model)
+        return model.details.context_length or (info.context_length if info else None)
+
+    def _capabilities_of(self, model: ModelSummary) -> tuple[str, ...] | None:
+        return self.qapp.session.known_capabilities(model)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:

@@ -7,6 +7,7 @@ every cell of every row it is given, which took ~600 ms for 5,000 models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -113,6 +114,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._by_key = COLUMNS_BY_KEY
         self.reverse = True
         self.filter_text = ""
+        self._accepts: Callable[[ModelSummary], bool] | None = None
         self.shown: list[ModelSummary] = []
         self._models: list[ModelSummary] = []
         self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's column texts
@@ -143,8 +145,11 @@ class ModelGrid(ScrollView, can_focus=True):
         self._measure()
         self.rebuild()
 
-    def set_filter(self, filter_text: str) -> None:
-        self.filter_text = filter_text
+    def set_filter(self, filter_text: str,
+                   accepts: Callable[[ModelSummary], bool] | None = None) -> None:
+        """Show the models `accepts` takes (the filter language), or those matching the
+        plain words of `filter_text`."""
+        self.filter_text, self._accepts = filter_text, accepts
         self.rebuild()
 
     def sort_by(self, key: str, reverse: bool | None = None) -> None:
@@ -176,7 +181,7 @@ class ModelGrid(ScrollView, can_focus=True):
         """Filter and sort again; the cursor stays on the same model when it is still shown."""
         kept = self.highlighted
         self.shown = visible_models(self._models, self.filter_text, self.sort_key, self.reverse,
-                                    self._by_key)
+                                    self._by_key, self._accepts)
         row = self.cursor_row
         if kept is not None:
             key = model_key(kept.name)

@@ -1,0 +1,97 @@
+"""The filter language: a table of queries and the models each keeps; never an exception."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.filter_query import Facts, parse_query
+from tui.ollama.models import ModelSummary
+
+
+def model(name: str, family: str, params: str, quant: str, size: float, caps=(), ctx=None,
+          remote: bool = False) -> ModelSummary:
+    details = {"family": family, "families": [family], "parameter_size": params,
+               "quantization_level": quant}
+    if ctx:
+        details["context_length"] = ctx
+    data = {"name": name, "size": int(size), "details": details, "capabilities": list(caps)}
+    if remote:
+        data["remote_host"] = "https://ollama.com:443"
+    return ModelSummary.from_json(data)
+
+
+MODELS = [
+    model("llama3.2:latest", "llama", "3.2B", "Q4_K_M", 2.0e9, ("completion", "tools"), 131072),
+    model("llava:7b", "llama", "7B", "Q4_0", 4.7e9, ("completion", "vision"), 32768),
+    model("gemma3:4b", "gemma3", "4.3B", "Q4_K_M", 3.3e9, ("completion", "vision"), 131072),
+    model("qwen3:8b", "qwen3", "8.2B", "Q4_K_M", 5.2e9, ("completion", "tools", "thinking"),
+          40960),
+    model("nomic-embed-text:latest", "nomic-bert", "137M", "F16", 274e6, ("embedding",), 2048),
+    model("qwen2.5-coder:7b", "qwen2", "7.6B", "Q8_0", 8.1e9, ("completion", "insert"), 32768),
+    model("glm-4.6:cloud", "glm4", "355B", "FP8", 366, ("completion", "tools"), remote=True),
+]
+FACTS = Facts(loaded={"registry.ollama.ai/library/llama3.2:latest"},
+              current="registry.ollama.ai/library/qwen3:8b")
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", [m.name for m in MODELS]),
+    ("qwen", ["qwen3:8b", "qwen2.5-coder:7b"]),
+    ("cap:vision", ["llava:7b", "gemma3:4b"]),
+    ("cap:vision size<5GB", ["llava:7b", "gemma3:4b"]),
+    ("cap:vision size<4GB", ["gemma3:4b"]),
+    ("cap:tools -cloud", ["llama3.2:latest", "qwen3:8b"]),
+    ("params>=7b", ["llava:7b", "qwen3:8b", "qwen2.5-coder:7b", "glm-4.6:cloud"]),
+    ("params<1b", ["nomic-embed-text:latest"]),
+    ("ctx>=32k", ["llama3.2:latest", "llava:7b", "gemma3:4b", "qwen3:8b", "qwen2.5-coder:7b"]),
+    ("ctx>32k", ["llama3.2:latest", "gemma3:4b", "qwen3:8b"]),
+    ("family:llama", ["llama3.2:latest", "llava:7b"]),
+    ("quant:q4", ["llama3.2:latest", "llava:7b", "gemma3:4b", "qwen3:8b"]),
+    ("quant:q4 -family:llama", ["gemma3:4b", "qwen3:8b"]),
+    ("name:coder", ["qwen2.5-coder:7b"]),
+    ("cloud", ["glm-4.6:cloud"]),
+    ("loaded", ["llama3.2:latest"]),
+    ("current", ["qwen3:8b"]),
+    ("-cap:completion", ["nomic-embed-text:latest"]),
+    ("CAP:Vision", ["llava:7b", "gemma3:4b"]),
+    ("size>=1GB -cloud cap:completion params<5b", ["llama3.2:latest", "gemma3:4b"]),
+])
+def test_queries_keep_the_right_models(query: str, expected: list[str]) -> None:
+    parsed = parse_query(query, FACTS)
+    assert parsed.problems == []
+    assert [m.name for m in MODELS if parsed.accepts(m)] == expected
+
+
+@pytest.mark.parametrize(("query", "problem"), [
+    ("size<<5", "size<<5: '<5' is not a size"),
+    ("size<big", "is not a size"),
+    ("params>=lots", "is not a number"),
+    ("colour:red", "unknown field 'colour'"),
+    ("cap:", "cap: needs a value"),
+    ("outdated", "not available yet"),
+    ("unused>30d", "not available yet"),
+    ("vram<5", "only size, params, ctx can be compared"),
+])
+def test_unreadable_terms_are_reported_and_the_rest_still_filters(query, problem) -> None:
+    parsed = parse_query(f"{query} cap:vision", FACTS)
+    assert len(parsed.problems) == 1 and problem in parsed.problems[0]
+    assert [m.name for m in MODELS if parsed.accepts(m)] == ["llava:7b", "gemma3:4b"]
+
+
+def test_details_are_needed_only_for_capabilities_and_context() -> None:
+    assert parse_query("cap:tools").needs_details and parse_query("ctx>8k").needs_details
+    assert not parse_query("qwen size<5GB params>1b loaded").needs_details
+
+
+def test_unknown_capabilities_match_nothing_but_a_negation() -> None:
+    unknown = Facts(capabilities=lambda m: None)
+    assert not any(parse_query("cap:vision", unknown).accepts(m) for m in MODELS)
+    assert all(parse_query("-cap:vision", unknown).accepts(m) for m in MODELS)
+
+
+@given(st.text(max_size=60))
+def test_any_text_parses_and_filters_without_raising(text: str) -> None:
+    parsed = parse_query(text, FACTS)
+    for m in MODELS:
+        parsed.accepts(m)
+    assert all(isinstance(p, str) for p in parsed.problems)

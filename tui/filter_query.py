@@ -1,0 +1,147 @@
+"""The filter language of the filter box and `qgoose-tui list --filter`.
+
+Terms are separated by spaces and must all hold (AND); `-term` negates one:
+    llama             a word in the name, family, quantisation or parameter size
+    cap:vision        a capability (vision, tools, thinking, embedding, insert, completion)
+    family:qwen3      quant:q4   name:coder
+    size<5GB  size>=500MB  params>=7b  params<1b  ctx>=32k
+    cloud  loaded  current
+A term that cannot be read is reported (never an exception) and ignored, so the rest of the
+query still filters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from tui.format import parse_size
+from tui.model_columns import matches, parameter_count
+from tui.ollama.models import ModelSummary
+from tui.ollama.names import model_key
+
+Predicate = Callable[[ModelSummary], bool]
+
+LATER = {"outdated": "outdated", "unused": "unused>30d"}  # need the update / usage issues
+FLAGS = ("cloud", "loaded", "current")
+FIELDS = ("cap", "family", "quant", "name")
+COMPARED = ("size", "params", "ctx")
+_COMPARISON = re.compile(r"(size|params|ctx)(<=|>=|<|>|=)(.+)", re.IGNORECASE)
+_OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b, "=": lambda a, b: a == b}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a query may ask beyond the model list itself."""
+
+    capabilities: Callable[[ModelSummary], Collection[str] | None] = lambda m: m.capabilities
+    context_length: Callable[[ModelSummary], int | None] = lambda m: m.details.context_length
+    loaded: Collection[str] = ()  # model keys
+    current: str = ""  # model key
+
+
+@dataclass
+class Query:
+    text: str
+    predicates: list[Predicate] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    needs_details: bool = False  # asks capabilities or context: /api/show may be needed
+
+    def accepts(self, model: ModelSummary) -> bool:
+        return all(predicate(model) for predicate in self.predicates)
+
+
+def parse_query(text: str, facts: Facts | None = None) -> Query:
+    facts = facts or Facts()
+    query = Query(text)
+    for raw in text.split():
+        negate = raw.startswith("-") and len(raw) > 1
+        term = raw[1:] if negate else raw
+        try:
+            predicate = _term(term, facts, query)
+        except ValueError as exc:
+            query.problems.append(f"{raw}: {exc}")
+            continue
+        query.predicates.append((lambda p: lambda m: not p(m))(predicate) if negate
+                                else predicate)
+    return query
+
+
+def _term(term: str, facts: Facts, query: Query) -> Predicate:
+    lowered = term.casefold()
+    if lowered in FLAGS:
+        return _flag(lowered, facts)
+    if lowered.split("<")[0].split(">")[0] in LATER or lowered in LATER:
+        raise ValueError("not available yet")
+    comparison = _COMPARISON.fullmatch(term)
+    if comparison:
+        what, operator, value = comparison.groups()
+        return _compare(what.casefold(), operator, value, facts, query)
+    if ":" in term:
+        key, _, value = lowered.partition(":")
+        if key not in FIELDS:
+            raise ValueError(f"unknown field {key!r} (try {', '.join(FIELDS)})")
+        if not value:
+            raise ValueError(f"{key}: needs a value")
+        return _field(key, value, facts, query)
+    if any(op in term for op in "<>="):
+        raise ValueError(f"only {', '.join(COMPARED)} can be compared")
+    return lambda m: matches(m, term)
+
+
+def _flag(flag: str, facts: Facts) -> Predicate:
+    if flag == "cloud":
+        return lambda m: m.is_remote
+    if flag == "loaded":
+        loaded = set(facts.loaded)
+        return lambda m: model_key(m.name) in loaded
+    return lambda m: model_key(m.name) == facts.current
+
+
+def _field(key: str, value: str, facts: Facts, query: Query) -> Predicate:
+    if key == "cap":
+        query.needs_details = True
+
+        def has_capability(m: ModelSummary) -> bool:
+            capabilities = facts.capabilities(m) or ()
+            return any(value in c.casefold() for c in capabilities)
+        return has_capability
+    if key == "family":
+        return lambda m: value in m.details.family.casefold() or any(
+            value in f.casefold() for f in m.details.families)
+    if key == "quant":
+        return lambda m: m.details.quantization_level.casefold().startswith(value)
+    return lambda m: value in m.name.casefold()
+
+
+def _compare(what: str, operator: str, text: str, facts: Facts, query: Query) -> Predicate:
+    compare = _OPERATORS[operator]
+    if what == "size":
+        try:
+            limit = float(parse_size(text))
+        except ValueError:
+            raise ValueError(f"{text!r} is not a size (like 5GB)") from None
+        return lambda m: m.size > 0 and not m.is_remote and compare(m.size, limit)
+    number = _count(text)
+    if what == "params":
+        return lambda m: (count := parameter_count(m.details.parameter_size)) > 0 and \
+            compare(count, number)
+    query.needs_details = True
+
+    def context_matches(m: ModelSummary) -> bool:
+        context = facts.context_length(m)
+        return context is not None and compare(context, number)
+    return context_matches
+
+
+def _count(text: str) -> float:
+    """7b → 7e9, 32k → 32768-ish counts: k=1e3, m=1e6, b=1e9, t=1e12 (ctx: k=1024)."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kmbt]?)", text.strip().casefold())
+    if not match:
+        raise ValueError(f"{text!r} is not a number (like 7b or 32k)")
+    number, unit = match.groups()
+    scale = {"": 1, "k": 1024, "m": 1e6, "b": 1e9, "t": 1e12}[unit]
+    return float(number) * scale
