@@ -152,7 +152,12 @@ class Emulator:
     # -- cross-cutting -------------------------------------------------------------------
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        raw = await request.read()
+        try:
+            raw = await request.read()
+        except ConnectionResetError:
+            # The client left mid-request (a cancelled worker, a closed app): nobody to
+            # answer, and nothing worth a traceback on the demo's terminal.
+            return web.Response(status=400)
         try:
             body = json.loads(raw) if raw and len(raw) <= LOGGED_BODY_MAX else None
         except ValueError:
