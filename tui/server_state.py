@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tui import space
 from tui.ollama.models import ModelSummary, RunningModel
 from tui.ollama.names import model_key
 
@@ -84,7 +85,8 @@ class ServerState:
 
     @property
     def disk_used(self) -> int:
-        return sum(m.size for m in self.models)
+        """Identical manifests (a tag and its `latest`, a copy) counted once."""
+        return space.disk_used(self.models, lambda m: None)
 
     def running_entry(self, name: str) -> RunningModel | None:
         """The /api/ps entry of `name`, when it is loaded in memory."""

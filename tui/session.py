@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from tui import space
 from tui.format import counted
 from tui.list_cache import ListCache
 from tui.ollama import OllamaError, OllamaTimeoutError, UnreachableError
@@ -215,6 +216,10 @@ class HostSession:
             if model.digest:
                 self.capabilities[model.digest] = info.capabilities
         return info
+
+    def disk_used(self) -> int:
+        """Bytes on disk, shared blobs counted once (by weights blob where details are in)."""
+        return space.disk_used(self.state.models, self.cached_info)
 
     def known_capabilities(self, model: ModelSummary) -> tuple[str, ...] | None:
         """What the model can do, from the list, its details, or a previous run."""

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from tui import space
 from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.format import (
@@ -202,7 +203,7 @@ async def cmd_status(cmd: Command) -> int:
     cmd.note_nameless(models, "the model list")
     cmd.note_nameless(running, "the running-model list")
     current_installed = any(same_model(m.name, cmd.settings.current_model) for m in models)
-    disk_used = sum(m.size for m in models)
+    disk_used = space.disk_used(models, lambda m: None)  # shared manifests once
     if cmd.as_json:
         cmd.emit({"status": "success", "ollama_available": True, **base, "version": version,
                   "count": len(models), "current_model_installed": current_installed,

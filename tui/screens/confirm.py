@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.format import printable
+from tui.format import human_size, printable
+from tui.ollama.models import ModelSummary
+from tui.space import SpaceFreed
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -63,3 +65,25 @@ def quit_question(running: list[str]) -> ConfirmScreen:
     question = Text(f"{len(running)} pull(s) still running: {printable(', '.join(running))}.")
     return ConfirmScreen("Quit qgoose-tui?", question,
                          "Quitting stops them; pulling again resumes where they left off.", "Quit")
+
+
+def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed) -> Text:
+    """ "Delete A, B and 2 more from host? Frees about 12 GB; 4.7 GB stays (shared with C)." """
+    question = Text("Delete ")
+    shown = models[:4]
+    for index, model in enumerate(shown):
+        if index:
+            question.append(", " if index < len(shown) - 1 or len(models) > 4 else " and ")
+        question.append(printable(model.name), style="bold")
+    if len(models) > 4:
+        question.append(f" and {len(models) - 4} more")
+    question.append(f" from {printable(host)}?\n")
+    # Sharing not yet seen can only make the figure smaller: "about" when there is one.
+    about = "about " if report.approximate and report.freed else ""
+    question.append(f"Frees {about}{human_size(report.freed)} of disk.")
+    if report.kept:
+        keepers = sorted({k for names in report.shared_with.values() for k in names})
+        question.append(f" {human_size(report.kept)} stays: shared with "
+                        f"{printable(', '.join(keepers[:3]))}"
+                        f"{' and more' if len(keepers) > 3 else ''}.")
+    return question

@@ -18,7 +18,7 @@ def hosts_table(sessions: list[HostSession]) -> Table:
         state = session.state
         status = {None: "connecting", True: "online", False: "offline"}[state.online]
         table.add_row(printable(session.label), status, printable(state.version),
-                      str(len(state.models)), human_size(state.disk_used),
+                      str(len(state.models)), human_size(session.disk_used()),
                       str(len(state.running)))
     return table
 

@@ -16,16 +16,16 @@ from tui.badges import caps_column, plain_terminal
 from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
-from tui.format import human_size, printable
 from tui.model_columns import COLUMNS
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, same_model
 from tui.popular import popular_models
-from tui.screens.confirm import ConfirmScreen
+from tui.screens.confirm import ConfirmScreen, delete_question
 from tui.screens.view import View
 from tui.session import Changed, Event, Pulled
+from tui.space import space_freed
 from tui.widgets.info_panel import InfoPanel, MemoryView
 from tui.widgets.model_grid import ModelGrid
 from tui.widgets.pulls_strip import PullsStrip
@@ -60,7 +60,8 @@ class ModelsScreen(View):
                 "ctx>=32k, loaded, -term (? lists all); Esc clears"),
         Binding("u", "use_model", "Use", tooltip="make the highlighted model the current one"),
         Binding("d", "delete_model", "Delete",
-                tooltip="delete the highlighted model (asks first)"),
+                tooltip="delete the marked models, or the highlighted one (asks first, "
+                "saying how much disk it really frees)"),
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
         Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
@@ -307,32 +308,51 @@ class ModelsScreen(View):
         self.qapp.notify_text(f"Current model: {chosen}")
 
     def action_delete_model(self) -> None:
-        model = self.grid.highlighted
-        if model is None:
+        """Delete the marked models, or the highlighted one, after saying what it frees."""
+        models = self.grid.marked_models() or (
+            [self.grid.highlighted] if self.grid.highlighted is not None else [])
+        if not models:
             return
-        question = Text("Delete ")
-        question.append(printable(model.name), style="bold")
-        question.append(f" ({human_size(model.size)}) from {printable(self.qapp.session.label)}?")
-        warning = ""
-        if same_model(model.name, self.qapp.settings.current_model):
-            warning = "This is the current model: tools using it will need another."
+        session = self.qapp.session
+        report = space_freed(models, session.state.models, session.cached_info)
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.delete_model(model)
+                self.delete_models(models)
 
-        self.app.push_screen(ConfirmScreen("Delete model", question, warning, "Delete"), answered)
+        self.app.push_screen(
+            ConfirmScreen("Delete models" if len(models) > 1 else "Delete model",
+                          delete_question(models, session.label, report),
+                          self._delete_warning(models), "Delete"), answered)
+
+    def _delete_warning(self, models: list[ModelSummary]) -> str:
+        current = self.qapp.settings.current_model
+        if any(same_model(m.name, current) for m in models):
+            return "The current model is among them: tools using it will need another."
+        return ""
 
     @work(group="delete", exit_on_error=False)
-    async def delete_model(self, model: ModelSummary) -> None:
-        try:
-            await self.qapp.session.delete(model)
-        except OllamaError as exc:
-            self.qapp.notify_text(str(exc), title=f"Could not delete {model.name}",
-                                  severity="error")
-            return
-        self.qapp.notify_text(f"Deleted {model.name} ({human_size(model.size)})")
+    async def delete_models(self, models: list[ModelSummary]) -> None:
+        deleted = []
+        for model in models:
+            try:
+                await self.qapp.session.delete(model)
+            except OllamaError as exc:
+                self.qapp.notify_text(str(exc), title=f"Could not delete {model.name}",
+                                      severity="error")
+                continue
+            deleted.append(model)
+        if deleted:
+            names = deleted[0].name if len(deleted) == 1 else f"{len(deleted)} models"
+            self.qapp.notify_text(f"Deleted {names}")
+        self.grid.action_clear_marks()
         self.qapp.refresh_models()
+
+    @on(ModelGrid.MarksChanged, "#grid")
+    def _marks_changed(self) -> None:
+        marked = self.grid.marked_models()
+        self.status_bar.marked = (len(marked), sum(m.size for m in marked)) if marked else None
+        self.status_bar.refresh()
 
     def action_load_model(self) -> None:
         from tui.screens.load_dialog import LoadDialog  # not needed for the first frame

@@ -29,7 +29,8 @@ CURRENT_MARK = "★"
 LOADED_MARK = "●"
 NAME_MAX_WIDTH = 48
 NAME_MIN_WIDTH = 14  # when the terminal is narrow, the name column gives way first
-LEAD = 1  # blank cells before the marks
+LEAD = 1  # cells before the marks: blank, or the multi-select mark
+MARKED = "✓"
 MARKS_WIDTH = 2
 GAP = 2  # blank cells between columns
 # A style that changes nothing but keeps a segment apart from its neighbours: SVG
@@ -78,6 +79,11 @@ class ModelGrid(ScrollView, can_focus=True):
                 tooltip="make the highlighted model the current one"),
         Binding("s", "cycle_sort", "Sort", tooltip="sort by the next column (or click a header)"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, tooltip="reverse the sort"),
+        Binding("space", "toggle_mark", "Mark", show=False,
+                tooltip="mark or unmark the highlighted model (delete acts on the marks)"),
+        Binding("A", "mark_shown", "Mark all", show=False,
+                tooltip="mark every model shown (the filtered ones)"),
+        Binding("N", "clear_marks", "Unmark all", show=False, tooltip="clear the marks"),
     ]
 
     cursor_row: reactive[int] = reactive(0, init=False)
@@ -90,6 +96,17 @@ class ModelGrid(ScrollView, can_focus=True):
             super().__init__()
             self.grid = grid
             self.model = model
+
+        @property
+        def control(self) -> ModelGrid:
+            return self.grid
+
+    class MarksChanged(Message):
+        """Models were marked or unmarked."""
+
+        def __init__(self, grid: ModelGrid) -> None:
+            super().__init__()
+            self.grid = grid
 
         @property
         def control(self) -> ModelGrid:
@@ -114,6 +131,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._by_key = COLUMNS_BY_KEY
         self.reverse = True
         self.filter_text = ""
+        self.marked: set[str] = set()  # model keys: they survive sort, filter and refresh
         self._accepts: Callable[[ModelSummary], bool] | None = None
         self.shown: list[ModelSummary] = []
         self._models: list[ModelSummary] = []
@@ -128,6 +146,10 @@ class ModelGrid(ScrollView, can_focus=True):
     def set_models(self, models: list[ModelSummary], current: str, loaded: set[str]) -> None:
         """Show `models`; `current` is the current model's name, `loaded` model keys."""
         self._models, self._current_key, self._loaded = models, model_key(current), loaded
+        present = {model_key(m.name) for m in models}
+        if self.marked - present:  # marks of models gone (deleted elsewhere) go too
+            self.marked &= present
+            self.post_message(self.MarksChanged(self))
         self._texts = {m: tuple(c.text(m) for c in self.columns) for m in models}
         self._measure()
         self.rebuild()
@@ -236,6 +258,28 @@ class ModelGrid(ScrollView, can_focus=True):
         if model is not None:
             self.post_message(self.Selected(self, model))
 
+    # -- marks -------------------------------------------------------------------------
+    def marked_models(self) -> list[ModelSummary]:
+        return [m for m in self._models if model_key(m.name) in self.marked]
+
+    def _set_marks(self, marked: set[str]) -> None:
+        if marked != self.marked:
+            self.marked = marked
+            self.refresh()
+            self.post_message(self.MarksChanged(self))
+
+    def action_toggle_mark(self) -> None:
+        model = self.highlighted
+        if model is not None:
+            self._set_marks(self.marked ^ {model_key(model.name)})
+            self.action_move(1)  # on to the next, as in file managers
+
+    def action_mark_shown(self) -> None:
+        self._set_marks(self.marked | {model_key(m.name) for m in self.shown})
+
+    def action_clear_marks(self) -> None:
+        self._set_marks(set())
+
     def action_cycle_sort(self) -> None:
         keys = [c.key for c in self.columns]
         next_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
@@ -340,6 +384,7 @@ class ModelGrid(ScrollView, can_focus=True):
         texts = self._texts[model]
         cells = [fit(texts[i], slot.width, right=slot.column.align == "right")
                  for i, slot in enumerate(self._slots)]
-        return Strip([Segment(" " * LEAD, style + _SEPARATE),
+        lead = MARKED if model_key(model.name) in self.marked else " " * LEAD
+        return Strip([Segment(lead, style + _SEPARATE),
                       Segment(self._marks(model) + " " * GAP, marks_style),
                       Segment((" " * GAP).join(cells) + " ", style)])

@@ -38,6 +38,7 @@ class StatusBar(Widget):
         self.demo = demo
         self.saved = saved  # False: changes go to a throwaway config, and the bar says so
         self.clock: Callable[[], float] = time.monotonic
+        self.marked: tuple[int, int] | None = None  # (models, bytes) marked in the grid
 
     def on_mount(self) -> None:
         # The offline time and the next retry count down on their own.
@@ -89,6 +90,9 @@ class StatusBar(Widget):
         pulls = pulls_summary_text(self.session.pulls.summary())
         if pulls:
             line.append(f"│ {pulls} ", style="cyan")
+        if self.marked:
+            count, size = self.marked
+            line.append(f"│ ✓ {count} marked, {human_size(size)} ", style="bold magenta")
         if state.online is not None or state.from_cache:
-            line.append(f"│ {len(state.models)} models, {human_size(state.disk_used)}")
+            line.append(f"│ {len(state.models)} models, {human_size(self.session.disk_used())}")
         return line

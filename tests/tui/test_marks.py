@@ -1,0 +1,65 @@
+"""Multi-select in the grid, and deletes that say what they really free."""
+
+from tests.tui.helpers import grid_names, models_view, notices, shows, wait_until
+from tui.emulator.server import Emulator
+from tui.format import human_size
+from tui.ollama.names import model_key, parse_name
+from tui.screens.confirm import ConfirmScreen
+
+
+def marked_names(app) -> list[str]:
+    return sorted(m.name for m in models_view(app).grid.marked_models())
+
+
+async def test_marks_survive_sort_filter_and_refresh(pilot, emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("qwen2.5:7b")
+    await pilot.press("space")
+    assert grid.highlighted.name != "qwen2.5:7b"  # on to the next row
+    grid.select_name("llava:7b")
+    await pilot.press("space")
+    assert marked_names(app) == ["llava:7b", "qwen2.5:7b"]
+    await wait_until(pilot, lambda: shows(app, "✓ 2 marked, 9.4 GB"))
+    await pilot.press("s", "S")  # another sort
+    await pilot.press("slash", *"qwen", "enter")  # a filter hiding llava
+    emulator.store.install(emulator.store.find_catalog(parse_name("smollm2:135m")),
+                           "smollm2:135m")
+    await wait_until(pilot, lambda: "smollm2:135m" in [m.name for m in
+                                                        app.session.state.models])
+    assert marked_names(app) == ["llava:7b", "qwen2.5:7b"]
+    await pilot.press("A")  # mark every shown (filtered) model: qwen in name or family
+    assert marked_names(app) == ["deepseek-r1:8b", "llava:7b", "qwen2.5:7b", "qwen3:8b"]
+    await pilot.press("N")
+    assert marked_names(app) == [] and not shows(app, "marked")
+
+
+async def test_delete_acts_on_the_marks_and_says_what_it_frees(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    for name in ("gemma3:4b", "mistral:latest"):
+        grid.select_name(name)
+        await pilot.press("space")
+    await pilot.press("d")
+    assert isinstance(app.screen, ConfirmScreen)
+    sizes = sum(m.size for m in grid.marked_models())
+    await wait_until(pilot, lambda: shows(app, f"Frees {human_size(sizes)} of disk"))
+    assert shows(app, "Delete gemma3:4b and mistral:latest")
+    await pilot.press("y")
+    await wait_until(pilot, lambda: "Deleted 2 models" in notices(app))
+    assert "gemma3:4b" not in grid_names(app) and "mistral:latest" not in grid_names(app)
+    assert grid.marked == set()
+
+
+async def test_a_copy_shares_its_blobs_so_deleting_it_frees_nothing(pilot,
+                                                                   emulator: Emulator) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    await app.session.client.copy("llama3.2", "my-llama")
+    app.refresh_models()
+    await wait_until(pilot, lambda: "my-llama:latest" in grid_names(app))
+    total = app.session.disk_used()
+    assert total == sum(m.size for m in app.session.state.models) - 2019393189  # once
+    grid.select_name("my-llama:latest")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: shows(app, "Frees 0 B of disk"))
+    assert shows(app, "2.0 GB stays: shared with") and shows(app, "llama3.2:latest.")
+    await pilot.press("n")
+    assert model_key("my-llama") in {model_key(m.name) for m in app.session.state.models}
