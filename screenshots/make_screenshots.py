@@ -3,12 +3,15 @@ and turned into PNG (with Debian's `rsvg-convert`, or cairosvg if that is instal
 
     python screenshots/make_screenshots.py
 
-The emulator's demo data is fixed, so running it again gives the same pictures.
+The emulator's demo data is fixed, so running it again gives the same pictures. The SVG
+renderers here have no emoji font, so the grid's capability badges are drawn as the letters a
+console shows (V T R E I C) rather than as empty boxes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +27,7 @@ from tui.ollama.names import parse_name
 from tui.screens.models import ModelsScreen
 
 HERE = Path(__file__).resolve().parent
+os.environ["LC_ALL"] = "C"  # letters for badges: see above
 Scene = Callable[[Pilot], Awaitable[None]]
 
 

@@ -1,4 +1,4 @@
-"""Short capability badges for the grid: 👁 vision, 🔧 tools, 💭 thinking, ⧉ embedding,
+"""Short capability badges for the grid: 👀 vision, 🔧 tools, 💭 thinking, ⧉ embedding,
 ⇥ insert, ☁ cloud, with plain letters where the terminal cannot be trusted with symbols."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from tui.model_columns import Column
 from tui.ollama.models import ModelSummary
 
 # (capability, symbol, letter), in the order shown.
-BADGES = (("vision", "👁", "V"), ("tools", "🔧", "T"), ("thinking", "💭", "R"),
+BADGES = (("vision", "👀", "V"), ("tools", "🔧", "T"), ("thinking", "💭", "R"),
           ("embedding", "⧉", "E"), ("insert", "⇥", "I"))
 CLOUD = ("☁", "C")
 

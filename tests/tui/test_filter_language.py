@@ -34,9 +34,9 @@ async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(
     caps = next(i for i, c in enumerate(grid.columns) if c.key == "caps") + 1
     local = {m.name for m in app.session.state.models if not m.is_remote}
     await wait_until(pilot, lambda: local <= set(show_requests(emulator)), timeout=8)
-    await wait_until(pilot, lambda: "👁" in screen_text(app))
+    await wait_until(pilot, lambda: "👀" in screen_text(app))
     row = {m.name: i for i, m in enumerate(grid.shown)}
-    assert grid.cells(row["llava:7b"])[caps] == "👁"
+    assert grid.cells(row["llava:7b"])[caps] == "👀"
     assert grid.cells(row["glm-4.6:cloud"])[caps] == "☁"
     assert grid.cells(row["qwen3:8b"])[caps] == "🔧 💭"
     assert grid.cells(row["phi4:14b"])[caps] == ""  # plain completion: no badge
@@ -49,7 +49,7 @@ async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(
     async with again.run_test(size=(120, 30)) as second:
         second_grid = models_view(again).grid
         await wait_until(second, lambda: bool(second_grid.shown))
-        await wait_until(second, lambda: "👁" in screen_text(again))
+        await wait_until(second, lambda: "👀" in screen_text(again))
         await second.pause(0.5)
     # Only the highlighted model's details (for the info panel) were asked.
     assert len(show_requests(emulator)) <= 1

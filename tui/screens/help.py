@@ -93,7 +93,7 @@ FILTER_HELP = ("The filter (/) takes words and terms, all of which must hold: "
                "cap:vision (tools, thinking, embedding, insert), family:qwen3, quant:q4, "
                "name:coder, size<5GB, params>=7b, ctx>=32k (k = 1,024), cloud, loaded, "
                "current; -term negates one. A term it cannot read is shown under the box. "
-               "Caps: 👁 vision 🔧 tools 💭 thinking ⧉ embedding ⇥ insert ☁ cloud.")
+               "Caps: 👀 vision 🔧 tools 💭 thinking ⧉ embedding ⇥ insert ☁ cloud.")
 
 
 def help_screen(app: App) -> HelpScreen:
