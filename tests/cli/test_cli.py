@@ -156,6 +156,12 @@ def test_rm_asks_on_a_terminal(run, monkeypatch) -> None:
     code, out, _ = run("rm", "mistral")
     assert code == EXIT_OK and "Model mistral:latest deleted successfully" in out
     assert "mistral:latest" not in run("list")[1]
+    # A copy shares every blob with its source: the question says it frees nothing.
+    run("cp", "llama3.2", "my-llama")
+    answers = iter(["n"])
+    run("rm", "my-llama")
+    assert prompts[-1] == ("Delete my-llama:latest (2.0 GB, shared with llama3.2:latest: "
+                           "frees nothing)? [y/N] ")
 
 
 def test_rm_with_yes_and_json(run, monkeypatch) -> None:

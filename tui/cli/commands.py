@@ -324,8 +324,13 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
             continue
         if cmd.confirm and not assume_yes:
             extra = " (the current model)" if same_model(model, cmd.settings.current_model) else ""
+            # Another tag of the same manifest keeps every blob: say the delete frees nothing.
+            shared = space.space_freed([summary], list(installed.values()),
+                                       lambda m: None).shared_with.get(summary.name)
+            size = human_size(summary.size) if not shared else \
+                f"{human_size(summary.size)}, shared with {printable(shared[0])}: frees nothing"
             try:
-                yes = cmd.confirm(f"Delete {model} ({human_size(summary.size)}){extra}? [y/N] ")
+                yes = cmd.confirm(f"Delete {model} ({size}){extra}? [y/N] ")
             except PromptInterrupted:
                 _report_results(cmd, results)
                 deleted = [r["model"] for r in results if r["status"] == "success"]
