@@ -88,3 +88,22 @@ def test_fit_as_a_table_and_its_refusals(run) -> None:
     assert code == EXIT_ERROR and "cloud model runs on ollama.com" in err
     code, _, err = run("fit", "qwen3:8b", "--vram", "lots")
     assert code == EXIT_USAGE and "is not a size" in err
+
+
+def test_compare_two_and_four_models(run) -> None:
+    code, out, _ = run("compare", "qwen3:8b", "deepseek-r1:8b", "--json")
+    data = json.loads(out)
+    rows = {r["field"]: r for r in data["rows"]}
+    assert code == EXIT_OK and data["models"] == ["qwen3:8b", "deepseek-r1:8b"]
+    assert rows["Layers"]["values"] == ["36", "36"] and not rows["Layers"]["differs"]
+    assert rows["Capabilities"]["differs"] and rows["Context"]["values"] == ["40,960",
+                                                                            "131,072"]
+    assert data["template_diff"] == ""  # the same template
+    code, out, _ = run("compare", "qwen3:8b", "qwen2.5:7b", "llava:7b", "mistral")
+    assert code == EXIT_OK and "*  Family" in out and "mistral:latest" in out
+    different = json.loads(run("compare", "qwen3:8b", "llava:7b", "--json")[1])
+    assert different["template_diff"].startswith("--- qwen3:8b template")
+    code, _, err = run("compare", "qwen3:8b")
+    assert code == EXIT_USAGE and "two to four models" in err
+    code, _, err = run("compare", "qwen3:8b", "nosuch")
+    assert code == EXIT_ERROR and "not found" in err

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from tui import __version__
-from tui.cli import commands, memory_commands
+from tui.cli import commands, compare_command, memory_commands
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("destination")
     add("ps", "list models loaded in memory", lambda c, a: commands.cmd_ps(c))
     _add_memory_commands(add)
+    add("compare", "two to four models side by side; rows that differ marked *",
+        lambda c, a: compare_command.cmd_compare(c, a.names)) \
+        .add_argument("names", nargs="+", metavar="NAME")
     _add_emulator_command(sub)
     return parser
 
