@@ -63,3 +63,22 @@ async def test_a_copy_shares_its_blobs_so_deleting_it_frees_nothing(pilot,
     assert shows(app, "2.0 GB stays: shared with") and shows(app, "llama3.2:latest.")
     await pilot.press("n")
     assert model_key("my-llama") in {model_key(m.name) for m in app.session.state.models}
+
+
+async def test_compare_the_marked_models(pilot) -> None:
+    from tui.screens.compare import CompareScreen
+
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("qwen3:8b")
+    await pilot.press("space", "c")
+    assert "Mark 2 to 4 models" in notices(app)
+    grid.select_name("qwen2.5:7b")
+    await pilot.press("space", "c")
+    await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+    screen = app.screen
+    assert screen.names == ["qwen3:8b", "qwen2.5:7b"]  # in list order
+    rows = {r.label: r for r in screen.rows}
+    assert rows["Family"].differs and not rows["Quantisation"].differs
+    assert shows(app, "40,960") and shows(app, "32,768")
+    await pilot.press("escape")
+    assert app.screen is models_view(app)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from tui.badges import caps_column, plain_terminal
+from tui.compare import compare_rows
 from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
@@ -65,6 +66,8 @@ class ModelsScreen(View):
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
         Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
+        Binding("c", "compare", "Compare", show=False,
+                tooltip="compare the 2 to 4 marked models side by side"),
         Binding("x", "unload_model", "Unload", show=False,
                 tooltip="unload the highlighted model from memory"),
         Binding("P", "show_pulls", "Pulls",
@@ -367,6 +370,29 @@ class ModelsScreen(View):
                 self.qapp.notify_text(f"Loading {model.name} {keep_alive_words(keep_alive)}…")
 
         self.app.push_screen(LoadDialog(model.name), chosen)
+
+    def action_compare(self) -> None:
+        models = self.grid.marked_models()
+        if not 2 <= len(models) <= 4:
+            self.qapp.notify_text("Mark 2 to 4 models with Space to compare them")
+            return
+        self.compare_models(models)
+
+    @work(group="compare", exclusive=True, exit_on_error=False)
+    async def compare_models(self, models: list[ModelSummary]) -> None:
+        from tui.screens.compare import CompareScreen  # not needed for the first frame
+
+        session, settings = self.qapp.session, self.qapp.settings
+        try:
+            infos = await asyncio.gather(*(session.model_info(m) for m in models))
+        except OllamaError as exc:
+            self.qapp.notify_text(str(exc), title="Cannot compare", severity="error")
+            return
+        rows = compare_rows(list(zip(models, infos, strict=True)), settings.fit_context,
+                            settings.kv_cache_type)
+        texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
+                 for label in ("template", "system")]
+        await self.app.push_screen(CompareScreen([m.name for m in models], rows, texts))
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted
