@@ -189,3 +189,20 @@ def test_hosts_view(snap_compare, tmp_path: Path) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_compare_screen(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        from tui.screens.compare import CompareScreen
+
+        app = pilot.app
+        await loaded(pilot)
+        grid = models_view(app).grid
+        for name in ("qwen3:8b", "qwen2.5:7b"):
+            grid.select_name(name)
+            await pilot.press("space")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, CompareScreen))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 40), run_before=run_before)
