@@ -41,7 +41,7 @@ async def test_delete_acts_on_the_marks_and_says_what_it_frees(pilot) -> None:
     await pilot.press("d")
     assert isinstance(app.screen, ConfirmScreen)
     sizes = sum(m.size for m in grid.marked_models())
-    await wait_until(pilot, lambda: shows(app, f"Frees {human_size(sizes)} of disk"))
+    await wait_until(pilot, lambda: shows(app, f"{human_size(sizes)} of disk"))
     assert shows(app, "Delete gemma3:4b and mistral:latest")
     await pilot.press("y")
     await wait_until(pilot, lambda: "Deleted 2 models" in notices(app))

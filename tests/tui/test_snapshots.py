@@ -21,8 +21,10 @@ async def loaded(pilot) -> None:
     app = pilot.app
     await wait_until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
     grid = models_view(app).grid
-    # The info panel has its details.
+    # The info panel has its details, and the Caps column every model's capabilities.
     await wait_until(pilot, lambda: app.session.cached_info(grid.highlighted) is not None)
+    await wait_until(pilot, lambda: all(app.session.known_capabilities(m) is not None
+                                        for m in app.session.state.models if not m.is_remote))
     await pilot.pause(0.2)
 
 
