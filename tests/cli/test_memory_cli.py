@@ -107,3 +107,28 @@ def test_compare_two_and_four_models(run) -> None:
     assert code == EXIT_USAGE and "two to four models" in err
     code, _, err = run("compare", "qwen3:8b", "nosuch")
     assert code == EXIT_ERROR and "not found" in err
+
+
+def test_bench_reports_what_ollama_measured(run, threaded_emulator: Emulator) -> None:
+    from tui.emulator.server import timings
+    from tui.ollama.names import parse_name
+
+    code, out, _ = run("bench", "qwen3:8b", "--runs", "3", "--prompt", "say hi", "--json")
+    data = json.loads(out)
+    model = threaded_emulator.store.find_installed(parse_name("qwen3:8b")).model
+    cold, warm = timings(model, 2, 19, cold=True), timings(model, 2, 19, cold=False)
+    assert code == EXIT_OK and data["runs"] == 3
+    assert data["cold"]["load_s"] == round(cold["load_duration"] / 1e9, 3) > 1
+    expected = warm["eval_count"] / (warm["eval_duration"] / 1e9)
+    assert data["generation_tokens_per_s"]["median"] == round(expected, 2)
+    prompt = warm["prompt_eval_count"] / (warm["prompt_eval_duration"] / 1e9)
+    assert data["prompt_tokens_per_s"]["median"] == round(prompt, 2)
+
+
+def test_bench_refuses_what_it_cannot_measure(run) -> None:
+    code, _, err = run("bench", "nomic-embed-text")
+    assert code == EXIT_USAGE and "embedding model" in err
+    code, _, err = run("bench", "glm-4.6:cloud")
+    assert code == EXIT_USAGE and "runs on ollama.com" in err
+    code, _, err = run("bench", "nosuch")
+    assert code == EXIT_ERROR and "not found" in err

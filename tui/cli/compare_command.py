@@ -1,12 +1,14 @@
-"""`qgoose-tui compare A B [C D]`: two to four models side by side."""
+"""`qgoose-tui compare A B [C D]` (models side by side) and `qgoose-tui bench NAME` (their
+speed here): the commands that help choose a model."""
 
 from __future__ import annotations
 
 import asyncio
 
+from tui.bench import BenchResult
 from tui.cli.commands import EXIT_OK, BadInput, Command
 from tui.compare import compare_rows, text_diff
-from tui.format import printable, render_table
+from tui.format import printable, render_pairs, render_table
 from tui.ollama import OllamaError
 from tui.ollama.names import normalize, same_model
 
@@ -39,4 +41,38 @@ async def cmd_compare(cmd: Command, names: list[str]) -> int:
     for label, diff in diffs.items():
         cmd.say(f"\n{label.capitalize()}: " + ("the same" if not diff else
                                                f"differs\n{printable(diff)}"))
+    return EXIT_OK
+
+
+async def cmd_bench(cmd: Command, name: str, runs: int, prompt: str) -> int:
+    """Run one prompt `runs` times and report what Ollama measured (the first run cold)."""
+    try:
+        model = normalize(name)
+        summary = next((m for m in await cmd.client.list_models() if same_model(m.name, model)),
+                       None)
+        if summary is not None and summary.is_remote:
+            raise BadInput(f"{model} runs on ollama.com: its speed is not this machine's")
+        if summary is not None and "embedding" in (await cmd.client.show(model)).capabilities:
+            raise BadInput(f"{model} is an embedding model: generation speed does not apply")
+        await cmd.client.unload(model)  # so that the first run is a cold one
+        results = []
+        for index in range(runs):
+            results.append(await cmd.client.generate(model, prompt))
+            if not cmd.as_json:
+                print(f"run {index + 1}/{runs} done", file=cmd.err)
+    except (OllamaError, BadInput) as exc:
+        return cmd.fail(exc, model=name)
+    bench = BenchResult(results)
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": model, "prompt": prompt, **bench.to_json()})
+        return EXIT_OK
+    generation, prompt_rate = bench.generation, bench.prompt
+    cmd.say(render_pairs([
+        ("Model", printable(model)),
+        ("Runs", f"{runs} (the first cold: {bench.cold.load_duration / 1e9:.2f} s to load)"),
+        ("Generation", f"{generation.median:.1f} tokens/s "
+                       f"({generation.low:.1f}–{generation.high:.1f})"),
+        ("Prompt", f"{prompt_rate.median:.1f} tokens/s"),
+        ("Total", f"{bench.total_seconds.median:.2f} s a run"),
+    ]))
     return EXIT_OK

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from tui import __version__
+from tui.bench import DEFAULT_PROMPT
 from tui.cli import commands, compare_command, memory_commands
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
@@ -82,6 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     add("compare", "two to four models side by side; rows that differ marked *",
         lambda c, a: compare_command.cmd_compare(c, a.names)) \
         .add_argument("names", nargs="+", metavar="NAME")
+    bench = add("bench", "a model's speed here: prompt and generation tokens/s, as Ollama "
+                "measures them", lambda c, a: compare_command.cmd_bench(c, a.name, a.runs,
+                                                                        a.prompt))
+    bench.add_argument("name")
+    bench.add_argument("--runs", type=_number(int, 1, 100), default=3, metavar="N",
+                       help="how many times to run the prompt (the first is cold)")
+    bench.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="TEXT")
     _add_emulator_command(sub)
     return parser
 

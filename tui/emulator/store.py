@@ -65,6 +65,10 @@ class Store:
         """Newest first, as Ollama lists them."""
         return sorted(self.installed.values(), key=lambda m: m.modified_at, reverse=True)
 
+    def find_loaded(self, name: ModelName) -> Loaded | None:
+        self.running()  # drop the expired ones first
+        return self.loaded.get(key_of(name))
+
     def running(self) -> list[Loaded]:
         now = datetime.now(UTC)
         for key, entry in list(self.loaded.items()):

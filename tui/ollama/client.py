@@ -23,6 +23,7 @@ from tui.ollama.errors import (
 )
 from tui.ollama.host import DEFAULT_BASE_URL, redact
 from tui.ollama.models import (
+    GenerateResult,
     Listing,
     ModelInfo,
     ModelSummary,
@@ -147,6 +148,17 @@ class OllamaClient:
                              model=model, timeout=self._long)
         except ServerError as exc:
             raise _load_error(exc, model) from exc
+
+    async def generate(self, name: str, prompt: str) -> GenerateResult:
+        """One prompt, answered whole (`stream: false`), with Ollama's timings."""
+        model = normalize(name)
+        body = {"model": model, "prompt": prompt, "stream": False}
+        try:
+            data = await self._call("POST", "/api/generate", json=body, what=f"generate {model}",
+                                    model=model, timeout=self._long)
+        except ServerError as exc:
+            raise _load_error(exc, model) from exc
+        return GenerateResult.from_json(data)
 
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)

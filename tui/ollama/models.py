@@ -347,3 +347,26 @@ class PullEvent:
         if self.error:
             out["error"] = self.error
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateResult:
+    """The final object of /api/generate: the answer and Ollama's own timings (ns)."""
+
+    response: str = ""
+    total_duration: int = 0
+    load_duration: int = 0
+    prompt_eval_count: int = 0
+    prompt_eval_duration: int = 0
+    eval_count: int = 0
+    eval_duration: int = 0
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> GenerateResult:
+        def figure(key: str) -> int:
+            value = _int(data, key)
+            return value if value is not None and value >= 0 else 0
+        return cls(response=_str(data, "response"),
+                   **{k: figure(k) for k in ("total_duration", "load_duration",
+                                             "prompt_eval_count", "prompt_eval_duration",
+                                             "eval_count", "eval_duration")})
