@@ -71,6 +71,16 @@ def until_text(expires: datetime | None, now: datetime | None = None) -> str:
     return relative_time(expires, now)
 
 
+def countdown(expires: datetime | None, now: datetime | None = None) -> str:
+    """The same as a live countdown: "4m 05s", "forever", "now" when due."""
+    if expires is None:
+        return ""
+    seconds = (expires - (now or datetime.now(UTC))).total_seconds()
+    if seconds > _FOREVER_AFTER:
+        return "forever"
+    return human_duration(seconds) if seconds > 0 else "now"
+
+
 def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     """ "just now", "5 minutes ago", "3 days ago", "2 months ago"; "unknown" when unknown."""
     if when is None:

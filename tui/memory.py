@@ -84,6 +84,13 @@ def fit_contexts(maximum: int | None) -> list[int]:
     return [*rows, maximum] if maximum else rows
 
 
+def fit_table(info: ModelInfo, size_bytes: int, kv_cache_type: str = "f16",
+              parallel: int = 1) -> list[MemoryEstimate]:
+    """The estimate at each of the fit table's contexts (the info panel and `fit`)."""
+    return [estimate_memory(info, size_bytes, context, kv_cache_type, parallel)
+            for context in fit_contexts(info.context_length)]
+
+
 @dataclass(frozen=True)
 class _Shape:
     embedding: int

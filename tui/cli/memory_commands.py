@@ -7,7 +7,7 @@ from typing import Any
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
 from tui.config import KV_CACHE_TYPES, vram_total
 from tui.format import human_size, printable, render_pairs, render_table
-from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_contexts, verdict
+from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_table, verdict
 from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.durations import keep_alive_value, keep_alive_words
 from tui.ollama.names import normalize, same_model
@@ -92,11 +92,9 @@ async def cmd_fit(cmd: Command, name: str, context: int | None, kv_cache_type: s
         return EXIT_OK
     cmd.say(render_pairs(fit_lines(model, estimate, vram)))
     if context is None:
-        rows = []
-        for row_ctx in fit_contexts(info.context_length):
-            row = estimate_memory(info, size, row_ctx, kv_type, parallel)
-            rows.append([f"{row_ctx:,}", human_size(row.total),
-                         verdict(row.total, vram) if vram else ""])
+        rows = [[f"{row.context:,}", human_size(row.total),
+                 verdict(row.total, vram) if vram else ""]
+                for row in fit_table(info, size, kv_type, parallel)]
         cmd.say("\n" + render_table(["CONTEXT", "MEMORY", "ON A " + human_size(vram) + " GPU"
                                      if vram else ""], rows))
     return EXIT_OK

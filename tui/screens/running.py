@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from tui.format import human_duration, human_size, printable, processor_text
+from tui.format import countdown, human_size, printable, processor_text
 from tui.memory import UnknownEstimate, estimate_memory
 from tui.ollama import OllamaError
 from tui.ollama.models import RunningModel
@@ -20,18 +20,7 @@ from tui.screens.view import View
 from tui.session import Changed, Event
 
 POLL_SECONDS = 2.0  # /api/ps while the view is shown
-_FOREVER_AFTER = 100 * 365 * 86400
 COLUMNS = ("Name", "Size", "Processor", "Context", "Unloads in", "Our estimate")
-
-
-def time_left(running: RunningModel, now: datetime) -> str:
-    """A live countdown ("4m 05s"), "forever" for keep_alive < 0, "now" when due."""
-    if running.expires_at is None:
-        return ""
-    seconds = (running.expires_at - now).total_seconds()
-    if seconds > _FOREVER_AFTER:
-        return "forever"
-    return human_duration(seconds) if seconds > 0 else "now"
 
 
 class RunningScreen(View):
@@ -94,7 +83,7 @@ class RunningScreen(View):
             self.table.add_row(printable(entry.name), human_size(entry.size),
                                processor_text(entry.gpu_fraction),
                                f"{entry.context_length:,}" if entry.context_length else "",
-                               time_left(entry, now), self._estimate_text(entry),
+                               countdown(entry.expires_at, now), self._estimate_text(entry),
                                key=entry.name)
         for name in loading:
             self.table.add_row(printable(name), "", Text("loading…", style="italic"), "", "",

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, until_text
-from tui.memory import UnknownEstimate, estimate_memory, fit_contexts, verdict
+from tui.memory import UnknownEstimate, fit_table, verdict
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 
@@ -42,8 +42,7 @@ class MemoryView:
         text.append(f"\nMemory ({self.kv_cache_type} KV cache{on})", style="bold underline")
         text.append("\n")
         try:
-            rows = [estimate_memory(info, size, ctx, self.kv_cache_type)
-                    for ctx in fit_contexts(info.context_length)]
+            rows = fit_table(info, size, self.kv_cache_type)
         except UnknownEstimate as exc:
             return text.append(f"unknown: {exc}", style="dim")
         for row in rows:
