@@ -71,6 +71,8 @@ def test_delete_confirmation(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)
         await pilot.press("down", "down", "d")
+        await wait_until(pilot, lambda: "of disk" in screen_text(pilot.app))
+        await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
 
