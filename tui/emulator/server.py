@@ -19,7 +19,7 @@ from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
 from tui.emulator.shapes import show_body, tag_entry
-from tui.emulator.store import Installed, Loaded, Store
+from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
 from tui.emulator.wire import (
     ApiError,
@@ -311,7 +311,7 @@ class Emulator:
         """Unload the least recently used models, as Ollama's scheduler does, until `name`
         fits in VRAM and under the loaded-model limit (or nothing else is loaded)."""
         others = [loaded for loaded in self.store.running()
-                  if parse_name(loaded.name).full.casefold() != name.full.casefold()]
+                  if key_of(parse_name(loaded.name)) != key_of(name)]
         others.sort(key=lambda loaded: loaded.used_at)
 
         def in_vram() -> int:
