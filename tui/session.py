@@ -75,6 +75,7 @@ class HostSession:
         self._list_cache = list_cache
         self._nameless_told = 0  # nameless entries already reported, to say it once
         self.loading: dict[str, str] = {}  # model key → its name, while a load runs
+        self._disk_used: tuple[tuple[int, int, int], int] | None = None  # (inputs, bytes)
         self.refreshing = False
         self.capabilities: dict[str, tuple[str, ...]] = \
             list_cache.load_capabilities() if list_cache is not None else {}
@@ -218,8 +219,15 @@ class HostSession:
         return info
 
     def disk_used(self) -> int:
-        """Bytes on disk, shared blobs counted once (by weights blob where details are in)."""
-        return space.disk_used(self.state.models, self.cached_info)
+        """Bytes on disk, shared blobs counted once (by weights blob where details are in).
+
+        The status bar asks at every repaint (10 a second during a pull): the figure is
+        worked out again only when the list or the details known have changed."""
+        # The signature changes with the list; a cached list shown before it has none yet.
+        inputs = (self.state.signature, len(self.state.models), len(self._info))
+        if self._disk_used is None or self._disk_used[0] != inputs:
+            self._disk_used = (inputs, space.disk_used(self.state.models, self.cached_info))
+        return self._disk_used[1]
 
     def known_capabilities(self, model: ModelSummary) -> tuple[str, ...] | None:
         """What the model can do, from the list, its details, or a previous run."""
