@@ -102,7 +102,7 @@ class ModelsScreen(View):
             # Will each model fit at the configured context? Needs every model's details.
             columns.append(fits_column(self.qapp.session.cached_info, settings.fit_context,
                                        settings.kv_cache_type, settings.vram_bytes))
-        columns.append(caps_column(self._capabilities_of, plain_terminal()))
+        columns.append(caps_column(self.qapp.session.known_capabilities, plain_terminal()))
         self.grid.set_columns(tuple(columns))
         super().on_mount()
         self.grid.focus()
@@ -267,7 +267,7 @@ class ModelsScreen(View):
     def _apply_filter(self, text: str) -> None:
         """Filter with the filter language; terms it cannot read are shown, not fatal."""
         session, settings = self.qapp.session, self.qapp.settings
-        facts = Facts(capabilities=self._capabilities_of, context_length=self._context_of,
+        facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
                       loaded=session.state.loaded_keys(),
                       current=model_key(settings.current_model))
         query = parse_query(text, facts)
@@ -281,8 +281,6 @@ class ModelsScreen(View):
         info = self.qapp.session.cached_info(model)
         return model.details.context_length or (info.context_length if info else None)
 
-    def _capabilities_of(self, model: ModelSummary) -> tuple[str, ...] | None:
-        return self.qapp.session.known_capabilities(model)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
