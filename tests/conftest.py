@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 # Fast enough that a test pull of a small model takes a fraction of a second.
 TEST_PULL_RATE = 4e9
 TEST_INTERVAL = 0.005
+TEST_REPLY_INTERVAL = 0.001  # seconds a generated token
 
 
 def fixture_text(name: str) -> str:
@@ -36,8 +37,8 @@ def fixture_ndjson(name: str) -> list[dict[str, Any]]:
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     """An emulator in the test's own event loop, on 127.0.0.1 port 0."""
-    async with running_emulator(pull_rate=TEST_PULL_RATE,
-                                progress_interval=TEST_INTERVAL) as emu:
+    async with running_emulator(pull_rate=TEST_PULL_RATE, progress_interval=TEST_INTERVAL,
+                                reply_interval=TEST_REPLY_INTERVAL) as emu:
         yield emu
 
 
@@ -68,7 +69,8 @@ class ThreadedEmulator:
 
 @pytest.fixture
 def threaded_emulator() -> Iterator[Emulator]:
-    server = ThreadedEmulator(pull_rate=TEST_PULL_RATE, progress_interval=TEST_INTERVAL)
+    server = ThreadedEmulator(pull_rate=TEST_PULL_RATE, progress_interval=TEST_INTERVAL,
+                              reply_interval=TEST_REPLY_INTERVAL)
     yield server.emulator
     server.close()
 
@@ -85,3 +87,4 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))

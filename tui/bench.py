@@ -1,16 +1,42 @@
-"""Speed on this machine, as Ollama measures it: prompt and generation tokens a second from
-/api/generate's own timing fields, the median and spread over the runs, the first (cold)
-run apart. Pure."""
+"""Speed on this machine, as Ollama measures it.
+
+Text models: one prompt N times through /api/generate, prompt and generation tokens a second
+from Ollama's own timing fields. Embedding models: a fixed batch through /api/embed, inputs a
+second. The median and spread over the runs, the first (cold, it loads the model) apart.
+`run_benchmark` is shared by the CLI's `bench` and the TUI.
+"""
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from tui.ollama.models import GenerateResult
+from tui.ollama.models import EmbedResult, GenerateResult
+
+if TYPE_CHECKING:
+    from tui.ollama.client import OllamaClient
 
 DEFAULT_PROMPT = "Write one sentence about geese."
+DEFAULT_RUNS = 3
+MAX_RUNS = 50
+MAX_TOKENS = 256  # a benchmark measures speed, not essays: each run stops here
+EMBED_INPUTS = (
+    "Geese fly south in a V to save energy.",
+    "A terminal user interface runs in a text console.",
+    "Ollama serves large language models over HTTP.",
+    "The quick brown fox jumps over the lazy dog.",
+    "Benchmarks should measure one thing at a time.",
+    "Quantisation trades a little accuracy for a lot of memory.",
+    "Embeddings map text to points in a vector space.",
+    "A cold start loads the weights from disk first.",
+)
+Kind = Literal["generate", "embed"]
+
+
+class CannotBenchmark(Exception):
+    """The model cannot be measured here (a cloud model), said in a sentence."""
 
 
 def rate(count: int, nanoseconds: int) -> float:
@@ -35,7 +61,11 @@ class Spread:
 
 @dataclass(frozen=True)
 class BenchResult:
+    """Generation runs: tokens a second."""
+
     runs: list[GenerateResult]
+    kind: Kind = "generate"
+    unit = "tokens/s"
 
     @property
     def cold(self) -> GenerateResult:
@@ -46,7 +76,8 @@ class BenchResult:
         return self.runs[1:] or self.runs  # one run: it is all there is
 
     @property
-    def generation(self) -> Spread:
+    def speed(self) -> Spread:
+        """The headline figure: generation tokens a second."""
         return Spread.of([rate(r.eval_count, r.eval_duration) for r in self.warm])
 
     @property
@@ -58,11 +89,83 @@ class BenchResult:
         return Spread.of([r.total_duration / 1e9 for r in self.warm])
 
     def to_json(self) -> dict[str, Any]:
-        return {"runs": len(self.runs),
+        return {"kind": self.kind, "runs": len(self.runs),
                 "cold": {"load_s": round(self.cold.load_duration / 1e9, 3),
                          "total_s": round(self.cold.total_duration / 1e9, 3),
                          "generation_tokens_per_s": round(rate(self.cold.eval_count,
                                                                self.cold.eval_duration), 2)},
                 "prompt_tokens_per_s": self.prompt.to_json(),
-                "generation_tokens_per_s": self.generation.to_json(),
+                "generation_tokens_per_s": self.speed.to_json(),
                 "total_s": self.total_seconds.to_json()}
+
+
+@dataclass(frozen=True)
+class EmbedBenchResult:
+    """Embedding runs: inputs a second (the time after loading, as Ollama measures it)."""
+
+    runs: list[EmbedResult]
+    kind: Kind = "embed"
+    unit = "inputs/s"
+
+    @property
+    def cold(self) -> EmbedResult:
+        return self.runs[0]
+
+    @property
+    def warm(self) -> list[EmbedResult]:
+        return self.runs[1:] or self.runs
+
+    @property
+    def speed(self) -> Spread:
+        return Spread.of([rate(r.inputs, r.total_duration - r.load_duration)
+                          for r in self.warm])
+
+    @property
+    def total_seconds(self) -> Spread:
+        return Spread.of([r.total_duration / 1e9 for r in self.warm])
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "runs": len(self.runs),
+                "inputs": self.cold.inputs, "dimensions": self.cold.dimensions,
+                "cold": {"load_s": round(self.cold.load_duration / 1e9, 3),
+                         "total_s": round(self.cold.total_duration / 1e9, 3)},
+                "inputs_per_s": self.speed.to_json(),
+                "total_s": self.total_seconds.to_json()}
+
+
+AnyBench = BenchResult | EmbedBenchResult
+Progress = Callable[[int, int], None]  # (runs done, runs in all)
+
+
+def summary_line(result: AnyBench) -> str:
+    """One line for a person: the median, the spread, the cold start."""
+    speed = result.speed
+    return (f"{speed.median:.1f} {result.unit} ({speed.low:.1f}–{speed.high:.1f} over "
+            f"{len(result.warm)} warm runs); cold start {result.cold.load_duration / 1e9:.2f} s")
+
+
+async def run_benchmark(client: OllamaClient, model: str, capabilities: tuple[str, ...],
+                        *, runs: int = DEFAULT_RUNS, prompt: str = DEFAULT_PROMPT,
+                        remote: bool = False, progress: Progress | None = None) -> AnyBench:
+    """Unload `model` (so the first run is cold), then run it `runs` times. Cancelling the
+    calling task stops it between (or inside) runs; OllamaErrors pass through."""
+    if remote:
+        raise CannotBenchmark(f"{model} runs on ollama.com: its speed is not this machine's")
+    runs = max(1, min(runs, MAX_RUNS))
+    await client.unload(model)
+    report = progress or (lambda done, total: None)
+    report(0, runs)
+    if "embedding" in capabilities and "completion" not in capabilities:
+        embedded = []
+        for index in range(runs):
+            embedded.append(await client.embed(model, list(EMBED_INPUTS)))
+            report(index + 1, runs)
+        return EmbedBenchResult(embedded)
+    # A thinking model would think first: measure its answer, not a long monologue.
+    think = False if "thinking" in capabilities else None
+    generated = []
+    for index in range(runs):
+        generated.append(await client.generate(model, prompt, think=think,
+                                               options={"num_predict": MAX_TOKENS}))
+        report(index + 1, runs)
+    return BenchResult(generated)

@@ -240,3 +240,27 @@ async def test_pull_lines_come_on_ticks_and_may_stop_short_of_the_total() -> Non
     # Each small blob comes and goes between two ticks: no line ever shows its bytes.
     assert small and all("completed" not in line for layer in small for line in layer)
     assert lines[-1] == {"status": "success"}
+
+
+async def test_embed_answers_as_ollama_does(http) -> None:
+    one = (await http.post("/api/embed", json={"model": "nomic-embed-text",
+                                                "input": "a goose"})).json()
+    assert len(one["embeddings"]) == 1 and len(one["embeddings"][0]) == 768
+    assert {"total_duration", "load_duration", "prompt_eval_count"} <= one.keys()
+    empty = await http.post("/api/embed", json={"model": "nomic-embed-text", "input": []})
+    assert empty.json() == {"model": "nomic-embed-text", "embeddings": []}
+    bad = await http.post("/api/embed", json={"model": "nomic-embed-text", "input": 5})
+    assert (bad.status_code, bad.json()) == (400, {"error": "invalid input type"})
+    missing = await http.post("/api/embed", json={"model": "nosuch", "input": "a"})
+    assert (missing.status_code, missing.json()) == (404, {"error": "model 'nosuch' not found"})
+
+
+async def test_streamed_generation_is_compact_ndjson_ending_with_timings(http) -> None:
+    async with http.stream("POST", "/api/generate",
+                           json={"model": "qwen3:8b", "prompt": "hi"}) as response:
+        raw = await response.aread()
+    assert response.headers["content-type"] == "application/x-ndjson"
+    lines = [json.loads(line) for line in raw.splitlines()]
+    assert lines[0]["thinking"] and lines[0]["response"] == ""
+    assert lines[-1]["done"] is True and lines[-1]["done_reason"] == "stop"
+    assert lines[-1]["eval_count"] == len(lines) - 1

@@ -31,6 +31,7 @@ from tui.format import (
     render_table,
     until_text,
 )
+from tui.history import History, default_history_path
 from tui.model_columns import COLUMNS
 from tui.model_facts import model_facts, model_sections
 from tui.ollama import (
@@ -70,6 +71,7 @@ class Command:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     confirm: Callable[[str], bool] | None = None  # None: not interactive
+    history: History = field(default_factory=lambda: History(default_history_path()))
 
     def emit(self, payload: dict[str, Any]) -> None:
         # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
-from tui.bench import BenchResult
+from tui.bench import BenchResult, CannotBenchmark, run_benchmark
 from tui.cli.commands import EXIT_OK, BadInput, Command
 from tui.compare import compare_rows, text_diff
 from tui.format import printable, render_pairs, render_table
-from tui.ollama import OllamaError
+from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.names import normalize, same_model
 
 
@@ -45,34 +45,43 @@ async def cmd_compare(cmd: Command, names: list[str]) -> int:
 
 
 async def cmd_bench(cmd: Command, name: str, runs: int, prompt: str) -> int:
-    """Run one prompt `runs` times and report what Ollama measured (the first run cold)."""
+    """Run one prompt `runs` times and report what Ollama measured (the first run cold);
+    the result is kept in the history, for the TUI's Speed column and compare."""
     try:
         model = normalize(name)
         summary = next((m for m in await cmd.client.list_models() if same_model(m.name, model)),
                        None)
-        if summary is not None and summary.is_remote:
-            raise BadInput(f"{model} runs on ollama.com: its speed is not this machine's")
-        if summary is not None and "embedding" in (await cmd.client.show(model)).capabilities:
-            raise BadInput(f"{model} is an embedding model: generation speed does not apply")
-        await cmd.client.unload(model)  # so that the first run is a cold one
-        results = []
-        for index in range(runs):
-            results.append(await cmd.client.generate(model, prompt))
-            if not cmd.as_json:
-                print(f"run {index + 1}/{runs} done", file=cmd.err)
+        if summary is None:
+            raise ModelNotFoundError(f"model '{model}' not found", model)
+        capabilities = () if summary.is_remote else \
+            summary.capabilities or (await cmd.client.show(model)).capabilities
+
+        def progress(done: int, total: int) -> None:
+            if done and not cmd.as_json:
+                print(f"run {done}/{total} done", file=cmd.err)
+
+        result = await run_benchmark(cmd.client, model, capabilities, runs=runs, prompt=prompt,
+                                     remote=summary.is_remote, progress=progress)
+    except CannotBenchmark as exc:
+        return cmd.fail(BadInput(str(exc)), model=name)
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, model=name)
-    bench = BenchResult(results)
+    figures = {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
+        else result.to_json()
+    if not cmd.history.record_benchmark(cmd.client.base_url, summary.name, summary.digest,
+                                        figures, result.unit, result.speed.median):
+        print(f"qgoose-tui: note: the result was not kept: {printable(cmd.history.problem)}",
+              file=cmd.err)
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": model, "prompt": prompt, **bench.to_json()})
+        cmd.emit({"status": "success", "model": model, "digest": summary.digest, **figures})
         return EXIT_OK
-    generation, prompt_rate = bench.generation, bench.prompt
-    cmd.say(render_pairs([
-        ("Model", printable(model)),
-        ("Runs", f"{runs} (the first cold: {bench.cold.load_duration / 1e9:.2f} s to load)"),
-        ("Generation", f"{generation.median:.1f} tokens/s "
-                       f"({generation.low:.1f}–{generation.high:.1f})"),
-        ("Prompt", f"{prompt_rate.median:.1f} tokens/s"),
-        ("Total", f"{bench.total_seconds.median:.2f} s a run"),
-    ]))
+    pairs = [("Model", printable(model)),
+             ("Runs", f"{len(result.runs)} (the first cold: "
+                      f"{result.cold.load_duration / 1e9:.2f} s to load)"),
+             ("Speed", f"{result.speed.median:.1f} {result.unit} "
+                       f"({result.speed.low:.1f}–{result.speed.high:.1f})")]
+    if isinstance(result, BenchResult):
+        pairs.append(("Prompt", f"{result.prompt.median:.1f} tokens/s"))
+    pairs.append(("Total", f"{result.total_seconds.median:.2f} s a run"))
+    cmd.say(render_pairs(pairs))
     return EXIT_OK

@@ -16,11 +16,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TextIO
 
 from tui import __version__
-from tui.bench import DEFAULT_PROMPT
+from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
 from tui.cli import commands, compare_command, memory_commands
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
+from tui.history import History
 from tui.ollama import OllamaClient
 
 Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
@@ -83,11 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("compare", "two to four models side by side; rows that differ marked *",
         lambda c, a: compare_command.cmd_compare(c, a.names)) \
         .add_argument("names", nargs="+", metavar="NAME")
-    bench = add("bench", "a model's speed here: prompt and generation tokens/s, as Ollama "
-                "measures them", lambda c, a: compare_command.cmd_bench(c, a.name, a.runs,
-                                                                        a.prompt))
+    bench = add("bench", "a model's speed here, as Ollama measures it: tokens/s (inputs/s "
+                "for embedding models); kept for the TUI's Speed column",
+                lambda c, a: compare_command.cmd_bench(c, a.name, a.runs, a.prompt))
     bench.add_argument("name")
-    bench.add_argument("--runs", type=_number(int, 1, 100), default=3, metavar="N",
+    bench.add_argument("--runs", type=_number(int, 1, MAX_RUNS), default=DEFAULT_RUNS, metavar="N",
                        help="how many times to run the prompt (the first is cold)")
     bench.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="TEXT")
     _add_emulator_command(sub)
@@ -215,6 +216,8 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
         cmd = commands.Command(client, settings, as_json=args.json,
                                confirm=_ask if interactive else None)
+        if args.demo:  # the demo's server is new each time: nothing of it is worth keeping
+            cmd.history = History(None)
         handler: Handler = args.handler
         return await handler(cmd, args)
 

@@ -18,6 +18,14 @@ from typing import Any
 from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
+from tui.emulator.replies import (
+    CANNED_REPLY,
+    CANNED_THINKING,
+    embed_timings,
+    embedding,
+    timings,
+    tokens,
+)
 from tui.emulator.shapes import show_body, tag_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
@@ -35,8 +43,7 @@ from tui.ollama.names import ModelName, parse_name
 
 DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
 PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
-CANNED_REPLY = ("This is the qgoose-tui Ollama emulator. It has no model weights, "
-                "so every reply is this one.")
+REPLY_INTERVAL = 0.02  # seconds a generated token: the demo's answers arrive word by word
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -54,6 +61,8 @@ _REQUESTS: dict[str, tuple[str, dict[str, type]]] = {
     "/api/copy": ("CopyRequest", {"source": str, "destination": str}),
     "/api/generate": ("GenerateRequest", {"model": str, "prompt": str, "stream": bool,
                                           "options": dict, "system": str}),
+    "/api/embed": ("EmbedRequest", {"model": str, "truncate": bool, "options": dict,
+                                    "dimensions": float}),
 }
 
 
@@ -100,6 +109,7 @@ class Emulator:
     server_version: str = DEFAULT_VERSION  # a key of SERVER_VERSIONS
     vram: int = DEFAULT_VRAM
     max_loaded_models: int = 3  # OLLAMA_MAX_LOADED_MODELS: 3 per GPU by default
+    reply_interval: float = REPLY_INTERVAL
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -131,6 +141,7 @@ class Emulator:
         app.router.add_post("/api/copy", self._copy)
         app.router.add_get("/api/ps", self._ps)
         app.router.add_post("/api/generate", self._generate)
+        app.router.add_post("/api/embed", self._embed)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
@@ -269,14 +280,7 @@ class Emulator:
         data = await self._body(request)
         keep_alive = parse_keep_alive(data.get("keep_alive"))
         text = data.get("model") or ""
-        try:
-            name = parse_name(text)
-        except InvalidNameError:
-            # Ollama answers an invalid (or empty) name as a missing model.
-            raise ApiError(404, f"model '{text}' not found") from None
-        entry = self.store.find_installed(name)
-        if entry is None:
-            raise ApiError(404, f"model '{text}' not found")
+        name, entry = self._runnable(text)
         prompt = data.get("prompt") or ""
         base = {"model": text, "created_at": go_time(datetime.now(UTC), None)}
         # Unloading comes before any capability check: it works for every kind of model.
@@ -289,23 +293,73 @@ class Emulator:
             raise ApiError(401, "unauthorized", signin_url=SIGNIN_URL)
         if "completion" not in entry.model.capabilities:
             raise ApiError(400, f'"{text}" does not support generate')
-        num_ctx = _num_ctx(data.get("options"))
-        cold = self.store.find_loaded(name) is None
-        self._make_room(name, entry.model.memory_needed(num_ctx))
-        self.store.load(name, keep_alive, num_ctx)
+        thinks = _thinks(data.get("think"), entry.model.capabilities, text)
+        cold = self._load_for(name, entry, keep_alive, data.get("options"))
         if not prompt:
             return json_response({**base, "response": "", "done": True, "done_reason": "load"})
-        words = [w + " " for w in CANNED_REPLY.split()]
-        final = {**base, "response": "", "done": True, "done_reason": "stop",
-                 **timings(entry.model, len(str(prompt).split()), len(words), cold)}
+        # Thinking models think first (in `thinking`), then answer (in `response`).
+        pieces = [("thinking", t) for t in tokens(CANNED_THINKING if thinks else "")]
+        pieces += [("response", t) for t in tokens(CANNED_REPLY)]
+        limit = _num_predict(data.get("options"))
+        done_reason = "length" if 0 <= limit < len(pieces) else "stop"
+        pieces = pieces[:limit] if limit >= 0 else pieces
+        final = {**base, "response": "", "done": True, "done_reason": done_reason,
+                 **timings(entry.model, len(str(prompt).split()), len(pieces), cold)}
         if data.get("stream") is False:
-            return json_response({**final, "response": "".join(words)})
+            await asyncio.sleep(self.reply_interval * len(pieces))
+            whole = {field: "".join(t for f, t in pieces if f == field)
+                     for field in ("thinking", "response")}
+            return json_response({**final, **{k: v for k, v in whole.items() if v}})
         response = await self._start_stream(request)
-        for word in words:
-            await _write_line(response, {**base, "response": word, "done": False})
+        for field_name, piece in pieces:
+            await asyncio.sleep(self.reply_interval)
+            await _write_line(response, {**base, "response": "", field_name: piece,
+                                         "done": False})
         await _write_line(response, final)
         await response.write_eof()
         return response
+
+    async def _embed(self, request: web.Request) -> web.Response:
+        data = await self._body(request)
+        keep_alive = parse_keep_alive(data.get("keep_alive"))
+        text = data.get("model") or ""
+        name, entry = self._runnable(text)
+        inputs = data.get("input")
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        elif inputs is None:
+            inputs = []
+        elif not (isinstance(inputs, list) and all(isinstance(i, str) for i in inputs)):
+            raise ApiError(400, "invalid input type")
+        if not inputs:
+            return json_response({"model": text, "embeddings": []})
+        if entry.model.is_remote:
+            raise ApiError(401, "unauthorized", signin_url=SIGNIN_URL)
+        cold = self._load_for(name, entry, keep_alive, data.get("options"))
+        await asyncio.sleep(self.reply_interval * len(inputs))
+        return json_response({"model": text,
+                              "embeddings": [embedding(entry.model, i) for i in inputs],
+                              **embed_timings(entry.model, inputs, cold)})
+
+    def _runnable(self, text: str) -> tuple[ModelName, Installed]:
+        try:
+            name = parse_name(text)
+        except InvalidNameError:
+            # Ollama answers an invalid (or empty) name as a missing model.
+            raise ApiError(404, f"model '{text}' not found") from None
+        entry = self.store.find_installed(name)
+        if entry is None:
+            raise ApiError(404, f"model '{text}' not found")
+        return name, entry
+
+    def _load_for(self, name: ModelName, entry: Installed, keep_alive: Any,
+                  options: Any) -> bool:
+        """Load `name` (making room as the scheduler does); True when it was not loaded."""
+        num_ctx = _num_ctx(options)
+        cold = self.store.find_loaded(name) is None
+        self._make_room(name, entry.model.memory_needed(num_ctx))
+        self.store.load(name, keep_alive, num_ctx)
+        return cold
 
     def _make_room(self, name: ModelName, need: int) -> None:
         """Unload the least recently used models, as Ollama's scheduler does, until `name`
@@ -441,20 +495,22 @@ async def _write_line(response: web.StreamResponse, obj: dict[str, Any]) -> None
     await response.write(go_json(obj) + b"\n")
 
 
-def timings(model: CatalogModel, prompt_words: int, reply_tokens: int,
-            cold: bool) -> dict[str, int]:
-    """Ollama's timing fields (nanoseconds) for one generation, from a simulated speed that
-    depends on the model's size on disk: memory bandwidth bounds generation (about 400 GB/s
-    read per token here), prompt processing runs 20 times faster, and a cold call first reads
-    the weights at 2 GB/s. Deterministic, so tests can check the figures exactly."""
-    per_token = max(model.size, 1) / 400e9  # seconds per generated token
-    prompt_tokens = prompt_words + 10  # the template's own tokens
-    load = int(model.size / 2e9 * 1e9) if cold else 1_000_000
-    prompt_eval = int(prompt_tokens * per_token / 20 * 1e9)
-    evaluation = int(reply_tokens * per_token * 1e9)
-    return {"total_duration": load + prompt_eval + evaluation, "load_duration": load,
-            "prompt_eval_count": prompt_tokens, "prompt_eval_duration": prompt_eval,
-            "eval_count": reply_tokens, "eval_duration": evaluation}
+def _thinks(think: Any, capabilities: tuple[str, ...], text: str) -> bool:
+    """Whether to think: thinking models do unless told not to; asking a model that cannot
+    is an error."""
+    if think in (None, False, ""):
+        return think is None and "thinking" in capabilities
+    if "thinking" not in capabilities:
+        raise ApiError(400, f'"{text}" does not support thinking')
+    return True
+
+
+def _num_predict(options: Any) -> int:
+    """The most tokens to generate (options.num_predict); -1 for no limit."""
+    value = options.get("num_predict") if isinstance(options, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return -1
 
 
 def _num_ctx(options: Any) -> int:

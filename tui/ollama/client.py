@@ -23,6 +23,7 @@ from tui.ollama.errors import (
 )
 from tui.ollama.host import DEFAULT_BASE_URL, redact
 from tui.ollama.models import (
+    EmbedResult,
     GenerateResult,
     Listing,
     ModelInfo,
@@ -149,16 +150,54 @@ class OllamaClient:
         except ServerError as exc:
             raise _load_error(exc, model) from exc
 
-    async def generate(self, name: str, prompt: str) -> GenerateResult:
+    async def generate(self, name: str, prompt: str, *, think: bool | None = None,
+                       options: Mapping[str, Any] | None = None) -> GenerateResult:
         """One prompt, answered whole (`stream: false`), with Ollama's timings."""
         model = normalize(name)
-        body = {"model": model, "prompt": prompt, "stream": False}
+        body = _generate_body(model, prompt, think, options, stream=False)
         try:
             data = await self._call("POST", "/api/generate", json=body, what=f"generate {model}",
                                     model=model, timeout=self._long)
         except ServerError as exc:
             raise _load_error(exc, model) from exc
         return GenerateResult.from_json(data)
+
+    async def generate_stream(self, name: str, prompt: str, *, think: bool | None = None,
+                              options: Mapping[str, Any] | None = None,
+                              ) -> AsyncIterator[GenerateResult]:
+        """One prompt, its answer as it is written: each piece, then the final object
+        (`done`, with the timings). Raises ConnectionLostError when the stream stops early."""
+        model = normalize(name)
+        what = f"the answer of {model}"
+        body = _generate_body(model, prompt, think, options, stream=True)
+        finished = False
+        try:
+            async with self._http.stream("POST", "/api/generate", json=body,
+                                         timeout=self._long) as response:
+                if response.status_code >= 300 or _is_html(response):
+                    response = await self._read_capped(response, what)
+                    raise _load_error(self._error_for(response, what, model), model)
+                decoder = NdjsonDecoder()
+                async for lines in _line_batches(response.aiter_bytes(), decoder):
+                    for line in lines:
+                        data = require_object(decode_line(line), what)
+                        if isinstance(data.get("error"), str):
+                            raise ServerError(500, data["error"])
+                        piece = GenerateResult.from_json(data)
+                        finished = finished or piece.done
+                        yield piece
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+        if not finished:
+            raise ConnectionLostError(f"{what} stopped before Ollama finished it: "
+                                      "the connection was cut")
+
+    async def embed(self, name: str, inputs: list[str]) -> EmbedResult:
+        """Embed `inputs` with one request; the figures, not the vectors, come back."""
+        model = normalize(name)
+        data = await self._call("POST", "/api/embed", json={"model": model, "input": inputs},
+                                what=f"embed with {model}", model=model, timeout=self._long)
+        return EmbedResult.from_json(data)
 
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)
@@ -390,8 +429,20 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
     return str(exc) or "connection failed"
 
 
-def _load_error(exc: ServerError, model: str) -> ServerError:
+def _generate_body(model: str, prompt: str, think: bool | None,
+                   options: Mapping[str, Any] | None, *, stream: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": model, "prompt": prompt, "stream": stream}
+    if think is not None:  # older servers do not know the field; leave it out unless asked
+        body["think"] = think
+    if options:
+        body["options"] = dict(options)
+    return body
+
+
+def _load_error(exc: OllamaError, model: str) -> OllamaError:
     """Ollama's load refusals, said in terms of the model."""
+    if not isinstance(exc, ServerError):
+        return exc
     if exc.status == 401:
         return LoadRefusedError(401, f"{model} is a cloud model: it runs on ollama.com and cannot "
                                 "be loaded into this server's memory")
