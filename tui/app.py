@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.config import Settings, for_demo
 from tui.format import printable
+from tui.history import History, default_history_path
 from tui.list_cache import ListCache
 from tui.screens.confirm import quit_question
 from tui.screens.help import help_screen, palette_commands
@@ -53,7 +54,7 @@ class QGooseApp(App[None]):
 
     def __init__(self, settings: Settings, *, demo: bool = False,
                  emulator_options: dict[str, Any] | None = None,
-                 list_cache: ListCache | None = None) -> None:
+                 list_cache: ListCache | None = None, history: History | None = None) -> None:
         super().__init__()
         # The demo never writes the user's config: its changes go to a throwaway file.
         self.settings = for_demo(settings) if demo and settings.saved else settings
@@ -62,6 +63,8 @@ class QGooseApp(App[None]):
         self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
         # The demo's emulator is new each time: no list worth keeping for it.
         self.list_cache = None if demo else list_cache or ListCache()
+        # Benchmark results: the demo keeps its own in memory, for that run only.
+        self.history = History(None) if demo else history or History(default_history_path())
         self.session_changed: Signal[Event] = Signal(self, "session-changed")
         self.views: dict[str, View] = {}  # each view, once shown
         self.survive_widget_errors: bool | None = None  # None: yes, unless headless
@@ -75,6 +78,7 @@ class QGooseApp(App[None]):
             base_url = self.emulator.url
         self.session = HostSession(
             base_url, label="emulator" if self.demo else "", list_cache=self.list_cache,
+            history=self.history,
             refresh_interval=self.settings.refresh_interval,
             spawn=lambda coro: self.run_worker(coro, group="pull", exit_on_error=False))
         self.session.subscribe(self._on_session_event)
@@ -86,6 +90,7 @@ class QGooseApp(App[None]):
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
         self.call_after_refresh(self.refresh_models)
+        self.call_after_refresh(self._load_benchmarks)
 
     def _handle_exception(self, error: Exception) -> None:
         widget = failing_widget()
@@ -140,6 +145,9 @@ class QGooseApp(App[None]):
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_models(self) -> None:
         await self.session.refresh()
+
+    def _load_benchmarks(self) -> None:
+        self.run_worker(self.session.load_benchmarks(), group="history", exit_on_error=False)
 
     def _repaint_pulls(self) -> None:
         pulls = self.session.pulls

@@ -36,7 +36,8 @@ def _memory(info: ModelInfo, size: int, context: int, kv_cache_type: str) -> str
 
 
 def compare_rows(pairs: list[tuple[ModelSummary | None, ModelInfo]], context: int = 8192,
-                 kv_cache_type: str = "f16") -> list[Row]:
+                 kv_cache_type: str = "f16", speeds: list[str] | None = None) -> list[Row]:
+    """`speeds`: each model's benchmark result here ("" where never measured)."""
     def row(label: str, values: list[str]) -> Row:
         return Row(label, tuple(values))
 
@@ -63,6 +64,7 @@ def compare_rows(pairs: list[tuple[ModelSummary | None, ModelInfo]], context: in
                                for i in infos]),
         row("License", [i.license.strip().splitlines()[0] if i.license.strip() else ""
                         for i in infos]),
+        row("Speed here", [s or "not measured" for s in speeds or [""] * len(infos)]),
     ]
 
 

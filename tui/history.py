@@ -9,17 +9,19 @@ cannot be opened or written is reported, never fatal.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from tui.ollama.host import redact
+
+if TYPE_CHECKING:
+    import sqlite3
 
 APP_NAME = "qgoose-tui"
 SCHEMA = """
@@ -67,6 +69,8 @@ class History:
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
+        import sqlite3  # 2 ms: not before the first frame
+
         if self.path is None:
             if self._memory is None:
                 self._memory = sqlite3.connect(":memory:", check_same_thread=False)
@@ -88,6 +92,8 @@ class History:
     def record_benchmark(self, base_url: str, model: str, digest: str, result: dict[str, Any],
                          unit: str, speed: float, at: datetime | None = None) -> bool:
         """Keep one result; False (and `problem` says why) when it could not be written."""
+        import sqlite3
+
         when = (at or datetime.now(UTC)).isoformat(timespec="seconds")
         try:
             with self._connection() as db:
@@ -104,6 +110,8 @@ class History:
 
     def latest_benchmarks(self, base_url: str) -> dict[str, BenchRecord]:
         """The newest result of each digest measured on this host."""
+        import sqlite3
+
         try:
             with self._connection() as db:
                 rows = db.execute(

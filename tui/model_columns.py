@@ -8,10 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.format import human_size, printable, short_relative_time
 from tui.ollama.models import ModelSummary
+
+if TYPE_CHECKING:
+    from tui.history import BenchRecord
 
 CLOUD_MARK = "☁"
 _SIZE_SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
@@ -84,3 +87,20 @@ def visible_models(models: list[ModelSummary], filter_text: str, sort_key: str, 
     chosen.sort(key=lambda m: m.name.casefold())
     chosen.sort(key=column.sort_key, reverse=reverse)
     return chosen
+
+
+def speed_column(record_of: Callable[[ModelSummary], BenchRecord | None]) -> Column:
+    """The newest benchmark of each model here: tokens/s (inputs/s for embedding models,
+    marked "in/s"); empty where never measured, which sorts last."""
+
+    def text(model: ModelSummary) -> str:
+        record = record_of(model)
+        if record is None:
+            return ""
+        return f"{record.speed:.1f}" + (" in/s" if record.kind == "embed" else "")
+
+    def order(model: ModelSummary) -> float:
+        record = record_of(model)
+        return record.speed if record is not None else -1.0
+
+    return Column("speed", "Tok/s", text, order, "right", True)

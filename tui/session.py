@@ -10,10 +10,12 @@ import asyncio
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui import space
 from tui.format import counted
+from tui.history import BenchRecord, History
 from tui.list_cache import ListCache
 from tui.ollama import OllamaError, OllamaTimeoutError, UnreachableError
 from tui.ollama.host import redact
@@ -23,9 +25,10 @@ from tui.pulls import PullJob, Pulls, Spawn
 from tui.server_state import BACKOFF_START, ServerState
 
 if TYPE_CHECKING:
+    from tui.bench import AnyBench, Progress
     from tui.ollama.client import OllamaClient
 
-Topic = Literal["state", "models", "pulls", "running"]
+Topic = Literal["state", "models", "pulls", "running", "benchmarks"]
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def _spawn_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
 class HostSession:
     def __init__(self, base_url: str, *, label: str = "", refresh_interval: float = 5.0,
                  spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
-                 client: OllamaClient | None = None) -> None:
+                 client: OllamaClient | None = None, history: History | None = None) -> None:
         self.base_url = base_url
         self._client = client
         self.label = label or redact(base_url).removeprefix("http://")
@@ -77,6 +80,8 @@ class HostSession:
         self.loading: dict[str, str] = {}  # model key → its name, while a load runs
         self._disk_used: tuple[tuple[int, int, int], int] | None = None  # (inputs, bytes)
         self.refreshing = False
+        self.history = history
+        self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
         self.capabilities: dict[str, tuple[str, ...]] = \
             list_cache.load_capabilities() if list_cache is not None else {}
         if list_cache is not None:
@@ -241,6 +246,45 @@ class HostSession:
     async def save_capabilities(self) -> None:
         if self._list_cache is not None:
             await asyncio.to_thread(self._list_cache.save_capabilities, dict(self.capabilities))
+
+    # -- speed -------------------------------------------------------------------------
+    async def load_benchmarks(self) -> None:
+        """The results kept from earlier runs (the CLI's `bench` too), for this host."""
+        if self.history is not None:
+            self.benchmarks = await asyncio.to_thread(self.history.latest_benchmarks,
+                                                      self.base_url)
+            self._emit(Changed("benchmarks"))
+
+    def benchmark_of(self, model: ModelSummary) -> BenchRecord | None:
+        return self.benchmarks.get(model.digest) if model.digest else None
+
+    async def benchmark(self, model: ModelSummary, *, runs: int, prompt: str,
+                        progress: Progress | None = None) -> AnyBench:
+        """Measure `model` here and keep the result. Raises OllamaError, CannotBenchmark;
+        cancelling the task stops it."""
+        from tui.bench import run_benchmark  # not needed for the first frame
+
+        capabilities = () if model.is_remote else \
+            self.known_capabilities(model) or (await self.model_info(model)).capabilities
+        try:
+            result = await run_benchmark(self.client, model.name, capabilities, runs=runs,
+                                         prompt=prompt, remote=model.is_remote,
+                                         progress=progress)
+        finally:
+            await self.refresh_running()  # it unloaded, then loaded the model
+        figures = {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
+            else result.to_json()
+        record = BenchRecord(model.name, model.digest, datetime.now(UTC), result.kind,
+                             result.unit, result.speed.median, figures)
+        if model.digest:
+            self.benchmarks[model.digest] = record
+        if self.history is not None and not await asyncio.to_thread(
+                self.history.record_benchmark, self.base_url, model.name, model.digest,
+                figures, result.unit, result.speed.median, record.at):
+            self._emit(Notice(f"The result was not kept: {self.history.problem}",
+                              "Benchmark", "warning"))
+        self._emit(Changed("benchmarks"))
+        return result
 
     async def delete(self, model: ModelSummary) -> None:
         """Delete a model; the list drops it at once. Raises OllamaError."""

@@ -160,3 +160,11 @@ def test_bench_refuses_what_it_cannot_measure(run) -> None:
     assert code == EXIT_USAGE and "runs on ollama.com" in err
     code, _, err = run("bench", "nosuch")
     assert code == EXIT_ERROR and "not found" in err
+
+
+def test_compare_shows_the_speed_measured_here(run) -> None:
+    run("bench", "mistral", "--runs", "2", "--json")
+    data = json.loads(run("compare", "mistral", "llama3.2", "--json")[1])
+    speed = next(r for r in data["rows"] if r["field"] == "Speed here")
+    assert speed["values"][0].endswith(" tokens/s") and speed["values"][1] == "not measured"
+    assert speed["differs"]

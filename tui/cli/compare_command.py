@@ -24,8 +24,11 @@ async def cmd_compare(cmd: Command, names: list[str]) -> int:
         return cmd.fail(exc, models=names)
     summaries = [next((s for s in listed if same_model(s.name, m)), None) for m in models]
     settings = cmd.settings
+    kept = await asyncio.to_thread(cmd.history.latest_benchmarks, cmd.client.base_url)
+    speeds = [record.speed_text if s and (record := kept.get(s.digest)) else ""
+              for s in summaries]
     rows = compare_rows(list(zip(summaries, infos, strict=True)), settings.fit_context,
-                        settings.kv_cache_type)
+                        settings.kv_cache_type, speeds)
     diffs = {label: text_diff(label, (models[0], getattr(infos[0], attr)),
                               (models[1], getattr(infos[1], attr)))
              for label, attr in (("template", "template"), ("system", "system"))}

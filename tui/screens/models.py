@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -17,7 +19,7 @@ from tui.compare import compare_rows
 from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
-from tui.model_columns import COLUMNS
+from tui.model_columns import COLUMNS, speed_column
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -30,6 +32,9 @@ from tui.space import space_freed
 from tui.widgets.info_panel import InfoPanel, MemoryView
 from tui.widgets.model_grid import ModelGrid
 from tui.widgets.pulls_strip import PullsStrip
+
+if TYPE_CHECKING:
+    from tui.bench import AnyBench
 
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
@@ -66,6 +71,8 @@ class ModelsScreen(View):
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
         Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
+        Binding("b", "benchmark", "Bench", show=False,
+                tooltip="measure the highlighted model's speed here (tokens/s)"),
         Binding("c", "compare", "Compare", show=False,
                 tooltip="compare the 2 to 4 marked models side by side"),
         Binding("x", "unload_model", "Unload", show=False,
@@ -103,6 +110,7 @@ class ModelsScreen(View):
             columns.append(fits_column(self.qapp.session.cached_info, settings.fit_context,
                                        settings.kv_cache_type, settings.vram_bytes))
         columns.append(caps_column(self.qapp.session.known_capabilities, plain_terminal()))
+        columns.append(speed_column(self.qapp.session.benchmark_of))
         self.grid.set_columns(tuple(columns))
         super().on_mount()
         self.grid.focus()
@@ -120,6 +128,9 @@ class ModelsScreen(View):
                 self._grey_if_stale()
             elif event.topic == "pulls":
                 self._show_pulls()
+            elif event.topic == "benchmarks":
+                self.grid.refresh_texts()
+                self._show_info_for_cursor()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
 
@@ -221,7 +232,8 @@ class ModelsScreen(View):
         settings = self.qapp.settings
         memory = MemoryView(settings.kv_cache_type, settings.vram_bytes)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
-                             same_model(model.name, settings.current_model), error, memory)
+                             same_model(model.name, settings.current_model), error, memory,
+                             session.benchmark_of(model))
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:
@@ -386,11 +398,34 @@ class ModelsScreen(View):
         except OllamaError as exc:
             self.qapp.notify_text(str(exc), title="Cannot compare", severity="error")
             return
+        speeds = [record.speed_text if (record := session.benchmark_of(m)) else ""
+                  for m in models]
         rows = compare_rows(list(zip(models, infos, strict=True)), settings.fit_context,
-                            settings.kv_cache_type)
+                            settings.kv_cache_type, speeds)
         texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
                  for label in ("template", "system")]
         await self.app.push_screen(CompareScreen([m.name for m in models], rows, texts))
+
+    def action_benchmark(self) -> None:
+        from tui.screens.bench import BenchScreen  # not needed for the first frame
+
+        model = self.grid.highlighted
+        if model is None:
+            return
+        session = self.qapp.session
+        if model.is_remote:
+            self.qapp.notify_text(f"{model.name} runs on ollama.com: its speed is not this "
+                                  "machine's")
+            return
+        capabilities = session.known_capabilities(model) or ()
+        kind = "embed" if "embedding" in capabilities and "completion" not in capabilities \
+            else "generate"
+
+        def runner(runs: int, prompt: str, progress: Callable[[int, int], None],
+                   ) -> Awaitable[AnyBench]:
+            return session.benchmark(model, runs=runs, prompt=prompt, progress=progress)
+
+        self.app.push_screen(BenchScreen(model.name, kind, runner, session.benchmark_of(model)))
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, until_text
+from tui.history import BenchRecord
 from tui.memory import UnknownEstimate, fit_table, verdict
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
@@ -59,6 +60,14 @@ class MemoryView:
         return text
 
 
+def _speed_text(record: BenchRecord | None) -> str:
+    if record is None:
+        return "not measured (b benchmarks it)"
+    runs = record.figures.get("runs")
+    return (f"{record.speed_text}, {record.at.astimezone():%Y-%m-%d}"
+            + (f", {runs} runs" if isinstance(runs, int) else ""))
+
+
 class InfoPanel(VerticalScroll):
     DEFAULT_CSS = """
     InfoPanel { border-left: vkey $primary 50%; padding: 0 1; width: 45; }
@@ -76,11 +85,14 @@ class InfoPanel(VerticalScroll):
         self.body.update(Text(printable(message), style="dim"))
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
-             is_current: bool, error: str = "", memory: MemoryView | None = None) -> None:
+             is_current: bool, error: str = "", memory: MemoryView | None = None,
+             benchmark: BenchRecord | None = None) -> None:
         title = Text(printable(summary.name) + "  ", style="bold")
         if is_current:
             title.append("★ current", style="yellow")
-        facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running))]
+        facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running)),
+                 ("Speed here", "remote: runs on ollama.com" if summary.is_remote
+                  else _speed_text(benchmark))]
         parts: list[RenderableType] = [title, _fact_lines(facts)]
         if error:
             parts.append(Text(printable(error), style="red"))

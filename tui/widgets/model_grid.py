@@ -40,10 +40,12 @@ _SEPARATE = Style(blink2=False)
 
 @dataclass(frozen=True)
 class _ColumnSlot:
-    """Where one column sits on a row: its key and its width in cells."""
+    """Where one column sits on a row: the column, its width in cells, and where its text
+    is in a row's texts."""
 
     column: Column
     width: int
+    index: int
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -281,7 +283,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._set_marks(set())
 
     def action_cycle_sort(self) -> None:
-        keys = [c.key for c in self.columns]
+        keys = [slot.column.key for slot in self._slots]  # the columns with something in
         next_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
         self.sort_by(next_key, self._by_key[next_key].default_reverse)
 
@@ -320,8 +322,12 @@ class ModelGrid(ScrollView, can_focus=True):
         self._layout_columns()
 
     def _layout_columns(self) -> None:
+        # A column no model has anything in yet (no benchmark run, details still coming)
+        # takes no room, unless the grid is sorted by it.
+        shown = [(i, c) for i, c in enumerate(self.columns)
+                 if self._widest.get(c.key, 0) or c.key in ("name", self.sort_key)]
         widths = {}
-        for c in self.columns:
+        for _, c in shown:
             label = cell_len(c.label) + (2 if c.key == self.sort_key else 0)  # room for ▼
             widths[c.key] = max(label, self._widest.get(c.key, 0))
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
@@ -330,7 +336,7 @@ class ModelGrid(ScrollView, can_focus=True):
         if room > 0:
             widths["name"] = max(NAME_MIN_WIDTH, min(widths["name"], room))
         widths["name"] = min(widths["name"], NAME_MAX_WIDTH)
-        self._slots = [_ColumnSlot(c, widths[c.key]) for c in self.columns]
+        self._slots = [_ColumnSlot(c, widths[c.key], i) for i, c in shown]
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
@@ -382,8 +388,8 @@ class ModelGrid(ScrollView, can_focus=True):
         style = self._row_style(row)
         marks_style = style + self.get_component_rich_style("model-grid--marks")
         texts = self._texts[model]
-        cells = [fit(texts[i], slot.width, right=slot.column.align == "right")
-                 for i, slot in enumerate(self._slots)]
+        cells = [fit(texts[slot.index], slot.width, right=slot.column.align == "right")
+                 for slot in self._slots]
         lead = MARKED if model_key(model.name) in self.marked else " " * LEAD
         return Strip([Segment(lead, style + _SEPARATE),
                       Segment(self._marks(model) + " " * GAP, marks_style),
