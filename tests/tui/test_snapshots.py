@@ -210,3 +210,27 @@ def test_compare_screen(snap_compare, tmp_path: Path) -> None:
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_benchmark_result(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        models_view(app).grid.select_name("llama3.2:latest")
+        await pilot.press("b", "enter")
+        await wait_until(pilot, lambda: "warm runs" in screen_text(app))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_one_shot_prompt_with_thinking(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        models_view(app).grid.select_name("qwen3:8b")
+        await pilot.press("t", *"hello", "enter")
+        await wait_until(pilot, lambda: "tokens/s" in screen_text(app))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

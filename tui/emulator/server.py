@@ -110,6 +110,7 @@ class Emulator:
     vram: int = DEFAULT_VRAM
     max_loaded_models: int = 3  # OLLAMA_MAX_LOADED_MODELS: 3 per GPU by default
     reply_interval: float = REPLY_INTERVAL
+    reply: str = CANNED_REPLY  # what every model answers (tests set other text)
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -299,7 +300,7 @@ class Emulator:
             return json_response({**base, "response": "", "done": True, "done_reason": "load"})
         # Thinking models think first (in `thinking`), then answer (in `response`).
         pieces = [("thinking", t) for t in tokens(CANNED_THINKING if thinks else "")]
-        pieces += [("response", t) for t in tokens(CANNED_REPLY)]
+        pieces += [("response", t) for t in tokens(self.reply)]
         limit = _num_predict(data.get("options"))
         done_reason = "length" if 0 <= limit < len(pieces) else "stop"
         pieces = pieces[:limit] if limit >= 0 else pieces

@@ -73,6 +73,8 @@ class ModelsScreen(View):
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
         Binding("b", "benchmark", "Bench", show=False,
                 tooltip="measure the highlighted model's speed here (tokens/s)"),
+        Binding("t", "try_prompt", "Try", show=False,
+                tooltip="send one prompt to the highlighted model and watch the answer"),
         Binding("c", "compare", "Compare", show=False,
                 tooltip="compare the 2 to 4 marked models side by side"),
         Binding("x", "unload_model", "Unload", show=False,
@@ -426,6 +428,21 @@ class ModelsScreen(View):
             return session.benchmark(model, runs=runs, prompt=prompt, progress=progress)
 
         self.app.push_screen(BenchScreen(model.name, kind, runner, session.benchmark_of(model)))
+
+    def action_try_prompt(self) -> None:
+        from tui.screens.prompt import PromptScreen  # not needed for the first frame
+
+        model = self.grid.highlighted
+        if model is None:
+            return
+        capabilities = self.qapp.session.known_capabilities(model) or ()
+        if "embedding" in capabilities and "completion" not in capabilities:
+            self.qapp.notify_text(f"{model.name} is an embedding model: it turns text into "
+                                  "vectors, it does not answer (b measures its speed)")
+            return
+        client = self.qapp.session.client
+        self.app.push_screen(PromptScreen(
+            model.name, lambda prompt: client.generate_stream(model.name, prompt)))
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted
