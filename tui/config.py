@@ -8,6 +8,7 @@ copied to `.bak` before anything is written over it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import tomllib
@@ -67,6 +68,9 @@ class Settings:
     """How Ollama stores the KV cache (its OLLAMA_KV_CACHE_TYPE): f16, q8_0 or q4_0."""
     fit_context: int = 8192
     """The context the grid's "Fits" column checks."""
+    registry: str = ""
+    """Where update checks look instead of registry.ollama.ai (a mirror): "host[:port]"
+    or a URL."""
 
     path: Path = field(default_factory=lambda: default_config_path())
     """Where the settings were read from and are saved to (not a file key)."""
@@ -101,6 +105,7 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "vram": str,
     "kv_cache_type": str,
     "fit_context": int,
+    "registry": str,
 }
 KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
 
@@ -184,7 +189,19 @@ def _value_problem(key: str, value: Any) -> str:
         return f"'kv_cache_type' must be one of {', '.join(KV_CACHE_TYPES)}"
     if key == "fit_context" and not 0 < value <= 10_000_000:
         return "'fit_context' must be a number of tokens above 0"
+    if key == "registry" and not _is_registry(value):
+        return "'registry' must be a host[:port] or an http(s) URL"
     return ""
+
+
+_REGISTRY_HOST = re.compile(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:]+\](:\d{1,5})?")
+
+
+def _is_registry(value: str) -> bool:
+    """A host[:port], or an http(s) URL with one (and nothing after a path)."""
+    scheme, _, rest = value.partition("://") if "://" in value else ("https", "", value)
+    return scheme in ("http", "https") and \
+        _REGISTRY_HOST.fullmatch(rest.rstrip("/")) is not None
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -7,8 +7,10 @@ the recorded stream in tests/fixtures/pull_llama3.2.ndjson.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 CHATML_TEMPLATE = (
@@ -46,6 +48,18 @@ def fake_digest(*parts: object) -> str:
     return hashlib.sha256("/".join(map(str, parts)).encode()).hexdigest()
 
 
+MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
+MEDIA_TYPES = {
+    "model": "application/vnd.ollama.image.model",
+    "projector": "application/vnd.ollama.image.projector",
+    "template": "application/vnd.ollama.image.template",
+    "license": "application/vnd.ollama.image.license",
+    "system": "application/vnd.ollama.image.system",
+    "params": "application/vnd.ollama.image.params",
+    "config": "application/vnd.docker.container.image.v1+json",
+}
+
+
 @dataclass(frozen=True)
 class Layer:
     digest: str  # "sha256:" + 64 hex
@@ -77,11 +91,37 @@ class CatalogModel:
     def size(self) -> int:
         return sum(layer.size for layer in self.layers)
 
-    @property
+    @cached_property
+    def manifest(self) -> bytes:
+        """The manifest as the registry serves it. It lists the layers, so two tags of one
+        model (`gemma3:latest` and `gemma3:4b`) have the same manifest."""
+        def entry(layer: Layer) -> dict[str, Any]:
+            return {"mediaType": MEDIA_TYPES[layer.kind], "digest": layer.digest,
+                    "size": layer.size}
+
+        config = [layer for layer in self.layers if layer.kind == "config"]
+        return json.dumps({
+            "schemaVersion": 2, "mediaType": MANIFEST_TYPE,
+            "config": entry(config[0]) if config else {},
+            "layers": [entry(layer) for layer in self.layers if layer.kind != "config"],
+        }, separators=(",", ":")).encode()
+
+    @cached_property
     def manifest_digest(self) -> str:
-        # The manifest lists the layers: two tags of one model (`gemma3:latest` and
-        # `gemma3:4b`) have the same manifest, so the same digest.
-        return fake_digest("manifest", *(layer.digest for layer in self.layers))
+        """The SHA-256 of the manifest's bytes: what /api/tags calls the digest."""
+        return hashlib.sha256(self.manifest).hexdigest()
+
+    def newer(self) -> CatalogModel:
+        """The version the registry would have after an update of the template and
+        parameters: new small layers, the same weights."""
+        template = self.template + "{{- /* updated */ -}}"
+        grown = len(template.encode()) - len(self.template.encode())
+        layers = tuple(Layer("sha256:" + fake_digest(layer.digest, "newer"),
+                             layer.size + (grown if layer.kind == "template" else 0),
+                             layer.kind)
+                       if layer.kind in ("template", "params", "config") else layer
+                       for layer in self.layers)
+        return replace(self, layers=layers, template=template)
 
     def renamed(self, name: str) -> CatalogModel:
         """The same model under another tag: same layers, same manifest."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.emulator.catalog import CatalogModel
+from tui.emulator.catalog import MANIFEST_TYPE, CatalogModel
 from tui.emulator.replies import (
     CANNED_REPLY,
     CANNED_THINKING,
@@ -77,6 +77,8 @@ class Faults:
     cut_after_events: int | None = None  # drop a stream's connection after N events
     cut_after_bytes: int | None = None  # drop a stream's connection after N body bytes
     paths: tuple[str, ...] = ()  # limit the faults to these paths (empty: every path)
+    registry_latency: float = 0.0  # seconds before each registry (/v2/…) answer
+    registry_status: int | None = None  # the registry answers every request with this
 
     def applies_to(self, path: str) -> bool:
         return not self.paths or path in self.paths
@@ -111,6 +113,7 @@ class Emulator:
     max_loaded_models: int = 3  # OLLAMA_MAX_LOADED_MODELS: 3 per GPU by default
     reply_interval: float = REPLY_INTERVAL
     reply: str = CANNED_REPLY  # what every model answers (tests set other text)
+    outdated: int = 0  # installed models the registry has a newer version of
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -120,6 +123,7 @@ class Emulator:
         self.profile: ServerProfile = SERVER_VERSIONS[self.server_version]
         self._runner: web.AppRunner | None = None
         self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
+        self.store.make_outdated(self.outdated)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -143,6 +147,8 @@ class Emulator:
         app.router.add_get("/api/ps", self._ps)
         app.router.add_post("/api/generate", self._generate)
         app.router.add_post("/api/embed", self._embed)
+        # The registry side (what a pull fetches first), on the same port: no path collides.
+        app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", self._manifest)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
@@ -379,6 +385,25 @@ class Emulator:
     def _memory_of(self, loaded: Loaded) -> int:
         entry = self.store.find_installed(parse_name(loaded.name))
         return entry.model.memory_needed(loaded.num_ctx) if entry else 0
+
+    # -- the registry --------------------------------------------------------------------
+    async def _manifest(self, request: web.Request) -> web.Response:
+        """A registry's manifest (GET and HEAD): the bytes whose SHA-256 a pull records as
+        the model's digest."""
+        if self.faults.registry_latency:
+            await asyncio.sleep(self.faults.registry_latency)
+        if self.faults.registry_status is not None:
+            return json_response({"errors": [{"code": "UNAVAILABLE",
+                                               "message": "emulated registry fault"}]},
+                                 self.faults.registry_status)
+        info = request.match_info
+        model = self.store.registry_manifest(info["namespace"], info["model"], info["tag"])
+        if model is None:
+            return json_response({"errors": [{"code": "MANIFEST_UNKNOWN",
+                                               "message": "manifest unknown"}]}, 404)
+        return web.Response(body=model.manifest, headers={
+            "Content-Type": MANIFEST_TYPE,
+            "Docker-Content-Digest": "sha256:" + model.manifest_digest})
 
     # -- pulls ---------------------------------------------------------------------------
     async def _pull(self, request: web.Request) -> web.StreamResponse:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
-from tui.ollama.names import ModelName, parse_name
+from tui.ollama.names import DEFAULT_HOST, ModelName, parse_name
 
 DEFAULT_KEEP_ALIVE = 300.0
 # keep_alive < 0 is Go's largest duration (2^63-1 ns, about 292 years) from now.
@@ -76,7 +76,25 @@ class Store:
                 del self.loaded[key]
         return list(self.loaded.values())
 
+    def registry_manifest(self, namespace: str, model: str, tag: str) -> CatalogModel | None:
+        """The registry's current version of `namespace/model:tag`, on whatever registry
+        the client took us for (the default one first)."""
+        wanted = f"{namespace}/{model}:{tag}".casefold()
+        found = self.catalog.get(f"{DEFAULT_HOST}/{wanted}")
+        if found is not None:
+            return found
+        return next((m for key, m in self.catalog.items() if key.endswith("/" + wanted)), None)
+
     # -- changes -------------------------------------------------------------------------
+    def make_outdated(self, count: int) -> list[str]:
+        """Give the registry a newer version of `count` installed models (by name; never
+        llama3.2, whose layers are the real ones, nor cloud models): updates to find."""
+        chosen = [e for e in sorted(self.installed.values(), key=lambda e: e.name)
+                  if not e.model.is_remote and e.name != "llama3.2:latest"][:max(count, 0)]
+        for entry in chosen:
+            self.catalog[key_of(parse_name(entry.name))] = entry.model.newer()
+        return [entry.name for entry in chosen]
+
     def install(self, model: CatalogModel, name: str, when: datetime | None = None) -> bool:
         """Install (or replace) `name`; True when it replaced other layers, now unused."""
         for layer in model.layers:

@@ -1,0 +1,198 @@
+"""Is a newer version in the registry? Found without downloading anything.
+
+The digest Ollama lists for a model is the SHA-256 of its manifest's bytes exactly as the
+registry served them, so fetching the manifest again and hashing it tells whether the
+registry's version differs. Free of Textual; the TUI and the CLI's `outdated` share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from tui.ollama.errors import InvalidNameError
+from tui.ollama.models import ModelSummary
+from tui.ollama.names import DEFAULT_HOST, parse_name
+
+MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
+AT_ONCE = 8  # registry requests in flight
+DEADLINE = 10.0  # seconds for one manifest, all told
+MAX_MANIFEST_BYTES = 4 << 20  # real manifests are about 1 KB
+
+State = Literal["up to date", "update available", "local only", "cloud", "unknown"]
+STATES: tuple[State, ...] = ("up to date", "update available", "local only", "cloud",
+                             "unknown")
+
+
+@dataclass(frozen=True)
+class UpdateCheck:
+    name: str
+    local_digest: str
+    state: State
+    registry_digest: str = ""
+    reason: str = ""  # why the state is what it is, in a sentence
+    new_size: int | None = None  # bytes of the registry's version, when it says
+
+    @property
+    def outdated(self) -> bool:
+        return self.state == "update available"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "local_digest": self.local_digest,
+                "registry_digest": self.registry_digest or None, "state": self.state,
+                "reason": self.reason, "new_size": self.new_size}
+
+
+def _is_loopback(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name in ("localhost", "127.0.0.1", "[::1]")
+
+
+def manifest_url(name: str, default_registry: str = "") -> str:
+    """Where the registry keeps `name`'s manifest: `registry.ollama.ai` (or the configured
+    `default_registry`) for library and `namespace/model` names, the name's own host
+    otherwise (`hf.co/…`, `host:port/…`). HTTPS, except plain HTTP to a loopback host.
+    Raises InvalidNameError."""
+    parsed = parse_name(name)
+    if parsed.host.casefold() == DEFAULT_HOST and default_registry:
+        base = default_registry.rstrip("/")
+        if "://" not in base:
+            base = "https://" + base
+    else:
+        scheme = "http" if _is_loopback(parsed.host) else "https"
+        base = f"{scheme}://{parsed.host}"
+    return f"{base}/v2/{parsed.namespace}/{parsed.model}/manifests/{parsed.tag}"
+
+
+def _manifest_size(body: bytes) -> int | None:
+    """The bytes a model of this manifest takes: its config and layers, when listed."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    parts = [data.get("config"), *(data.get("layers") or [])] \
+        if isinstance(data.get("layers") or [], list) else []
+    sizes = [p.get("size") for p in parts if isinstance(p, dict)]
+    good = [s for s in sizes if isinstance(s, int) and not isinstance(s, bool) and
+            0 <= s < 2**50]
+    return sum(good) if good and len(good) == len(sizes) else None
+
+
+class UpdateChecker:
+    """Checks models against their registries, a few at a time, each result kept for the
+    session by digest (a digest never changes its answer while the app runs)."""
+
+    def __init__(self, default_registry: str = "", *, at_once: int = AT_ONCE,
+                 deadline: float = DEADLINE,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.default_registry = default_registry
+        self.deadline = deadline
+        self._gate = asyncio.Semaphore(at_once)
+        self._results: dict[tuple[str, str], UpdateCheck] = {}  # (name key, digest) → check
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(deadline), transport=transport, follow_redirects=False,
+            headers={"Accept": MANIFEST_TYPE, "User-Agent": "qgoose-tui"})
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def known(self, model: ModelSummary) -> UpdateCheck | None:
+        return self._results.get(_key(model))
+
+    def forget(self) -> None:
+        """Ask again next time (after an update, or when the user asks)."""
+        self._results.clear()
+
+    async def check_all(self, models: Iterable[ModelSummary],
+                        done: Callable[[UpdateCheck], None] | None = None) -> list[UpdateCheck]:
+        """Every model's state; `done` hears of each as it comes."""
+        async def one(model: ModelSummary) -> UpdateCheck:
+            result = await self.check(model)
+            if done is not None:
+                done(result)
+            return result
+
+        return list(await asyncio.gather(*(one(m) for m in models)))
+
+    async def check(self, model: ModelSummary) -> UpdateCheck:
+        key = _key(model)
+        if key not in self._results:
+            async with self._gate:
+                if key not in self._results:
+                    self._results[key] = await self._ask(model)
+        return self._results[key]
+
+    async def _ask(self, model: ModelSummary) -> UpdateCheck:
+        name, digest = model.name, model.digest.removeprefix("sha256:")
+
+        def result(state: State, reason: str, **extra: Any) -> UpdateCheck:
+            return UpdateCheck(name, digest, state, reason=reason, **extra)
+
+        if model.is_remote:
+            return result("cloud", "runs on ollama.com: nothing to update here")
+        try:
+            url = manifest_url(name, self.default_registry)
+        except InvalidNameError as exc:
+            return result("unknown", f"not a registry name: {exc}")
+        host = httpx.URL(url).host
+        try:
+            async with asyncio.timeout(self.deadline):
+                status, body = await self._fetch(url)
+        except TimeoutError:
+            return result("unknown", f"{host} did not answer within {self.deadline:.0f} s")
+        except httpx.HTTPError as exc:
+            return result("unknown", f"cannot reach {host}: {_transport_reason(exc)}")
+        except ValueError as exc:
+            return result("unknown", f"{host}: {exc}")
+        if status in (401, 403, 404):
+            return result("local only", f"{host} has no {parse_name(name).display} "
+                                        f"(HTTP {status}): created or copied here")
+        if status != 200:
+            return result("unknown", f"{host} answered HTTP {status}")
+        remote = hashlib.sha256(body).hexdigest()
+        if remote == digest:
+            return result("up to date", f"the same manifest as on {host}",
+                          registry_digest=remote)
+        return result("update available", f"{host} has a newer manifest",
+                      registry_digest=remote, new_size=_manifest_size(body))
+
+    async def _fetch(self, url: str) -> tuple[int, bytes]:
+        async with self._http.stream("GET", url) as response:
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():  # decoded, as Ollama hashes it
+                size += len(chunk)
+                if size > MAX_MANIFEST_BYTES:
+                    raise ValueError("the manifest is far too big to be one")
+                chunks.append(chunk)
+            return response.status_code, b"".join(chunks)
+
+
+def _key(model: ModelSummary) -> tuple[str, str]:
+    return (model.name.casefold(), model.digest)
+
+
+def _transport_reason(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        if "name or service" in text or "getaddrinfo" in text or "nodename" in text:
+            return "host name not found"
+        return "connection refused" if "refused" in text or "all connection" in text \
+            else "connection failed"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    return type(exc).__name__
+
+
+def summary(checks: Iterable[UpdateCheck]) -> Mapping[State, int]:
+    counts: dict[State, int] = dict.fromkeys(STATES, 0)
+    for check in checks:
+        counts[check.state] += 1
+    return counts
