@@ -72,13 +72,17 @@ class QGooseApp(App[None]):
     async def on_mount(self) -> None:
         base_url = self.settings.base_url
         if self.demo:
-            from tui.emulator.server import started_emulator  # aiohttp: only for the demo
+            # aiohttp: only for the demo
+            from tui.emulator.server import DEMO_OUTDATED, started_emulator
 
-            self.emulator = await started_emulator(**self.emulator_options)
+            self.emulator = await started_emulator(
+                **{"outdated": DEMO_OUTDATED, **self.emulator_options})
             base_url = self.emulator.url
         self.session = HostSession(
             base_url, label="emulator" if self.demo else "", list_cache=self.list_cache,
             history=self.history,
+            # The demo's emulator is its own registry too.
+            registry=base_url if self.demo else self.settings.registry,
             refresh_interval=self.settings.refresh_interval,
             spawn=lambda coro: self.run_worker(coro, group="pull", exit_on_error=False))
         self.session.subscribe(self._on_session_event)

@@ -142,7 +142,7 @@ class UpdateChecker:
             url = manifest_url(name, self.default_registry)
         except InvalidNameError as exc:
             return result("unknown", f"not a registry name: {exc}")
-        host = httpx.URL(url).host
+        host = httpx.URL(url).netloc.decode()  # with the port: "127.0.0.1:8000"
         try:
             async with asyncio.timeout(self.deadline):
                 status, body = await self._fetch(url)

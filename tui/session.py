@@ -27,8 +27,9 @@ from tui.server_state import BACKOFF_START, ServerState
 if TYPE_CHECKING:
     from tui.bench import AnyBench, Progress
     from tui.ollama.client import OllamaClient
+    from tui.registry import UpdateCheck, UpdateChecker
 
-Topic = Literal["state", "models", "pulls", "running", "benchmarks"]
+Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates"]
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def _spawn_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
 class HostSession:
     def __init__(self, base_url: str, *, label: str = "", refresh_interval: float = 5.0,
                  spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
-                 client: OllamaClient | None = None, history: History | None = None) -> None:
+                 client: OllamaClient | None = None, history: History | None = None,
+                 registry: str = "") -> None:
         self.base_url = base_url
         self._client = client
         self.label = label or redact(base_url).removeprefix("http://")
@@ -82,6 +84,10 @@ class HostSession:
         self.refreshing = False
         self.history = history
         self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
+        self.registry = registry  # "" for registry.ollama.ai
+        self._updates: UpdateChecker | None = None
+        self.checking_updates = False
+        self._updating: dict[str, ModelSummary] = {}  # model key → the model before its update
         self.capabilities: dict[str, tuple[str, ...]] = \
             list_cache.load_capabilities() if list_cache is not None else {}
         if list_cache is not None:
@@ -286,6 +292,56 @@ class HostSession:
         self._emit(Changed("benchmarks"))
         return result
 
+    # -- updates -----------------------------------------------------------------------
+    @property
+    def updates(self) -> UpdateChecker:
+        """Made on first use: most starts never check for updates."""
+        if self._updates is None:
+            from tui.registry import UpdateChecker
+
+            self._updates = UpdateChecker(self.registry)
+        return self._updates
+
+    def update_check(self, model: ModelSummary) -> UpdateCheck | None:
+        return self._updates.known(model) if self._updates is not None else None
+
+    async def check_updates(self) -> list[UpdateCheck]:
+        """Ask the registries about every installed model (each digest once a session)."""
+        self.checking_updates = True
+        self._emit(Changed("updates"))
+        try:
+            return await self.updates.check_all(list(self.state.models))
+        finally:
+            self.checking_updates = False
+            self._emit(Changed("updates"))
+
+    def update(self, models: list[ModelSummary]) -> tuple[list[str], list[str]]:
+        """Pull the outdated ones among `models` (never the current or unchecked ones);
+        the names started, and those left alone."""
+        started, left = [], []
+        for model in models:
+            check = self.update_check(model)
+            if check is None or not check.outdated:
+                left.append(model.name)
+                continue
+            self._updating[model_key(model.name)] = model
+            if self.pulls.start(model.name) is not None:
+                started.append(model.name)
+        return started, left
+
+    def _pulled(self, name: str) -> None:
+        """Say what a pull did: for an update, old → new digest and the size change."""
+        before = self._updating.pop(model_key(name), None)
+        if before is None:
+            self._emit(Notice(f"Pulled {name}"))
+            return
+        from tui.updates import UpdateOutcome
+
+        after = next((m for m in self.state.models if model_key(m.name) == model_key(name)),
+                     None)
+        self._emit(Notice(UpdateOutcome.of(before, after).sentence(), "Update"))
+        self._emit(Changed("updates"))
+
     async def delete(self, model: ModelSummary) -> None:
         """Delete a model; the list drops it at once. Raises OllamaError."""
         await self.client.delete(model.name)
@@ -314,7 +370,7 @@ class HostSession:
             await self.refresh()  # so that "done" means the list already shows it
             job.finish()
             self.pulls.changed = True
-            self._emit(Notice(f"Pulled {job.name}"))
+            self._pulled(job.name)
             self._emit(Pulled(job.name))
 
     def _pull_failed(self, job: PullJob, message: str) -> None:
@@ -325,6 +381,8 @@ class HostSession:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
+        if self._updates is not None:
+            await self._updates.aclose()
 
 
 def _figures(running: list[RunningModel]) -> list[tuple[object, ...]]:

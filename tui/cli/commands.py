@@ -246,10 +246,28 @@ async def cmd_pull(cmd: Command, name: str, stream_json: bool = False,
     except InvalidNameError as exc:
         return cmd.fail(exc, model=name)
     progress = PullProgress(model)
+    try:
+        await pull_showing_progress(cmd, progress, is_tty, stream_json)
+    except OllamaError as exc:
+        done = f" ({human_size(progress.completed)} kept; run again to resume)" \
+            if progress.completed else ""
+        return cmd.fail(exc, done, model=model)
+    message = f"Pulled {model}"
+    if cmd.as_json and not stream_json:
+        cmd.emit({"status": "success", "model": model, "message": message})
+    elif not cmd.as_json:
+        cmd.say(message)
+    return EXIT_OK
+
+
+async def pull_showing_progress(cmd: Command, progress: PullProgress, is_tty: bool,
+                                stream_json: bool = False) -> None:
+    """Pull `progress.model`, showing it: a line redrawn in place on a terminal, one line
+    a phase in a log, Ollama's own events with `stream_json`, nothing for `--json`."""
     line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
     last_status = ""
     try:
-        async for event in cmd.client.pull(model, coalesce=not stream_json):
+        async for event in cmd.client.pull(progress.model, coalesce=not stream_json):
             progress.feed(event, time.monotonic())
             if stream_json:
                 print(json.dumps(event.to_json()), file=cmd.out, flush=True)
@@ -258,21 +276,10 @@ async def cmd_pull(cmd: Command, name: str, stream_json: bool = False,
             elif not cmd.as_json and not event.digest and event.status != last_status:
                 cmd.say(printable(event.status))  # plain logs: one line per phase
             last_status = event.status
-    except OllamaError as exc:
+    finally:
         if line:
+            line.update(progress, force=True)
             line.finish()
-        done = f" ({human_size(progress.completed)} kept; run again to resume)" \
-            if progress.completed else ""
-        return cmd.fail(exc, done, model=model)
-    if line:
-        line.update(progress, force=True)
-        line.finish()
-    message = f"Pulled {model}"
-    if cmd.as_json and not stream_json:
-        cmd.emit({"status": "success", "model": model, "message": message})
-    elif not cmd.as_json:
-        cmd.say(message)
-    return EXIT_OK
 
 
 class ProgressLine:

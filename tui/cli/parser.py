@@ -17,7 +17,7 @@ from typing import TextIO
 
 from tui import __version__
 from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
-from tui.cli import commands, compare_command, memory_commands
+from tui.cli import commands, compare_command, memory_commands, update_commands
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
              lambda c, a: commands.cmd_rm(c, a.names, a.yes))
     rm.add_argument("names", nargs="+", metavar="NAME")
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    add("outdated", "which models have a newer version in their registry (nothing is "
+        "downloaded)", lambda c, a: update_commands.cmd_outdated(c))
+    update = add("update", "pull the outdated models among those named (or --all); the "
+                 "current ones are left alone",
+                 lambda c, a: update_commands.cmd_update(c, a.names, a.all, _is_tty(c.out)))
+    update.add_argument("names", nargs="*", metavar="NAME")
+    update.add_argument("--all", action="store_true", help="every installed model")
     cp = add("cp", "copy a model under a new name",
              lambda c, a: commands.cmd_cp(c, a.source, a.destination))
     cp.add_argument("source")
@@ -125,6 +132,8 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=_number(int, 0, 65535), default=11434)
     p.add_argument("--pull-rate", type=_number(float, 1.0, 1e12), default=None,
                    metavar="BYTES_PER_S", help="simulated download speed")
+    p.add_argument("--outdated", type=_number(int, 0, 1_000_000), default=0, metavar="N",
+                   help="give the registry newer versions of N installed models")
     p.add_argument("--models", type=_number(int, 0, 1_000_000), default=0, metavar="N",
                    help="add N generated models (for scale tests)")
     p.add_argument("--latency", type=_number(float, 0.0, 3600.0), default=0.0,
@@ -218,6 +227,7 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
                                confirm=_ask if interactive else None)
         if args.demo:  # the demo's server is new each time: nothing of it is worth keeping
             cmd.history = History(None)
+            settings.registry = base_url  # it is its own registry too
         handler: Handler = args.handler
         return await handler(cmd, args)
 
@@ -228,9 +238,9 @@ async def _ollama_url(settings: Settings, demo: bool) -> AsyncIterator[str]:
     if not demo:
         yield settings.base_url
         return
-    from tui.emulator.server import running_emulator
+    from tui.emulator.server import DEMO_OUTDATED, running_emulator
 
-    async with running_emulator() as emulator:
+    async with running_emulator(outdated=DEMO_OUTDATED) as emulator:
         yield emulator.url
 
 

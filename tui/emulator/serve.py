@@ -25,6 +25,7 @@ def serve_forever(args: argparse.Namespace) -> int:
         server_version=args.server_version,
         vram=args.vram,
         max_loaded_models=args.max_loaded,
+        outdated=args.outdated,
         host=args.bind,
         port=args.port,
         faults=faults,

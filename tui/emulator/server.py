@@ -49,6 +49,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 DEFAULT_VRAM = 12 * 10**9  # the demo's pretend GPU
+DEMO_OUTDATED = 3  # installed models the demo's registry has newer versions of
 DEFAULT_NUM_CTX = 4096
 SIGNIN_URL = "https://ollama.com/connect?name=qgoose-demo&key=ZW11bGF0b3I"
 

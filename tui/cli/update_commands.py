@@ -1,0 +1,98 @@
+"""`qgoose-tui outdated` (which models have a newer version in their registry) and
+`qgoose-tui update [NAME…|--all]` (pull only those, then say what changed)."""
+
+from __future__ import annotations
+
+from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showing_progress
+from tui.format import printable, render_table
+from tui.ollama import InvalidNameError, OllamaError
+from tui.ollama.models import ModelSummary
+from tui.ollama.names import model_key, normalize
+from tui.ollama.progress import PullProgress
+from tui.registry import UpdateCheck, UpdateChecker, summary
+from tui.updates import SHORT_DIGEST, UpdateOutcome
+
+
+async def _checks(cmd: Command, models: list[ModelSummary]) -> list[UpdateCheck]:
+    checker = UpdateChecker(cmd.settings.registry)
+    try:
+        return await checker.check_all(models)
+    finally:
+        await checker.aclose()
+
+
+def _counts_text(checks: list[UpdateCheck]) -> str:
+    return ", ".join(f"{count} {state}" for state, count in summary(checks).items() if count)
+
+
+async def cmd_outdated(cmd: Command) -> int:
+    """Every model's state; exit 0 even when updates exist (scripts read the JSON)."""
+    try:
+        models = await cmd.client.list_models()
+    except OllamaError as exc:
+        return cmd.fail(exc, models=[])
+    cmd.note_nameless(models, "the model list")
+    checks = await _checks(cmd, list(models))
+    if cmd.as_json:
+        cmd.emit({"status": "success", "models": [c.to_json() for c in checks],
+                  "counts": dict(summary(checks)),
+                  "outdated": [c.name for c in checks if c.outdated]})
+        return EXIT_OK
+    rows = [[printable(c.name), c.state, c.local_digest[:SHORT_DIGEST],
+             c.registry_digest[:SHORT_DIGEST], printable(c.reason)] for c in checks]
+    cmd.say(render_table(["NAME", "STATE", "LOCAL", "REGISTRY", "WHY"], rows))
+    cmd.say(f"\n{_counts_text(checks)}" if checks else "No models installed")
+    return EXIT_OK
+
+
+async def cmd_update(cmd: Command, names: list[str], every: bool, is_tty: bool) -> int:
+    """Pull the outdated models among those named (or all); the current ones are left."""
+    try:
+        if every == bool(names):
+            raise BadInput("name the models to update, or give --all (not both)")
+        wanted = [normalize(n) for n in names]
+        installed = await cmd.client.list_models()
+    except (OllamaError, BadInput, InvalidNameError) as exc:
+        return cmd.fail(exc)
+    by_key = {model_key(m.name): m for m in installed}
+    missing = [n for n in wanted if model_key(n) not in by_key]
+    if missing:
+        return cmd.fail(BadInput(f"not installed: {', '.join(missing)}"), missing=missing)
+    chosen = list(installed) if every else [by_key[model_key(n)] for n in wanted]
+    checks = await _checks(cmd, chosen)
+    outdated = [m for m, c in zip(chosen, checks, strict=True) if c.outdated]
+    updated, failed = [], []
+    for model in outdated:
+        if not cmd.as_json:
+            cmd.say(f"Updating {printable(model.name)}")
+        try:
+            await pull_showing_progress(cmd, PullProgress(model.name), is_tty)
+        except OllamaError as exc:
+            failed.append({"name": model.name, "message": str(exc)})
+            print(f"qgoose-tui: error: {printable(str(exc))}", file=cmd.err)
+            continue
+        updated.append(model)
+    after = {model_key(m.name): m for m in await _list_or_empty(cmd)} if updated else {}
+    outcomes = [UpdateOutcome.of(m, after.get(model_key(m.name))) for m in updated]
+    left = [c for c in checks if not c.outdated]
+    if cmd.as_json:
+        cmd.emit({"status": "error" if failed else "success",
+                  "updated": [o.to_json() for o in outcomes],
+                  "unchanged": [{"name": c.name, "state": c.state, "reason": c.reason}
+                                for c in left],
+                  "failed": failed})
+    else:
+        for outcome in outcomes:
+            cmd.say(printable(outcome.sentence()))
+        for check in left:
+            cmd.say(printable(f"{check.name}: {check.state} ({check.reason})"))
+        if not outdated:
+            cmd.say("Nothing to update")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+async def _list_or_empty(cmd: Command) -> list[ModelSummary]:
+    try:
+        return list(await cmd.client.list_models())
+    except OllamaError:
+        return []  # the outcomes then say the models are not listed
