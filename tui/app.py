@@ -166,6 +166,10 @@ class QGooseApp(App[None]):
             self.notify_text(f"{name} is already being pulled")
         self._pulls_timer.resume()
 
+    def pulls_started(self) -> None:
+        """Pulls were started elsewhere (updates): repaint their progress."""
+        self._pulls_timer.resume()
+
     def pull_action(self, action: str, name: str) -> None:
         """`cancel`, `retry` or `dismiss` the pull of `name`."""
         getattr(self.session.pulls, action)(name)

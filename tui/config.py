@@ -68,6 +68,8 @@ class Settings:
     """How Ollama stores the KV cache (its OLLAMA_KV_CACHE_TYPE): f16, q8_0 or q4_0."""
     fit_context: int = 8192
     """The context the grid's "Fits" column checks."""
+    check_updates: bool = True
+    """Ask the registries which models have newer versions when the app starts."""
     registry: str = ""
     """Where update checks look instead of registry.ollama.ai (a mirror): "host[:port]"
     or a URL."""
@@ -106,6 +108,7 @@ FILE_KEYS: dict[str, type | tuple[type, ...]] = {
     "kv_cache_type": str,
     "fit_context": int,
     "registry": str,
+    "check_updates": bool,
 }
 KV_CACHE_TYPES = ("f16", "q8_0", "q4_0")
 
@@ -162,7 +165,8 @@ def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         if key == "popular_models":
             value = [item for item in value if isinstance(item, str)] if isinstance(value, list) \
                 else None
-        if value is None or not isinstance(value, expected) or isinstance(value, bool):
+        if value is None or not isinstance(value, expected) or \
+                (isinstance(value, bool) and expected is not bool):
             problems.append(f"config file {path}: {key!r} has the wrong type; using the default")
             continue
         if key == "refresh_interval" and isinstance(value, int | float) and \

@@ -5,7 +5,7 @@ Terms are separated by spaces and must all hold (AND); `-term` negates one:
     cap:vision        a capability (vision, tools, thinking, embedding, insert, completion)
     family:qwen3      quant:q4   name:coder
     size<5GB  size>=500MB  params>=7b  params<1b  ctx>=32k
-    cloud  loaded  current
+    cloud  loaded  current  outdated (a newer version is in the registry)
 A term that cannot be read is reported (never an exception) and ignored, so the rest of the
 query still filters.
 """
@@ -23,8 +23,8 @@ from tui.ollama.names import model_key
 
 Predicate = Callable[[ModelSummary], bool]
 
-LATER = {"outdated": "outdated", "unused": "unused>30d"}  # need the update / usage issues
-FLAGS = ("cloud", "loaded", "current")
+LATER = {"unused": "unused>30d"}  # needs the usage statistics
+FLAGS = ("cloud", "loaded", "current", "outdated")
 FIELDS = ("cap", "family", "quant", "name")
 COMPARED = ("size", "params", "ctx")
 _COMPARISON = re.compile(r"(size|params|ctx)(<=|>=|<|>|=)(.+)", re.IGNORECASE)
@@ -41,6 +41,7 @@ class Facts:
     context_length: Callable[[ModelSummary], int | None] = lambda m: m.details.context_length
     loaded: Collection[str] = ()  # model keys
     current: str = ""  # model key
+    update_state: Callable[[ModelSummary], str | None] = lambda m: None  # None: not checked
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Query:
     predicates: list[Predicate] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     needs_details: bool = False  # asks capabilities or context: /api/show may be needed
+    needs_updates: bool = False  # asks for outdated models: the registries must be asked
 
     def accepts(self, model: ModelSummary) -> bool:
         return all(predicate(model) for predicate in self.predicates)
@@ -73,6 +75,7 @@ def parse_query(text: str, facts: Facts | None = None) -> Query:
 def _term(term: str, facts: Facts, query: Query) -> Predicate:
     lowered = term.casefold()
     if lowered in FLAGS:
+        query.needs_updates = query.needs_updates or lowered == "outdated"
         return _flag(lowered, facts)
     if lowered.split("<")[0].split(">")[0] in LATER or lowered in LATER:
         raise ValueError("not available yet")
@@ -98,6 +101,8 @@ def _flag(flag: str, facts: Facts) -> Predicate:
     if flag == "loaded":
         loaded = set(facts.loaded)
         return lambda m: model_key(m.name) in loaded
+    if flag == "outdated":
+        return lambda m: facts.update_state(m) == "update available"
     return lambda m: model_key(m.name) == facts.current
 
 

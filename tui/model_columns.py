@@ -15,6 +15,7 @@ from tui.ollama.models import ModelSummary
 
 if TYPE_CHECKING:
     from tui.history import BenchRecord
+    from tui.registry import UpdateCheck
 
 CLOUD_MARK = "☁"
 _SIZE_SUFFIX = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
@@ -104,3 +105,24 @@ def speed_column(record_of: Callable[[ModelSummary], BenchRecord | None]) -> Col
         return record.speed if record is not None else -1.0
 
     return Column("speed", "Tok/s", text, order, "right", True)
+
+
+# What the update column shows for each state, and how it sorts (outdated first).
+UPDATE_MARKS = {"update available": (0, "⬆", "^"), "unknown": (1, "?", "?"),
+                "local only": (2, "", ""), "up to date": (3, "", ""), "cloud": (4, "", "")}
+
+
+def update_column(check_of: Callable[[ModelSummary], UpdateCheck | None],
+                  plain: bool) -> Column:
+    """⬆ where the registry has a newer version, ? where it could not say; empty until
+    checked, and where there is nothing to do."""
+
+    def mark(model: ModelSummary) -> tuple[int, str]:
+        check = check_of(model)
+        if check is None:
+            return (5, "")
+        order, symbol, letter = UPDATE_MARKS[check.state]
+        return (order, letter if plain else symbol)
+
+    return Column("update", "⬆" if not plain else "Up", lambda m: mark(m)[1],
+                  lambda m: mark(m)[0])

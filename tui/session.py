@@ -329,7 +329,7 @@ class HostSession:
                 started.append(model.name)
         return started, left
 
-    def _pulled(self, name: str) -> None:
+    async def _pulled(self, name: str) -> None:
         """Say what a pull did: for an update, old → new digest and the size change."""
         before = self._updating.pop(model_key(name), None)
         if before is None:
@@ -340,6 +340,8 @@ class HostSession:
         after = next((m for m in self.state.models if model_key(m.name) == model_key(name)),
                      None)
         self._emit(Notice(UpdateOutcome.of(before, after).sentence(), "Update"))
+        if after is not None:
+            await self.updates.check(after)  # its new digest: now "up to date", we expect
         self._emit(Changed("updates"))
 
     async def delete(self, model: ModelSummary) -> None:
@@ -370,7 +372,7 @@ class HostSession:
             await self.refresh()  # so that "done" means the list already shows it
             job.finish()
             self.pulls.changed = True
-            self._pulled(job.name)
+            await self._pulled(job.name)
             self._emit(Pulled(job.name))
 
     def _pull_failed(self, job: PullJob, message: str) -> None:

@@ -93,3 +93,10 @@ def test_a_bad_registry_in_the_config_is_refused(run, config_path: Path) -> None
     config_path.write_text('registry = "ftp://nope nope"\n')
     code, _, err = run("list", "--json")
     assert code == EXIT_OK and "'registry' must be a host[:port] or an http(s) URL" in err
+
+
+def test_list_filters_outdated_models(run) -> None:
+    data = json.loads(run("list", "--filter", "outdated", "--json")[1])
+    assert sorted(m["name"] for m in data["models"]) == ["deepseek-r1:8b", "gemma3:4b"]
+    data = json.loads(run("list", "--filter", "-outdated -cloud", "--json")[1])
+    assert data["count"] == 7

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import re
 from collections.abc import Callable
 
@@ -62,3 +63,12 @@ async def started(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, QGooseApp)
     await wait_until(pilot, lambda: "models" in app.views and bool(grid_names(app)))
+
+
+def info_text(app: QGooseApp) -> str:
+    """The info panel's text as one string (whatever the panel's width wraps)."""
+    from rich.console import Console
+
+    console = Console(width=1000, record=True, file=io.StringIO())
+    console.print(models_view(app).info_panel.body.content)
+    return console.export_text()

@@ -25,6 +25,9 @@ async def loaded(pilot) -> None:
     await wait_until(pilot, lambda: app.session.cached_info(grid.highlighted) is not None)
     await wait_until(pilot, lambda: all(app.session.known_capabilities(m) is not None
                                         for m in app.session.state.models if not m.is_remote))
+    # And the ⬆ column every model's update state (the demo has three outdated).
+    await wait_until(pilot, lambda: all(app.session.update_check(m) is not None
+                                        for m in app.session.state.models))
     await pilot.pause(0.2)
 
 
@@ -231,6 +234,21 @@ def test_one_shot_prompt_with_thinking(snap_compare, tmp_path: Path) -> None:
         models_view(app).grid.select_name("qwen3:8b")
         await pilot.press("t", *"hello", "enter")
         await wait_until(pilot, lambda: "tokens/s" in screen_text(app))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_update_markers_marks_and_the_update_question(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        grid = models_view(app).grid
+        for name in ("gemma3:4b", "llava:7b", "mistral:latest"):
+            grid.select_name(name)
+            await pilot.press("space")
+        await pilot.press("U")
+        await wait_until(pilot, lambda: "left alone" in screen_text(app))
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

@@ -155,9 +155,11 @@ async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[
     and the list lacks them (older servers), eight requests at a time."""
     details: dict[str, ModelInfo] = {}
     loaded: set[str] = set()
+    states: dict[str, str] = {}
     if any(word.lstrip("-").casefold() == "loaded" for word in text.split()):
         loaded = {model_key(r.name) for r in await cmd.client.ps()}
     facts = Facts(
+        update_state=lambda m: states.get(m.name),
         capabilities=lambda m: m.capabilities or (
             details[m.name].capabilities if m.name in details else None),
         context_length=lambda m: m.details.context_length or (
@@ -176,6 +178,14 @@ async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[
 
         await asyncio.gather(*(fetch(m) for m in models
                                if not m.is_remote and not m.capabilities))
+    if query.needs_updates:
+        from tui.registry import UpdateChecker
+
+        checker = UpdateChecker(cmd.settings.registry)
+        try:
+            states.update((c.name, c.state) for c in await checker.check_all(models))
+        finally:
+            await checker.aclose()
     return [m for m in models if query.accepts(m)]
 
 

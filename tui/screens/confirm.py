@@ -3,6 +3,8 @@ safe Cancel button) say no."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +15,9 @@ from textual.widgets import Button, Static
 from tui.format import human_size, printable
 from tui.ollama.models import ModelSummary
 from tui.space import SpaceFreed
+
+if TYPE_CHECKING:
+    from tui.registry import UpdateCheck
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -86,4 +91,26 @@ def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed) -
         question.append(f" {human_size(report.kept)} stays: shared with "
                         f"{printable(', '.join(keepers[:3]))}"
                         f"{' and more' if len(keepers) > 3 else ''}.")
+    return question
+
+
+def update_question(models: list[ModelSummary], checks: list[UpdateCheck], left: int) -> Text:
+    """ "Update A and B? Their new versions take 9.4 GB; only the layers that changed are
+    downloaded. 3 others have no newer version: left alone." """
+    question = Text("Update ")
+    for index, model in enumerate(models[:4]):
+        if index:
+            question.append(", " if index < min(len(models), 4) - 1 or len(models) > 4
+                            else " and ")
+        question.append(printable(model.name), style="bold")
+    if len(models) > 4:
+        question.append(f" and {len(models) - 4} more")
+    question.append("?\n")
+    sizes = [c.new_size for c in checks if c.new_size is not None]
+    if sizes:
+        question.append(f"The new versions take {human_size(sum(sizes))}; only the layers "
+                        "that changed are downloaded.")
+    if left:
+        question.append(f"\n{left} other{'s have' if left > 1 else ' has'} no newer version: "
+                        "left alone.")
     return question

@@ -19,13 +19,14 @@ from tui.compare import compare_rows
 from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
-from tui.model_columns import COLUMNS, speed_column
+from tui.format import counted
+from tui.model_columns import COLUMNS, speed_column, update_column
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, same_model
 from tui.popular import popular_models
-from tui.screens.confirm import ConfirmScreen, delete_question
+from tui.screens.confirm import ConfirmScreen, delete_question, update_question
 from tui.screens.view import View
 from tui.session import Changed, Event, Pulled
 from tui.space import space_freed
@@ -71,6 +72,11 @@ class ModelsScreen(View):
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
         Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
+        Binding("U", "update_models", "Update", show=False,
+                tooltip="update the marked models, or the highlighted one, when the registry "
+                "has a newer version (asks first)"),
+        Binding("o", "check_updates", "Check updates", show=False,
+                tooltip="ask the registries again which models have newer versions"),
         Binding("b", "benchmark", "Bench", show=False,
                 tooltip="measure the highlighted model's speed here (tokens/s)"),
         Binding("t", "try_prompt", "Try", show=False,
@@ -111,8 +117,11 @@ class ModelsScreen(View):
             # Will each model fit at the configured context? Needs every model's details.
             columns.append(fits_column(self.qapp.session.cached_info, settings.fit_context,
                                        settings.kv_cache_type, settings.vram_bytes))
-        columns.append(caps_column(self.qapp.session.known_capabilities, plain_terminal()))
+        plain = plain_terminal()
+        columns.append(caps_column(self.qapp.session.known_capabilities, plain))
+        columns.append(update_column(self.qapp.session.update_check, plain))
         columns.append(speed_column(self.qapp.session.benchmark_of))
+        self._updates_asked = False
         self.grid.set_columns(tuple(columns))
         super().on_mount()
         self.grid.focus()
@@ -130,8 +139,10 @@ class ModelsScreen(View):
                 self._grey_if_stale()
             elif event.topic == "pulls":
                 self._show_pulls()
-            elif event.topic == "benchmarks":
+            elif event.topic in ("benchmarks", "updates"):
                 self.grid.refresh_texts()
+                if self.filter_box.value.strip():
+                    self._apply_filter(self.filter_box.value)
                 self._show_info_for_cursor()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
@@ -156,6 +167,8 @@ class ModelsScreen(View):
         self._show_info_for_cursor()
         if state.online:
             self._fetch_details()  # capabilities (and memory figures) of every model
+            if self.qapp.settings.check_updates and not self._updates_asked:
+                self.check_updates()  # once a session; `o` asks again
 
     def _fetch_details(self) -> None:
         """Start the details fetcher, or tell the running one to look again when done (a
@@ -212,6 +225,53 @@ class ModelsScreen(View):
         """The Fits column, or a query on context, needs each model's model_info."""
         return "fits" in {c.key for c in self.grid.columns} or "ctx" in self.filter_box.value
 
+    # -- updates -------------------------------------------------------------------------
+    def check_updates(self) -> None:
+        self._updates_asked = True
+        self.run_worker(self.qapp.session.check_updates(), group="updates", exclusive=True,
+                        exit_on_error=False)
+
+    def action_check_updates(self) -> None:
+        if self.qapp.session.checking_updates:
+            self.qapp.notify_text("Already asking the registries")
+            return
+        self.qapp.session.updates.forget()
+        self.check_updates()
+        self.qapp.notify_text("Asking the registries which models have newer versions…")
+
+    def action_update_models(self) -> None:
+        """Update the marked models (or the highlighted one): only those with a newer
+        version, after saying which and what is left alone."""
+        session = self.qapp.session
+        models = self.grid.marked_models() or (
+            [self.grid.highlighted] if self.grid.highlighted is not None else [])
+        checks = [(m, session.update_check(m)) for m in models]
+        outdated = [m for m, c in checks if c is not None and c.outdated]
+        if not outdated:
+            if len(models) == 1 and checks[0][1] is not None:
+                check = checks[0][1]
+                self.qapp.notify_text(f"{models[0].name}: {check.state} ({check.reason})")
+            elif session.checking_updates or any(c is None for _, c in checks):
+                self.qapp.notify_text("Still asking the registries; try again in a moment "
+                                      "(o asks again)")
+            else:
+                self.qapp.notify_text("None of these has a newer version")
+            return
+        left = len(models) - len(outdated)
+        question = update_question(outdated, [c for _, c in checks if c is not None and
+                                              c.outdated], left)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                started, _ = session.update(outdated)
+                self.qapp.pulls_started()
+                self.qapp.notify_text(f"Updating {counted(len(started), 'model')}: progress "
+                                      "in the Pulls view (P)")
+
+        self.app.push_screen(ConfirmScreen(
+            "Update models" if len(outdated) > 1 else "Update model", question,
+            "", "Update"), answered)
+
     # -- the info panel ----------------------------------------------------------------
     @on(ModelGrid.Highlighted, "#grid")
     def _highlighted(self) -> None:
@@ -235,7 +295,7 @@ class ModelsScreen(View):
         memory = MemoryView(settings.kv_cache_type, settings.vram_bytes)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
                              same_model(model.name, settings.current_model), error, memory,
-                             session.benchmark_of(model))
+                             session.benchmark_of(model), session.update_check(model))
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:
@@ -283,13 +343,20 @@ class ModelsScreen(View):
         session, settings = self.qapp.session, self.qapp.settings
         facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
                       loaded=session.state.loaded_keys(),
-                      current=model_key(settings.current_model))
+                      current=model_key(settings.current_model),
+                      update_state=self._update_state)
         query = parse_query(text, facts)
         self.grid.set_filter(text, query.accepts if text.strip() else None)
         self.filter_problem.update(Text("; ".join(query.problems)))
         self.filter_problem.set_class(bool(query.problems), "-shown")
         if query.needs_details and session.state.online:
             self._fetch_details()
+        if query.needs_updates and session.state.online and not self._updates_asked:
+            self.check_updates()
+
+    def _update_state(self, model: ModelSummary) -> str | None:
+        check = self.qapp.session.update_check(model)
+        return check.state if check is not None else None
 
     def _context_of(self, model: ModelSummary) -> int | None:
         info = self.qapp.session.cached_info(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -15,6 +16,9 @@ from tui.history import BenchRecord
 from tui.memory import UnknownEstimate, fit_table, verdict
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
+
+if TYPE_CHECKING:
+    from tui.registry import UpdateCheck
 
 
 def _fact_lines(facts: list[tuple[str, str]]) -> Text:
@@ -62,10 +66,19 @@ class MemoryView:
 
 def _speed_text(record: BenchRecord | None) -> str:
     if record is None:
-        return "not measured (b benchmarks it)"
+        return "not measured"
     runs = record.figures.get("runs")
     return (f"{record.speed_text}, {record.at.astimezone():%Y-%m-%d}"
             + (f", {runs} runs" if isinstance(runs, int) else ""))
+
+
+def _update_text(check: UpdateCheck | None) -> str:
+    if check is None:
+        return ""
+    if check.outdated:
+        size = f" ({human_size(check.new_size)})" if check.new_size is not None else ""
+        return f"⬆ available{size}"
+    return f"{check.state}: {check.reason}"
 
 
 class InfoPanel(VerticalScroll):
@@ -86,13 +99,14 @@ class InfoPanel(VerticalScroll):
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "", memory: MemoryView | None = None,
-             benchmark: BenchRecord | None = None) -> None:
+             benchmark: BenchRecord | None = None, update: UpdateCheck | None = None) -> None:
         title = Text(printable(summary.name) + "  ", style="bold")
         if is_current:
             title.append("★ current", style="yellow")
         facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running)),
                  ("Speed here", "remote: runs on ollama.com" if summary.is_remote
-                  else _speed_text(benchmark))]
+                  else _speed_text(benchmark)),
+                 ("Update", _update_text(update))]
         parts: list[RenderableType] = [title, _fact_lines(facts)]
         if error:
             parts.append(Text(printable(error), style="red"))

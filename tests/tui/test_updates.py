@@ -1,0 +1,89 @@
+"""Updates in the TUI: the ⬆ column, the info panel, the `outdated` filter, updating the
+marked models through the pulls (saying old → new), and a model with nothing to update."""
+
+from tests.tui.helpers import (
+    grid_names,
+    info_text,
+    models_view,
+    notices,
+    shows,
+    started,
+    wait_until,
+)
+from tui.emulator.server import Emulator
+from tui.screens.confirm import ConfirmScreen
+
+
+def update_marks(app) -> dict[str, str]:
+    grid = models_view(app).grid
+    index = next(i for i, c in enumerate(grid.columns) if c.key == "update")
+    return {m.name: grid.columns[index].text(m) for m in grid.shown}
+
+
+async def checked(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: all(app.session.update_check(m) is not None
+                                        for m in app.session.state.models))
+
+
+async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulator,
+                                                                make_app) -> None:
+    emulator.store.make_outdated(2)
+    app = make_app(emulator.url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        marks = update_marks(app)
+        assert sorted(n for n, mark in marks.items() if mark == "⬆") == \
+            ["deepseek-r1:8b", "gemma3:4b"]
+        grid = models_view(app).grid
+        grid.select_name("gemma3:4b")
+        await pilot.pause(0.3)
+        assert shows(app, "Update ⬆ available (3.3 GB)")
+        # The filter finds them; A marks what is shown, U updates the marks (asks first).
+        await pilot.press("slash", *"outdated", "enter")
+        assert sorted(grid_names(app)) == ["deepseek-r1:8b", "gemma3:4b"]
+        await pilot.press("A", "U")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert shows(app, "Update gemma3:4b and deepseek-r1:8b?") or \
+            shows(app, "Update deepseek-r1:8b and gemma3:4b?")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "deepseek-r1:8b updated:" in notices(app)
+                         and "gemma3:4b updated:" in notices(app), timeout=10)
+        assert "(+21 B)" in notices(app)
+        pulled = sorted(r.body["model"] for r in emulator.pull_requests())
+        assert pulled == ["deepseek-r1:8b", "gemma3:4b"]
+        # Checked again under their new digests: nothing left to update.
+        await wait_until(pilot, lambda: "⬆" not in update_marks(app).values())
+        assert grid_names(app) == [] and shows(app, "No models match the filter")
+
+
+async def test_a_current_model_is_left_alone(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    await checked(pilot)
+    models_view(app).grid.select_name("mistral:latest")
+    await pilot.press("U")
+    assert not isinstance(app.screen, ConfirmScreen)
+    assert "mistral:latest: up to date (the same manifest as on" in notices(app)
+    assert emulator.pull_requests() == []
+
+
+async def test_an_unreachable_registry_says_why(emulator: Emulator, make_app) -> None:
+    app = make_app(emulator.url, registry="http://127.0.0.1:9")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        assert set(update_marks(app).values()) == {"?", ""}  # the cloud model: nothing
+        models_view(app).grid.select_name("mistral:latest")
+        await pilot.pause(0.3)
+        assert "unknown: cannot reach 127.0.0.1:9: connection refused" in info_text(app)
+
+
+async def test_checks_can_be_turned_off(emulator: Emulator, make_app) -> None:
+    app = make_app(emulator.url, check_updates=False)
+    async with app.run_test() as pilot:
+        await started(pilot)
+        await pilot.pause(0.5)
+        assert not [r for r in emulator.requests if r.path.startswith("/v2/")]
+        await pilot.press("o")  # asked for: then it checks
+        await checked(pilot)
