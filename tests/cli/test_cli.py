@@ -167,10 +167,27 @@ def test_rm_asks_on_a_terminal(run, monkeypatch) -> None:
 def test_rm_with_yes_and_json(run, monkeypatch) -> None:
     monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
     monkeypatch.setattr("builtins.input", lambda p: pytest.fail("--yes must not ask"))
+    size = next(m["size"] for m in json.loads(run("list", "--json")[1])["models"]
+                if m["name"] == "phi4:14b")
     code, out, _ = run("rm", "--yes", "--json", "phi4:14b")
     assert code == EXIT_OK
     assert json.loads(out) == {"status": "success", "model": "phi4:14b",
-                               "message": "Model phi4:14b deleted successfully"}
+                               "message": "Model phi4:14b deleted successfully",
+                               "freed_bytes": size, "freed_is_approximate": False}
+
+
+def test_rm_reports_what_it_really_freed(run) -> None:
+    run("cp", "llama3.2", "my-llama")
+    # Deleting the copy frees nothing: its source keeps every blob.
+    data = json.loads(run("rm", "-y", "--json", "my-llama")[1])
+    assert data["freed_bytes"] == 0
+    # Deleting both tags of one model frees it once, not twice.
+    run("cp", "mistral", "mistral:backup")
+    code, out, _ = run("rm", "-y", "mistral", "mistral:backup")
+    assert code == EXIT_OK and "Freed 4.1 GB of disk" in out
+    run("cp", "gemma3:4b", "gemma-copy")
+    data = json.loads(run("rm", "-y", "--json", "gemma3:4b")[1])
+    assert data["freed_bytes"] == 0  # gemma-copy keeps the blobs
 
 
 def test_rm_several_with_one_missing(run) -> None:

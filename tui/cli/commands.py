@@ -333,8 +333,12 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
         installed = {model_key(m.name): m for m in await cmd.client.list_models()}
     except OllamaError as exc:
         return cmd.fail(exc, model=names[0] if len(names) == 1 else names)
+    details, complete = await _sharing_details(
+        [installed[k] for k in map(model_key, wanted) if k in installed],
+        list(installed.values()), cmd)
     results: list[dict[str, Any]] = []
     code = EXIT_OK
+    deleted: list[ModelSummary] = []
     for model in wanted:
         summary = installed.get(model_key(model))
         if summary is None:
@@ -352,8 +356,8 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
                 yes = cmd.confirm(f"Delete {model} ({size}){extra}? [y/N] ")
             except PromptInterrupted:
                 _report_results(cmd, results)
-                deleted = [r["model"] for r in results if r["status"] == "success"]
-                done = f"deleted only {', '.join(deleted)}" if deleted else "nothing deleted"
+                names = [r["model"] for r in results if r["status"] == "success"]
+                done = f"deleted only {', '.join(names)}" if names else "nothing deleted"
                 print(f"\nqgoose-tui: interrupted: {done}", file=cmd.err)
                 return EXIT_INTERRUPTED
             if not yes:
@@ -366,27 +370,62 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
             results.append(_result("error", model, str(exc)))
             continue
         results.append(_result("success", model, f"Model {model} deleted successfully"))
-    _report_results(cmd, results)
+        deleted.append(summary)
+    freed = space.space_freed(deleted, list(installed.values()), details.get) \
+        if deleted else None
+    if freed is not None:  # models of other weights were left out on purpose
+        freed.approximate = not complete
+    _report_results(cmd, results, freed)
     return code
+
+
+async def _sharing_details(deleting: list[ModelSummary], installed: list[ModelSummary],
+                           cmd: Command) -> tuple[dict[ModelSummary, ModelInfo], bool]:
+    """/api/show of the models to delete and of those that could share their weights (the
+    same family, size and quantisation: the weights file decides all three), to say
+    exactly what a deletion frees; False with them when some details could not be had."""
+    def looks(m: ModelSummary) -> tuple[str, str, str]:
+        return (m.details.family, m.details.parameter_size, m.details.quantization_level)
+
+    wanted = {looks(m) for m in deleting}
+    candidates = [m for m in installed if looks(m) in wanted and not m.is_remote]
+    gate = asyncio.Semaphore(8)
+    details: dict[ModelSummary, ModelInfo] = {}
+
+    async def fetch(model: ModelSummary) -> None:
+        async with gate:
+            with contextlib.suppress(OllamaError):
+                details[model] = await cmd.client.show(model.name)
+
+    await asyncio.gather(*(fetch(m) for m in candidates))
+    return details, len(details) == len(candidates)
 
 
 def _result(status: str, model: str, message: str) -> dict[str, Any]:
     return {"status": status, "model": model, "message": printable(message)}
 
 
-def _report_results(cmd: Command, results: list[dict[str, Any]]) -> None:
+def _report_results(cmd: Command, results: list[dict[str, Any]],
+                    freed: space.SpaceFreed | None = None) -> None:
+    figures = {} if freed is None else {"freed_bytes": freed.freed,
+                                        "freed_is_approximate": freed.approximate}
     for result in results:
         stream = cmd.err if result["status"] == "error" else cmd.out
         if result["status"] == "error":
             print(f"qgoose-tui: error: {result['message']}", file=stream)
         elif not cmd.as_json:
             print(result["message"], file=stream)
+    if freed is not None and not cmd.as_json:
+        about = "about " if freed.approximate and freed.freed else ""
+        kept = f" ({human_size(freed.kept)} stays: shared with other models)" \
+            if freed.kept else ""
+        print(f"Freed {about}{human_size(freed.freed)} of disk{kept}", file=cmd.out)
     if cmd.as_json:
         if len(results) == 1:
-            cmd.emit(results[0])
+            cmd.emit({**results[0], **figures})
         else:
             ok = all(r["status"] != "error" for r in results)
-            cmd.emit({"status": "success" if ok else "error", "results": results})
+            cmd.emit({"status": "success" if ok else "error", "results": results, **figures})
 
 
 async def cmd_cp(cmd: Command, source: str, destination: str) -> int:
