@@ -414,3 +414,16 @@ def test_list_with_the_filter_language(run, threaded_emulator: Emulator) -> None
     code, out, err = run("list", "--filter", "size<<5 cap:tools", "--json")
     assert code == EXIT_USAGE and json.loads(out)["status"] == "error"
     assert "invalid filter: size<<5" in err
+
+
+def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> None:
+    run("use", "mistral")
+    code, out, _ = run("mv", "mistral", "goose:7b", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["model"] == "goose:7b"
+    assert data["current_model"] == "goose:7b" and 'current_model = "goose:7b"' in \
+        config_path.read_text()
+    listed = [m["name"] for m in json.loads(run("list", "--json")[1])["models"]]
+    assert "goose:7b" in listed and "mistral:latest" not in listed
+    code, _, err = run("mv", "goose:7b", "qwen3:8b")
+    assert code == EXIT_ERROR and "qwen3:8b exists: Ollama would overwrite it" in err

@@ -17,7 +17,13 @@ from typing import TextIO
 
 from tui import __version__
 from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
-from tui.cli import commands, compare_command, memory_commands, update_commands
+from tui.cli import (
+    commands,
+    compare_command,
+    memory_commands,
+    rename_command,
+    update_commands,
+)
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
@@ -75,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
              lambda c, a: commands.cmd_rm(c, a.names, a.yes))
     rm.add_argument("names", nargs="+", metavar="NAME")
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    mv = add("mv", "rename a model safely: copy, check the copy, then delete the old name "
+             "(the current model follows)",
+             lambda c, a: rename_command.cmd_mv(c, a.source, a.destination))
+    mv.add_argument("source")
+    mv.add_argument("destination")
     add("outdated", "which models have a newer version in their registry (nothing is "
         "downloaded)", lambda c, a: update_commands.cmd_outdated(c))
     update = add("update", "pull the outdated models among those named (or --all); the "

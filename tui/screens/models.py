@@ -77,6 +77,11 @@ class ModelsScreen(View):
                 "has a newer version (asks first)"),
         Binding("o", "check_updates", "Check updates", show=False,
                 tooltip="ask the registries again which models have newer versions"),
+        Binding("m", "rename_model", "Rename", show=False,
+                tooltip="rename the highlighted model (copied, checked, then the old name "
+                "deleted; the current model follows)"),
+        Binding("C", "copy_model", "Copy", show=False,
+                tooltip="copy the highlighted model under a new name (no disk used)"),
         Binding("b", "benchmark", "Bench", show=False,
                 tooltip="measure the highlighted model's speed here (tokens/s)"),
         Binding("t", "try_prompt", "Try", show=False,
@@ -474,6 +479,48 @@ class ModelsScreen(View):
         texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
                  for label in ("template", "system")]
         await self.app.push_screen(CompareScreen([m.name for m in models], rows, texts))
+
+    def action_rename_model(self) -> None:
+        self._ask_new_name(copy=False)
+
+    def action_copy_model(self) -> None:
+        self._ask_new_name(copy=True)
+
+    def _ask_new_name(self, copy: bool) -> None:
+        from tui.screens.rename_dialog import RenameDialog  # not needed for the first frame
+
+        model = self.grid.highlighted
+        if model is None:
+            return
+        installed = [m.name for m in self.qapp.session.state.models]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.rename_model(model, name, copy)
+
+        self.app.push_screen(RenameDialog(model.name, installed, copy), chosen)
+
+    @work(group="rename", exit_on_error=False)
+    async def rename_model(self, model: ModelSummary, new_name: str, copy: bool) -> None:
+        from tui.rename import RenameError
+
+        try:
+            name = await self.qapp.session.rename(model, new_name, keep_old=copy)
+        except RenameError as exc:
+            self.qapp.notify_text(str(exc), title="Copy failed" if copy else "Rename failed",
+                                  severity="error")
+            return
+        message = f"Copied {model.name} to {name}" if copy else \
+            f"Renamed {model.name} to {name}"
+        if not copy and same_model(model.name, self.qapp.settings.current_model):
+            try:  # the current model follows its rename
+                set_current_model(self.qapp.settings, [name], name)
+                message += "; it is still the current model"
+            except ConfigError as exc:
+                self.qapp.notify_text(str(exc), severity="error")
+        self.qapp.notify_text(message)
+        self.grid.select_name(name)
+        self.qapp.session_changed.publish(Changed("models"))
 
     def action_benchmark(self) -> None:
         from tui.screens.bench import BenchScreen  # not needed for the first frame

@@ -1,0 +1,46 @@
+"""Rename and copy in the TUI: the new name checked as typed, the current model following,
+a failed rename keeping the original."""
+
+from tests.tui.helpers import grid_names, models_view, notices, shows, wait_until
+from tui.emulator.server import Emulator
+from tui.screens.rename_dialog import RenameDialog
+
+
+async def test_rename_checks_the_name_as_typed_and_the_current_model_follows(pilot) -> None:
+    app = pilot.app
+    grid = models_view(app).grid
+    grid.select_name("mistral:latest")
+    await pilot.press("u")  # make it the current model
+    await pilot.press("m")
+    assert isinstance(app.screen, RenameDialog)
+    assert shows(app, "that is its name already")
+    await pilot.press("ctrl+a", "ctrl+k", *"qwen3:8b")
+    assert shows(app, "qwen3:8b exists: Ollama would overwrite it")
+    await pilot.press("enter")
+    assert isinstance(app.screen, RenameDialog)  # refused
+    await pilot.press(*["backspace"] * 8, *"goose")
+    assert shows(app, "✓ becomes goose:latest")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: "goose:latest" in grid_names(app))
+    assert "mistral:latest" not in grid_names(app)
+    assert "Renamed mistral:latest to goose:latest; it is still the current model" in \
+        notices(app)
+    assert app.settings.current_model == "goose:latest"
+    assert grid.highlighted.name == "goose:latest"
+
+
+async def test_copy_keeps_both(pilot) -> None:
+    app = pilot.app
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("C", "ctrl+a", "ctrl+k", *"llama-backup", "enter")
+    await wait_until(pilot, lambda: "llama-backup:latest" in grid_names(app))
+    assert "llama3.2:latest" in grid_names(app)
+
+
+async def test_a_failed_rename_keeps_the_original(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    emulator.faults.error_500, emulator.faults.paths = "interrupted", ("/api/delete",)
+    models_view(app).grid.select_name("phi4:14b")
+    await pilot.press("m", "ctrl+a", "ctrl+k", *"phi-new", "enter")
+    await wait_until(pilot, lambda: "both names exist now" in notices(app))
+    await wait_until(pilot, lambda: {"phi4:14b", "phi-new:latest"} <= set(grid_names(app)))

@@ -1,0 +1,75 @@
+"""Rename a model safely: Ollama has no rename, so copy, check the copy is listed with the
+same digest, and only then delete the old name. If anything fails, the original stays
+(gollama lost models on an interrupted rename). Free of Textual: the TUI and `mv` share it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.ollama import OllamaError
+from tui.ollama.models import ModelSummary
+from tui.ollama.names import normalize, same_model, validation_error
+
+if TYPE_CHECKING:
+    from tui.ollama.client import OllamaClient
+
+
+class RenameError(Exception):
+    """The rename stopped; the message says what exists now (the original always does)."""
+
+
+def destination_problem(text: str, installed: list[str], source: str) -> str:
+    """Why `text` cannot be the new name ("" when it can): checked as the user types."""
+    if not text.strip():
+        return "type the new name"
+    problem = validation_error(text.strip())
+    if problem:
+        return problem
+    name = normalize(text.strip())
+    if same_model(name, source):
+        return "that is its name already"
+    taken = next((other for other in installed if same_model(name, other)), None)
+    if taken is not None:
+        return f"{taken} exists: Ollama would overwrite it"
+    return ""
+
+
+def _find(models: list[ModelSummary], name: str) -> ModelSummary | None:
+    return next((m for m in models if same_model(m.name, name)), None)
+
+
+async def copy_model(client: OllamaClient, source: str, destination: str) -> ModelSummary:
+    """Copy `source` to the new name `destination` and check the copy: listed, same
+    digest. Returns the copy. Raises RenameError, never overwriting a model."""
+    try:
+        models = list(await client.list_models())
+    except OllamaError as exc:
+        raise RenameError(f"nothing was changed: {exc}") from exc
+    original = _find(models, source)
+    if original is None:
+        raise RenameError(f"{source} is not installed")
+    problem = destination_problem(destination, [m.name for m in models], original.name)
+    if problem:
+        raise RenameError(f"{destination}: {problem}")
+    target = normalize(destination)
+    try:
+        await client.copy(original.name, target)
+        copy = _find(list(await client.list_models()), target)
+    except OllamaError as exc:
+        raise RenameError(f"the copy to {target} failed ({exc}); {original.name} is "
+                          "unchanged") from exc
+    if copy is None or copy.digest != original.digest:
+        raise RenameError(f"the copy to {target} is not listed with {original.name}'s digest; "
+                          f"{original.name} is kept")
+    return copy
+
+
+async def rename_model(client: OllamaClient, source: str, destination: str) -> ModelSummary:
+    """Copy, check, then delete the old name. Returns the renamed model."""
+    copy = await copy_model(client, source, destination)
+    try:
+        await client.delete(normalize(source))
+    except OllamaError as exc:
+        raise RenameError(f"{copy.name} is ready, but {source} could not be deleted ({exc}): "
+                          "both names exist now") from exc
+    return copy
