@@ -94,7 +94,7 @@ class QGooseApp(App[None]):
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
         self.call_after_refresh(self.refresh_models)
-        self.call_after_refresh(self._load_benchmarks)
+        self.call_after_refresh(self._load_history)
 
     def _handle_exception(self, error: Exception) -> None:
         widget = failing_widget()
@@ -150,8 +150,8 @@ class QGooseApp(App[None]):
     async def refresh_models(self) -> None:
         await self.session.refresh()
 
-    def _load_benchmarks(self) -> None:
-        self.run_worker(self.session.load_benchmarks(), group="history", exit_on_error=False)
+    def _load_history(self) -> None:
+        self.run_worker(self.session.load_history(), group="history", exit_on_error=False)
 
     def _repaint_pulls(self) -> None:
         pulls = self.session.pulls

@@ -6,6 +6,7 @@ Terms are separated by spaces and must all hold (AND); `-term` negates one:
     family:qwen3      quant:q4   name:coder
     size<5GB  size>=500MB  params>=7b  params<1b  ctx>=32k
     cloud  loaded  current  outdated (a newer version is in the registry)
+    unused>30d        not loaded or made current here for 30 days (or weeks: 8w)
 A term that cannot be read is reported (never an exception) and ignored, so the rest of the
 query still filters.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from tui.format import parse_size
 from tui.model_columns import matches, parameter_count
@@ -23,7 +25,7 @@ from tui.ollama.names import model_key
 
 Predicate = Callable[[ModelSummary], bool]
 
-LATER = {"unused": "unused>30d"}  # needs the usage statistics
+_UNUSED = re.compile(r"unused>(\d+)([dw])", re.IGNORECASE)
 FLAGS = ("cloud", "loaded", "current", "outdated")
 FIELDS = ("cap", "family", "quant", "name")
 COMPARED = ("size", "params", "ctx")
@@ -42,6 +44,8 @@ class Facts:
     loaded: Collection[str] = ()  # model keys
     current: str = ""  # model key
     update_state: Callable[[ModelSummary], str | None] = lambda m: None  # None: not checked
+    last_used: Callable[[ModelSummary], datetime | None] = lambda m: None  # None: never
+    now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
 @dataclass
@@ -77,8 +81,8 @@ def _term(term: str, facts: Facts, query: Query) -> Predicate:
     if lowered in FLAGS:
         query.needs_updates = query.needs_updates or lowered == "outdated"
         return _flag(lowered, facts)
-    if lowered.split("<")[0].split(">")[0] in LATER or lowered in LATER:
-        raise ValueError("not available yet")
+    if lowered.startswith("unused"):
+        return _unused(lowered, facts)
     comparison = _COMPARISON.fullmatch(term)
     if comparison:
         what, operator, value = comparison.groups()
@@ -93,6 +97,21 @@ def _term(term: str, facts: Facts, query: Query) -> Predicate:
     if any(op in term for op in "<>="):
         raise ValueError(f"only {', '.join(COMPARED)} can be compared")
     return lambda m: matches(m, term)
+
+
+def _unused(term: str, facts: Facts) -> Predicate:
+    """unused>30d: last used here more than 30 days ago; a model never used counts from
+    when it arrived (its modified date), so a fresh pull is not "unused"."""
+    match = _UNUSED.fullmatch(term)
+    if not match:
+        raise ValueError("write it as unused>30d (days) or unused>8w (weeks)")
+    days = int(match.group(1)) * (7 if match.group(2).casefold() == "w" else 1)
+    cutoff = facts.now() - timedelta(days=days)
+
+    def unused(m: ModelSummary) -> bool:
+        since = facts.last_used(m) or m.modified_at
+        return since is not None and since < cutoff
+    return unused
 
 
 def _flag(flag: str, facts: Facts) -> Predicate:

@@ -1,5 +1,6 @@
 """What this machine has measured and seen, kept between runs in a small SQLite database in
-the user's data directory: benchmark results (by host and manifest digest).
+the user's data directory: benchmark results (by host and manifest digest) and usage (by
+host and model: Ollama records none).
 
 SQLite (standard library) because the TUI and a CLI call may write at once: each write is
 one transaction, so neither corrupts the file nor loses the other's record. A database that
@@ -12,7 +13,7 @@ import json
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +38,20 @@ CREATE TABLE IF NOT EXISTS benchmarks (
     figures TEXT NOT NULL    -- the whole result as JSON, as `bench --json` prints it
 );
 CREATE INDEX IF NOT EXISTS benchmarks_by_host ON benchmarks (host, digest, at);
+CREATE TABLE IF NOT EXISTS usage (
+    host TEXT NOT NULL,
+    model TEXT NOT NULL,           -- the model key (full name, lower case)
+    name TEXT NOT NULL,            -- as shown
+    first_seen TEXT NOT NULL,
+    last_loaded TEXT,              -- seen in /api/ps, loaded or benchmarked here
+    times_loaded INTEGER NOT NULL DEFAULT 0,
+    last_current TEXT,
+    times_current INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (host, model)
+);
 """
+# Seen loaded again within this long is the same use (Ollama's default keep-alive).
+SAME_USE = timedelta(minutes=5)
 KEEP_BENCHMARKS = 5000  # older results are dropped: the file stays small
 
 
@@ -58,6 +72,30 @@ class BenchRecord:
     @property
     def speed_text(self) -> str:
         return f"{self.speed:.1f} {self.unit}"
+
+
+@dataclass(frozen=True)
+class Usage:
+    name: str
+    first_seen: datetime
+    last_loaded: datetime | None = None
+    times_loaded: int = 0
+    last_current: datetime | None = None
+    times_current: int = 0
+
+    @property
+    def last_used(self) -> datetime | None:
+        """When it was last loaded or made the current model (None: never here)."""
+        times = [t for t in (self.last_loaded, self.last_current) if t is not None]
+        return max(times) if times else None
+
+    def to_json(self) -> dict[str, Any]:
+        def when(moment: datetime | None) -> str | None:
+            return moment.isoformat(timespec="seconds") if moment else None
+        return {"name": self.name, "first_seen": when(self.first_seen),
+                "last_used": when(self.last_used), "last_loaded": when(self.last_loaded),
+                "times_loaded": self.times_loaded, "last_current": when(self.last_current),
+                "times_current": self.times_current}
 
 
 class History:
@@ -126,6 +164,77 @@ class History:
             if record is not None:
                 latest[digest] = record  # later rows replace earlier ones
         return latest
+
+
+    # -- usage -------------------------------------------------------------------------
+    def _upsert(self, base_url: str, names: list[str], at: datetime | None,
+                change: str) -> bool:
+        """Add the models not yet known (first seen now), then apply `change` (SQL SET
+        text with :at and :same) to each; one transaction."""
+        import sqlite3
+
+        from tui.ollama.names import model_key
+
+        when = (at or datetime.now(UTC)).astimezone(UTC)  # one zone: the text compares
+        rows = [{"host": redact(base_url), "model": model_key(n), "name": n,
+                 "at": when.isoformat(timespec="seconds"),
+                 "same": (when - SAME_USE).isoformat(timespec="seconds")} for n in names]
+        try:
+            with self._connection() as db:
+                db.executemany("INSERT OR IGNORE INTO usage (host, model, name, first_seen) "
+                               "VALUES (:host, :model, :name, :at)", rows)
+                if change:
+                    db.executemany(f"UPDATE usage SET {change} "  # noqa: S608 - our own text
+                                   "WHERE host = :host AND model = :model", rows)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def record_seen(self, base_url: str, names: list[str]) -> bool:
+        return self._upsert(base_url, names, None, "")
+
+    def record_loaded(self, base_url: str, names: list[str],
+                      at: datetime | None = None) -> bool:
+        """Seen loaded (in /api/ps, or loaded or benchmarked here). Sightings closer than
+        SAME_USE to the last one are the same use: counted once."""
+        return self._upsert(base_url, names, at,
+                            "times_loaded = times_loaded + (CASE WHEN last_loaded IS NULL "
+                            "OR last_loaded < :same THEN 1 ELSE 0 END), "
+                            "last_loaded = MAX(COALESCE(last_loaded, ''), :at)")
+
+    def record_current(self, base_url: str, name: str, at: datetime | None = None) -> bool:
+        return self._upsert(base_url, [name], at, "times_current = times_current + 1, "
+                            "last_current = MAX(COALESCE(last_current, ''), :at)")
+
+    def usage(self, base_url: str) -> dict[str, Usage]:
+        """Model key → what was recorded of it on this host."""
+        import sqlite3
+
+        try:
+            with self._connection() as db:
+                rows = db.execute(
+                    "SELECT model, name, first_seen, last_loaded, times_loaded, last_current, "
+                    "times_current FROM usage WHERE host = ?", (redact(base_url),)).fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return {}
+        found = {}
+        for key, name, first, loaded, times_loaded, current, times_current in rows:
+            first_seen = _time(first)
+            if first_seen is None or not isinstance(key, str):
+                continue  # a row someone else wrote badly
+            found[key] = Usage(str(name), first_seen, _time(loaded),
+                               times_loaded if isinstance(times_loaded, int) else 0,
+                               _time(current),
+                               times_current if isinstance(times_current, int) else 0)
+        return found
+
+def _time(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def _record(model: Any, digest: Any, at: Any, kind: Any, unit: Any, speed: Any,

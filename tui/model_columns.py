@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.format import human_size, printable, short_relative_time
@@ -48,6 +49,7 @@ class Column:
     sort_key: Callable[[ModelSummary], Any]
     align: Literal["left", "right"] = "left"
     default_reverse: bool = False  # sizes and dates read best biggest/newest first
+    give_way: int = 0  # > 0: left out on a narrow terminal, the highest first
 
 
 COLUMNS = (
@@ -104,7 +106,7 @@ def speed_column(record_of: Callable[[ModelSummary], BenchRecord | None]) -> Col
         record = record_of(model)
         return record.speed if record is not None else -1.0
 
-    return Column("speed", "Tok/s", text, order, "right", True)
+    return Column("speed", "Tok/s", text, order, "right", True, give_way=1)
 
 
 # What the update column shows for each state, and how it sorts (outdated first).
@@ -126,3 +128,18 @@ def update_column(check_of: Callable[[ModelSummary], UpdateCheck | None],
 
     return Column("update", "⬆" if not plain else "Up", lambda m: mark(m)[1],
                   lambda m: mark(m)[0])
+
+
+def used_column(last_used: Callable[[ModelSummary], datetime | None]) -> Column:
+    """When each model was last loaded or made current here: "never" where never seen
+    (those sort as the oldest)."""
+
+    def text(model: ModelSummary) -> str:
+        when = last_used(model)
+        return short_relative_time(when) if when is not None else "never"
+
+    def order(model: ModelSummary) -> float:
+        when = last_used(model)
+        return when.timestamp() if when is not None else 0.0
+
+    return Column("used", "Used", text, order, default_reverse=True, give_way=2)

@@ -23,13 +23,14 @@ from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import model_key
 from tui.pulls import PullJob, Pulls, Spawn
 from tui.server_state import BACKOFF_START, ServerState
+from tui.usage_log import UsageLog
 
 if TYPE_CHECKING:
     from tui.bench import AnyBench, Progress
     from tui.ollama.client import OllamaClient
     from tui.registry import UpdateCheck, UpdateChecker
 
-Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates"]
+Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ class HostSession:
         self._disk_used: tuple[tuple[int, int, int], int] | None = None  # (inputs, bytes)
         self.refreshing = False
         self.history = history
+        self.usage = UsageLog(history, base_url)
+        self._usage_tasks: set[asyncio.Task[None]] = set()
         self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
         self.registry = registry  # "" for registry.ollama.ai
         self._updates: UpdateChecker | None = None
@@ -150,6 +153,16 @@ class HostSession:
             if self._list_cache is not None:
                 await asyncio.to_thread(self._list_cache.save, self.base_url, models)
         self._emit(Changed("state"))
+        await self._record_usage(self.usage.seen(m.name for m in models))
+        await self._record_usage(self.usage.loaded(r.name for r in running))
+
+    async def _record_usage(self, write: Coroutine[Any, Any, bool]) -> None:
+        if await write:
+            self._emit(Changed("usage"))
+
+    async def record_current(self, name: str) -> None:
+        """The user made `name` the current model."""
+        await self._record_usage(self.usage.current(name))
 
     def _tell_nameless(self, count: int) -> None:
         if count and count != self._nameless_told:
@@ -183,6 +196,14 @@ class HostSession:
         self._emit(Changed("running"))
         if state.loaded_keys() != loaded_before:
             self._emit(Changed("models"))  # the grid's loaded markers
+        if running:
+            self._spawn_usage(self.usage.loaded([r.name for r in running]))
+
+    def _spawn_usage(self, write: Coroutine[Any, Any, bool]) -> None:
+        """Record usage without making the caller wait for the disk."""
+        task = asyncio.get_running_loop().create_task(self._record_usage(write))
+        self._usage_tasks.add(task)
+        task.add_done_callback(self._usage_tasks.discard)
 
     async def load(self, name: str, keep_alive: str | int | None) -> None:
         """Load a model into memory (it can take minutes); tell how it went."""
@@ -254,12 +275,14 @@ class HostSession:
             await asyncio.to_thread(self._list_cache.save_capabilities, dict(self.capabilities))
 
     # -- speed -------------------------------------------------------------------------
-    async def load_benchmarks(self) -> None:
-        """The results kept from earlier runs (the CLI's `bench` too), for this host."""
+    async def load_history(self) -> None:
+        """Benchmark results and usage kept from earlier runs (the CLI's too), this host's."""
         if self.history is not None:
             self.benchmarks = await asyncio.to_thread(self.history.latest_benchmarks,
                                                       self.base_url)
+            await self.usage.load()
             self._emit(Changed("benchmarks"))
+            self._emit(Changed("usage"))
 
     def benchmark_of(self, model: ModelSummary) -> BenchRecord | None:
         return self.benchmarks.get(model.digest) if model.digest else None

@@ -427,3 +427,23 @@ def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> No
     assert "goose:7b" in listed and "mistral:latest" not in listed
     code, _, err = run("mv", "goose:7b", "qwen3:8b")
     assert code == EXIT_ERROR and "qwen3:8b exists: Ollama would overwrite it" in err
+
+
+def test_stats_records_what_the_cli_does(run) -> None:
+    run("ps")  # llama3.2 is loaded in the demo set
+    run("use", "qwen3:8b")
+    run("use", "qwen3:8b")
+    run("load", "mistral")
+    data = json.loads(run("stats", "--json")[1])
+    by_name = {m["name"]: m for m in data["models"]}
+    assert by_name["qwen3:8b"]["times_current"] == 2
+    assert by_name["llama3.2:latest"]["times_loaded"] == 1
+    assert by_name["mistral:latest"]["times_loaded"] == 1
+    assert by_name["phi4:14b"]["last_used"] is None
+    assert data["models"][-1]["last_used"] is None  # never used: last
+    code, out, _ = run("stats")
+    assert code == EXIT_OK and "never" in out and "just now" in out
+    # The filter finds models unused for a while (never used: counted from their arrival).
+    unused = json.loads(run("list", "--filter", "unused>30d", "--json")[1])["models"]
+    assert "mistral:latest" not in [m["name"] for m in unused]
+    assert "phi4:14b" in [m["name"] for m in unused]  # arrived 40 days ago, never used

@@ -11,6 +11,11 @@ from tui.ollama.names import parse_name
 from tui.screens.bench import BenchScreen
 
 
+def speed_text(grid) -> str:
+    column = next(c for c in grid.columns if c.key == "speed")
+    return column.text(grid.highlighted)
+
+
 def expected_speed(emulator: Emulator, name: str) -> float:
     model = emulator.store.find_installed(parse_name(name)).model
     warm = timings(model, 5, 19, cold=False)  # the default prompt has 5 words
@@ -37,7 +42,7 @@ async def test_a_benchmark_shows_progress_then_its_result_everywhere(
     assert not isinstance(app.screen, BenchScreen)
     # The grid's Tok/s column and the info panel show it; it is kept for the next start.
     grid = models_view(app).grid
-    assert grid.columns[-1].text(grid.highlighted) == f"{speed:.1f}"
+    assert speed_text(grid) == f"{speed:.1f}"
     assert shows(app, f"Speed here {speed:.1f} tokens/s")
     kept = History(default_history_path()).latest_benchmarks(emulator.url)
     assert [r.model for r in kept.values()] == ["mistral:latest"]
@@ -71,7 +76,7 @@ async def test_cancel_stops_a_benchmark_and_keeps_nothing(pilot, emulator: Emula
     assert len([r for r in emulator.requests if r.path == "/api/generate"]) == sent
     assert app.session.benchmarks == {}
     grid = models_view(app).grid
-    assert grid.columns[-1].text(grid.highlighted) == ""
+    assert speed_text(grid) == ""
 
 
 async def test_bad_runs_are_refused_in_the_dialog(pilot) -> None:
@@ -93,7 +98,7 @@ async def test_an_embedding_model_is_measured_in_inputs_a_second(pilot) -> None:
     await wait_until(pilot, lambda: not app.screen.running and shows(app, "inputs/s"))
     await pilot.press("escape")
     grid = models_view(app).grid
-    assert grid.columns[-1].text(grid.highlighted).endswith(" in/s")
+    assert speed_text(grid).endswith(" in/s")
 
 
 @pytest.mark.size(80, 24)

@@ -34,6 +34,8 @@ async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(
     caps = next(i for i, c in enumerate(grid.columns) if c.key == "caps") + 1
     local = {m.name for m in app.session.state.models if not m.is_remote}
     await wait_until(pilot, lambda: local <= set(show_requests(emulator)), timeout=8)
+    await wait_until(pilot, lambda: all(app.session.known_capabilities(m) is not None
+                                        for m in app.session.state.models if m.name in local))
     await wait_until(pilot, lambda: "👀" in screen_text(app))
     row = {m.name: i for i, m in enumerate(grid.shown)}
     assert grid.cells(row["llava:7b"])[caps] == "👀"

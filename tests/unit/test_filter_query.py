@@ -72,7 +72,7 @@ def test_queries_keep_the_right_models(query: str, expected: list[str]) -> None:
     ("params>=lots", "is not a number"),
     ("colour:red", "unknown field 'colour'"),
     ("cap:", "cap: needs a value"),
-    ("unused>30d", "not available yet"),
+    ("unused>soon", "write it as unused>30d"),
     ("vram<5", "only size, params, ctx can be compared"),
 ])
 def test_unreadable_terms_are_reported_and_the_rest_still_filters(query, problem) -> None:
@@ -98,3 +98,25 @@ def test_any_text_parses_and_filters_without_raising(text: str) -> None:
     for m in MODELS:
         parsed.accepts(m)
     assert all(isinstance(p, str) for p in parsed.problems)
+
+
+def test_unused_counts_from_the_last_use_or_from_arrival() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+
+    def dated(name: str, days_ago: int) -> ModelSummary:
+        return ModelSummary.from_json({"name": name + ":latest", "size": 1, "modified_at":
+                                       (now - timedelta(days=days_ago)).isoformat()})
+
+    models = [dated("old-used-lately", 400), dated("old-never-used", 400),
+              dated("fresh-never-used", 2), dated("used-long-ago", 400)]
+    last = {"old-used-lately:latest": now - timedelta(days=1),
+            "used-long-ago:latest": now - timedelta(days=90)}
+    facts = Facts(last_used=lambda m: last.get(m.name), now=lambda: now)
+    assert [m.name for m in models if parse_query("unused>30d", facts).accepts(m)] == \
+        ["old-never-used:latest", "used-long-ago:latest"]
+    assert [m.name for m in models if parse_query("unused>26w", facts).accepts(m)] == \
+        ["old-never-used:latest"]
+    assert [m.name for m in models if parse_query("-unused>30d", facts).accepts(m)] == \
+        ["old-used-lately:latest", "fresh-never-used:latest"]

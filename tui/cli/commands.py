@@ -87,6 +87,12 @@ class Command:
             print(f"qgoose-tui: note: left out {counted(count, 'entry', 'entries')} without "
                   f"a name from {what}", file=self.err)
 
+    def remember(self, write: Callable[[History], bool]) -> None:
+        """Keep a usage record; a history that cannot be written is a note, not a failure."""
+        if not write(self.history):
+            print(f"qgoose-tui: note: usage not recorded: {printable(self.history.problem)}",
+                  file=self.err)
+
     def fail(self, error: Exception | str, detail: str = "", **json_fields: Any) -> int:
         """Report a failure on stderr (and as JSON when asked); return its exit code.
 
@@ -158,7 +164,10 @@ async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[
     states: dict[str, str] = {}
     if any(word.lstrip("-").casefold() == "loaded" for word in text.split()):
         loaded = {model_key(r.name) for r in await cmd.client.ps()}
+    usage = await asyncio.to_thread(cmd.history.usage, cmd.client.base_url) \
+        if "unused" in text.casefold() else {}
     facts = Facts(
+        last_used=lambda m: u.last_used if (u := usage.get(model_key(m.name))) else None,
         update_state=lambda m: states.get(m.name),
         capabilities=lambda m: m.capabilities or (
             details[m.name].capabilities if m.name in details else None),
@@ -241,6 +250,7 @@ async def cmd_use(cmd: Command, name: str) -> int:
         chosen = set_current_model(cmd.settings, [m.name for m in models], name)
     except (OllamaError, NotInstalledError, ConfigError) as exc:
         return cmd.fail(exc, model=name)
+    cmd.remember(lambda h: h.record_current(cmd.client.base_url, chosen))
     message = f"Model set to {chosen}"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": chosen, "message": message})
@@ -448,6 +458,8 @@ async def cmd_ps(cmd: Command) -> int:
     except OllamaError as exc:
         return cmd.fail(exc, models=[])
     cmd.note_nameless(running, "the running-model list")
+    if running:
+        cmd.remember(lambda h: h.record_loaded(cmd.client.base_url, [r.name for r in running]))
     if cmd.as_json:
         cmd.emit({"status": "success", "models": [r.to_json() for r in running],
                   "count": len(running)})

@@ -71,6 +71,7 @@ async def cmd_bench(cmd: Command, name: str, runs: int, prompt: str) -> int:
         return cmd.fail(exc, model=name)
     figures = {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
         else result.to_json()
+    cmd.remember(lambda h: h.record_loaded(cmd.client.base_url, [summary.name]))
     if not cmd.history.record_benchmark(cmd.client.base_url, summary.name, summary.digest,
                                         figures, result.unit, result.speed.median):
         print(f"qgoose-tui: note: the result was not kept: {printable(cmd.history.problem)}",

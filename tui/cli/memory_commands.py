@@ -29,6 +29,7 @@ async def cmd_load(cmd: Command, name: str, keep_alive_text_: str | None) -> int
         await cmd.client.load(model, keep_alive)
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, model=name)
+    cmd.remember(lambda h: h.record_loaded(cmd.client.base_url, [model]))
     message = f"Loaded {model} {keep_alive_words(keep_alive)}"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": model, "keep_alive": keep_alive,

@@ -22,6 +22,7 @@ from tui.cli import (
     compare_command,
     memory_commands,
     rename_command,
+    stats_command,
     update_commands,
 )
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
              lambda c, a: rename_command.cmd_mv(c, a.source, a.destination))
     mv.add_argument("source")
     mv.add_argument("destination")
+    add("stats", "each model's use here, as this app has seen it: last used, times loaded "
+        "and made current", lambda c, a: stats_command.cmd_stats(c))
     add("outdated", "which models have a newer version in their registry (nothing is "
         "downloaded)", lambda c, a: update_commands.cmd_outdated(c))
     update = add("update", "pull the outdated models among those named (or --all); the "

@@ -20,7 +20,7 @@ from tui.config import ConfigError, NotInstalledError, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.fits_column import fits_column
 from tui.format import counted
-from tui.model_columns import COLUMNS, speed_column, update_column
+from tui.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
 from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -126,6 +126,7 @@ class ModelsScreen(View):
         columns.append(caps_column(self.qapp.session.known_capabilities, plain))
         columns.append(update_column(self.qapp.session.update_check, plain))
         columns.append(speed_column(self.qapp.session.benchmark_of))
+        columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
         self._updates_asked = False
         self.grid.set_columns(tuple(columns))
         super().on_mount()
@@ -144,7 +145,7 @@ class ModelsScreen(View):
                 self._grey_if_stale()
             elif event.topic == "pulls":
                 self._show_pulls()
-            elif event.topic in ("benchmarks", "updates"):
+            elif event.topic in ("benchmarks", "updates", "usage"):
                 self.grid.refresh_texts()
                 if self.filter_box.value.strip():
                     self._apply_filter(self.filter_box.value)
@@ -349,7 +350,8 @@ class ModelsScreen(View):
         facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
                       loaded=session.state.loaded_keys(),
                       current=model_key(settings.current_model),
-                      update_state=self._update_state)
+                      update_state=self._update_state,
+                      last_used=lambda m: session.usage.last_used(m.name))
         query = parse_query(text, facts)
         self.grid.set_filter(text, query.accepts if text.strip() else None)
         self.filter_problem.update(Text("; ".join(query.problems)))
@@ -393,6 +395,8 @@ class ModelsScreen(View):
             return
         self.qapp.session_changed.publish(Changed("models"))
         self.qapp.notify_text(f"Current model: {chosen}")
+        self.run_worker(self.qapp.session.record_current(chosen), group="usage",
+                        exit_on_error=False)
 
     def action_delete_model(self) -> None:
         """Delete the marked models, or the highlighted one, after saying what it frees."""

@@ -283,8 +283,11 @@ class ModelGrid(ScrollView, can_focus=True):
         self._set_marks(set())
 
     def action_cycle_sort(self) -> None:
-        keys = [slot.column.key for slot in self._slots]  # the columns with something in
-        next_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        # The columns with something in (a narrow terminal's hidden ones too: sorting by
+        # one shows it).
+        keys = [c.key for c in self.columns if self._widest.get(c.key, 0) or c.key == "name"]
+        at = keys.index(self.sort_key) if self.sort_key in keys else -1
+        next_key = keys[(at + 1) % len(keys)]
         self.sort_by(next_key, self._by_key[next_key].default_reverse)
 
     def action_reverse_sort(self) -> None:
@@ -326,13 +329,23 @@ class ModelGrid(ScrollView, can_focus=True):
         # takes no room, unless the grid is sorted by it.
         shown = [(i, c) for i, c in enumerate(self.columns)
                  if self._widest.get(c.key, 0) or c.key in ("name", self.sort_key)]
-        widths = {}
-        for _, c in shown:
-            label = cell_len(c.label) + (2 if c.key == self.sort_key else 0)  # room for ▼
-            widths[c.key] = max(label, self._widest.get(c.key, 0))
+        widths = {c.key: max(cell_len(c.label) + (2 if c.key == self.sort_key else 0),
+                             self._widest.get(c.key, 0)) for _, c in shown}  # 2: "▼"
+
+        def others() -> int:
+            return LEAD + MARKS_WIDTH + GAP + sum(widths[c.key] + GAP for _, c in shown
+                                                  if c.key != "name")
+
+        # On a narrow terminal the least needed columns give way (never the sorted one),
+        # before names shrink below their minimum.
+        width = self.scrollable_content_region.width
+        for _, column in sorted(shown, key=lambda pair: -pair[1].give_way):
+            if not column.give_way or others() + GAP + NAME_MIN_WIDTH <= width:
+                break
+            if column.key != self.sort_key:
+                shown.remove((self.columns.index(column), column))
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
-        others = LEAD + MARKS_WIDTH + GAP + sum(w + GAP for k, w in widths.items() if k != "name")
-        room = self.scrollable_content_region.width - others - GAP
+        room = width - others() - GAP
         if room > 0:
             widths["name"] = max(NAME_MIN_WIDTH, min(widths["name"], room))
         widths["name"] = min(widths["name"], NAME_MAX_WIDTH)

@@ -1,0 +1,65 @@
+"""The history database: benchmark results and usage, kept between runs, safe with two
+writers at once, and never fatal when the file is unusable."""
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tui.history import History
+
+HOST = "http://gpu1:11434"
+
+
+def test_loads_close_together_are_one_use(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    start = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    for minutes in (0, 1, 2, 3):  # polled every minute while loaded: one use
+        history.record_loaded(HOST, ["llama3.2:latest"], start + timedelta(minutes=minutes))
+    history.record_loaded(HOST, ["llama3.2:latest"], start + timedelta(hours=2))
+    usage = history.usage(HOST)["registry.ollama.ai/library/llama3.2:latest"]
+    assert usage.times_loaded == 2 and usage.last_loaded == start + timedelta(hours=2)
+    assert usage.first_seen == start and usage.times_current == 0
+    assert History(tmp_path / "h.sqlite3").usage("http://other:11434") == {}  # per host
+
+
+def test_current_and_last_used(tmp_path: Path) -> None:
+    history = History(tmp_path / "h.sqlite3")
+    day = datetime(2026, 11, 1, tzinfo=UTC)
+    history.record_seen(HOST, ["a:latest", "b:latest"])
+    history.record_current(HOST, "a:latest", day)
+    history.record_loaded(HOST, ["a:latest"], day - timedelta(days=3))
+    usage = history.usage(HOST)
+    assert usage["registry.ollama.ai/library/a:latest"].last_used == day
+    assert usage["registry.ollama.ai/library/b:latest"].last_used is None
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+
+    def writer() -> None:
+        history = History(path)  # its own connections, as the TUI and a CLI call have
+        for _ in range(50):
+            assert history.record_current(HOST, "goose:latest"), history.problem
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert History(path).usage(HOST)["registry.ollama.ai/library/goose:latest"] \
+        .times_current == 200
+
+
+def test_an_unusable_file_is_reported_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    history = History(path)
+    assert history.record_current(HOST, "a") is False
+    assert "cannot be used" in history.problem and history.usage(HOST) == {}
+    assert history.latest_benchmarks(HOST) == {}
+
+
+def test_in_memory_for_the_demo() -> None:
+    history = History(None)
+    history.record_loaded(HOST, ["a:latest"])
+    assert list(history.usage(HOST)) == ["registry.ollama.ai/library/a:latest"]

@@ -1,0 +1,43 @@
+"""`qgoose-tui stats`: what this machine has recorded of each installed model's use (Ollama
+records none): first seen, last loaded, times loaded, times made current."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tui.cli.commands import EXIT_OK, Command
+from tui.format import printable, relative_time, render_table
+from tui.history import Usage
+from tui.ollama import OllamaError
+from tui.ollama.names import model_key
+
+
+async def cmd_stats(cmd: Command) -> int:
+    try:
+        models = await cmd.client.list_models()
+    except OllamaError as exc:
+        return cmd.fail(exc, models=[])
+    cmd.note_nameless(models, "the model list")
+    usage = await asyncio.to_thread(cmd.history.usage, cmd.client.base_url)
+    if cmd.history.problem:
+        print(f"qgoose-tui: note: {printable(cmd.history.problem)}", file=cmd.err)
+    rows = [(m.name, usage.get(model_key(m.name))) for m in models]
+
+    def recency(pair: tuple[str, Usage | None]) -> float:
+        last = pair[1].last_used if pair[1] is not None else None
+        return last.timestamp() if last is not None else 0.0
+
+    rows.sort(key=recency, reverse=True)  # most recently used first, never used last
+    if cmd.as_json:
+        cmd.emit({"status": "success", "models": [
+            {**(u.to_json() if u is not None else
+                {"first_seen": None, "last_used": None, "last_loaded": None,
+                 "times_loaded": 0, "last_current": None, "times_current": 0}), "name": name}
+            for name, u in rows]})
+        return EXIT_OK
+    table = [[printable(name),
+              relative_time(u.last_used) if u and u.last_used else "never",
+              str(u.times_loaded if u else 0), str(u.times_current if u else 0),
+              relative_time(u.first_seen) if u else "not yet"] for name, u in rows]
+    cmd.say(render_table(["NAME", "LAST USED", "LOADED", "CURRENT", "FIRST SEEN"], table))
+    return EXIT_OK
