@@ -38,7 +38,7 @@ async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(
                                         for m in app.session.state.models if m.name in local))
     await wait_until(pilot, lambda: "👀" in screen_text(app))
     row = {m.name: i for i, m in enumerate(grid.shown)}
-    assert grid.cells(row["llava:7b"])[caps] == "👀"
+    await wait_until(pilot, lambda: grid.cells(row["llava:7b"])[caps] == "👀")
     # A cloud model is marked as such (its own capabilities show once the info panel
     # has asked for them: the grid never asks).
     assert grid.cells(row["glm-4.6:cloud"])[caps] in ("☁", "🔧 💭 ☁")

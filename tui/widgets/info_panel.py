@@ -78,6 +78,8 @@ def _update_text(check: UpdateCheck | None) -> str:
     if check.outdated:
         size = f" ({human_size(check.new_size)})" if check.new_size is not None else ""
         return f"⬆ available{size}"
+    if check.state in ("up to date", "cloud"):
+        return check.state
     return f"{check.state}: {check.reason}"
 
 
