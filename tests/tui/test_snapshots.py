@@ -234,6 +234,7 @@ def test_one_shot_prompt_with_thinking(snap_compare, tmp_path: Path) -> None:
         models_view(app).grid.select_name("qwen3:8b")
         await pilot.press("t", *"hello", "enter")
         await wait_until(pilot, lambda: "tokens/s" in screen_text(app))
+        app.screen.set_focus(None)  # no blinking cursor: a stable picture
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
