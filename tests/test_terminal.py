@@ -60,7 +60,8 @@ def app_command(config: Path) -> str:
 
 def exercise(term: Tmux) -> None:
     """What a newcomer does: read, filter, move, use, pull."""
-    screen = term.wait_for(lambda s: "llama3.2:latest" in s and "online" in s)
+    # At 80 columns long names are cut ("llama3.2:late…"); the info panel has them whole.
+    screen = term.wait_for(lambda s: "llama3.2:" in s and "online" in s)
     assert "DEMO" in screen and "Name" in screen and "q Quit" in screen
     assert len(screen.splitlines()) <= 24 and max(map(len, screen.splitlines())) <= 80
     term.keys("/", "q", "w", "e", "n")

@@ -21,6 +21,7 @@ class UsageLog:
         self.history, self.base_url, self.clock = history, base_url, clock
         self.records: dict[str, Usage] = {}  # model key → usage
         self._written: dict[str, float] = {}  # model key → when last written as loaded
+        self._writes = 0  # a read that started before a write must not replace its result
 
     def of(self, name: str) -> Usage | None:
         return self.records.get(model_key(name))
@@ -31,7 +32,10 @@ class UsageLog:
 
     async def load(self) -> None:
         if self.history is not None:
-            self.records = await asyncio.to_thread(self.history.usage, self.base_url)
+            writes = self._writes
+            records = await asyncio.to_thread(self.history.usage, self.base_url)
+            if writes == self._writes:
+                self.records = records
 
     async def seen(self, names: Iterable[str]) -> bool:
         """Models listed: those never recorded get their first-seen time."""
@@ -56,5 +60,9 @@ class UsageLog:
         history = self.history
         if not await asyncio.to_thread(write, history):
             return False
-        self.records = await asyncio.to_thread(history.usage, self.base_url)
+        self._writes += 1
+        mine = self._writes
+        records = await asyncio.to_thread(history.usage, self.base_url)
+        if mine == self._writes:  # a later write reads again itself
+            self.records = records
         return True

@@ -32,6 +32,7 @@ from tui.history import History
 from tui.list_cache import ListCache
 from tui.ollama import OllamaClient
 from tui.ollama.progress import PullProgress
+from tui.registry import UpdateChecker
 from tui.screens.models import ModelsScreen
 from tui.widgets.model_grid import ModelGrid
 
@@ -264,6 +265,66 @@ def keys_while_details_load(runs: int) -> Row:
                "", "≤ 50 ms", worst <= 0.050)
 
 
+async def _outdated_figures(models: int, latency: float) -> tuple[float, list[float], int]:
+    """Wall time of an update check of `models` models against a registry answering in
+    `latency` s each; key latencies in the grid while the app runs the same check."""
+    server = ThreadedEmulator(store=Store.demo(extra_models=models - DEMO_MODELS), outdated=20)
+    server.emulator.faults.registry_latency = latency
+    url = server.emulator.url
+    try:
+        async with OllamaClient(url) as client:
+            listed = await client.list_models()
+        checker = UpdateChecker(url)
+        start = time.perf_counter()
+        checks = await checker.check_all(listed)
+        wall = time.perf_counter() - start
+        await checker.aclose()
+        outdated = sum(1 for c in checks if c.outdated)
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(host=url, path=Path(tmp) / "c.toml")
+            settings.registry = url
+            app = QGooseApp(settings, list_cache=ListCache(Path(tmp) / "cache"),
+                            history=History(None))
+            latencies = []
+            async with app.run_test(size=(120, 40)) as pilot:
+                while "models" not in app.views or len(grid_of(app).shown) < models:
+                    await pilot.pause(0.01)
+                grid = grid_of(app)
+                grid.focus()
+                index = 0
+                while app.session.checking_updates or index == 0:
+                    before = grid.cursor_row
+                    started = time.perf_counter()
+                    app.post_message(events.Key("down" if index % 40 < 20 else "up", None))
+                    while grid.cursor_row == before:
+                        await asyncio.sleep(0)
+                    latencies.append(time.perf_counter() - started)
+                    index += 1
+                    await asyncio.sleep(0.02)
+        return wall, latencies, outdated
+    finally:
+        server.close()
+
+
+def outdated_check(runs: int) -> list[Row]:
+    walls, latencies, outdated = [], [], 0
+    for _ in range(runs):
+        wall, keys, outdated = asyncio.run(_outdated_figures(200, 0.05))
+        walls.append(wall)
+        latencies += keys
+    wall = statistics.median(walls)
+    latencies.sort()
+    worst = latencies[int(len(latencies) * 0.95)] if latencies else 0.0
+    return [
+        Row("outdated check, 200 models, registry answering in 50 ms",
+            f"{wall:.2f} s ({outdated} outdated found)", f"{wall / (200 * 0.05):.2f}× serial",
+            "≤ 2 s", wall <= 2.0),
+        Row("key → cursor moved while that check runs in the app (95th pct)",
+            f"{worst * 1000:.1f} ms over {len(latencies)} keys", "", "≤ 50 ms",
+            worst <= 0.050),
+    ]
+
+
 class _CannedPull(BaseHTTPRequestHandler):
     body = b""
 
@@ -384,7 +445,7 @@ def main() -> int:
     runs = args.runs
     rows: list[Row] = []
     for bench in (startup, list_json, list_json_at_scale, grid_rows, keys_while_details_load,
-                  pull_cpu, repaint_rate, memory):
+                  outdated_check, pull_cpu, repaint_rate, memory):
         if args.only and bench.__name__ != args.only:
             continue
         result = bench(runs)

@@ -96,7 +96,7 @@ async def test_an_unreachable_or_failing_registry_is_unknown_with_the_reason(
     checker = UpdateChecker("http://127.0.0.1:9")
     check = await checker.check(next(m for m in models if m.name == "mistral:latest"))
     await checker.aclose()
-    assert check.state == "unknown" and "cannot reach 127.0.0.1: connection refused" in \
+    assert check.state == "unknown" and "cannot reach 127.0.0.1:9: connection refused" in \
         check.reason
     emulator.faults.registry_status = 503
     assert (await states(emulator))["mistral:latest"].reason.endswith("answered HTTP 503")
