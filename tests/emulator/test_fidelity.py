@@ -264,3 +264,25 @@ async def test_streamed_generation_is_compact_ndjson_ending_with_timings(http) -
     assert lines[0]["thinking"] and lines[0]["response"] == ""
     assert lines[-1]["done"] is True and lines[-1]["done_reason"] == "stop"
     assert lines[-1]["eval_count"] == len(lines) - 1
+
+
+async def test_the_registry_side_serves_manifests_whose_hash_is_the_digest(http) -> None:
+    import hashlib
+
+    tags = (await http.get("/api/tags")).json()["models"]
+    digest = next(m["digest"] for m in tags if m["name"] == "llama3.2:latest")
+    path = "/v2/library/llama3.2/manifests/latest"
+    got = await http.get(path, headers={
+        "Accept": "application/vnd.docker.distribution.manifest.v2+json"})
+    assert got.headers["content-type"] == "application/vnd.docker.distribution.manifest.v2+json"
+    assert hashlib.sha256(got.content).hexdigest() == digest
+    manifest = got.json()
+    assert manifest["schemaVersion"] == 2 and manifest["config"]["digest"].startswith("sha256:")
+    assert {layer["mediaType"] for layer in manifest["layers"]} >= {
+        "application/vnd.ollama.image.model", "application/vnd.ollama.image.template"}
+    head = await http.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["docker-content-digest"] == f"sha256:{digest}"
+    missing = await http.get("/v2/library/no-such-model/manifests/latest")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == \
+        "MANIFEST_UNKNOWN"

@@ -253,3 +253,18 @@ def test_update_markers_marks_and_the_update_question(snap_compare, tmp_path: Pa
         await pilot.pause(0.2)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_delete_confirmation_for_several_models(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        grid = models_view(app).grid
+        for name in ("qwen2.5:7b", "gemma3:4b", "mistral:latest"):
+            grid.select_name(name)
+            await pilot.press("space")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: "of disk" in screen_text(app))
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

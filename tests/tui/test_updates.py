@@ -87,3 +87,17 @@ async def test_checks_can_be_turned_off(emulator: Emulator, make_app) -> None:
         assert not [r for r in emulator.requests if r.path.startswith("/v2/")]
         await pilot.press("o")  # asked for: then it checks
         await checked(pilot)
+
+
+async def test_ctrl_u_updates_every_outdated_model(emulator: Emulator, make_app) -> None:
+    emulator.store.make_outdated(1)
+    app = make_app(emulator.url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        await pilot.press("ctrl+u")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert shows(app, "Update deepseek-r1:8b?") and shows(app, "9 others have no newer")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "deepseek-r1:8b updated:" in notices(app), timeout=10)
+        assert [r.body["model"] for r in emulator.pull_requests()] == ["deepseek-r1:8b"]

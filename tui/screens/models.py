@@ -75,6 +75,8 @@ class ModelsScreen(View):
         Binding("U", "update_models", "Update", show=False,
                 tooltip="update the marked models, or the highlighted one, when the registry "
                 "has a newer version (asks first)"),
+        Binding("ctrl+u", "update_all", "Update all", show=False,
+                tooltip="update every model the registry has a newer version of (asks first)"),
         Binding("o", "check_updates", "Check updates", show=False,
                 tooltip="ask the registries again which models have newer versions"),
         Binding("m", "rename_model", "Rename", show=False,
@@ -245,12 +247,17 @@ class ModelsScreen(View):
         self.check_updates()
         self.qapp.notify_text("Asking the registries which models have newer versions…")
 
+    def action_update_all(self) -> None:
+        self._update(list(self.qapp.session.state.models))
+
     def action_update_models(self) -> None:
-        """Update the marked models (or the highlighted one): only those with a newer
-        version, after saying which and what is left alone."""
+        self._update(self.grid.marked_models() or (
+            [self.grid.highlighted] if self.grid.highlighted is not None else []))
+
+    def _update(self, models: list[ModelSummary]) -> None:
+        """Update those of `models` with a newer version, after saying which and what is
+        left alone."""
         session = self.qapp.session
-        models = self.grid.marked_models() or (
-            [self.grid.highlighted] if self.grid.highlighted is not None else [])
         checks = [(m, session.update_check(m)) for m in models]
         outdated = [m for m, c in checks if c is not None and c.outdated]
         if not outdated:
