@@ -21,6 +21,7 @@ import platformdirs
 import tomli_w
 
 from tui.format import parse_size
+from tui.hosts_config import HostConfig, parse_hosts
 from tui.ollama.host import resolve_base_url
 from tui.ollama.names import model_key, normalize, validation_error
 
@@ -74,6 +75,13 @@ class Settings:
     """Where update checks look instead of registry.ollama.ai (a mirror): "host[:port]"
     or a URL."""
 
+    hosts: dict[str, HostConfig] = field(default_factory=dict)
+    """The fleet: the `[hosts.NAME]` tables of the file (not a plain file key)."""
+    host_name: str = ""
+    """The configured host in use, when `host` (or --host) names one."""
+    env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    """The environment read at load time: where tokens come from (never printed)."""
+
     path: Path = field(default_factory=lambda: default_config_path())
     """Where the settings were read from and are saved to (not a file key)."""
     warnings: list[str] = field(default_factory=list)
@@ -86,6 +94,21 @@ class Settings:
     @property
     def base_url(self) -> str:
         return resolve_base_url(self.host)
+
+    def client_options(self, name: str = "") -> dict[str, Any]:
+        """Headers and TLS options for the client of host `name` (default: the one in use);
+        a host given as a URL has none."""
+        entry = self.hosts.get(name or self.host_name)
+        return {} if entry is None else {"headers": entry.headers(self.env),
+                                         "verify": entry.tls()}
+
+    def fleet(self) -> list[HostConfig]:
+        """Every host to show: the configured ones, and the one in use if it is not one of
+        them (a single host is a fleet of one)."""
+        hosts = list(self.hosts.values())
+        if not self.host_name:
+            hosts.insert(0, HostConfig("default", self.host))
+        return hosts
 
     @property
     def vram_bytes(self) -> int | None:
@@ -129,13 +152,19 @@ def load_settings(
     settings.warnings.extend(problems)
     if "DEFAULT_MODEL" in env and env["DEFAULT_MODEL"].strip():
         settings.current_model = env["DEFAULT_MODEL"].strip()
+    settings.env = dict(env)
     for key, value in file_values.items():
         setattr(settings, key, value)
+    hosts, problems = parse_hosts(_read_hosts(settings.path), settings.path)
+    settings.hosts = hosts
+    settings.warnings.extend(problems)
+    chosen_by = "file" if "host" in file_values else ""
     for source in ("OLLAMA_HOST", "OLLAMA_BASE_URL"):
         if env.get(source, "").strip():
-            settings.host = env[source].strip()
+            settings.host, chosen_by = env[source].strip(), source
     if host_flag:
-        settings.host = host_flag
+        settings.host, chosen_by = host_flag, "flag"
+    _pick_configured_host(settings, chosen_by)
     # One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest.
     if validation_error(settings.current_model) is None:
         settings.current_model = normalize(settings.current_model)
@@ -146,6 +175,26 @@ def load_settings(
         settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
         settings.host = ""
     return settings
+
+
+def _pick_configured_host(settings: Settings, chosen_by: str) -> None:
+    """`host` (or --host) may name a configured host; with hosts configured and nothing
+    else chosen, the first of them is the one in use."""
+    if settings.host in settings.hosts and chosen_by in ("file", "flag"):
+        settings.host_name = settings.host
+    elif not chosen_by and settings.hosts:
+        settings.host_name = next(iter(settings.hosts))
+    if settings.host_name:
+        entry = settings.hosts[settings.host_name]
+        settings.host = entry.url
+        settings.warnings.extend(entry.warnings(settings.env))
+
+
+def _read_hosts(path: Path) -> Any:
+    try:
+        return read_toml(path).get("hosts")
+    except (OSError, ConfigError):
+        return None  # already reported by _read_file
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], list[str]]:

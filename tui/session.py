@@ -68,9 +68,10 @@ class HostSession:
     def __init__(self, base_url: str, *, label: str = "", refresh_interval: float = 5.0,
                  spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
                  client: OllamaClient | None = None, history: History | None = None,
-                 registry: str = "") -> None:
+                 registry: str = "", client_options: dict[str, Any] | None = None) -> None:
         self.base_url = base_url
         self._client = client
+        self._client_options = client_options or {}  # headers (a token), TLS: never shown
         self.label = label or redact(base_url).removeprefix("http://")
         self.refresh_interval = refresh_interval
         # Never wait longer to retry a vanished Ollama than to re-check a live one.
@@ -104,7 +105,7 @@ class HostSession:
         if self._client is None:
             from tui.ollama.client import OllamaClient
 
-            self._client = OllamaClient(self.base_url)
+            self._client = OllamaClient(self.base_url, **self._client_options)
         return self._client
 
     # -- telling the views -------------------------------------------------------------

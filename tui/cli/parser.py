@@ -20,6 +20,7 @@ from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
 from tui.cli import (
     commands,
     compare_command,
+    fleet_commands,
     memory_commands,
     rename_command,
     stats_command,
@@ -73,15 +74,26 @@ def build_parser() -> argparse.ArgumentParser:
         lambda c, a: commands.cmd_status(c))
     add("use", "set the current model (must be installed)",
         lambda c, a: commands.cmd_use(c, a.name)).add_argument("name")
-    pull = add("pull", "download a model, with progress",
-               lambda c, a: commands.cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
+    pull = add("pull", "download a model, with progress (--on: onto several hosts at once)",
+               lambda c, a: fleet_commands.cmd_pull_on(c, a.name, a.on) if a.on else
+               commands.cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
     pull.add_argument("name")
+    pull.add_argument("--on", metavar="HOSTS", default="",
+                      help="configured hosts, separated by commas, or 'all'")
     pull.add_argument("--stream", action="store_true",
                       help="with --json: print every progress event, one JSON object a line")
-    rm = add("rm", "delete models (asks first on a terminal)",
-             lambda c, a: commands.cmd_rm(c, a.names, a.yes))
+    rm = add("rm", "delete models (asks first on a terminal; --on: from several hosts)",
+             lambda c, a: _rm(c, a))
     rm.add_argument("names", nargs="+", metavar="NAME")
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    rm.add_argument("--on", metavar="HOSTS", default="",
+                    help="configured hosts, separated by commas, or 'all' (one model)")
+    add("hosts", "the configured Ollama hosts and how each is doing",
+        lambda c, a: fleet_commands.cmd_hosts(c))
+    add("fleet", "which models each host has: present, absent, or a different version",
+        lambda c, a: fleet_commands.cmd_fleet(c, a.filter)) \
+        .add_argument("--filter", metavar="QUERY", default="",
+                      help="only the models the query accepts (the filter language)")
     mv = add("mv", "rename a model safely: copy, check the copy, then delete the old name "
              "(the current model follows)",
              lambda c, a: rename_command.cmd_mv(c, a.source, a.destination))
@@ -146,6 +158,8 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=_number(int, 0, 65535), default=11434)
     p.add_argument("--pull-rate", type=_number(float, 1.0, 1e12), default=None,
                    metavar="BYTES_PER_S", help="simulated download speed")
+    p.add_argument("--require-token", metavar="TOKEN", default=None,
+                   help="answer 401 unless requests carry 'Authorization: Bearer TOKEN'")
     p.add_argument("--outdated", type=_number(int, 0, 1_000_000), default=0, metavar="N",
                    help="give the registry newer versions of N installed models")
     p.add_argument("--models", type=_number(int, 0, 1_000_000), default=0, metavar="N",
@@ -186,6 +200,14 @@ def _size_argument(text: str) -> int:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+async def _rm(cmd: commands.Command, args: argparse.Namespace) -> int:
+    if not args.on:
+        return await commands.cmd_rm(cmd, args.names, args.yes)
+    if len(args.names) != 1:
+        return cmd.fail(commands.BadInput("rm --on takes one model"))
+    return await fleet_commands.cmd_rm_on(cmd, args.names[0], args.on, args.yes)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -235,7 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
-    async with _ollama_url(settings, args.demo) as base_url, OllamaClient(base_url) as client:
+    options = {} if args.demo else settings.client_options()
+    async with _ollama_url(settings, args.demo) as base_url, \
+            OllamaClient(base_url, **options) as client:
         interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
         cmd = commands.Command(client, settings, as_json=args.json,
                                confirm=_ask if interactive else None)

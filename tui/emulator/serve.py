@@ -26,6 +26,7 @@ def serve_forever(args: argparse.Namespace) -> int:
         vram=args.vram,
         max_loaded_models=args.max_loaded,
         outdated=args.outdated,
+        token=args.require_token or "",
         host=args.bind,
         port=args.port,
         faults=faults,

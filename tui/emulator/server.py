@@ -115,6 +115,7 @@ class Emulator:
     reply_interval: float = REPLY_INTERVAL
     reply: str = CANNED_REPLY  # what every model answers (tests set other text)
     outdated: int = 0  # installed models the registry has a newer version of
+    token: str = ""  # when set, the Ollama API wants "Authorization: Bearer <token>"
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -182,6 +183,10 @@ class Emulator:
         except ValueError:
             body = raw[:LOGGED_BODY_MAX].decode("utf-8", "replace")
         self.requests.append(RecordedRequest(request.method, request.path, body))
+        if self.token and not request.path.startswith("/v2/") and \
+                request.headers.get("Authorization") != f"Bearer {self.token}":
+            # As a proxy in front of Ollama answers (the registry side is open).
+            return json_response({"error": "unauthorized"}, 401)
         faults = self.faults
         if faults.latency:
             await asyncio.sleep(faults.latency)

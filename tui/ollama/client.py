@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 
 from tui.ollama.errors import (
+    AuthError,
     ConnectionLostError,
     InvalidNameError,
     LoadRefusedError,
@@ -57,7 +59,11 @@ class OllamaClient:
         long_timeout: float = LONG_READ_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         max_body: int = MAX_BODY_BYTES,
+        headers: Mapping[str, str] | None = None,
+        verify: bool | str = True,
     ) -> None:
+        """`headers`: sent with every request (a proxy's bearer token); `verify`: False to
+        skip TLS certificate checks, or a CA file."""
         self.base_url = base_url.rstrip("/")
         self._timeout, self._connect_timeout = timeout, connect_timeout
         self._max_body = max_body
@@ -66,10 +72,10 @@ class OllamaClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             transport=transport,
-            headers={"User-Agent": "qgoose-tui"},
+            headers={"User-Agent": "qgoose-tui", **(headers or {})},
             # A plain-http Ollama never uses TLS: skip loading the CA bundle (~35 ms of
-            # start-up). An https URL keeps full certificate checks.
-            verify=not self.base_url.startswith("http://"),
+            # start-up). An https URL keeps full certificate checks unless told otherwise.
+            verify=False if self.base_url.startswith("http://") else _tls(verify),
             # A redirect could send the request (and any credentials) to another host.
             follow_redirects=False,
         )
@@ -352,6 +358,11 @@ class OllamaClient:
                 f"{self.display_url} has no {response.request.url.path} endpoint (HTTP 404): "
                 "is it an Ollama server, and a recent one?"
             )
+        if status in (401, 403) and b"signin_url" not in response.content:
+            # Not Ollama's cloud sign-in: a proxy (or server) that wants a token.
+            return AuthError(status, f"{self.display_url} refused {what}: HTTP {status} "
+                             f"{text or 'unauthorized'}; it wants a token (set token_env "
+                             "for this host in the config)")
         if status == 404 and "not found" in text:
             return ModelNotFoundError(text, model)
         if status == 400 and ("invalid model name" in text or text.endswith("is invalid")):
@@ -429,6 +440,11 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
     return str(exc) or "connection failed"
 
 
+def _tls(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx's `verify`: a CA file becomes a context (the config checked it can)."""
+    return ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+
+
 def _generate_body(model: str, prompt: str, think: bool | None,
                    options: Mapping[str, Any] | None, *, stream: bool) -> dict[str, Any]:
     body: dict[str, Any] = {"model": model, "prompt": prompt, "stream": stream}
@@ -441,7 +457,7 @@ def _generate_body(model: str, prompt: str, think: bool | None,
 
 def _load_error(exc: OllamaError, model: str) -> OllamaError:
     """Ollama's load refusals, said in terms of the model."""
-    if not isinstance(exc, ServerError):
+    if not isinstance(exc, ServerError) or isinstance(exc, AuthError):
         return exc
     if exc.status == 401:
         return LoadRefusedError(401, f"{model} is a cloud model: it runs on ollama.com and cannot "

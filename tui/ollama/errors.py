@@ -63,3 +63,7 @@ class PullFailedError(ServerError):
 
 class ProtocolError(OllamaError):
     """The answer was not what Ollama sends: not JSON, HTML from a proxy, cut short."""
+
+
+class AuthError(LoadRefusedError):
+    """The server (or a proxy in front of it) wants credentials we did not send."""

@@ -1,0 +1,113 @@
+"""The fleet in the config: one `[hosts.NAME]` table per Ollama host.
+
+    [hosts.gpu1]
+    url = "http://gpu1:11434"
+    token_env = "GPU1_TOKEN"    # a bearer token from this environment variable (never the
+                                # token itself in the file)
+    verify = true               # TLS certificate checks; false only when asked (warned)
+    ca_file = "/etc/ssl/my-ca.pem"
+
+A table that cannot be used is reported and left out; the rest of the fleet stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tui.ollama.host import resolve_base_url, shown_host
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_KEYS = {"url": str, "token_env": str, "verify": bool, "ca_file": str}
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    name: str
+    url: str = ""  # as written (any OLLAMA_HOST form)
+    token_env: str = ""
+    verify: bool = True
+    ca_file: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return resolve_base_url(self.url)
+
+    def token(self, env: Mapping[str, str]) -> str:
+        return env.get(self.token_env, "").strip() if self.token_env else ""
+
+    def headers(self, env: Mapping[str, str]) -> dict[str, str]:
+        token = self.token(env)
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def tls(self) -> bool | str:
+        """httpx's `verify`: a CA file, or whether to check certificates at all."""
+        return self.ca_file or self.verify
+
+    def warnings(self, env: Mapping[str, str]) -> list[str]:
+        """What the user should know about this host's settings (never the token)."""
+        found = []
+        if self.token_env and not self.token(env):
+            found.append(f"host {self.name}: the environment variable {self.token_env} is "
+                         "not set, so requests go without a token")
+        url = self.base_url
+        if self.token(env) and url.startswith("http://") and not _is_loopback(url):
+            found.append(f"host {self.name}: the token travels in the clear over plain "
+                         f"http:// to {shown_host(url)}; use https://")
+        if not self.verify and not self.ca_file and url.startswith("https://"):
+            found.append(f"host {self.name}: TLS certificates are not checked (verify = "
+                         "false): anyone in between can read and change the traffic")
+        return found
+
+
+def _is_loopback(url: str) -> bool:
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+
+
+def parse_hosts(raw: Any, path: object) -> tuple[dict[str, HostConfig], list[str]]:
+    """The usable `[hosts.*]` tables of a config file, and a message for each problem."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, dict):
+        return {}, [f"config file {path}: 'hosts' must be tables like [hosts.gpu1]"]
+    hosts, problems = {}, []
+    for name, table in raw.items():
+        problem = _problem(name, table)
+        if problem:
+            problems.append(f"config file {path}: host {name!r}: {problem}; left out")
+            continue
+        hosts[name] = HostConfig(name, **{k: table[k] for k in _KEYS if k in table})
+    return hosts, problems
+
+
+def _problem(name: str, table: Any) -> str:
+    if not _NAME.fullmatch(name):
+        return "a host name is letters, digits, '-', '_' or '.'"
+    if not isinstance(table, dict):
+        return "must be a table with url = \"…\""
+    for key, value in table.items():
+        expected = _KEYS.get(key)
+        if expected is None:
+            return f"unknown key {key!r} (known: {', '.join(_KEYS)})"
+        if not isinstance(value, expected):
+            return f"{key!r} has the wrong type"
+    if "url" not in table:
+        return "it needs url = \"…\""
+    try:
+        resolve_base_url(table["url"])
+    except ValueError as exc:
+        return str(exc)
+    if "token_env" in table and not _ENV_NAME.fullmatch(table["token_env"]):
+        return "'token_env' must be the name of an environment variable"
+    if table.get("ca_file"):
+        import ssl
+
+        try:
+            ssl.create_default_context(cafile=table["ca_file"])
+        except (OSError, ssl.SSLError, ValueError) as exc:
+            return f"cannot use the CA file {table['ca_file']}: {exc}"
+    return ""
