@@ -9,7 +9,6 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -48,6 +47,8 @@ class QGooseApp(App[None]):
     BINDINGS = [
         *(Binding(str(n), f"show_view('{view}')", label, show=False, tooltip=f"{label} view")
           for n, (view, label) in enumerate(VIEWS, 1)),
+        Binding("h", "pick_host", "Host", show=False,
+                tooltip="choose which Ollama host the views show (the others go on)"),
         Binding("question_mark", "help", "Help", tooltip="every key of this view"),
         Binding("q", "quit", "Quit", tooltip="quit (asks first while pulls are running)"),
     ]
@@ -61,6 +62,7 @@ class QGooseApp(App[None]):
         self.demo = demo
         self.emulator_options = emulator_options or {}
         self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
+        self.fleet_emulators: list[tuple[str, Emulator]] = []  # the demo's other hosts
         # The demo's emulator is new each time: no list worth keeping for it.
         self.list_cache = None if demo else list_cache or ListCache()
         # Benchmark results: the demo keeps its own in memory, for that run only.
@@ -70,22 +72,11 @@ class QGooseApp(App[None]):
         self.survive_widget_errors: bool | None = None  # None: yes, unless headless
 
     async def on_mount(self) -> None:
-        base_url = self.settings.base_url
-        if self.demo:
-            # aiohttp: only for the demo
-            from tui.emulator.server import DEMO_OUTDATED, started_emulator
-
-            self.emulator = await started_emulator(
-                **{"outdated": DEMO_OUTDATED, **self.emulator_options})
-            base_url = self.emulator.url
-        self.session = HostSession(
-            base_url, label="emulator" if self.demo else "", list_cache=self.list_cache,
-            history=self.history,
-            # The demo's emulator is its own registry too.
-            registry=base_url if self.demo else self.settings.registry,
-            refresh_interval=self.settings.refresh_interval,
-            spawn=lambda coro: self.run_worker(coro, group="pull", exit_on_error=False))
-        self.session.subscribe(self._on_session_event)
+        hosts = await self._hosts()
+        self.sessions = {name: self._session(name, url, registry, options)
+                         for name, url, registry, options in hosts}
+        self.session = self.sessions.get(self.settings.host_name) or \
+            next(iter(self.sessions.values()))
         await self.switch_mode("models")
         for warning in self.settings.warnings:
             self.notify_text(warning, title="Config", severity="warning")
@@ -93,8 +84,34 @@ class QGooseApp(App[None]):
         self._pulls_timer = self.set_interval(1 / PULLS_REPAINT_HZ, self._repaint_pulls,
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
-        self.call_after_refresh(self.refresh_models)
+        self.call_after_refresh(self._poll)
         self.call_after_refresh(self._load_history)
+
+    async def _hosts(self) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(name, base URL, registry, client options) of each host to hold a session for:
+        the configured fleet, or the demo's emulators."""
+        if not self.demo:
+            return [(h.name, h.base_url, self.settings.registry,
+                     self.settings.client_options(h.name)) for h in self.settings.fleet()]
+        # aiohttp: only for the demo
+        from tui.emulator.server import DEMO_OUTDATED, demo_fleet, started_emulator
+
+        self.emulator = await started_emulator(
+            **{"outdated": DEMO_OUTDATED, **self.emulator_options})
+        self.fleet_emulators = [] if self.emulator_options else await demo_fleet()
+        # Each emulator is its own registry too.
+        return [("emulator", self.emulator.url, self.emulator.url, {}),
+                *((name, emu.url, emu.url, {}) for name, emu in self.fleet_emulators)]
+
+    def _session(self, name: str, base_url: str, registry: str,
+                 options: dict[str, Any]) -> HostSession:
+        session = HostSession(
+            base_url, label="" if name == "default" else name, list_cache=self.list_cache,
+            history=self.history, registry=registry, client_options=options,
+            refresh_interval=self.settings.refresh_interval,
+            spawn=lambda coro: self.run_worker(coro, group="pull", exit_on_error=False))
+        session.subscribe(lambda event: self._on_session_event(session, event))
+        return session
 
     def _handle_exception(self, error: Exception) -> None:
         widget = failing_widget()
@@ -123,17 +140,35 @@ class QGooseApp(App[None]):
         self._close_messages_no_wait()
 
     async def on_unmount(self) -> None:
-        if hasattr(self, "session"):
-            await self.session.aclose()
-        if self.emulator is not None:
-            await self.emulator.stop()
+        for session in getattr(self, "sessions", {}).values():
+            await session.aclose()
+        for emulator in [self.emulator, *(e for _, e in self.fleet_emulators)]:
+            if emulator is not None:
+                await emulator.stop()
 
     # -- the session -------------------------------------------------------------------
-    def _on_session_event(self, event: Event) -> None:
+    def _on_session_event(self, session: HostSession, event: Event) -> None:
+        if session is not self.session:
+            # Another host: its toasts say which; the Hosts view follows its state.
+            if isinstance(event, Notice):
+                self.notify_text(event.message, title=f"{session.label}: {event.title}".strip(
+                    ": "), severity=event.severity)
+            elif isinstance(event, Changed) and event.topic in ("state", "models", "running"):
+                self.session_changed.publish(Changed("fleet"))
+            return
         if isinstance(event, Notice):
             self.notify_text(event.message, title=event.title, severity=event.severity)
         else:
             self.session_changed.publish(event)
+            if isinstance(event, Changed) and event.topic in ("state", "models"):
+                self.session_changed.publish(Changed("fleet"))
+
+    def switch_host(self, name: str) -> None:
+        """Show another host; the others go on (their pulls too)."""
+        self.session = self.sessions[name]
+        self.session_changed.publish(Changed("host"))
+        if self.session.due():
+            self._refresh(name, self.session)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """No silent failures: a worker that dies of a bug says so."""
@@ -143,21 +178,36 @@ class QGooseApp(App[None]):
                              severity="error")
 
     def _poll(self) -> None:  # on the interval while online, with backoff while not
-        if self.session.due():
-            self.refresh_models()
+        for name, session in self.sessions.items():
+            if session.due():
+                self._refresh(name, session)
 
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def refresh_models(self) -> None:
-        await self.session.refresh()
+    def _refresh(self, name: str, session: HostSession) -> None:
+        self.run_worker(session.refresh(), group=f"refresh:{name}", exclusive=True,
+                        exit_on_error=False)
+
+    def action_refresh_models(self) -> None:
+        self.refresh_models()
+
+    def refresh_models(self) -> None:
+        """Ask the host on screen now."""
+        name = next(n for n, s in self.sessions.items() if s is self.session)
+        self._refresh(name, self.session)
 
     def _load_history(self) -> None:
-        self.run_worker(self.session.load_history(), group="history", exit_on_error=False)
+        for name, session in self.sessions.items():
+            self.run_worker(session.load_history(), group=f"history:{name}",
+                            exit_on_error=False)
 
     def _repaint_pulls(self) -> None:
-        pulls = self.session.pulls
-        if pulls.take_changed():
-            self.session_changed.publish(Changed("pulls"))
-        elif not pulls.running:
+        moving = False
+        for session in self.sessions.values():
+            if session.pulls.take_changed():
+                # Another host's pulls show in the Hosts view's Pulls column.
+                self.session_changed.publish(Changed("pulls" if session is self.session
+                                                     else "fleet"))
+            moving = moving or bool(session.pulls.running)
+        if not moving:
             self._pulls_timer.pause()  # nothing moves: no timer either
 
     # -- operations the views ask for --------------------------------------------------
@@ -194,11 +244,32 @@ class QGooseApp(App[None]):
     def on_view_tabs_chosen(self, event: ViewTabs.Chosen) -> None:
         self.switch_mode(event.view)
 
+    def action_pick_host(self) -> None:
+        from tui.screens.hosts_dialog import HostPicker  # not needed for the first frame
+
+        if len(self.sessions) < 2:
+            self.notify_text("Only one host: add [hosts.NAME] tables to the config for more")
+            return
+        lines = []
+        for name, session in self.sessions.items():
+            state = {None: "connecting", True: "online", False: "offline"}[session.state.online]
+            lines.append((name, f"{session.label or name}  {state}  "
+                                f"{len(session.state.models)} models"))
+        current = next(n for n, s in self.sessions.items() if s is self.session)
+
+        def chosen(name: str | None) -> None:
+            if name and name != current:
+                self.switch_host(name)
+                self.notify_text(f"Showing {self.session.label or name}")
+
+        self.push_screen(HostPicker(lines, current), chosen)
+
     def action_help(self) -> None:
         self.push_screen(help_screen(self))
 
     async def action_quit(self) -> None:
-        running = [job.name for job in self.session.pulls.running]
+        running = [job.name + (f" on {s.label}" if len(self.sessions) > 1 else "")
+                   for s in self.sessions.values() for job in s.pulls.running]
         if running:
             self.push_screen(quit_question(running), lambda yes: self.exit() if yes else None)
         else:

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
     from tui.registry import UpdateCheck, UpdateChecker
 
-Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage"]
+# "host": the app switched to another host; "fleet": another host's state or models changed.
+Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage",
+                "host", "fleet"]
 
 
 @dataclass(frozen=True)

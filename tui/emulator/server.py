@@ -560,6 +560,28 @@ async def started_emulator(**options: Any) -> Emulator:
     return emulator
 
 
+# The demo's other hosts: smaller boxes with overlapping models, one with an older copy.
+DEMO_FLEET = {
+    "gpu-a": {"llama3.2:latest": 2, "qwen2.5:7b": 9, "mistral:latest": 30, "phi4:14b": 44},
+    "gpu-b": {"llama3.2:latest": 6, "gemma3:4b": 15, "mistral:latest": 70},
+}
+
+
+async def demo_fleet() -> list[tuple[str, Emulator]]:
+    """The demo's other hosts, started; gpu-b's mistral is another version (a stale copy)."""
+    from tui.emulator.catalog import demo_catalog
+
+    fleet = []
+    for name, installed in DEMO_FLEET.items():
+        store = Store(demo_catalog(), installed)
+        if name == "gpu-b":
+            entry = store.find_installed(parse_name("mistral:latest"))
+            if entry is not None:
+                store.install(entry.model.newer(), entry.name, entry.modified_at)
+        fleet.append((name, await started_emulator(store=store)))
+    return fleet
+
+
 @contextlib.asynccontextmanager
 async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
     """An emulator for the duration of a `with` block."""

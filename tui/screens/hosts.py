@@ -1,31 +1,251 @@
-"""The Hosts view: the Ollama hosts this app talks to, and how each is doing."""
+"""The Hosts view: every Ollama host (online or not, for how long, version, models, disk,
+loaded models and VRAM in use, pulls under way) and below it the matrix of models × hosts:
+present ✓, absent ·, or a different version from most hosts ≠ (a stale copy).
+
+Enter on a host shows it in the other views; in the matrix `p` pulls the highlighted model
+onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `d` deletes
+it from the hosts you choose (each with the space it frees), `/` filters."""
 
 from __future__ import annotations
 
-from rich.console import RenderableType
-from rich.table import Table
+import time
+from typing import TYPE_CHECKING
 
-from tui.format import human_size, printable
-from tui.screens.view import ReportView
-from tui.session import HostSession
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from tui import space
+from tui.filter_query import Facts, parse_query
+from tui.fleet import HostReport, MatrixRow, matrix
+from tui.format import human_duration, human_size, printable
+from tui.ollama import OllamaError
+from tui.ollama.host import redact
+from tui.ollama.names import same_model
+from tui.screens.view import View
+from tui.widgets.status_bar import pulls_summary_text
+
+if TYPE_CHECKING:
+    from tui.session import HostSession
+
+PRESENT, ABSENT, STALE = "✓", "·", "≠"
+HOST_COLUMNS = ("", "Host", "State", "Version", "Models", "Disk", "Loaded", "VRAM used",
+                "Pulls")
 
 
-def hosts_table(sessions: list[HostSession]) -> Table:
-    table = Table(expand=True, box=None, header_style="bold")
-    for column in ("Host", "State", "Version", "Models", "Disk", "Loaded"):
-        table.add_column(column, no_wrap=True)
-    for session in sessions:
-        state = session.state
-        status = {None: "connecting", True: "online", False: "offline"}[state.online]
-        table.add_row(printable(session.label), status, printable(state.version),
-                      str(len(state.models)), human_size(session.disk_used()),
-                      str(len(state.running)))
-    return table
+def report_of(name: str, session: HostSession) -> HostReport:
+    """What the session knows, in the fleet's terms (for the matrix)."""
+    state = session.state
+    return HostReport(name, session.base_url, online=bool(state.online),
+                      version=state.version, models=list(state.models),
+                      running=list(state.running), error=state.error)
 
 
-class HostsScreen(ReportView):
+def state_text(session: HostSession) -> Text:
+    state = session.state
+    if state.online is None:
+        return Text("connecting", style="dim")
+    if state.online:
+        return Text("online", style="green")
+    away = human_duration(time.monotonic() - (state.offline_since or time.monotonic()))
+    return Text(f"offline {away}", style="red")
+
+
+class HostsScreen(View):
     VIEW_NAME = "hosts"
-    TOPICS = frozenset({"state", "models"})
+    TOPICS = frozenset({"state", "models", "fleet", "running"})
+    DEFAULT_CSS = """
+    HostsScreen #hosts { height: auto; max-height: 40%; }
+    HostsScreen #matrix-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    HostsScreen #matrix-title { padding: 0 1; text-style: bold; height: 1; }
+    HostsScreen #matrix { height: 1fr; }
+    HostsScreen #matrix-problem { color: $error; height: auto; padding: 0 1; display: none; }
+    HostsScreen #matrix-problem.-shown { display: block; }
+    """
+    BINDINGS = [
+        Binding("p", "pull_on_hosts", "Pull onto…",
+                tooltip="pull the highlighted model onto the hosts you choose"),
+        Binding("d", "delete_on_hosts", "Delete from…",
+                tooltip="delete the highlighted model from the hosts you choose"),
+        Binding("slash", "focus_filter", "Filter", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
 
-    def report(self) -> RenderableType:
-        return hosts_table([self.qapp.session])
+    def compose_body(self) -> ComposeResult:
+        self.hosts: DataTable[str | Text] = DataTable(id="hosts", cursor_type="row")
+        self.hosts.add_columns(*HOST_COLUMNS)
+        self.filter_box = Input(placeholder="/ to filter the matrix: words, cap:vision, "
+                                "size<5GB…", id="matrix-filter")
+        self.problem = Static(id="matrix-problem")
+        self.matrix: DataTable[str | Text] = DataTable(id="matrix", cursor_type="row",
+                                                       zebra_stripes=True)
+        yield self.hosts
+        yield Static("Models × hosts  (✓ present · absent ≠ another version than most)",
+                     id="matrix-title")
+        yield self.filter_box
+        yield self.problem
+        yield self.matrix
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.matrix.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input)
+        return True
+
+    # -- drawing ---------------------------------------------------------------------------
+    def show(self) -> None:
+        self._show_hosts()
+        self._show_matrix()
+
+    def _show_hosts(self) -> None:
+        table = self.hosts
+        row = table.cursor_row
+        table.clear()
+        for name, session in self.qapp.sessions.items():
+            state = session.state
+            online = bool(state.online)
+            vram = sum(r.size_vram for r in state.running)
+            table.add_row("▶" if session is self.qapp.session else "",
+                          Text(printable(session.label or redact(session.base_url))),
+                          state_text(session), printable(state.version),
+                          str(len(state.models)) if online else "",
+                          human_size(session.disk_used()) if online else "",
+                          str(len(state.running)) if online else "",
+                          human_size(vram) if vram else "",
+                          pulls_summary_text(session.pulls.summary()), key=name)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def rows(self) -> list[MatrixRow]:
+        """The matrix rows the filter keeps."""
+        reports = [report_of(name, s) for name, s in self.qapp.sessions.items()]
+        rows = matrix(reports)
+        text = self.filter_box.value
+        if not text.strip():
+            self.problem.set_class(False, "-shown")
+            return rows
+        models = {m.name: m for r in reports for m in r.models}
+        query = parse_query(text, Facts())
+        self.problem.update(Text("; ".join(query.problems)))
+        self.problem.set_class(bool(query.problems), "-shown")
+        return [row for row in rows if row.name in models and query.accepts(models[row.name])]
+
+    def _show_matrix(self) -> None:
+        table = self.matrix
+        online = [n for n, s in self.qapp.sessions.items() if s.state.online]
+        kept = self._highlighted()
+        table.clear(columns=True)
+        table.add_column("Model", key="model")
+        for name in online:
+            table.add_column(printable(self.qapp.sessions[name].label or name), key=name)
+        self._rows = self.rows()
+        for row in self._rows:
+            cells = [Text(STALE, style="yellow") if host in row.stale else
+                     Text(PRESENT, style="green") if row.digests.get(host) else
+                     Text(ABSENT, style="dim") for host in online]
+            table.add_row(Text(printable(row.name)), *cells, key=row.name)
+        if kept is not None:
+            index = next((i for i, r in enumerate(self._rows) if r.name == kept.name), 0)
+            table.move_cursor(row=index)
+
+    def _highlighted(self) -> MatrixRow | None:
+        rows = getattr(self, "_rows", [])
+        index = self.matrix.cursor_row
+        return rows[index] if 0 <= index < len(rows) else None
+
+    # -- keys ------------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#hosts")
+    def _host_chosen(self, event: DataTable.RowSelected) -> None:
+        name = event.row_key.value
+        if name is not None and name in self.qapp.sessions:
+            self.qapp.switch_host(name)
+            self.qapp.notify_text(f"Showing {self.qapp.session.label or name}")
+
+    @on(Input.Changed, "#matrix-filter")
+    def _filter(self) -> None:
+        self._show_matrix()
+
+    @on(Input.Submitted, "#matrix-filter")
+    def _filter_done(self) -> None:
+        self.matrix.focus()
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.filter_box)
+
+    def action_clear_filter(self) -> None:
+        self.filter_box.value = ""
+        self.problem.update("")
+        self.matrix.focus()
+
+    def action_pull_on_hosts(self) -> None:
+        from tui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+                                                       else "has it" if row.digests.get(name)
+                                                       else "lacks it"),
+                    name in row.stale or not row.digests.get(name))
+                   for name in row.digests]
+
+        def chosen(names: list[str] | None) -> None:
+            for name in names or []:
+                self.qapp.sessions[name].pulls.start(row.name)
+            if names:
+                self.qapp.pulls_started()
+                self.qapp.notify_text(f"Pulling {row.name} on {', '.join(names)}: each "
+                                      "host's Pulls view has its progress")
+
+        self.app.push_screen(HostsDialog(f"Pull {row.name} onto", choices, "Pull"), chosen)
+
+    def action_delete_on_hosts(self) -> None:
+        from tui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        having = [name for name, digest in row.digests.items() if digest]
+        freed = {name: self._freed(name, row.name) for name in having}
+        choices = [(name, f"{self._label(name)}: frees {human_size(freed[name])}"
+                    + (" (another version)" if name in row.stale else ""), False)
+                   for name in having]
+
+        def chosen(names: list[str] | None) -> None:
+            if names:
+                self.run_worker(self._delete(row.name, names), group="fleet-delete",
+                                exit_on_error=False)
+
+        self.app.push_screen(HostsDialog(f"Delete {row.name} from", choices, "Delete",
+                                         danger=True), chosen)
+
+    async def _delete(self, model: str, names: list[str]) -> None:
+        done = []
+        for name in names:
+            session = self.qapp.sessions[name]
+            summary = next((m for m in session.state.models if same_model(m.name, model)),
+                           None)
+            if summary is None:
+                continue
+            try:
+                await session.delete(summary)
+                done.append(name)
+            except OllamaError as exc:  # said per host; the others go on
+                self.qapp.notify_text(str(exc), title=f"{self._label(name)}: not deleted",
+                                      severity="error")
+        if done:
+            self.qapp.notify_text(f"Deleted {model} from {', '.join(done)}")
+        self.show()
+
+    def _label(self, name: str) -> str:
+        return self.qapp.sessions[name].label or name
+
+    def _freed(self, name: str, model: str) -> int:
+        session = self.qapp.sessions[name]
+        chosen = [m for m in session.state.models if same_model(m.name, model)]
+        return space.space_freed(chosen, session.state.models, session.cached_info).freed

@@ -122,12 +122,14 @@ class ModelsScreen(View):
         columns = [*COLUMNS]
         if settings.vram_bytes:
             # Will each model fit at the configured context? Needs every model's details.
-            columns.append(fits_column(self.qapp.session.cached_info, settings.fit_context,
+            # Each column asks the session in use at the time: switching hosts redraws.
+            columns.append(fits_column(lambda m: self.qapp.session.cached_info(m),
+                                       settings.fit_context,
                                        settings.kv_cache_type, settings.vram_bytes))
         plain = plain_terminal()
-        columns.append(caps_column(self.qapp.session.known_capabilities, plain))
-        columns.append(update_column(self.qapp.session.update_check, plain))
-        columns.append(speed_column(self.qapp.session.benchmark_of))
+        columns.append(caps_column(lambda m: self.qapp.session.known_capabilities(m), plain))
+        columns.append(update_column(lambda m: self.qapp.session.update_check(m), plain))
+        columns.append(speed_column(lambda m: self.qapp.session.benchmark_of(m)))
         columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
         self._updates_asked = False
         self.grid.set_columns(tuple(columns))
@@ -154,6 +156,9 @@ class ModelsScreen(View):
                 self._show_info_for_cursor()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
+        if isinstance(event, Changed) and event.topic == "host":
+            self.grid.action_clear_marks()  # marks name models of the host left
+            self._updates_asked = False
 
     def _grey_if_stale(self) -> None:
         """A list the server has not confirmed (offline, or saved last time) is greyed."""

@@ -52,7 +52,8 @@ class View(Screen[None]):
 
     def _on_session_event(self, event: Event) -> None:
         self._show_status()
-        if isinstance(event, Changed) and event.topic in self.TOPICS:
+        # Another host: everything on screen was the last one's.
+        if isinstance(event, Changed) and (event.topic in self.TOPICS or event.topic == "host"):
             self.show()
         self.session_event(event)
 
@@ -65,6 +66,7 @@ class View(Screen[None]):
         self.show()
 
     def _show_status(self) -> None:
+        self.status_bar.session = self.qapp.session
         self.status_bar.current_model = self.qapp.settings.current_model
         self.status_bar.refresh()
 

@@ -73,7 +73,8 @@ class StatusBar(Widget):
             reason = reason if len(reason) <= 40 else reason[:39] + "…"
             what = f"error ({reason})" if state.answering else "offline"
             line.append(f"○ {what} {away} · retry in {retry} ", style="bold red")
-        if not self.demo:  # the DEMO badge already says which server this is
+        # The DEMO badge says which server this is, unless the demo's fleet shows another.
+        if not self.demo or self.session.label != "emulator":
             line.append(printable(self.session.label) + " ")
         if state.version:
             line.append(f"v{printable(state.version)} ", style="dim")

@@ -1,0 +1,114 @@
+"""The fleet in the TUI: the Hosts view and its matrix, pulling onto and deleting from
+chosen hosts, switching hosts while another host's pull goes on, a dead host."""
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.tui.helpers import grid_names, notices, screen_text, shows, started, wait_until
+from tui.app import QGooseApp
+from tui.config import Settings
+from tui.hosts_config import HostConfig
+from tui.screens.hosts import HostsScreen
+from tui.screens.hosts_dialog import HostPicker, HostsDialog
+
+
+def demo(tmp_path: Path) -> QGooseApp:
+    return QGooseApp(Settings(path=tmp_path / "config.toml"), demo=True)
+
+
+def matrix_row(app, model: str) -> list[str]:
+    view = app.views["hosts"]
+    index = next(i for i, r in enumerate(view._rows) if r.name == model)
+    return [str(cell) for cell in view.matrix.get_row_at(index)]
+
+
+async def fleet_ready(pilot) -> None:
+    app = pilot.app
+    await started(pilot)
+    await wait_until(pilot, lambda: all(s.state.online for s in app.sessions.values()),
+                     timeout=10)
+    for _, emulator in app.fleet_emulators:
+        emulator.pull_rate, emulator.progress_interval = 4e9, 0.005  # seconds, not minutes
+    await pilot.press("4")
+    await wait_until(pilot, lambda: isinstance(app.screen, HostsScreen))
+
+
+async def test_the_matrix_shows_who_has_what(tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        assert shows(app, "gpu-a") and shows(app, "gpu-b")
+        assert matrix_row(app, "mistral:latest") == ["mistral:latest", "✓", "✓", "≠"]
+        assert matrix_row(app, "qwen3:8b") == ["qwen3:8b", "✓", "·", "·"]
+        await pilot.press("slash", *"llama")
+        assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
+                                                              "mistral:latest"]
+
+
+async def test_pull_onto_the_hosts_that_lack_a_model_then_delete_a_stale_copy(
+        tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        view = app.views["hosts"]
+        view.matrix.move_cursor(row=next(i for i, r in enumerate(view._rows)
+                                         if r.name == "qwen3:8b"))
+        await pilot.press("p")
+        assert isinstance(app.screen, HostsDialog)
+        assert app.screen.query_one("SelectionList").selected == ["gpu-a", "gpu-b"]
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: matrix_row(app, "qwen3:8b")[1:] == ["✓", "✓", "✓"],
+                         timeout=20)
+        # The stale copy of mistral on gpu-b goes; the other hosts keep theirs.
+        view.matrix.move_cursor(row=next(i for i, r in enumerate(view._rows)
+                                         if r.name == "mistral:latest"))
+        await pilot.press("d")
+        assert isinstance(app.screen, HostsDialog) and shows(app, "gpu-b: frees")
+        assert app.screen.query_one("SelectionList").selected == []  # nothing by default
+        await pilot.press("down", "down", "space", "enter")
+        await wait_until(pilot, lambda: "Deleted mistral:latest from gpu-b" in notices(app))
+        await wait_until(pilot, lambda: matrix_row(app, "mistral:latest")[1:] ==
+                         ["✓", "✓", "·"])
+
+
+async def test_switching_hosts_keeps_the_other_hosts_pulls_going(tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        gpu_a = dict(app.fleet_emulators)["gpu-a"]
+        gpu_a.pull_rate = 2e9  # a few seconds for a 5 GB model
+        await pilot.press("1", "h")
+        assert isinstance(app.screen, HostPicker)
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: sorted(grid_names(app)) == [
+            "llama3.2:latest", "mistral:latest", "phi4:14b", "qwen2.5:7b"])
+        assert "gpu-a" in screen_text(app)  # the status bar says which host
+        app.start_pull("qwen3:8b")
+        job = app.sessions["gpu-a"].pulls.get("qwen3:8b")
+        await wait_until(pilot, lambda: job.progress.completed > 0)
+        await pilot.press("h", "up", "enter")  # back to the emulator
+        await wait_until(pilot, lambda: len(grid_names(app)) == 10)
+        before = job.progress.completed
+        await wait_until(pilot, lambda: job.progress.completed > before or not job.running,
+                         timeout=10)
+        await wait_until(pilot, lambda: not job.running, timeout=20)
+        assert "gpu-a: " in notices(app) or "Pulled qwen3:8b" in notices(app)
+
+
+@pytest.mark.size(120, 30)
+async def test_a_dead_host_never_stops_the_others(emulator, make_app) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    app = make_app(emulator.url)
+    app.settings.hosts = {"live": HostConfig("live", emulator.url),
+                          "dead": HostConfig("dead", f"http://127.0.0.1:{closed}")}
+    app.settings.host_name = "live"
+    async with app.run_test(size=(120, 30)) as pilot:
+        await started(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: "offline" in screen_text(app))
+        assert matrix_row(app, "mistral:latest") == ["mistral:latest", "✓"]  # live only
+        assert shows(app, "live") and shows(app, "dead")
