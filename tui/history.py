@@ -10,6 +10,7 @@ cannot be opened or written is reported, never fatal.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -104,17 +105,21 @@ class History:
         self.path = path
         self.problem = ""  # why the last read or write failed, for the user
         self._memory: sqlite3.Connection | None = None
+        # The in-memory database is one connection: one thread at a time (the demo's hosts
+        # write at once from worker threads).
+        self._memory_lock = threading.Lock()
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         import sqlite3  # 2 ms: not before the first frame
 
         if self.path is None:
-            if self._memory is None:
-                self._memory = sqlite3.connect(":memory:", check_same_thread=False)
-                self._memory.executescript(SCHEMA)
-            with self._memory:
-                yield self._memory
+            with self._memory_lock:
+                if self._memory is None:
+                    self._memory = sqlite3.connect(":memory:", check_same_thread=False)
+                    self._memory.executescript(SCHEMA)
+                with self._memory:
+                    yield self._memory
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A writer holding the lock for a moment makes the other wait, not fail.

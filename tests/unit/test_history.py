@@ -63,3 +63,18 @@ def test_in_memory_for_the_demo() -> None:
     history = History(None)
     history.record_loaded(HOST, ["a:latest"])
     assert list(history.usage(HOST)) == ["registry.ollama.ai/library/a:latest"]
+
+
+def test_the_in_memory_history_takes_writers_from_many_threads() -> None:
+    history = History(None)
+
+    def writer(host: str) -> None:
+        for _ in range(30):
+            assert history.record_loaded(host, ["a:latest"]) and history.usage(host)
+
+    threads = [threading.Thread(target=writer, args=(f"http://h{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert history.problem == ""
