@@ -6,6 +6,7 @@
                                 # token itself in the file)
     verify = true               # TLS certificate checks; false only when asked (warned)
     ca_file = "/etc/ssl/my-ca.pem"
+    models_dir = "/mnt/gpu1/.ollama/models"   # its model store, readable here (transfers)
 
 A table that cannot be used is reported and left out; the rest of the fleet stays.
 """
@@ -15,13 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tui.ollama.host import resolve_base_url, shown_host
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
-_KEYS = {"url": str, "token_env": str, "verify": bool, "ca_file": str}
+_KEYS = {"url": str, "token_env": str, "verify": bool, "ca_file": str, "models_dir": str}
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class HostConfig:
     token_env: str = ""
     verify: bool = True
     ca_file: str = ""
+    models_dir: str = ""  # the host's Ollama models directory, readable here (transfers)
 
     @property
     def base_url(self) -> str:
@@ -42,6 +45,15 @@ class HostConfig:
     def headers(self, env: Mapping[str, str]) -> dict[str, str]:
         token = self.token(env)
         return {"Authorization": f"Bearer {token}"} if token else {}
+
+    def store_path(self, env: Mapping[str, str]) -> str:
+        """Where this host's model files can be read: its `models_dir`, or, for Ollama on
+        this very machine, Ollama's own directory; "" when they cannot be."""
+        if self.models_dir:
+            return self.models_dir
+        if _is_loopback(self.base_url):
+            return env.get("OLLAMA_MODELS") or str(Path.home() / ".ollama" / "models")
+        return ""
 
     def tls(self) -> bool | str:
         """httpx's `verify`: a CA file, or whether to check certificates at all."""

@@ -311,11 +311,14 @@ class ProgressLine:
         self._last = 0.0
 
     def update(self, progress: PullProgress, force: bool = False) -> None:
+        self.draw(format_progress(progress, self.width), force)
+
+    def draw(self, text: str, force: bool = False) -> None:
         now = time.monotonic()
         if not force and now - self._last < REDRAW_INTERVAL:
             return
         self._last = now
-        self.out.write("\r\x1b[K" + format_progress(progress, self.width))
+        self.out.write("\r\x1b[K" + text)
         self.out.flush()
 
     def finish(self) -> None:

@@ -24,6 +24,7 @@ from tui.cli import (
     memory_commands,
     rename_command,
     stats_command,
+    transfer_commands,
     update_commands,
 )
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
@@ -88,6 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
     rm.add_argument("--on", metavar="HOSTS", default="",
                     help="configured hosts, separated by commas, or 'all' (one model)")
+    transfer = add("transfer", "copy a model to another host without the internet (the "
+                   "source's model files must be readable here)",
+                   lambda c, a: transfer_commands.cmd_transfer(c, a.name, a.source, a.target,
+                                                               _is_tty(c.out)))
+    transfer.add_argument("name")
+    transfer.add_argument("--from", dest="source", required=True, metavar="HOST")
+    transfer.add_argument("--to", dest="target", required=True, metavar="HOST")
+    export = add("export", "write a model (manifest and blobs) to a tar file",
+                 lambda c, a: transfer_commands.cmd_export(c, a.name, a.file, a.source))
+    export.add_argument("name")
+    export.add_argument("file")
+    export.add_argument("--from", dest="source", default="", metavar="HOST")
+    imported = add("import", "create a model on a host from an exported tar file",
+                   lambda c, a: transfer_commands.cmd_import(c, a.file, a.target, a.as_name,
+                                                             _is_tty(c.out)))
+    imported.add_argument("file")
+    imported.add_argument("--to", dest="target", required=True, metavar="HOST")
+    imported.add_argument("--name", dest="as_name", default="", metavar="NAME",
+                          help="create it under another name")
     add("hosts", "the configured Ollama hosts and how each is doing",
         lambda c, a: fleet_commands.cmd_hosts(c))
     add("fleet", "which models each host has: present, absent, or a different version",
@@ -158,6 +178,9 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=_number(int, 0, 65535), default=11434)
     p.add_argument("--pull-rate", type=_number(float, 1.0, 1e12), default=None,
                    metavar="BYTES_PER_S", help="simulated download speed")
+    p.add_argument("--models-dir", metavar="DIR", default=None,
+                   help="keep small models with real bytes, on disk in Ollama's layout "
+                        "(--models N of them; for transfers)")
     p.add_argument("--require-token", metavar="TOKEN", default=None,
                    help="answer 401 unless requests carry 'Authorization: Bearer TOKEN'")
     p.add_argument("--outdated", type=_number(int, 0, 1_000_000), default=0, metavar="N",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from pathlib import Path
 
 from tui.emulator.server import DEFAULT_PULL_RATE, Emulator, Faults
 from tui.emulator.store import Store
@@ -19,8 +20,13 @@ def serve_forever(args: argparse.Namespace) -> int:
         cut_after_events=args.cut_after_events,
         cut_after_bytes=args.cut_after_bytes,
     )
+    # With a models directory the store is small models with real bytes, written there in
+    # Ollama's layout (a transfer's source); otherwise the demo set.
+    store = Store.small([f"tiny-{i}:1m" for i in range(args.models or 3)]) \
+        if args.models_dir else Store.demo(extra_models=args.models)
     emulator = Emulator(
-        store=Store.demo(extra_models=args.models),
+        store=store,
+        models_dir=Path(args.models_dir) if args.models_dir else None,
         pull_rate=args.pull_rate or DEFAULT_PULL_RATE,
         server_version=args.server_version,
         vram=args.vram,

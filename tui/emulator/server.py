@@ -13,11 +13,13 @@ from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from tui.emulator.catalog import MANIFEST_TYPE, CatalogModel
+from tui.emulator.create import add_routes as add_create_routes
 from tui.emulator.replies import (
     CANNED_REPLY,
     CANNED_THINKING,
@@ -116,6 +118,7 @@ class Emulator:
     reply: str = CANNED_REPLY  # what every model answers (tests set other text)
     outdated: int = 0  # installed models the registry has a newer version of
     token: str = ""  # when set, the Ollama API wants "Authorization: Bearer <token>"
+    models_dir: Path | None = None  # when set, models made here are written there too
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -126,6 +129,11 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
         self.store.make_outdated(self.outdated)
+        if self.models_dir is not None:  # the store on disk, in Ollama's layout
+            from tui.emulator.disk import write_model
+
+            for entry in self.store.installed.values():
+                write_model(self.models_dir, entry.name, entry.model, self.store.contents)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -149,6 +157,7 @@ class Emulator:
         app.router.add_get("/api/ps", self._ps)
         app.router.add_post("/api/generate", self._generate)
         app.router.add_post("/api/embed", self._embed)
+        add_create_routes(app, self)
         # The registry side (what a pull fetches first), on the same port: no path collides.
         app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", self._manifest)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)

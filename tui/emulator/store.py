@@ -42,11 +42,26 @@ class Store:
         self.catalog = {key_of(parse_name(m.name)): m for m in [*catalog, *generated]}
         self.installed: dict[str, Installed] = {}
         self.blobs: dict[str, int] = {}  # digest → bytes on disk
+        self.contents: dict[str, bytes] = {}  # digest → the real bytes, for small models
         self.loaded: dict[str, Loaded] = {}
         now = datetime.now(UTC)
         for name, days in [*installed.items(), *((m.name, 30) for m in generated)]:
             model = self.catalog[key_of(parse_name(name))]
             self.install(model, model.name, now - timedelta(days=days, minutes=len(name)))
+
+    @classmethod
+    def small(cls, names: list[str]) -> Store:
+        """A store of tiny models whose blobs are real bytes (transfers can be verified);
+        the registry knows them too."""
+        from tui.emulator.disk import small_model
+
+        store = cls([], {})
+        for name in names:
+            model, contents = small_model(name)
+            store.catalog[key_of(parse_name(name))] = model
+            store.contents.update(contents)
+            store.install(model, name)
+        return store
 
     @classmethod
     def demo(cls, extra_models: int = 0) -> Store:

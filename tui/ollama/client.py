@@ -205,6 +205,53 @@ class OllamaClient:
                                 what=f"embed with {model}", model=model, timeout=self._long)
         return EmbedResult.from_json(data)
 
+    async def has_blob(self, digest: str) -> bool:
+        """Whether the server already has the blob `sha256:<hex>` (HEAD /api/blobs)."""
+        response = await self._send("HEAD", f"/api/blobs/{digest}", what=f"the blob {digest}")
+        if response.status_code in (200, 404):
+            return response.status_code == 200
+        raise self._error_for(response, f"the blob {digest}", "")
+
+    async def push_blob(self, digest: str, chunks: AsyncIterator[bytes],
+                        size: int) -> None:
+        """Upload a blob; the server checks the bytes against the digest."""
+        what = f"the upload of {digest}"
+        try:
+            response = await self._http.post(
+                f"/api/blobs/{digest}", content=chunks, timeout=self._long,
+                headers={"Content-Length": str(size)})
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+        if response.status_code >= 300:
+            raise self._error_for(response, what, "")
+
+    async def create(self, name: str, body: Mapping[str, Any]) -> AsyncIterator[str]:
+        """Create `name` from uploaded files (`files`, `template`, `system`, `parameters`,
+        `license`), yielding Ollama's status lines; ends after "success"."""
+        model = normalize(name)
+        what = f"the creation of {model}"
+        done = False
+        try:
+            async with self._http.stream("POST", "/api/create",
+                                         json={**body, "model": model, "stream": True},
+                                         timeout=self._long) as response:
+                if response.status_code >= 300 or _is_html(response):
+                    response = await self._read_capped(response, what)
+                    raise self._error_for(response, what, model)
+                async for lines in _line_batches(response.aiter_bytes(), NdjsonDecoder()):
+                    for line in lines:
+                        data = require_object(decode_line(line), what)
+                        if isinstance(data.get("error"), str):
+                            raise ServerError(500, data["error"])
+                        status = data.get("status")
+                        if isinstance(status, str):
+                            done = done or status == "success"
+                            yield status
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+        if not done:
+            raise ConnectionLostError(f"{what} stopped before Ollama reported success")
+
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)
 

@@ -1,0 +1,108 @@
+"""`transfer NAME --from A --to B`, `export NAME FILE`, `import FILE --to HOST`: models
+between hosts without the internet (see tui/transfer.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.cli.commands import EXIT_OK, BadInput, Command, ProgressLine
+from tui.cli.fleet_commands import chosen_hosts
+from tui.format import human_size, printable
+from tui.hosts_config import HostConfig
+from tui.ollama import OllamaClient, OllamaError
+from tui.transfer import (
+    BlobSource,
+    Bundle,
+    ModelsDir,
+    TransferError,
+    TransferProgress,
+    export_bundle,
+    send_model,
+)
+
+
+def _one_host(cmd: Command, name: str) -> HostConfig:
+    hosts = chosen_hosts(cmd, name)
+    if len(hosts) != 1:
+        raise BadInput("name one host")
+    return hosts[0]
+
+
+def _store_of(cmd: Command, host: HostConfig) -> ModelsDir:
+    path = host.store_path(cmd.settings.env)
+    if not path:
+        raise BadInput(f"the model files of {host.name} cannot be read from here: set "
+                       f"models_dir for [hosts.{host.name}] (e.g. an sshfs mount of its "
+                       "~/.ollama/models), or run qgoose-tui on that host")
+    return ModelsDir(Path(path))
+
+
+async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
+                is_tty: bool, as_name: str = "") -> TransferProgress:
+    line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
+
+    def report(progress: TransferProgress) -> None:
+        if line is not None:
+            line.draw(f"{printable(name)} → {printable(target.name)}  "
+                      f"{progress.fraction * 100:3.0f}%  {human_size(progress.sent)}/"
+                      f"{human_size(progress.total)}  {printable(progress.status)}")
+
+    async with OllamaClient(target.base_url, headers=target.headers(cmd.settings.env),
+                            verify=target.tls()) as client:
+        try:
+            return await send_model(source, name, client, report, as_name)
+        finally:
+            if line is not None:
+                line.finish()
+
+
+def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
+    message = (f"{name} is on {target}: sent {human_size(progress.total)} in "
+               f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there")
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": name, "to": target,
+                  "sent_bytes": progress.total, "uploaded": progress.uploaded,
+                  "skipped": progress.skipped, "message": message})
+    else:
+        cmd.say(printable(message))
+    return EXIT_OK
+
+
+async def cmd_transfer(cmd: Command, name: str, source: str, target: str,
+                       is_tty: bool) -> int:
+    try:
+        source_host, target_host = _one_host(cmd, source), _one_host(cmd, target)
+        progress = await _send(cmd, _store_of(cmd, source_host), name, target_host, is_tty)
+    except (BadInput, TransferError, OllamaError) as exc:
+        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc,
+                        model=name)
+    return _done(cmd, name, target_host.name, progress)
+
+
+async def cmd_export(cmd: Command, name: str, file: str, source: str) -> int:
+    try:
+        host = _one_host(cmd, source) if source else \
+            next(h for h in cmd.settings.fleet() if h.name in (cmd.settings.host_name,
+                                                                "default"))
+        model = export_bundle(_store_of(cmd, host), name, Path(file))
+    except (BadInput, TransferError) as exc:
+        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc,
+                        model=name)
+    size = sum(layer.size for layer in model.layers)
+    if cmd.as_json:
+        cmd.emit({"status": "success", "model": model.name, "file": file, "bytes": size,
+                  "digest": model.digest})
+    else:
+        cmd.say(f"Wrote {printable(model.name)} ({human_size(size)}) to {printable(file)}")
+    return EXIT_OK
+
+
+async def cmd_import(cmd: Command, file: str, target: str, as_name: str, is_tty: bool) -> int:
+    try:
+        host = _one_host(cmd, target)
+        with Bundle(Path(file)) as bundle:
+            progress = await _send(cmd, bundle, bundle.name, host, is_tty, as_name)
+            name = as_name or bundle.name
+    except (BadInput, TransferError, OllamaError) as exc:
+        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc)
+    return _done(cmd, name, host.name, progress)
