@@ -112,3 +112,30 @@ async def test_a_dead_host_never_stops_the_others(emulator, make_app) -> None:
         await wait_until(pilot, lambda: "offline" in screen_text(app))
         assert matrix_row(app, "mistral:latest") == ["mistral:latest", "✓"]  # live only
         assert shows(app, "live") and shows(app, "dead")
+
+
+async def test_transfer_from_the_matrix(tmp_path: Path, make_app) -> None:
+    from tui.emulator.server import running_emulator
+    from tui.emulator.store import Store
+
+    store_dir = tmp_path / "models"
+    async with running_emulator(store=Store.small(["tiny-a:1m"]), models_dir=store_dir) as a, \
+            running_emulator(store=Store.small([])) as b:
+        app = make_app(a.url)
+        app.settings.hosts = {"one": HostConfig("one", a.url, models_dir=str(store_dir)),
+                              "two": HostConfig("two", b.url)}
+        app.settings.host_name = "one"
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await wait_until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
+            await pilot.press("4")
+            await wait_until(pilot, lambda: isinstance(app.screen, HostsScreen))
+            await wait_until(pilot, lambda: bool(getattr(app.views["hosts"], "_rows", [])))
+            await pilot.press("t")
+            assert isinstance(app.screen, HostsDialog) and shows(app, "Copy tiny-a:1m from one")
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: "tiny-a:1m is on two" in notices(app))
+            await wait_until(pilot, lambda: matrix_row(app, "tiny-a:1m") ==
+                             ["tiny-a:1m", "✓", "✓"])
+        same = {s.state.models[0].digest for s in app.sessions.values()}
+        assert len(same) == 1  # the same digest on both hosts

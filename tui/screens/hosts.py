@@ -3,12 +3,14 @@ loaded models and VRAM in use, pulls under way) and below it the matrix of model
 present ✓, absent ·, or a different version from most hosts ≠ (a stale copy).
 
 Enter on a host shows it in the other views; in the matrix `p` pulls the highlighted model
-onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `d` deletes
-it from the hosts you choose (each with the space it frees), `/` filters."""
+onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `t` copies
+it there from a host whose model files are readable (no internet needed), `d` deletes it
+from the hosts you choose (each with the space it frees), `/` filters."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,6 +23,7 @@ from tui import space
 from tui.filter_query import Facts, parse_query
 from tui.fleet import HostReport, MatrixRow, matrix
 from tui.format import human_duration, human_size, printable
+from tui.hosts_config import HostConfig
 from tui.ollama import OllamaError
 from tui.ollama.host import redact
 from tui.ollama.names import same_model
@@ -61,6 +64,8 @@ class HostsScreen(View):
     HostsScreen #matrix-filter { height: 1; border: none; padding: 0 1; background: $boost; }
     HostsScreen #matrix-title { padding: 0 1; text-style: bold; height: 1; }
     HostsScreen #matrix { height: 1fr; }
+    HostsScreen #transfer { height: auto; padding: 0 1; color: $accent; display: none; }
+    HostsScreen #transfer.-shown { display: block; }
     HostsScreen #matrix-problem { color: $error; height: auto; padding: 0 1; display: none; }
     HostsScreen #matrix-problem.-shown { display: block; }
     """
@@ -69,6 +74,9 @@ class HostsScreen(View):
                 tooltip="pull the highlighted model onto the hosts you choose"),
         Binding("d", "delete_on_hosts", "Delete from…",
                 tooltip="delete the highlighted model from the hosts you choose"),
+        Binding("t", "transfer_to_hosts", "Transfer to…",
+                tooltip="copy the highlighted model to the hosts you choose without the "
+                "internet (a host that has it must have readable model files)"),
         Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -87,6 +95,8 @@ class HostsScreen(View):
         yield self.filter_box
         yield self.problem
         yield self.matrix
+        self.transfer_line = Static(id="transfer")
+        yield self.transfer_line
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -240,6 +250,65 @@ class HostsScreen(View):
                                       severity="error")
         if done:
             self.qapp.notify_text(f"Deleted {model} from {', '.join(done)}")
+        self.show()
+
+    def action_transfer_to_hosts(self) -> None:
+        from tui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        configs = {h.name: h for h in self.qapp.settings.fleet()}
+        env = self.qapp.settings.env
+        sources = [name for name, digest in row.digests.items() if digest and name in configs
+                   and Path(configs[name].store_path(env) or "/nonexistent").is_dir()]
+        if not sources:
+            self.qapp.notify_text(f"No host that has {row.name} has model files readable "
+                                  "here: set models_dir for one of them in the config",
+                                  severity="warning")
+            return
+        source = sources[0]
+        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+                                                       else "lacks it"), True)
+                   for name, digest in row.digests.items()
+                   if name != source and (not digest or name in row.stale)]
+        if not choices:
+            self.qapp.notify_text(f"Every host already has {row.name}")
+            return
+
+        def chosen(names: list[str] | None) -> None:
+            if names:
+                self.run_worker(self._transfer(row.name, configs[source], names),
+                                group="transfer", exclusive=True, exit_on_error=False)
+
+        self.app.push_screen(HostsDialog(f"Copy {row.name} from {self._label(source)} to",
+                                         choices, "Transfer"), chosen)
+
+    async def _transfer(self, model: str, source: HostConfig, targets: list[str]) -> None:
+        from tui.transfer import ModelsDir, TransferError, TransferProgress, send_model
+
+        store = ModelsDir(Path(source.store_path(self.qapp.settings.env)))
+        line = self.transfer_line
+        line.set_class(True, "-shown")
+        try:
+            for name in targets:
+                session = self.qapp.sessions[name]
+
+                def report(progress: TransferProgress, name: str = name) -> None:
+                    line.update(Text(f"{model} → {self._label(name)}: "
+                                     f"{progress.fraction * 100:.0f}% of "
+                                     f"{human_size(progress.total)}  {progress.status}"))
+
+                try:
+                    await send_model(store, model, session.client, report)
+                except (TransferError, OllamaError) as exc:
+                    self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
+                                          severity="error")
+                    continue
+                await session.refresh()
+                self.qapp.notify_text(f"{model} is on {self._label(name)}")
+        finally:
+            line.set_class(False, "-shown")
         self.show()
 
     def _label(self, name: str) -> str:
