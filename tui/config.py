@@ -22,7 +22,7 @@ import tomli_w
 
 from tui.format import parse_size
 from tui.hosts_config import HostConfig, parse_hosts
-from tui.ollama.host import resolve_base_url
+from tui.ollama.host import resolve_base_url, shown_host
 from tui.ollama.names import model_key, normalize, validation_error
 
 APP_NAME = "qgoose-tui"
@@ -165,6 +165,7 @@ def load_settings(
     if host_flag:
         settings.host, chosen_by = host_flag, "flag"
     _pick_configured_host(settings, chosen_by)
+    settings.warnings.extend(_exposed_secrets(settings.path, file_values, hosts))
     # One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest.
     if validation_error(settings.current_model) is None:
         settings.current_model = normalize(settings.current_model)
@@ -175,6 +176,20 @@ def load_settings(
         settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
         settings.host = ""
     return settings
+
+
+def _exposed_secrets(path: Path, values: Mapping[str, Any],
+                     hosts: Mapping[str, HostConfig]) -> list[str]:
+    """A warning when a file others can read holds a password (in a host's URL)."""
+    urls = [str(values.get("host", "")), *(h.url for h in hosts.values())]
+    if not any(shown_host(u) != u for u in urls if u):  # shown_host hides passwords
+        return []
+    try:
+        readable = path.stat().st_mode & 0o077
+    except OSError:
+        return []
+    return [f"config file {path} holds a password and other users can read it: "
+            f"chmod 600 {path}"] if readable else []
 
 
 def _pick_configured_host(settings: Settings, chosen_by: str) -> None:

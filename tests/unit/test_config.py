@@ -174,3 +174,36 @@ def test_a_symlinked_config_is_written_through_to_its_target(tmp_path) -> None:
     assert link.is_symlink()
     assert tomllib.loads(target.read_text()) == {"host": "gpu:11434",
                                                  "current_model": "llama3.2:latest"}
+
+
+def test_hosts_tables_and_their_problems(tmp_path) -> None:
+    from tui.config import load_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('[hosts.gpu1]\nurl = "http://gpu1:11434"\ntoken_env = "GPU1_TOKEN"\n'
+                    '[hosts.bad]\nurl = "ftp://x"\n'
+                    '[hosts.odd]\nurl = "gpu3"\ncolour = "red"\n')
+    settings = load_settings(path, env={"GPU1_TOKEN": "abc"})
+    assert list(settings.hosts) == ["gpu1"] and settings.host_name == "gpu1"
+    assert settings.base_url == "http://gpu1:11434"
+    assert settings.client_options()["headers"] == {"Authorization": "Bearer abc"}
+    text = "\n".join(settings.warnings)
+    assert "host 'bad'" in text and "unknown key 'colour'" in text
+    assert "the token travels in the clear" in text and "abc" not in text
+    # --host names a configured host, or is still a URL.
+    assert load_settings(path, env={}, host_flag="gpu1").host_name == "gpu1"
+    assert load_settings(path, env={}, host_flag="other:1").base_url == "http://other:1"
+    assert "GPU1_TOKEN is not set" in "\n".join(load_settings(path, env={}).warnings)
+
+
+def test_a_readable_config_with_a_password_is_warned_about(tmp_path) -> None:
+    from tui.config import load_settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('host = "http://me:pw@gpu:11434"\n')
+    path.chmod(0o644)
+    warnings = load_settings(path, env={}).warnings
+    assert any("holds a password and other users can read it" in w for w in warnings)
+    assert not any("pw" in w.replace("password", "") for w in warnings)
+    path.chmod(0o600)
+    assert not load_settings(path, env={}).warnings
