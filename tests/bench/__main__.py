@@ -325,6 +325,57 @@ def outdated_check(runs: int) -> list[Row]:
     ]
 
 
+def _cli_run(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one `qgoose-tui` command in a fresh process."""
+    code = ("import resource, sys; from tui.cli.parser import main; sys.argv[0] = 'q'; "
+            "main(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                            text=True, check=False)
+    return time.perf_counter() - start, int(result.stdout.split()[-1])
+
+
+def fleet_rows(runs: int) -> list[Row]:
+    """`fleet --json` over 20 emulators (demo sets: they share every model) against one
+    host's `list --json`; then with one of them never answering."""
+    from tui.fleet import HOST_DEADLINE
+
+    servers = [ThreadedEmulator() for _ in range(20)]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            def config(count: int) -> str:
+                path = Path(tmp) / f"fleet{count}.toml"
+                path.write_text("".join(f'[hosts.h{i}]\nurl = "{s.emulator.url}"\n'
+                                        for i, s in enumerate(servers[:count])))
+                return str(path)
+
+            many, one = config(20), config(1)
+            fleet = [_cli_run(["--config", many, "fleet", "--json"]) for _ in range(runs)]
+            single = [_cli_run(["--config", one, "list", "--json"]) for _ in range(runs)]
+            fleet_one = [_cli_run(["--config", one, "fleet", "--json"]) for _ in range(runs)]
+            servers[-1].emulator.faults.stall = True
+            stuck = [_cli_run(["--config", many, "fleet", "--json"])[0] for _ in range(runs)]
+    finally:
+        for server in servers:
+            server.close()
+    t_fleet = statistics.median(t for t, _ in fleet)
+    t_single = statistics.median(t for t, _ in single)
+    m_fleet = statistics.median(m for _, m in fleet)
+    m_one = statistics.median(m for _, m in fleet_one)
+    t_stuck = statistics.median(stuck)
+    return [
+        Row("`fleet --json`, 20 hosts ÷ one host's `list --json`",
+            f"{t_fleet * 1000:.0f} ms vs {t_single * 1000:.0f} ms", f"{t_fleet / t_single:.2f}×",
+            "≤ 1.5×", t_fleet / t_single <= 1.5),
+        Row("`fleet --json`, 20 hosts, one never answering",
+            f"{t_stuck:.2f} s (deadline {HOST_DEADLINE:.0f} s)", "",
+            f"≤ {HOST_DEADLINE + 0.5:.1f} s", t_stuck <= HOST_DEADLINE + 0.5),
+        Row("peak RSS of `fleet --json`, 20 hosts ÷ 1 host (same models)",
+            f"{m_fleet / 1024:.0f} MiB vs {m_one / 1024:.0f} MiB", f"{m_fleet / m_one:.2f}×",
+            "< 20× (less than linear)", m_fleet / m_one < 20),
+    ]
+
+
 class _CannedPull(BaseHTTPRequestHandler):
     body = b""
 
@@ -445,7 +496,7 @@ def main() -> int:
     runs = args.runs
     rows: list[Row] = []
     for bench in (startup, list_json, list_json_at_scale, grid_rows, keys_while_details_load,
-                  outdated_check, pull_cpu, repaint_rate, memory):
+                  outdated_check, fleet_rows, pull_cpu, repaint_rate, memory):
         if args.only and bench.__name__ != args.only:
             continue
         result = bench(runs)
