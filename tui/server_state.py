@@ -31,6 +31,7 @@ class ServerState:
     running: list[RunningModel] = field(default_factory=list)
     error: str = ""
     offline_since: float | None = None
+    online_since: float | None = None  # when the current run of good answers began
     failures: int = 0
     next_check: float = 0.0
     signature: int = 0
@@ -49,6 +50,8 @@ class ServerState:
         loaded_before = self.loaded_keys()
         changed = (signature != self.signature or self.online is not True
                    or loaded_before != {model_key(r.name) for r in running})
+        if self.online is not True:
+            self.online_since = now
         self.online, self.error, self.offline_since, self.failures = True, "", None, 0
         self.models, self.running, self.signature = models, running, signature
         self.from_cache, self.answering, self.listed = False, False, True

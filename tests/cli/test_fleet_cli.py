@@ -18,6 +18,7 @@ SETS = {
     "gpu1": {"llama3.2:latest": 3, "qwen2.5:7b": 12, "mistral:latest": 64},
     "gpu2": {"llama3.2:latest": 3, "gemma3:4b": 20},
     "gpu3": {"qwen2.5:7b": 12, "phi4:14b": 40},
+    "gpu4": {"mistral:latest": 64, "gemma3:4b": 20},
 }
 
 
@@ -69,14 +70,15 @@ def test_the_matrix_marks_dead_hosts_and_keeps_the_rest(run) -> None:
     data = json.loads(out)
     assert code == EXIT_ERROR
     hosts = {h["name"]: h for h in data["hosts"]}
-    assert [n for n, h in hosts.items() if h["online"]] == ["gpu1", "gpu2", "gpu3"]
+    assert [n for n, h in hosts.items() if h["online"]] == ["gpu1", "gpu2", "gpu3", "gpu4"]
     assert "connection refused" in hosts["down"]["error"]
     assert "did not answer within" in hosts["stuck"]["error"]
     assert hosts["gpu2"]["count"] == 2 and hosts["gpu1"]["disk_bytes"] > 0
     rows = {m["name"]: m["hosts"] for m in data["models"]}
-    assert set(rows["llama3.2:latest"]) == {"gpu1", "gpu2", "gpu3"}
+    assert set(rows["llama3.2:latest"]) == {"gpu1", "gpu2", "gpu3", "gpu4"}
     assert rows["llama3.2:latest"]["gpu3"] is None and rows["llama3.2:latest"]["gpu1"]
-    assert rows["phi4:14b"] == {"gpu1": None, "gpu2": None, "gpu3": rows["phi4:14b"]["gpu3"]}
+    assert rows["phi4:14b"] == {"gpu1": None, "gpu2": None, "gpu3": rows["phi4:14b"]["gpu3"],
+                                "gpu4": None}
     code, out, _ = run("fleet", "--filter", "qwen")
     assert "qwen2.5:7b" in out and "llama3.2" not in out and "down: offline" in out
 

@@ -139,3 +139,21 @@ async def test_transfer_from_the_matrix(tmp_path: Path, make_app) -> None:
                              ["tiny-a:1m", "✓", "✓"])
         same = {s.state.models[0].digest for s in app.sessions.values()}
         assert len(same) == 1  # the same digest on both hosts
+
+
+def test_how_long_a_host_has_been_up_or_down() -> None:
+    import time
+
+    from tui.screens.hosts import state_text
+
+    class FakeSession:
+        def __init__(self, online: bool, since: float) -> None:
+            from tui.server_state import ServerState
+
+            self.state = ServerState()
+            self.state.online = online
+            self.state.online_since = self.state.offline_since = since
+
+    assert str(state_text(FakeSession(True, time.monotonic() - 600))).startswith("online 10")
+    assert str(state_text(FakeSession(True, time.monotonic()))) == "online"
+    assert str(state_text(FakeSession(False, time.monotonic() - 120))).startswith("offline 2")

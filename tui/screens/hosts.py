@@ -51,7 +51,9 @@ def state_text(session: HostSession) -> Text:
     if state.online is None:
         return Text("connecting", style="dim")
     if state.online:
-        return Text("online", style="green")
+        # For how long, once it is worth saying (and a picture of a fresh start is stable).
+        up = time.monotonic() - (state.online_since or time.monotonic())
+        return Text("online" + (f" {human_duration(up)}" if up >= 60 else ""), style="green")
     away = human_duration(time.monotonic() - (state.offline_since or time.monotonic()))
     return Text(f"offline {away}", style="red")
 
@@ -77,6 +79,9 @@ class HostsScreen(View):
         Binding("t", "transfer_to_hosts", "Transfer to…",
                 tooltip="copy the highlighted model to the hosts you choose without the "
                 "internet (a host that has it must have readable model files)"),
+        Binding("x", "cancel_transfer", "Cancel transfer", show=False,
+                tooltip="stop the transfer under way (blobs already sent stay: a retry "
+                "skips them)"),
         Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
@@ -297,7 +302,8 @@ class HostsScreen(View):
                 def report(progress: TransferProgress, name: str = name) -> None:
                     line.update(Text(f"{model} → {self._label(name)}: "
                                      f"{progress.fraction * 100:.0f}% of "
-                                     f"{human_size(progress.total)}  {progress.status}"))
+                                     f"{human_size(progress.total)}  {progress.status}  "
+                                     "(x cancels)"))
 
                 try:
                     await send_model(store, model, session.client, report)
@@ -310,6 +316,13 @@ class HostsScreen(View):
         finally:
             line.set_class(False, "-shown")
         self.show()
+
+    def action_cancel_transfer(self) -> None:
+        if self.transfer_line.has_class("-shown"):
+            self.workers.cancel_group(self, "transfer")
+            self.transfer_line.set_class(False, "-shown")
+            self.qapp.notify_text("Transfer cancelled: the blobs already sent stay, so a "
+                                  "new transfer skips them", severity="warning")
 
     def _label(self, name: str) -> str:
         return self.qapp.sessions[name].label or name
