@@ -95,6 +95,7 @@ class UpdateChecker:
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.default_registry = default_registry
         self.deadline = deadline
+        self._at_once = at_once
         self._gate = asyncio.Semaphore(at_once)
         self._results: dict[tuple[str, str], UpdateCheck] = {}  # (name key, digest) → check
         self._http = httpx.AsyncClient(
@@ -113,14 +114,21 @@ class UpdateChecker:
 
     async def check_all(self, models: Iterable[ModelSummary],
                         done: Callable[[UpdateCheck], None] | None = None) -> list[UpdateCheck]:
-        """Every model's state; `done` hears of each as it comes."""
-        async def one(model: ModelSummary) -> UpdateCheck:
-            result = await self.check(model)
-            if done is not None:
-                done(result)
-            return result
+        """Every model's state, in order; `done` hears of each as it comes. A few workers
+        take the models in turn: 5,000 models never mean 5,000 waiting coroutines."""
+        queue = list(enumerate(models))
+        results: list[UpdateCheck | None] = [None] * len(queue)
+        queue.reverse()  # pop() from the end takes them in order
 
-        return list(await asyncio.gather(*(one(m) for m in models)))
+        async def worker() -> None:
+            while queue:
+                index, model = queue.pop()
+                results[index] = result = await self.check(model)
+                if done is not None:
+                    done(result)
+
+        await asyncio.gather(*(worker() for _ in range(min(self._at_once, len(queue)))))
+        return [r for r in results if r is not None]
 
     async def check(self, model: ModelSummary) -> UpdateCheck:
         key = _key(model)

@@ -334,7 +334,6 @@ class HostSession:
     async def check_updates(self) -> list[UpdateCheck]:
         """Ask the registries about every installed model (each digest once a session)."""
         self.checking_updates = True
-        self._emit(Changed("updates"))
         try:
             return await self.updates.check_all(list(self.state.models))
         finally:

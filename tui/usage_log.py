@@ -22,6 +22,7 @@ class UsageLog:
         self.records: dict[str, Usage] = {}  # model key → usage
         self._written: dict[str, float] = {}  # model key → when last written as loaded
         self._writes = 0  # a read that started before a write must not replace its result
+        self._seen: set[str] = set()  # model keys whose first sighting is written
 
     def of(self, name: str) -> Usage | None:
         return self.records.get(model_key(name))
@@ -38,9 +39,16 @@ class UsageLog:
                 self.records = records
 
     async def seen(self, names: Iterable[str]) -> bool:
-        """Models listed: those never recorded get their first-seen time."""
-        new = [n for n in names if model_key(n) not in self.records]
-        return await self._write(new, lambda h: h.record_seen(self.base_url, new))
+        """Models listed: those never recorded get their first-seen time. Nothing on screen
+        changes (a first sighting is not a use), so the records are not read back."""
+        new = [n for n in names if model_key(n) not in self.records and
+               model_key(n) not in self._seen]
+        if not new or self.history is None:
+            return False
+        history = self.history
+        if await asyncio.to_thread(history.record_seen, self.base_url, new):
+            self._seen.update(model_key(n) for n in new)
+        return False
 
     async def loaded(self, names: Iterable[str]) -> bool:
         now = self.clock()

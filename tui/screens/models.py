@@ -42,6 +42,7 @@ INFO_DEBOUNCE_SECONDS = 0.12
 DETAILS_AT_ONCE = 4  # /api/show requests in flight for the grid's columns
 DETAILS_BATCH = 16  # the grid is redrawn after each batch
 BACKGROUND_PAUSE = 0.5  # seconds between batches of rows not on screen
+UPDATE_CHECK_DELAY = 2.0  # seconds after the first list before asking the registries
 
 
 class ModelsScreen(View):
@@ -181,7 +182,10 @@ class ModelsScreen(View):
         if state.online:
             self._fetch_details()  # capabilities (and memory figures) of every model
             if self.qapp.settings.check_updates and not self._updates_asked:
-                self.check_updates()  # once a session; `o` asks again
+                # Once a session (`o` asks again), a moment after the list is on screen:
+                # the first frames do not share the CPU with hundreds of registry requests.
+                self._updates_asked = True
+                self.set_timer(UPDATE_CHECK_DELAY, self.check_updates)
 
     def _fetch_details(self) -> None:
         """Start the details fetcher, or tell the running one to look again when done (a
@@ -324,6 +328,7 @@ class ModelsScreen(View):
             if self._still_highlighted(model):
                 self._draw_info(model, None, error=f"Could not load details: {exc}")
             return
+        self.grid.refresh_model(model)  # its capabilities may be new to the Caps column
         if self._still_highlighted(model):
             self._draw_info(model, info)
 

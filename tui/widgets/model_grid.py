@@ -169,6 +169,19 @@ class ModelGrid(ScrollView, can_focus=True):
         self._measure()
         self.rebuild()
 
+    def refresh_model(self, model: ModelSummary) -> None:
+        """Recompute one model's cells (its details arrived for the info panel)."""
+        if model not in self._texts:
+            return
+        texts = tuple(c.text(model) for c in self.columns)
+        if texts == self._texts[model]:
+            return
+        self._texts[model] = texts
+        if any(cell_len(t) > self._widest.get(c.key, 0)
+               for t, c in zip(texts, self.columns, strict=True)):
+            self._measure()  # a wider cell: the columns move
+        self.refresh()
+
     def set_filter(self, filter_text: str,
                    accepts: Callable[[ModelSummary], bool] | None = None) -> None:
         """Show the models `accepts` takes (the filter language), or those matching the
