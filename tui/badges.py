@@ -28,7 +28,7 @@ def badges(capabilities: Collection[str], remote: bool, plain: bool = False) -> 
              if name in capabilities]
     if remote:
         marks.append(CLOUD[1] if plain else CLOUD[0])
-    return ("" if plain else " ").join(marks)
+    return "".join(marks)  # emoji are two cells wide: no space needed between them
 
 
 def caps_column(capabilities_of: Callable[[ModelSummary], Collection[str] | None],

@@ -28,7 +28,7 @@ from tui.ollama.names import model_key
 CURRENT_MARK = "★"
 LOADED_MARK = "●"
 NAME_MAX_WIDTH = 48
-NAME_MIN_WIDTH = 14  # when the terminal is narrow, the name column gives way first
+NAME_MIN_WIDTH = 12  # when the terminal is narrow, the name column gives way first
 LEAD = 1  # cells before the marks: blank, or the multi-select mark
 MARKED = "✓"
 MARKS_WIDTH = 2
@@ -342,8 +342,8 @@ class ModelGrid(ScrollView, can_focus=True):
         # takes no room, unless the grid is sorted by it.
         shown = [(i, c) for i, c in enumerate(self.columns)
                  if self._widest.get(c.key, 0) or c.key in ("name", self.sort_key)]
-        widths = {c.key: max(cell_len(c.label) + (2 if c.key == self.sort_key else 0),
-                             self._widest.get(c.key, 0)) for _, c in shown}  # 2: "▼"
+        widths = {c.key: max(cell_len(c.label) + (1 if c.key == self.sort_key else 0),
+                             self._widest.get(c.key, 0)) for _, c in shown}  # 1: "▼"
 
         def others() -> int:
             return LEAD + MARKS_WIDTH + GAP + sum(widths[c.key] + GAP for _, c in shown
@@ -378,7 +378,7 @@ class ModelGrid(ScrollView, can_focus=True):
             (LOADED_MARK if key in self._loaded else " ")
 
     def _header_text(self) -> str:
-        arrow = " ▼" if self.reverse else " ▲"
+        arrow = "▼" if self.reverse else "▲"
         labels = []
         for slot in self._slots:
             label = slot.column.label + (arrow if slot.column.key == self.sort_key else "")
