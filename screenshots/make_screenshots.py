@@ -128,7 +128,52 @@ async def offline(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
+async def updates_known(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp)
+    await ready(pilot)
+    await until(pilot, lambda: all(app.session.update_check(m) is not None
+                                   for m in app.session.state.models))
+
+
+async def hosts_view(pilot: Pilot) -> None:
+    app = pilot.app
+    assert isinstance(app, QGooseApp)
+    await ready(pilot)
+    await until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
+    await pilot.press("4")
+    await pilot.pause(0.5)
+
+
+async def benchmark(pilot: Pilot) -> None:
+    await updates_known(pilot)
+    models_view(pilot.app).grid.select_name("llama3.2:latest")
+    await pilot.press("b", "enter")
+    app = pilot.app
+    await until(pilot, lambda: not getattr(app.screen, "running", True), timeout=30)
+    await pilot.pause(0.3)
+
+
+async def update_question(pilot: Pilot) -> None:
+    await updates_known(pilot)
+    await pilot.press("ctrl+u")
+    await pilot.pause(0.3)
+
+
+async def one_shot_prompt(pilot: Pilot) -> None:
+    await ready(pilot)
+    models_view(pilot.app).grid.select_name("qwen3:8b")
+    await pilot.press("t", *"Say hello to the geese", "enter")
+    await pilot.pause(2.5)
+    pilot.app.screen.set_focus(None)
+    await pilot.pause(0.2)
+
+
 SHOTS: list[tuple[str, tuple[int, int], Scene]] = [
+    ("hosts-view", (110, 30), hosts_view),
+    ("benchmark", (110, 30), benchmark),
+    ("update-question", (110, 30), update_question),
+    ("prompt", (110, 30), one_shot_prompt),
     ("main", (140, 36), main_screen),
     ("main-80x24", (80, 24), ready),
     ("pull-dialog", (100, 30), pull_dialog),

@@ -327,8 +327,9 @@ def outdated_check(runs: int) -> list[Row]:
 
 def _cli_run(args: list[str]) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one `qgoose-tui` command in a fresh process."""
-    code = ("import resource, sys; from tui.cli.parser import main; sys.argv[0] = 'q'; "
-            "main(sys.argv[1:]); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    code = ("import sys; from tui.cli.parser import main; "
+            "from tests.bench._child import peak_rss_kib; "
+            "main(sys.argv[1:]); print(peak_rss_kib())")
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                             text=True, check=False)
