@@ -27,6 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
         width: 60; max-width: 90%; height: auto; padding: 1 2;
         border: thick $error; background: $surface;
     }
+    ConfirmScreen.-safe > Vertical { border: thick $primary; }
     ConfirmScreen .title { text-style: bold; margin-bottom: 1; }
     ConfirmScreen .warning { color: $warning; margin-bottom: 1; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
@@ -38,8 +39,10 @@ class ConfirmScreen(ModalScreen[bool]):
     ]
 
     def __init__(self, title: str, question: Text, warning: str = "",
-                 yes_label: str = "Yes") -> None:
-        super().__init__()
+                 yes_label: str = "Yes", danger: bool = True) -> None:
+        """`danger` False: nothing is lost by saying yes (an update): no red."""
+        super().__init__(classes="" if danger else "-safe")
+        self.danger = danger
         self.title_text = title
         self.question = question
         self.warning = warning
@@ -53,7 +56,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static(Text(self.warning), classes="warning")
             with Horizontal():
                 yield Button("Cancel (n)", id="no")
-                yield Button(f"{self.yes_label} (y)", id="yes", variant="error")
+                yield Button(f"{self.yes_label} (y)", id="yes",
+                             variant="error" if self.danger else "primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()  # the safe answer is the default

@@ -292,7 +292,7 @@ class ModelsScreen(View):
 
         self.app.push_screen(ConfirmScreen(
             "Update models" if len(outdated) > 1 else "Update model", question,
-            "", "Update"), answered)
+            "", "Update", danger=False), answered)
 
     # -- the info panel ----------------------------------------------------------------
     @on(ModelGrid.Highlighted, "#grid")
