@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -124,7 +124,10 @@ class History:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # A writer holding the lock for a moment makes the other wait, not fail.
         with closing(sqlite3.connect(self.path, timeout=10)) as connection:
-            connection.execute("PRAGMA journal_mode=WAL")
+            # WAL lets the TUI read while a CLI call writes. Switching to it can meet a
+            # lock (two first connections at once): the default journal works too.
+            with suppress(sqlite3.OperationalError):
+                connection.execute("PRAGMA journal_mode=WAL")
             connection.executescript(SCHEMA)
             with connection:  # one transaction: committed whole, or rolled back
                 yield connection

@@ -54,9 +54,10 @@ class UsageLog:
         now = self.clock()
         due = [n for n in names
                if now - self._written.get(model_key(n), -REWRITE_SECONDS) >= REWRITE_SECONDS]
-        for name in due:
-            self._written[model_key(name)] = now
-        return await self._write(due, lambda h: h.record_loaded(self.base_url, due))
+        written = await self._write(due, lambda h: h.record_loaded(self.base_url, due))
+        if written:  # a failed write is tried again at the next sighting
+            self._written.update((model_key(n), now) for n in due)
+        return written
 
     async def current(self, name: str) -> bool:
         return await self._write([name], lambda h: h.record_current(self.base_url, name))

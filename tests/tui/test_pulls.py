@@ -68,12 +68,13 @@ async def test_an_unknown_model_fails_on_its_row(pilot) -> None:
 
 @pytest.mark.size(120, 30)
 async def test_two_pulls_at_once_then_cancel_one(pilot, emulator: Emulator) -> None:
-    # Slow enough that neither ends while Pilot types (it waits for an idle process
-    # between keys, and a streaming pull never lets it be idle).
-    emulator.pull_rate = 40e6
+    # Nearly still while Pilot types (it waits for an idle process between keys, which a
+    # busy stream never is), then fast enough to move but not to end.
+    emulator.pull_rate, emulator.progress_interval = 1e5, 0.2
     app = pilot.app
     await pilot.press("p", *"llama3.1:8b", "enter")
     await pilot.press("p", *"qwen2.5-coder:7b", "enter")
+    emulator.pull_rate, emulator.progress_interval = 40e6, 0.005
     first, second = (app.session.pulls.get(n) for n in ("llama3.1:8b", "qwen2.5-coder:7b"))
     await wait_until(pilot, lambda: first.progress.completed > 0 < second.progress.completed)
     await wait_until(pilot, lambda: shows(app, "⇣ 2 ·"))
