@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from tui.format import printable
 from tui.screens.view import View
 from tui.widgets.pulls_list import PullsList
+from tui.widgets.status_bar import pulls_summary_text
 
 
 class PullsScreen(View):
     VIEW_NAME = "pulls"
     DEFAULT_CSS = """
     PullsScreen #pulls-empty { padding: 1 2; color: $text-muted; }
+    PullsScreen #pulls-elsewhere { padding: 0 1; color: $accent; height: auto; display: none; }
+    PullsScreen #pulls-elsewhere.-shown { display: block; }
     """
 
     def compose_body(self) -> ComposeResult:
         self.empty = Static("No pulls. Press p in the Models view (1) to pull a model.",
                             id="pulls-empty")
         self.pulls_list = PullsList(id="pulls")
+        self.elsewhere = Static(id="pulls-elsewhere")
+        yield self.elsewhere
         yield self.empty
         yield self.pulls_list
 
-    TOPICS = frozenset({"pulls"})
+    TOPICS = frozenset({"pulls", "fleet"})
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -38,6 +45,14 @@ class PullsScreen(View):
         jobs = self.qapp.session.pulls.jobs
         self.empty.display = not jobs
         self.pulls_list.set_jobs(jobs)
+        # This view shows one host's pulls; say where else pulls run (h switches there).
+        others = [f"{session.label or name}: {summary}"
+                  for name, session in self.qapp.sessions.items()
+                  if session is not self.qapp.session
+                  and (summary := pulls_summary_text(session.pulls.summary()))]
+        self.elsewhere.update(Text("Pulls on other hosts (h shows one): " + " · ".join(
+            printable(o) for o in others)) if others else "")
+        self.elsewhere.set_class(bool(others), "-shown")
 
     @on(PullsList.ActionRequested, "#pulls")
     def _act(self, event: PullsList.ActionRequested) -> None:
