@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from tui.ollama.models import EmbedResult, GenerateResult
 
@@ -59,21 +59,38 @@ class Spread:
                 "max": round(self.high, 2)}
 
 
-@dataclass(frozen=True)
-class BenchResult:
-    """Generation runs: tokens a second."""
+Run = TypeVar("Run", GenerateResult, EmbedResult)
 
-    runs: list[GenerateResult]
-    kind: Kind = "generate"
-    unit = "tokens/s"
+
+@dataclass(frozen=True)
+class _Runs(Generic[Run]):
+    """What both kinds share: the first (cold) run apart, the warm ones, the whole time."""
+
+    runs: list[Run]
 
     @property
-    def cold(self) -> GenerateResult:
+    def cold(self) -> Run:
         return self.runs[0]
 
     @property
-    def warm(self) -> list[GenerateResult]:
+    def warm(self) -> list[Run]:
         return self.runs[1:] or self.runs  # one run: it is all there is
+
+    @property
+    def total_seconds(self) -> Spread:
+        return Spread.of([r.total_duration / 1e9 for r in self.warm])
+
+    def _cold_json(self) -> dict[str, float]:
+        return {"load_s": round(self.cold.load_duration / 1e9, 3),
+                "total_s": round(self.cold.total_duration / 1e9, 3)}
+
+
+@dataclass(frozen=True)
+class BenchResult(_Runs[GenerateResult]):
+    """Generation runs: tokens a second."""
+
+    kind: Kind = "generate"
+    unit = "tokens/s"
 
     @property
     def speed(self) -> Spread:
@@ -84,14 +101,9 @@ class BenchResult:
     def prompt(self) -> Spread:
         return Spread.of([rate(r.prompt_eval_count, r.prompt_eval_duration) for r in self.warm])
 
-    @property
-    def total_seconds(self) -> Spread:
-        return Spread.of([r.total_duration / 1e9 for r in self.warm])
-
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "runs": len(self.runs),
-                "cold": {"load_s": round(self.cold.load_duration / 1e9, 3),
-                         "total_s": round(self.cold.total_duration / 1e9, 3),
+                "cold": {**self._cold_json(),
                          "generation_tokens_per_s": round(rate(self.cold.eval_count,
                                                                self.cold.eval_duration), 2)},
                 "prompt_tokens_per_s": self.prompt.to_json(),
@@ -100,35 +112,21 @@ class BenchResult:
 
 
 @dataclass(frozen=True)
-class EmbedBenchResult:
+class EmbedBenchResult(_Runs[EmbedResult]):
     """Embedding runs: inputs a second (the time after loading, as Ollama measures it)."""
 
-    runs: list[EmbedResult]
     kind: Kind = "embed"
     unit = "inputs/s"
-
-    @property
-    def cold(self) -> EmbedResult:
-        return self.runs[0]
-
-    @property
-    def warm(self) -> list[EmbedResult]:
-        return self.runs[1:] or self.runs
 
     @property
     def speed(self) -> Spread:
         return Spread.of([rate(r.inputs, r.total_duration - r.load_duration)
                           for r in self.warm])
 
-    @property
-    def total_seconds(self) -> Spread:
-        return Spread.of([r.total_duration / 1e9 for r in self.warm])
-
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "runs": len(self.runs),
                 "inputs": self.cold.inputs, "dimensions": self.cold.dimensions,
-                "cold": {"load_s": round(self.cold.load_duration / 1e9, 3),
-                         "total_s": round(self.cold.total_duration / 1e9, 3)},
+                "cold": self._cold_json(),
                 "inputs_per_s": self.speed.to_json(),
                 "total_s": self.total_seconds.to_json()}
 
@@ -137,11 +135,11 @@ AnyBench = BenchResult | EmbedBenchResult
 Progress = Callable[[int, int], None]  # (runs done, runs in all)
 
 
-def summary_line(result: AnyBench) -> str:
-    """One line for a person: the median, the spread, the cold start."""
-    speed = result.speed
-    return (f"{speed.median:.1f} {result.unit} ({speed.low:.1f}–{speed.high:.1f} over "
-            f"{len(result.warm)} warm runs); cold start {result.cold.load_duration / 1e9:.2f} s")
+def figures(result: AnyBench, prompt: str) -> dict[str, Any]:
+    """The result as kept in the history and printed by `bench --json` (with the prompt
+    for text models)."""
+    return {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
+        else result.to_json()
 
 
 async def run_benchmark(client: OllamaClient, model: str, capabilities: tuple[str, ...],

@@ -294,7 +294,8 @@ class HostSession:
                         progress: Progress | None = None) -> AnyBench:
         """Measure `model` here and keep the result. Raises OllamaError, CannotBenchmark;
         cancelling the task stops it."""
-        from tui.bench import run_benchmark  # not needed for the first frame
+        from tui.bench import figures as result_figures  # not needed for the first frame
+        from tui.bench import run_benchmark
 
         capabilities = () if model.is_remote else \
             self.known_capabilities(model) or (await self.model_info(model)).capabilities
@@ -304,8 +305,7 @@ class HostSession:
                                          progress=progress)
         finally:
             await self.refresh_running()  # it unloaded, then loaded the model
-        figures = {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
-            else result.to_json()
+        figures = result_figures(result, prompt)
         record = BenchRecord(model.name, model.digest, datetime.now(UTC), result.kind,
                              result.unit, result.speed.median, figures)
         if model.digest:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from tui.bench import BenchResult, CannotBenchmark, run_benchmark
+from tui.bench import figures as result_figures
 from tui.cli.commands import EXIT_OK, BadInput, Command
 from tui.compare import compare_rows, text_diff
 from tui.format import printable, render_pairs, render_table
@@ -69,8 +70,7 @@ async def cmd_bench(cmd: Command, name: str, runs: int, prompt: str) -> int:
         return cmd.fail(BadInput(str(exc)), model=name)
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, model=name)
-    figures = {"prompt": prompt, **result.to_json()} if result.kind == "generate" \
-        else result.to_json()
+    figures = result_figures(result, prompt)
     cmd.remember(lambda h: h.record_loaded(cmd.client.base_url, [summary.name]))
     if not cmd.history.record_benchmark(cmd.client.base_url, summary.name, summary.digest,
                                         figures, result.unit, result.speed.median):
