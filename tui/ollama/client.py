@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -177,23 +178,14 @@ class OllamaClient:
         what = f"the answer of {model}"
         body = _generate_body(model, prompt, think, options, stream=True)
         finished = False
-        try:
-            async with self._http.stream("POST", "/api/generate", json=body,
-                                         timeout=self._long) as response:
-                if response.status_code >= 300 or _is_html(response):
-                    response = await self._read_capped(response, what)
-                    raise _load_error(self._error_for(response, what, model), model)
-                decoder = NdjsonDecoder()
-                async for lines in _line_batches(response.aiter_bytes(), decoder):
-                    for line in lines:
-                        data = require_object(decode_line(line), what)
-                        if isinstance(data.get("error"), str):
-                            raise ServerError(500, data["error"])
-                        piece = GenerateResult.from_json(data)
-                        finished = finished or piece.done
-                        yield piece
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
+        stream = self._ndjson("POST", "/api/generate", body, what, model,
+                              refusal=lambda exc: _load_error(exc, model))
+        async with contextlib.aclosing(stream) as batches:
+            async for lines in batches:
+                for data in _objects(lines, what):
+                    piece = GenerateResult.from_json(data)
+                    finished = finished or piece.done
+                    yield piece
         if not finished:
             raise ConnectionLostError(f"{what} stopped before Ollama finished it: "
                                       "the connection was cut")
@@ -231,24 +223,15 @@ class OllamaClient:
         model = normalize(name)
         what = f"the creation of {model}"
         done = False
-        try:
-            async with self._http.stream("POST", "/api/create",
-                                         json={**body, "model": model, "stream": True},
-                                         timeout=self._long) as response:
-                if response.status_code >= 300 or _is_html(response):
-                    response = await self._read_capped(response, what)
-                    raise self._error_for(response, what, model)
-                async for lines in _line_batches(response.aiter_bytes(), NdjsonDecoder()):
-                    for line in lines:
-                        data = require_object(decode_line(line), what)
-                        if isinstance(data.get("error"), str):
-                            raise ServerError(500, data["error"])
-                        status = data.get("status")
-                        if isinstance(status, str):
-                            done = done or status == "success"
-                            yield status
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
+        stream = self._ndjson("POST", "/api/create", {**body, "model": model, "stream": True},
+                              what, model)
+        async with contextlib.aclosing(stream) as batches:
+            async for lines in batches:
+                for data in _objects(lines, what):
+                    status = data.get("status")
+                    if isinstance(status, str):
+                        done = done or status == "success"
+                        yield status
         if not done:
             raise ConnectionLostError(f"{what} stopped before Ollama reported success")
 
@@ -268,22 +251,14 @@ class OllamaClient:
         what = f"the pull of {model}"
         body = {"model": model, "stream": stream}
         succeeded = False
-        try:
-            async with self._http.stream("POST", "/api/pull", json=body,
-                                         timeout=self._long) as response:
-                if response.status_code >= 300 or _is_html(response):
-                    response = await self._read_capped(response, what)
-                    raise self._error_for(response, what, model)
-                decoder = NdjsonDecoder()
-                chunks = response.aiter_bytes()
-                async for lines in _line_batches(chunks, decoder):
-                    if coalesce:
-                        lines = latest_of_each_run(lines)
-                    for event in self._pull_events(lines, model):
-                        succeeded = succeeded or event.status == "success"
-                        yield event
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
+        async with contextlib.aclosing(self._ndjson("POST", "/api/pull", body, what,
+                                                    model)) as batches:
+            async for lines in batches:
+                if coalesce:
+                    lines = latest_of_each_run(lines)
+                for event in self._pull_events(lines, model):
+                    succeeded = succeeded or event.status == "success"
+                    yield event
         if not succeeded:
             raise ConnectionLostError(
                 f"{what} stopped before Ollama reported success: the connection was cut"
@@ -299,6 +274,23 @@ class OllamaClient:
         return events
 
     # -- plumbing ------------------------------------------------------------------------
+    async def _ndjson(self, method: str, path: str, body: Mapping[str, Any], what: str,
+                      model: str, refusal: Callable[[OllamaError], OllamaError] = lambda e: e,
+                      ) -> AsyncGenerator[list[bytes]]:
+        """A streamed answer's complete lines, a batch per network chunk. An error status
+        becomes an OllamaError (`refusal` may say it in the caller's terms); a broken
+        connection too."""
+        try:
+            async with self._http.stream(method, path, json=body,
+                                         timeout=self._long) as response:
+                if response.status_code >= 300 or _is_html(response):
+                    response = await self._read_capped(response, what)
+                    raise refusal(self._error_for(response, what, model))
+                async for lines in _line_batches(response.aiter_bytes(), NdjsonDecoder()):
+                    yield lines
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, what) from exc
+
     async def _call(
         self,
         method: str,
@@ -485,6 +477,17 @@ def _connect_reason(exc: httpx.ConnectError) -> str:
     if "unreachable" in text:
         return "network unreachable"
     return str(exc) or "connection failed"
+
+
+def _objects(lines: list[bytes], what: str) -> list[Mapping[str, Any]]:
+    """Each line as a JSON object; an `error` line (Ollama's mid-stream failure) raises."""
+    objects = []
+    for line in lines:
+        data = require_object(decode_line(line), what)
+        if isinstance(data.get("error"), str):
+            raise ServerError(500, data["error"])
+        objects.append(data)
+    return objects
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:
