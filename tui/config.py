@@ -99,8 +99,7 @@ class Settings:
         """Headers and TLS options for the client of host `name` (default: the one in use);
         a host given as a URL has none."""
         entry = self.hosts.get(name or self.host_name)
-        return {} if entry is None else {"headers": entry.headers(self.env),
-                                         "verify": entry.tls()}
+        return {} if entry is None else entry.client_options(self.env)
 
     def fleet(self) -> list[HostConfig]:
         """Every host to show: the configured ones, and the one in use if it is not one of

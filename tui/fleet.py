@@ -45,7 +45,7 @@ class HostReport:
 def client_for(host: HostConfig, env: Mapping[str, str], deadline: float) -> OllamaClient:
     """A client with the host's token and TLS options, and short deadlines."""
     return OllamaClient(host.base_url, timeout=deadline, connect_timeout=min(3.0, deadline),
-                        headers=host.headers(env), verify=host.tls())
+                        **host.client_options(env))
 
 
 async def on_each(hosts: list[HostConfig], env: Mapping[str, str],

@@ -55,6 +55,10 @@ class HostConfig:
             return env.get("OLLAMA_MODELS") or str(Path.home() / ".ollama" / "models")
         return ""
 
+    def client_options(self, env: Mapping[str, str]) -> dict[str, Any]:
+        """OllamaClient's keyword arguments for this host: its token and TLS options."""
+        return {"headers": self.headers(env), "verify": self.tls()}
+
     def tls(self) -> bool | str:
         """httpx's `verify`: a CA file, or whether to check certificates at all."""
         return self.ca_file or self.verify

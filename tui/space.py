@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tui.ollama.models import ModelInfo, ModelSummary
-from tui.ollama.names import model_key
+from tui.ollama.names import model_key, same_model
 
 _WEIGHTS = re.compile(r"^FROM\s+\S*blobs[/\\](sha256[-:][0-9a-f]{64})", re.MULTILINE)
 
@@ -67,6 +67,12 @@ class SpaceFreed:
     kept: int = 0  # bytes that stay because models not deleted share them
     shared_with: dict[str, list[str]] = field(default_factory=dict)  # deleted → keepers
     approximate: bool = False  # some models' details were missing
+
+
+def freed_by_deleting(name: str, installed: list[ModelSummary], info_of: InfoOf) -> int:
+    """Bytes deleting the model called `name` gives back (0 when it is not installed)."""
+    chosen = [m for m in installed if same_model(m.name, name)]
+    return space_freed(chosen, installed, info_of).freed
 
 
 def space_freed(deleting: list[ModelSummary], installed: list[ModelSummary],

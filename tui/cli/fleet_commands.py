@@ -131,7 +131,8 @@ async def cmd_rm_on(cmd: Command, name: str, on: str, assume_yes: bool) -> int:
     results: dict[str, dict[str, Any]] = {
         h.name: {"status": "error", "message": reports[h.name].error or f"{model} is not there"}
         for h in hosts if h not in having}
-    freed = {h.name: _freed(reports[h.name], model) for h in having}
+    freed = {h.name: space.freed_by_deleting(model, reports[h.name].models, lambda m: None)
+             for h in having}
     if having and cmd.confirm and not assume_yes:
         where = ", ".join(f"{h.name} (frees {human_size(freed[h.name])})" for h in having)
         if not cmd.confirm(f"Delete {model} from {where}? [y/N] "):
@@ -149,9 +150,3 @@ async def cmd_rm_on(cmd: Command, name: str, on: str, assume_yes: bool) -> int:
     if not results:
         return cmd.fail(BadInput("no hosts chosen"))
     return _report(cmd, model, results, f"Deleted {model}")
-
-
-def _freed(report: HostReport, model: str) -> int:
-    chosen = [m for m in report.models if same_model(m.name, model)]
-    return space.space_freed(chosen, report.models, lambda m: None).freed
-

@@ -47,8 +47,8 @@ async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
                       f"{progress.fraction * 100:3.0f}%  {human_size(progress.sent)}/"
                       f"{human_size(progress.total)}  {printable(progress.status)}")
 
-    async with OllamaClient(target.base_url, headers=target.headers(cmd.settings.env),
-                            verify=target.tls()) as client:
+    async with OllamaClient(target.base_url,
+                            **target.client_options(cmd.settings.env)) as client:
         try:
             return await send_model(source, name, client, report, as_name)
         finally:

@@ -329,5 +329,4 @@ class HostsScreen(View):
 
     def _freed(self, name: str, model: str) -> int:
         session = self.qapp.sessions[name]
-        chosen = [m for m in session.state.models if same_model(m.name, model)]
-        return space.space_freed(chosen, session.state.models, session.cached_info).freed
+        return space.freed_by_deleting(model, session.state.models, session.cached_info)
