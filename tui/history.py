@@ -132,6 +132,17 @@ class History:
             with connection:  # one transaction: committed whole, or rolled back
                 yield connection
 
+    def _read(self, sql: str, *params: object) -> list[Any]:
+        """The rows of a query; none (and `problem` says why) when the file cannot be read."""
+        import sqlite3
+
+        try:
+            with self._connection() as db:
+                return db.execute(sql, params).fetchall()
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return []
+
     def _failed(self, exc: Exception) -> None:
         self.problem = f"the history file {self.path} cannot be used: {exc}"
 
@@ -156,16 +167,8 @@ class History:
 
     def latest_benchmarks(self, base_url: str) -> dict[str, BenchRecord]:
         """The newest result of each digest measured on this host."""
-        import sqlite3
-
-        try:
-            with self._connection() as db:
-                rows = db.execute(
-                    "SELECT model, digest, at, kind, unit, speed, figures FROM benchmarks "
-                    "WHERE host = ? ORDER BY at, id", (redact(base_url),)).fetchall()
-        except (sqlite3.Error, OSError) as exc:
-            self._failed(exc)
-            return {}
+        rows = self._read("SELECT model, digest, at, kind, unit, speed, figures FROM "
+                          "benchmarks WHERE host = ? ORDER BY at, id", redact(base_url))
         latest: dict[str, BenchRecord] = {}
         for model, digest, at, kind, unit, speed, figures in rows:
             record = _record(model, digest, at, kind, unit, speed, figures)
@@ -217,16 +220,9 @@ class History:
 
     def usage(self, base_url: str) -> dict[str, Usage]:
         """Model key → what was recorded of it on this host."""
-        import sqlite3
-
-        try:
-            with self._connection() as db:
-                rows = db.execute(
-                    "SELECT model, name, first_seen, last_loaded, times_loaded, last_current, "
-                    "times_current FROM usage WHERE host = ?", (redact(base_url),)).fetchall()
-        except (sqlite3.Error, OSError) as exc:
-            self._failed(exc)
-            return {}
+        rows = self._read("SELECT model, name, first_seen, last_loaded, times_loaded, "
+                          "last_current, times_current FROM usage WHERE host = ?",
+                          redact(base_url))
         found = {}
         for key, name, first, loaded, times_loaded, current, times_current in rows:
             first_seen = _time(first)
