@@ -45,6 +45,19 @@ def grid_of(app: QGooseApp) -> ModelGrid:
     return view.grid
 
 
+async def key_latency(app: QGooseApp, grid: ModelGrid, index: int) -> float:
+    """Seconds from a key posted to the app until the grid's cursor has moved (down 20,
+    up 20, …), then a pause at a person's key repeat rate."""
+    before = grid.cursor_row
+    start = time.perf_counter()
+    app.post_message(events.Key("down" if index % 40 < 20 else "up", None))
+    while grid.cursor_row == before:
+        await asyncio.sleep(0)
+    took = time.perf_counter() - start
+    await asyncio.sleep(0.02)
+    return took
+
+
 @dataclass
 class Row:
     figure: str
@@ -239,15 +252,7 @@ async def _key_latencies(keys: int) -> tuple[list[float], int, int]:
                     await pilot.pause(0.05)
                 grid = grid_of(app)
                 grid.focus()
-                latencies = []
-                for index in range(keys):
-                    before = grid.cursor_row
-                    start = time.perf_counter()
-                    app.post_message(events.Key("down" if index % 40 < 20 else "up", None))
-                    while grid.cursor_row == before:
-                        await asyncio.sleep(0)
-                    latencies.append(time.perf_counter() - start)
-                    await asyncio.sleep(0.02)  # a person's key repeat rate
+                latencies = [await key_latency(app, grid, index) for index in range(keys)]
                 known = len(app.session.capabilities)
         shows = sum(1 for r in server.emulator.requests if r.path == "/api/show")
         return latencies, known, shows
@@ -291,16 +296,11 @@ async def _outdated_figures(models: int, latency: float) -> tuple[float, list[fl
                     await pilot.pause(0.01)
                 grid = grid_of(app)
                 grid.focus()
-                index = 0
-                while app.session.checking_updates or index == 0:
-                    before = grid.cursor_row
-                    started = time.perf_counter()
-                    app.post_message(events.Key("down" if index % 40 < 20 else "up", None))
-                    while grid.cursor_row == before:
-                        await asyncio.sleep(0)
-                    latencies.append(time.perf_counter() - started)
-                    index += 1
-                    await asyncio.sleep(0.02)
+                # The app starts its check a moment after the list: wait for it to begin.
+                while not app.session.checking_updates:
+                    await pilot.pause(0.01)
+                while app.session.checking_updates:
+                    latencies.append(await key_latency(app, grid, len(latencies)))
         return wall, latencies, outdated
     finally:
         server.close()
