@@ -160,8 +160,6 @@ class QGooseApp(App[None]):
             self.notify_text(event.message, title=event.title, severity=event.severity)
         else:
             self.session_changed.publish(event)
-            if isinstance(event, Changed) and event.topic in ("state", "models"):
-                self.session_changed.publish(Changed("fleet"))
 
     def switch_host(self, name: str) -> None:
         """Show another host; the others go on (their pulls too)."""

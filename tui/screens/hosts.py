@@ -153,12 +153,19 @@ class HostsScreen(View):
     def _show_matrix(self) -> None:
         table = self.matrix
         online = [n for n, s in self.qapp.sessions.items() if s.state.online]
+        rows = self.rows()
+        # Another host's pull repaints this view ten times a second: rebuild the table
+        # only when what it shows has changed.
+        drawn = (tuple(online), tuple(rows))
+        if drawn == getattr(self, "_drawn", None):
+            return
+        self._drawn = drawn
         kept = self._highlighted()
         table.clear(columns=True)
         table.add_column("Model", key="model")
         for name in online:
             table.add_column(printable(self.qapp.sessions[name].label or name), key=name)
-        self._rows = self.rows()
+        self._rows = rows
         for row in self._rows:
             cells = [Text(STALE, style="yellow") if host in row.stale else
                      Text(PRESENT, style="green") if row.digests.get(host) else
