@@ -15,7 +15,6 @@ import asyncio
 import hashlib
 import io
 import json
-import os
 import tarfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -93,12 +92,6 @@ class BlobSource:
     def open(self, digest: str) -> Any:
         """A binary file object for the blob."""
         raise NotImplementedError
-
-
-def default_models_dir(env: dict[str, str] | None = None) -> Path:
-    """Ollama's own: $OLLAMA_MODELS, else ~/.ollama/models."""
-    env = dict(os.environ) if env is None else env
-    return Path(env.get("OLLAMA_MODELS") or Path.home() / ".ollama" / "models")
 
 
 class ModelsDir(BlobSource):
