@@ -130,8 +130,15 @@ class Bundle(BlobSource):
             self.tar = tarfile.open(path, "r")  # noqa: SIM115
             head = json.loads(self._read(BUNDLE_MANIFEST))
             self.name, manifest = str(head["name"]), str(head["manifest"]).encode()
-        except (OSError, tarfile.TarError, ValueError, KeyError, TypeError) as exc:
-            raise TransferError(f"{path} is not a qgoose-tui bundle: {exc}") from exc
+        except tarfile.TarError:
+            # tarfile's own text lists every compression it tried, over several lines.
+            raise TransferError(f"{path} is not a qgoose-tui bundle: not a tar file") from None
+        except OSError as exc:
+            raise TransferError(f"{path} is not a qgoose-tui bundle: cannot read it "
+                                f"({exc.strerror or exc})") from exc
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TransferError(f"{path} is not a qgoose-tui bundle: no readable "
+                                f"{BUNDLE_MANIFEST} ({type(exc).__name__})") from exc
         self.local = LocalModel.parse(self.name, manifest)
 
     def __enter__(self) -> Bundle:
