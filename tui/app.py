@@ -19,8 +19,6 @@ from tui.config import Settings, for_demo
 from tui.format import printable
 from tui.history import History, default_history_path
 from tui.list_cache import ListCache
-from tui.screens.confirm import quit_question
-from tui.screens.help import help_screen, palette_commands
 from tui.screens.models import ModelsScreen
 from tui.session import Changed, Event, HostSession, Notice
 from tui.widget_guard import failing_widget, guard_option_list_paging, retire
@@ -42,6 +40,8 @@ def _later(module: str, screen: str) -> Callable[[], Screen]:
 class QGooseApp(App[None]):
     TITLE = "qgoose-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    # The Models view is the first screen itself: no empty default screen to leave.
+    DEFAULT_MODE = "models"
     MODES = {"models": ModelsScreen, "running": _later("running", "RunningScreen"),
              "pulls": _later("pulls", "PullsScreen"), "hosts": _later("hosts", "HostsScreen")}
     BINDINGS = [
@@ -71,13 +71,15 @@ class QGooseApp(App[None]):
         self.views: dict[str, View] = {}  # each view, once shown
         self.survive_widget_errors: bool | None = None  # None: yes, unless headless
 
-    async def on_mount(self) -> None:
+    async def on_load(self) -> None:
+        # Before the first screen is made (it shows the session): Load comes before Compose.
         hosts = await self._hosts()
         self.sessions = {name: self._session(name, url, registry, options)
                          for name, url, registry, options in hosts}
         self.session = self.sessions.get(self.settings.host_name) or \
             next(iter(self.sessions.values()))
-        await self.switch_mode("models")
+
+    def on_mount(self) -> None:
         for warning in self.settings.warnings:
             self.notify_text(warning, title="Config", severity="warning")
         self.set_interval(0.5, self._poll)
@@ -263,17 +265,23 @@ class QGooseApp(App[None]):
         self.push_screen(HostPicker(lines, current), chosen)
 
     def action_help(self) -> None:
+        from tui.screens.help import help_screen  # not needed for the first frame
+
         self.push_screen(help_screen(self))
 
     async def action_quit(self) -> None:
         running = [job.name + (f" on {s.label}" if len(self.sessions) > 1 else "")
                    for s in self.sessions.values() for job in s.pulls.running]
         if running:
+            from tui.screens.confirm import quit_question  # not needed for the first frame
+
             self.push_screen(quit_question(running), lambda yes: self.exit() if yes else None)
         else:
             self.exit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui.screens.help import palette_commands  # not needed for the first frame
+
         yield from super().get_system_commands(screen)
         yield from palette_commands(self, screen)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import datetime
 import os
 import platform
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from textual import events
 
+import tui
 from tests.conftest import ThreadedEmulator
 from tui.app import QGooseApp
 from tui.config import Settings
@@ -71,12 +73,20 @@ def median_of(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
-def child(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB, as the child reports it) of one fresh process."""
-    start = time.perf_counter()
+@dataclass
+class ChildRun:
+    first_frame: float  # seconds from launch until the awaited frame was drawn
+    whole: float  # seconds from launch until the process ended
+    peak_rss_kib: int
+
+
+def child(args: list[str]) -> ChildRun:
+    """One fresh process of tests/bench/_child.py, timed from its launch."""
+    start = time.monotonic()
     result = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True)
-    elapsed = time.perf_counter() - start
-    return elapsed, int(result.stdout.split()[-1])
+    whole = time.monotonic() - start
+    drawn_at, rss = result.stdout.split()[-2:]
+    return ChildRun(float(drawn_at) - start, whole, int(rss))
 
 
 def with_emulator(models: int) -> ThreadedEmulator:
@@ -91,22 +101,30 @@ def startup(runs: int) -> list[Row]:
         with tempfile.TemporaryDirectory() as warm:
             app = ["-m", "tests.bench._child", "app", url, "50"]
             child([*app, warm])  # the first start leaves the list in the cache
-            ours = median_of(runs, lambda: child([*app, warm])[0])
+            # Alternated, so that the machine's load changes both sides alike.
+            pairs = [(child([*app, warm]), child(["-m", "tests.bench._child", "bare"]))
+                     for _ in range(runs)]
 
             def cold() -> float:
                 with tempfile.TemporaryDirectory() as empty:
-                    return child([*app, empty])[0]
+                    return child([*app, empty]).first_frame
 
             first = median_of(runs, cold)
-        bare = median_of(runs, lambda: child(["-m", "tests.bench._child", "bare"])[0])
     finally:
         server.close()
+    ours = statistics.median(run.first_frame for run, _ in pairs)
+    bare = statistics.median(run.first_frame for _, run in pairs)
+    ours_whole = statistics.median(run.whole for run, _ in pairs)
+    bare_whole = statistics.median(run.whole for _, run in pairs)
     return [
-        Row("TUI start → grid with 50 models ÷ bare Textual DataTable app",
+        Row("TUI start → first frame with the grid of 50 models ÷ bare Textual DataTable app",
             f"{ours * 1000:.0f} ms vs {bare * 1000:.0f} ms", f"{ours / bare:.2f}×", "≤ 1.3×",
             ours / bare <= 1.3),
         Row("the same, very first start (no list saved yet) ÷ bare app",
             f"{first * 1000:.0f} ms vs {bare * 1000:.0f} ms", f"{first / bare:.2f}×", "", None),
+        Row("the same, until the process has exited ÷ bare app",
+            f"{ours_whole * 1000:.0f} ms vs {bare_whole * 1000:.0f} ms",
+            f"{ours_whole / bare_whole:.2f}×", "", None),
     ]
 
 
@@ -478,10 +496,11 @@ def memory(runs: int) -> Row:
         def ours_rss() -> float:
             # An empty cache: the list comes from the network, the costlier path.
             with tempfile.TemporaryDirectory() as empty:
-                return child(["-m", "tests.bench._child", "app", url, "5000", empty])[1]
+                return child(["-m", "tests.bench._child", "app", url, "5000",
+                              empty]).peak_rss_kib
 
         ours = median_of(runs, ours_rss)
-        bare = median_of(runs, lambda: child(["-m", "tests.bench._child", "bare"])[1])
+        bare = median_of(runs, lambda: child(["-m", "tests.bench._child", "bare"]).peak_rss_kib)
     finally:
         server.close()
     return Row("peak RSS with 5,000 models ÷ bare Textual app",
@@ -495,6 +514,10 @@ def main() -> int:
     parser.add_argument("--only", help="run only the benchmark of this name")
     args = parser.parse_args()
     runs = args.runs
+    # The app's bytecode as pip leaves an installed package (Textual's is compiled at its
+    # install): without it, every start compiles each edited module of an editable install
+    # again when bytecode is not written (PYTHONDONTWRITEBYTECODE).
+    compileall.compile_dir(Path(tui.__file__).parent, quiet=1)
     rows: list[Row] = []
     for bench in (startup, list_json, list_json_at_scale, grid_rows, keys_while_details_load,
                   outdated_check, fleet_rows, pull_cpu, repaint_rate, memory):

@@ -1,15 +1,44 @@
 """One measured run in a fresh process: `python -m tests.bench._child KIND [ARGS]`.
 
 KIND is `app URL N CACHE_DIR` (qgoose-tui until its grid shows N models) or `bare` (a bare
-Textual app showing an empty DataTable). Each exits at once when ready, so the parent can
-time the whole process and read its peak memory.
+Textual app showing an empty DataTable). Each runs in an 80×24 headless terminal, notes the
+moment the frame that shows what it is waiting for has been drawn (`time.monotonic`, one
+clock for every process), exits, and prints that moment and its peak memory.
 """
 
 from __future__ import annotations
 
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: peak_rss_kib is also read by CLI runs
+    from textual.app import App
+    from textual.screen import Screen
+
+SIZE = (80, 24)  # given to both: the headless default starts at 80×25 and then resizes
+drawn_at = 0.0
+
+
+def timed(app_class: type[App[Any]]) -> type[App[Any]]:
+    """`app_class` noting when the first frame after `ready` is set goes out, then exiting."""
+
+    class Timed(app_class):  # type: ignore[valid-type, misc]
+        ready = False
+
+        # Private, but the one place every frame leaves the app; frames made while updates
+        # are batched (Textual does so while it mounts the first screen) are not shown.
+        def _display(self, screen: Screen, renderable: object) -> None:
+            global drawn_at
+            super()._display(screen, renderable)
+            if self.ready and renderable is not None and not self._batch_count \
+                    and not drawn_at:
+                drawn_at = time.monotonic()
+                self.call_later(self.exit)
+
+    return Timed
 
 
 def run_bare() -> None:
@@ -21,9 +50,9 @@ def run_bare() -> None:
             yield DataTable()
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.exit)
+            self.ready = True
 
-    Bare().run(headless=True)
+    timed(Bare)().run(headless=True, size=SIZE)
 
 
 def run_app(url: str, expected: int, cache_dir: str) -> None:
@@ -38,14 +67,15 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
         def show_models(self) -> None:
             super().show_models()
             if len(self.grid.shown) >= expected:
-                self.app.call_after_refresh(self.app.exit)
+                self.app.ready = True  # type: ignore[attr-defined]
 
     class Measured(QGooseApp):
         MODES = {**QGooseApp.MODES, "models": MeasuredModels}
 
     with tempfile.TemporaryDirectory() as tmp:
-        Measured(Settings(host=url, path=Path(tmp) / "c.toml"),
-                 list_cache=ListCache(Path(cache_dir))).run(headless=True)
+        app = timed(Measured)(Settings(host=url, path=Path(tmp) / "c.toml"),
+                              list_cache=ListCache(Path(cache_dir)))
+        app.run(headless=True, size=SIZE)
 
 
 def peak_rss_kib() -> int:
@@ -63,4 +93,4 @@ if __name__ == "__main__":
         run_bare()
     else:
         run_app(sys.argv[2], int(sys.argv[3]), sys.argv[4])
-    print(peak_rss_kib())
+    print(drawn_at, peak_rss_kib())

@@ -60,6 +60,7 @@ def state_text(session: HostSession) -> Text:
 
 class HostsScreen(View):
     VIEW_NAME = "hosts"
+    AUTO_FOCUS = "#matrix"
     TOPICS = frozenset({"state", "models", "fleet", "running"})
     DEFAULT_CSS = """
     HostsScreen #hosts { height: auto; max-height: 40%; }
@@ -102,10 +103,6 @@ class HostsScreen(View):
         yield self.matrix
         self.transfer_line = Static(id="transfer")
         yield self.transfer_line
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.matrix.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_filter":

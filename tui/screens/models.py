@@ -15,21 +15,14 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from tui.badges import caps_column, plain_terminal
-from tui.compare import compare_rows
 from tui.config import ConfigError, NotInstalledError, set_current_model
-from tui.filter_query import Facts, parse_query
-from tui.fits_column import fits_column
 from tui.format import counted
 from tui.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
-from tui.ollama.durations import keep_alive_words
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, same_model
-from tui.popular import popular_models
-from tui.screens.confirm import ConfirmScreen, delete_question, update_question
 from tui.screens.view import View
 from tui.session import Changed, Event, Pulled
-from tui.space import space_freed
 from tui.widgets.info_panel import InfoPanel, MemoryView
 from tui.widgets.model_grid import ModelGrid
 from tui.widgets.pulls_strip import PullsStrip
@@ -47,6 +40,7 @@ UPDATE_CHECK_DELAY = 2.0  # seconds after the first list before asking the regis
 
 class ModelsScreen(View):
     VIEW_NAME = "models"
+    AUTO_FOCUS = "#grid"  # the grid from the first frame (the filter box is first in order)
     # Below 125 columns the info panel moves under the grid instead of squeezing it.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (125, "-wide")]
     DEFAULT_CSS = """
@@ -122,6 +116,8 @@ class ModelsScreen(View):
         settings = self.qapp.settings
         columns = [*COLUMNS]
         if settings.vram_bytes:
+            from tui.fits_column import fits_column
+
             # Will each model fit at the configured context? Needs every model's details.
             # Each column asks the session in use at the time: switching hosts redraws.
             columns.append(fits_column(lambda m: self.qapp.session.cached_info(m),
@@ -133,9 +129,7 @@ class ModelsScreen(View):
         columns.append(speed_column(lambda m: self.qapp.session.benchmark_of(m)))
         columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
         self._updates_asked = False
-        self.grid.set_columns(tuple(columns))
-        super().on_mount()
-        self.grid.focus()
+        self.grid.set_columns(tuple(columns))  # before View.on_mount draws the models
 
     # -- following the session ---------------------------------------------------------
     def show(self) -> None:
@@ -279,6 +273,8 @@ class ModelsScreen(View):
             else:
                 self.qapp.notify_text("None of these has a newer version")
             return
+        from tui.screens.confirm import ConfirmScreen, update_question  # not for the 1st frame
+
         left = len(models) - len(outdated)
         question = update_question(outdated, [c for _, c in checks if c is not None and
                                               c.outdated], left)
@@ -363,6 +359,8 @@ class ModelsScreen(View):
 
     def _apply_filter(self, text: str) -> None:
         """Filter with the filter language; terms it cannot read are shown, not fatal."""
+        from tui.filter_query import Facts, parse_query  # not needed for the first frame
+
         session, settings = self.qapp.session, self.qapp.settings
         facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
                       loaded=session.state.loaded_keys(),
@@ -421,6 +419,9 @@ class ModelsScreen(View):
             [self.grid.highlighted] if self.grid.highlighted is not None else [])
         if not models:
             return
+        from tui.screens.confirm import ConfirmScreen, delete_question  # not for the 1st frame
+        from tui.space import space_freed
+
         session = self.qapp.session
         report = space_freed(models, session.state.models, session.cached_info)
 
@@ -469,6 +470,8 @@ class ModelsScreen(View):
         if model is None:
             return
 
+        from tui.ollama.durations import keep_alive_words  # not needed for the first frame
+
         def chosen(keep_alive: str | int | None) -> None:
             if keep_alive is not None:
                 self.qapp.load_model(model.name, keep_alive)
@@ -485,7 +488,8 @@ class ModelsScreen(View):
 
     @work(group="compare", exclusive=True, exit_on_error=False)
     async def compare_models(self, models: list[ModelSummary]) -> None:
-        from tui.screens.compare import CompareScreen  # not needed for the first frame
+        from tui.compare import compare_rows  # not needed for the first frame
+        from tui.screens.compare import CompareScreen
 
         session, settings = self.qapp.session, self.qapp.settings
         try:
@@ -589,7 +593,8 @@ class ModelsScreen(View):
         self.qapp.unload_models([model.name])
 
     def action_pull(self) -> None:
-        from tui.screens.pull_dialog import PullDialog  # not needed for the first frame
+        from tui.popular import popular_models  # not needed for the first frame
+        from tui.screens.pull_dialog import PullDialog
 
         popular = popular_models(self.qapp.settings.popular_models)
         installed = [m.name for m in self.qapp.session.state.models]

@@ -15,6 +15,7 @@ from tui.widgets.status_bar import pulls_summary_text
 
 class PullsScreen(View):
     VIEW_NAME = "pulls"
+    AUTO_FOCUS = "#pulls"
     DEFAULT_CSS = """
     PullsScreen #pulls-empty { padding: 1 2; color: $text-muted; }
     PullsScreen #pulls-elsewhere { padding: 0 1; color: $accent; height: auto; display: none; }
@@ -32,12 +33,7 @@ class PullsScreen(View):
 
     TOPICS = frozenset({"pulls", "fleet"})
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.pulls_list.focus()
-
-    def on_screen_resume(self) -> None:
-        super().on_screen_resume()
+    def resumed(self) -> None:
         self.pulls_list.select_running()
         self.pulls_list.focus()
 

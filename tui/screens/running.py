@@ -25,6 +25,7 @@ COLUMNS = ("Name", "Size", "Processor", "Context", "Unloads in", "Our estimate")
 
 class RunningScreen(View):
     VIEW_NAME = "running"
+    AUTO_FOCUS = "#running"
     TOPICS = frozenset({"running"})
 
     DEFAULT_CSS = """
@@ -45,8 +46,6 @@ class RunningScreen(View):
         yield self.totals
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.table.focus()
         self._poll = self.set_interval(POLL_SECONDS, self._ask_ps)
         self._tick = self.set_interval(1.0, self.show)  # the countdown
         self._estimate_missing()
@@ -56,7 +55,6 @@ class RunningScreen(View):
         self._tick.pause()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self._poll.resume()
         self._tick.resume()
         self._ask_ps()

@@ -10,9 +10,10 @@ from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.session import Changed, Event, Topic
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.view_tabs import ViewTabs
 
@@ -30,21 +31,33 @@ class View(Screen[None]):
         return cast("QGooseApp", self.app)
 
     def compose(self) -> ComposeResult:
+        self._set_width_class(self.app.size.width)
         yield ViewTabs(self.VIEW_NAME)
         yield from self.compose_body()
         self.status_bar = StatusBar(self.qapp.session, demo=self.qapp.demo,
                                     saved=self.qapp.settings.saved, id="status")
         self.status_bar.current_model = self.qapp.settings.current_model
         yield self.status_bar
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def _set_width_class(self, width: int) -> None:
+        """The class HORIZONTAL_BREAKPOINTS gives this width. Textual sets it on the first
+        resize, after the first frame: set before it, that frame is laid out and styled once
+        instead of twice (about 20 ms of the start-up)."""
+        breakpoints = sorted(self.HORIZONTAL_BREAKPOINTS or [])
+        chosen = next((name for at, name in reversed(breakpoints) if width >= at), None)
+        for _at, name in breakpoints:
+            self.set_class(name == chosen, name, update=False)
 
     def show(self) -> None:
         """Draw what the view shows from the session: on mount, on coming back to the view,
         and on news in TOPICS."""
 
+    # Textual calls on_mount and on_screen_resume of every class in the MRO, subclass first:
+    # views define their own without calling these (which would run them twice).
     def on_mount(self) -> None:
         self.qapp.views[self.VIEW_NAME] = self
         self.qapp.session_changed.subscribe(self, self._on_session_event)
@@ -64,6 +77,10 @@ class View(Screen[None]):
         # Events kept coming while another view was shown; catch up in one go.
         self._show_status()
         self.show()
+        self.resumed()
+
+    def resumed(self) -> None:
+        """Override for what follows coming back to the view, once it is redrawn."""
 
     def _show_status(self) -> None:
         self.status_bar.session = self.qapp.session

@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from tui.format import human_size, printable, processor_text, until_text
 from tui.history import BenchRecord
-from tui.memory import UnknownEstimate, fit_table, verdict
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 
@@ -42,6 +41,8 @@ class MemoryView:
     vram: int | None = None
 
     def render(self, info: ModelInfo, size: int) -> Text:
+        from tui.memory import UnknownEstimate, fit_table, verdict  # not for the first frame
+
         on = f" on {human_size(self.vram)}" if self.vram else ""
         text = Text()
         text.append(f"\nMemory ({self.kv_cache_type} KV cache{on})", style="bold underline")

@@ -142,6 +142,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._loaded: set[str] = set()
         self._slots: list[_ColumnSlot] = []
         self._widest: dict[str, int] = {}
+        self._laid_out_for = 0  # the width the columns were fitted to
         self._announced: str | None = None
 
     # -- what to show ------------------------------------------------------------------
@@ -223,7 +224,7 @@ class ModelGrid(ScrollView, can_focus=True):
         if kept is not None:
             key = model_key(kept.name)
             row = next((i for i, m in enumerate(self.shown) if model_key(m.name) == key), row)
-        self.virtual_size = Size(self._total_width(), len(self.shown) + 1)
+        self.virtual_size = self._content_size()
         self.set_reactive(ModelGrid.cursor_row, self.validate_cursor_row(row))
         self._scroll_to_cursor()
         self.refresh()
@@ -351,7 +352,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
         # On a narrow terminal the least needed columns give way (never the sorted one),
         # before names shrink below their minimum.
-        width = self.scrollable_content_region.width
+        width = self._laid_out_for = self.scrollable_content_region.width
         for _, column in sorted(shown, key=lambda pair: -pair[1].give_way):
             if not column.give_way or others() + GAP + NAME_MIN_WIDTH <= width:
                 break
@@ -366,11 +367,13 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_columns()
-        self.virtual_size = Size(self._total_width(), len(self.shown) + 1)
+        self.virtual_size = self._content_size()
         self.refresh()
 
-    def _total_width(self) -> int:
-        return LEAD + MARKS_WIDTH + GAP + sum(s.width + GAP for s in self._slots)
+    def _content_size(self) -> Size:
+        # Before the grid has a width its columns are not fitted yet: no horizontal scroll.
+        width = LEAD + MARKS_WIDTH + GAP + sum(s.width + GAP for s in self._slots)
+        return Size(width if self._laid_out_for else 0, len(self.shown) + 1)
 
     def _marks(self, model: ModelSummary) -> str:
         key = model_key(model.name)
@@ -387,6 +390,9 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        if width != self._laid_out_for:
+            # The first frame comes before the Resize event: fit the columns to it now.
+            self._layout_columns()
         scroll_x, scroll_y = int(self.scroll_x), int(self.scroll_y)
         if not self._slots:
             return Strip.blank(width, self.rich_style)
