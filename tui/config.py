@@ -11,14 +11,12 @@ import os
 import re
 import shutil
 import tempfile
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 
 from tui.format import parse_size
 from tui.hosts_config import HostConfig, parse_hosts
@@ -273,6 +271,8 @@ def _is_registry(value: str) -> bool:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; ConfigError naming the file (and line) when it is unreadable."""
+    import tomllib  # only when there is a file: a first start has none
+
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -314,6 +314,8 @@ def write_toml_atomic(path: Path, data: Mapping[str, Any]) -> None:
     """Write to a private temp file beside `path`, then rename it over `path`.
 
     A symlinked config (dotfiles) is written through to its target, never replaced."""
+    import tomli_w  # only when something is saved
+
     path = path.resolve()
     text = tomli_w.dumps(dict(data))
     try:

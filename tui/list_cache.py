@@ -6,10 +6,10 @@ there before the network answers. A missing or damaged file is simply no cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -31,9 +31,10 @@ class ListCache:
         self.directory = directory or default_cache_dir()
 
     def path_for(self, base_url: str) -> Path:
-        # Named by a hash of the address without its password: no secret in a file name.
-        digest = hashlib.sha256(redact(base_url).encode()).hexdigest()[:24]
-        return self.directory / f"{digest}.json"
+        # Named by two checksums of the address without its password: no secret in a file
+        # name (zlib's, not hashlib's: loading OpenSSL's hashes would slow the first frame).
+        address = redact(base_url).encode()
+        return self.directory / f"{zlib.crc32(address):08x}{zlib.adler32(address):08x}.json"
 
     def load(self, base_url: str) -> list[ModelSummary] | None:
         try:
