@@ -128,6 +128,7 @@ class History:
             # lock (two first connections at once): the default journal works too.
             with suppress(sqlite3.OperationalError):
                 connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA cache_size = -256")  # KiB: small writes, few reads
             connection.executescript(SCHEMA)
             with connection:  # one transaction: committed whole, or rolled back
                 yield connection
@@ -187,16 +188,20 @@ class History:
         from tui.ollama.names import model_key
 
         when = (at or datetime.now(UTC)).astimezone(UTC)  # one zone: the text compares
-        rows = [{"host": redact(base_url), "model": model_key(n), "name": n,
-                 "at": when.isoformat(timespec="seconds"),
-                 "same": (when - SAME_USE).isoformat(timespec="seconds")} for n in names]
+        common = {"host": redact(base_url), "at": when.isoformat(timespec="seconds"),
+                  "same": (when - SAME_USE).isoformat(timespec="seconds")}
+
+        def rows() -> Iterator[dict[str, str]]:
+            # Made one at a time: thousands of first sightings never exist as one list.
+            return ({**common, "model": model_key(n), "name": n} for n in names)
+
         try:
             with self._connection() as db:
                 db.executemany("INSERT OR IGNORE INTO usage (host, model, name, first_seen) "
-                               "VALUES (:host, :model, :name, :at)", rows)
+                               "VALUES (:host, :model, :name, :at)", rows())
                 if change:
                     db.executemany(f"UPDATE usage SET {change} "  # noqa: S608 - our own text
-                                   "WHERE host = :host AND model = :model", rows)
+                                   "WHERE host = :host AND model = :model", rows())
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
             return False

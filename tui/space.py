@@ -29,25 +29,25 @@ def weights_blob(info: ModelInfo | None) -> str | None:
 def storage_groups(models: Iterable[ModelSummary], info_of: InfoOf) -> dict[str, int]:
     """Model key → the number of its storage group. Models are in one group when they share
     a manifest digest or a weights blob (directly or through another model)."""
-    parent: dict[str, str] = {}
+    # Union-find over model keys and ("manifest" | "blob", digest) pairs: pairs of strings
+    # the models already hold, not new strings (thousands of models, at each new detail).
+    parent: dict[object, object] = {}
 
-    def root(key: str) -> str:
+    def root(key: object) -> object:
         while parent.setdefault(key, key) != key:
             parent[key] = parent[parent[key]]
             key = parent[key]
         return key
 
-    members: dict[str, list[str]] = {}
+    names = []
     for model in models:
         name = model_key(model.name)
-        keys = [f"model:{name}", f"manifest:{model.digest}" if model.digest else ""]
-        blob = weights_blob(info_of(model))
-        keys = [k for k in [*keys, f"blob:{blob}" if blob else ""] if k]
-        for key in keys[1:]:
-            parent[root(key)] = root(keys[0])
-        members[name] = keys
-    roots: dict[str, int] = {}
-    return {name: roots.setdefault(root(keys[0]), len(roots)) for name, keys in members.items()}
+        names.append(name)
+        for shared in (("manifest", model.digest), ("blob", weights_blob(info_of(model)))):
+            if shared[1]:
+                parent[root(shared)] = root(name)
+    roots: dict[object, int] = {}
+    return {name: roots.setdefault(root(name), len(roots)) for name in names}
 
 
 def disk_used(models: Iterable[ModelSummary], info_of: InfoOf) -> int:

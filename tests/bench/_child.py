@@ -60,6 +60,7 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
     (empty: a first start; filled by an earlier run: every later start)."""
     from tui.app import QGooseApp
     from tui.config import Settings
+    from tui.history import History
     from tui.list_cache import ListCache
     from tui.screens.models import ModelsScreen
 
@@ -73,8 +74,10 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
         MODES = {**QGooseApp.MODES, "models": MeasuredModels}
 
     with tempfile.TemporaryDirectory() as tmp:
+        # A history of its own: a first run's, and the user's own left alone.
         app = timed(Measured)(Settings(host=url, path=Path(tmp) / "c.toml"),
-                              list_cache=ListCache(Path(cache_dir)))
+                              list_cache=ListCache(Path(cache_dir)),
+                              history=History(Path(tmp) / "history.sqlite3"))
         app.run(headless=True, size=SIZE)
 
 

@@ -25,6 +25,7 @@ from tui.ollama.errors import (
     UnreachableError,
 )
 from tui.ollama.host import DEFAULT_BASE_URL, redact
+from tui.ollama.json_stream import ArrayMemberDecoder, NotStreamable
 from tui.ollama.models import (
     EmbedResult,
     GenerateResult,
@@ -109,10 +110,13 @@ class OllamaClient:
         return version
 
     async def list_models(self) -> Listing[ModelSummary]:
-        # Each entry becomes a ModelSummary as soon as it is decoded, so a list of thousands
-        # never exists twice (as JSON objects and as summaries): a third less memory.
-        data = await self._call("GET", "/api/tags", what="the model list",
-                                object_hook=_summary_of_entry)
+        what = "the model list"
+        # Each entry becomes a ModelSummary as soon as it has arrived: a list of thousands
+        # never exists as a whole body, nor as JSON objects beside the summaries.
+        decoder = ArrayMemberDecoder("models", _summary_of_entry)
+        response = await self._send("GET", "/api/tags", what=what, sink=decoder)
+        data = decoder.finish() if decoder.started else \
+            self._answer(response, what, object_hook=_summary_of_entry)
         entries = data.get("models") or []
         if not isinstance(entries, list):
             raise ProtocolError("Ollama's answer to the model list was not a list")
@@ -305,6 +309,14 @@ class OllamaClient:
     ) -> Mapping[str, Any]:
         """Send a request, turn failures into OllamaErrors, return the JSON object."""
         response = await self._send(method, path, what=what, json=json, timeout=timeout)
+        return self._answer(response, what, model=model, empty_ok=empty_ok,
+                            object_hook=object_hook)
+
+    def _answer(self, response: httpx.Response, what: str, *, model: str = "",
+                empty_ok: bool = False,
+                object_hook: Callable[[dict[str, Any]], Any] | None = None,
+                ) -> Mapping[str, Any]:
+        """The answer's JSON object, or the OllamaError its status or body means."""
         if response.status_code >= 300 or _is_html(response):
             raise self._error_for(response, what, model)
         if empty_ok and not response.content.strip():
@@ -327,6 +339,7 @@ class OllamaClient:
         what: str,
         json: Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | None = None,
+        sink: ArrayMemberDecoder | None = None,
     ) -> httpx.Response:
         # httpx's timeouts are per read: a body trickled a byte at a time would never time
         # out. A request also gets a total deadline (long ones, like loading a model, keep
@@ -337,16 +350,21 @@ class OllamaClient:
         try:
             async with asyncio.timeout(deadline):
                 response = await self._http.send(request, stream=True)
-                return await self._read_capped(response, what)
+                return await self._read_capped(response, what, sink)
         except TimeoutError as exc:
             raise OllamaTimeoutError(f"Ollama at {self.display_url} took more than "
                                      f"{deadline:.0f} s to answer {what}") from exc
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, what) from exc
 
-    async def _read_capped(self, response: httpx.Response, what: str) -> httpx.Response:
-        """The response with its body read, refusing bodies over the size limit."""
-        chunks, size = [], 0
+    async def _read_capped(self, response: httpx.Response, what: str,
+                           sink: ArrayMemberDecoder | None = None) -> httpx.Response:
+        """The response with its body read, refusing bodies over the size limit. A successful
+        JSON object goes to `sink` as it arrives instead (the response keeps no body)."""
+        if response.status_code >= 300 or _is_html(response):
+            sink = None  # the error's text is read from the body
+        chunks: list[bytes] = []
+        size = 0
         try:
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
@@ -355,6 +373,15 @@ class OllamaClient:
                         f"Ollama at {self.display_url} sent more than "
                         f"{self._max_body >> 20} MB in answer to {what}: not one of its answers"
                     )
+                if sink is not None:
+                    try:
+                        sink.feed(chunk)
+                    except NotStreamable:
+                        sink = None  # not an object: read whole, like any other answer
+                    else:
+                        if sink.started:
+                            chunks.clear()
+                            continue
                 chunks.append(chunk)
         finally:
             await response.aclose()

@@ -96,8 +96,8 @@ class ModelDetails:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelDetails:
         # The same few words ("gguf", "llama", "Q4_K_M") recur in every entry of a long
-        # list: one copy of each, not one per model.
-        return cls(
+        # list, and often the same details whole: one copy of each, not one per model.
+        details = cls(
             parent_model=_str(data, "parent_model"),
             format=intern(_str(data, "format")),
             family=intern(_str(data, "family")),
@@ -107,6 +107,9 @@ class ModelDetails:
             context_length=_int(data, "context_length"),
             embedding_length=_int(data, "embedding_length"),
         )
+        if len(_DETAILS) >= _DETAILS_KEPT:
+            _DETAILS.clear()  # a bound, for a session that sees ever new models
+        return _DETAILS.setdefault(details, details)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -122,6 +125,10 @@ class ModelDetails:
         if self.embedding_length is not None:
             out["embedding_length"] = self.embedding_length
         return out
+
+
+_DETAILS: dict[ModelDetails, ModelDetails] = {}  # each distinct details, kept once
+_DETAILS_KEPT = 50_000
 
 
 class Listing(list[_T]):

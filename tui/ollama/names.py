@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from tui.ollama.errors import InvalidNameError
 
@@ -105,7 +104,10 @@ def validation_error(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=16384)
+_KEYS: dict[str, str] = {}  # name → key: every grid redraw asks for thousands
+_KEYS_KEPT = 50_000
+
+
 def model_key(name: str) -> str:
     """The one identity rule: two names are the same model iff their keys are equal.
 
@@ -113,10 +115,16 @@ def model_key(name: str) -> str:
     (`Llama3.2` is `registry.ollama.ai/library/llama3.2:latest`). A name Ollama would refuse
     can still come from a server or a hand-edited file; it is compared as written, casefolded.
     """
-    try:
-        return parse_name(name).full.casefold()
-    except InvalidNameError:
-        return name.strip().casefold()
+    key = _KEYS.get(name)
+    if key is None:
+        try:
+            key = parse_name(name).full.casefold()
+        except InvalidNameError:
+            key = name.strip().casefold()
+        if len(_KEYS) >= _KEYS_KEPT:
+            _KEYS.clear()  # a plain dict, bounded: an LRU's bookkeeping doubled its memory
+        _KEYS[name] = key
+    return key
 
 
 def same_model(a: str, b: str) -> bool:

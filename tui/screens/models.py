@@ -227,8 +227,9 @@ class ModelsScreen(View):
         for start in range(0, len(wanted), DETAILS_BATCH):
             if start >= len(on_screen) and not full:
                 await asyncio.sleep(BACKGROUND_PAUSE)  # off screen: no hurry
-            await asyncio.gather(*(fetch(m) for m in wanted[start:start + DETAILS_BATCH]))
-            self.grid.refresh_texts()
+            batch = wanted[start:start + DETAILS_BATCH]
+            await asyncio.gather(*(fetch(m) for m in batch))
+            self.grid.refresh_models(batch)  # not every row's cells again for 16 models
         if wanted:
             await session.save_capabilities()
 
@@ -324,7 +325,7 @@ class ModelsScreen(View):
             if self._still_highlighted(model):
                 self._draw_info(model, None, error=f"Could not load details: {exc}")
             return
-        self.grid.refresh_model(model)  # its capabilities may be new to the Caps column
+        self.grid.refresh_models([model])  # its capabilities may be new to the Caps column
         if self._still_highlighted(model):
             self._draw_info(model, info)
 

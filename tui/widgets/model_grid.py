@@ -7,7 +7,7 @@ every cell of every row it is given, which took ~600 ms for 5,000 models.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from sys import intern
 
@@ -157,18 +157,21 @@ class ModelGrid(ScrollView, can_focus=True):
     def set_models(self, models: list[ModelSummary], current: str, loaded: set[str]) -> None:
         """Show `models`; `current` is the current model's name, `loaded` model keys."""
         self._models, self._current_key, self._loaded = models, model_key(current), loaded
-        present = {model_key(m.name) for m in models}
-        if self.marked - present:  # marks of models gone (deleted elsewhere) go too
-            self.marked &= present
-            self.post_message(self.MarksChanged(self))
+        if self.marked:  # marks of models gone (deleted elsewhere) go too
+            present = {model_key(m.name) for m in models}
+            if self.marked - present:
+                self.marked &= present
+                self.post_message(self.MarksChanged(self))
         self._texts = {m: self._cells_of(m) for m in models}
         self._measure()
         self.rebuild()
 
     def _cells_of(self, model: ModelSummary) -> tuple[str, ...]:
         # Most columns repeat a few texts ("F16", "1mo ago", "never") over thousands of
-        # rows: one copy of each (about 2 MB with 5,000 models).
-        return tuple(intern(c.text(model)) for c in self.columns)
+        # rows: one copy of each. Names are each their own (interned, they would only
+        # fill Python's table of interned strings).
+        return tuple(c.text(model) if c.key == "name" else intern(c.text(model))
+                     for c in self.columns)
 
     def set_columns(self, columns: tuple[Column, ...]) -> None:
         """Show these columns (the optional ones come and go with the config)."""
@@ -183,18 +186,23 @@ class ModelGrid(ScrollView, can_focus=True):
         self._measure()
         self.rebuild()
 
-    def refresh_model(self, model: ModelSummary) -> None:
-        """Recompute one model's cells (its details arrived for the info panel)."""
-        if model not in self._texts:
-            return
-        texts = self._cells_of(model)
-        if texts == self._texts[model]:
-            return
-        self._texts[model] = texts
-        if any(cell_len(t) > self._widest.get(c.key, 0)
-               for t, c in zip(texts, self.columns, strict=True)):
+    def refresh_models(self, models: Iterable[ModelSummary]) -> None:
+        """Recompute these models' cells (their details arrived); when one changed, filter
+        and sort again (a capability may now match the filter, or move the row)."""
+        changed = wider = False
+        for model in models:
+            old = self._texts.get(model)
+            texts = self._cells_of(model) if old is not None else old
+            if texts is None or texts == old:
+                continue
+            changed = True
+            self._texts[model] = texts
+            wider = wider or any(cell_len(t) > self._widest.get(c.key, 0)
+                                 for t, c in zip(texts, self.columns, strict=True))
+        if wider:
             self._measure()  # a wider cell: the columns move
-        self.refresh()
+        if changed:
+            self.rebuild()
 
     def set_filter(self, filter_text: str,
                    accepts: Callable[[ModelSummary], bool] | None = None) -> None:
