@@ -114,6 +114,8 @@ _RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
 def json_for_terminal(payload: Any) -> str:
     """One line of JSON (non-ASCII text kept readable) with no control byte in it."""
     text = json.dumps(payload, ensure_ascii=False)
+    if text.isascii() and "\x7f" not in text:
+        return text  # the common case, checked far faster than the expression scans
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 

@@ -97,19 +97,18 @@ class ModelDetails:
     def from_json(cls, data: Mapping[str, Any]) -> ModelDetails:
         # The same few words ("gguf", "llama", "Q4_K_M") recur in every entry of a long
         # list, and often the same details whole: one copy of each, not one per model.
-        details = cls(
-            parent_model=_str(data, "parent_model"),
-            format=intern(_str(data, "format")),
-            family=intern(_str(data, "family")),
-            families=tuple(intern(f) for f in _strings(data, "families")),
-            parameter_size=intern(_str(data, "parameter_size")),
-            quantization_level=intern(_str(data, "quantization_level")),
-            context_length=_int(data, "context_length"),
-            embedding_length=_int(data, "embedding_length"),
-        )
-        if len(_DETAILS) >= _DETAILS_KEPT:
-            _DETAILS.clear()  # a bound, for a session that sees ever new models
-        return _DETAILS.setdefault(details, details)
+        fields = (_str(data, "parent_model"), intern(_str(data, "format")),
+                  intern(_str(data, "family")),
+                  tuple(intern(f) for f in _strings(data, "families")),
+                  intern(_str(data, "parameter_size")),
+                  intern(_str(data, "quantization_level")),
+                  _int(data, "context_length"), _int(data, "embedding_length"))
+        details = _DETAILS.get(fields)
+        if details is None:
+            if len(_DETAILS) >= _DETAILS_KEPT:
+                _DETAILS.clear()  # a bound, for a session that sees ever new models
+            details = _DETAILS[fields] = cls(*fields)
+        return details
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -127,7 +126,7 @@ class ModelDetails:
         return out
 
 
-_DETAILS: dict[ModelDetails, ModelDetails] = {}  # each distinct details, kept once
+_DETAILS: dict[tuple[Any, ...], ModelDetails] = {}  # each distinct details, kept once
 _DETAILS_KEPT = 50_000
 
 
