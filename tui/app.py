@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from pathlib import Path
@@ -86,6 +87,7 @@ class QGooseApp(App[None]):
         self._pulls_timer = self.set_interval(1 / PULLS_REPAINT_HZ, self._repaint_pulls,
                                               pause=True)
         # The frame (and the list saved last time) first, then the network.
+        self.call_after_refresh(gc.enable)  # paused by the entry point while it started
         self.call_after_refresh(self._poll)
         self.call_after_refresh(self._load_history)
 

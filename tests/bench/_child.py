@@ -1,44 +1,49 @@
 """One measured run in a fresh process: `python -m tests.bench._child KIND [ARGS]`.
 
-KIND is `app URL N CACHE_DIR` (qgoose-tui until its grid shows N models) or `bare` (a bare
-Textual app showing an empty DataTable). Each runs in an 80×24 headless terminal, notes the
-moment the frame that shows what it is waiting for has been drawn (`time.monotonic`, one
-clock for every process), exits, and prints that moment and its peak memory.
+KIND is `app URL N CACHE_DIR` (`qgoose-tui --host URL`, started as a user starts it, until
+its grid shows N models) or `bare` (a bare Textual app showing an empty DataTable). Each runs
+in an 80×24 headless terminal, notes the moment the frame that shows what it is waiting for
+has been drawn (`time.monotonic`, one clock for every process), exits, and prints that
+moment and its peak memory.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # imported where used: peak_rss_kib is also read by CLI runs
-    from textual.app import App
-    from textual.screen import Screen
+from typing import Any
 
 SIZE = (80, 24)  # given to both: the headless default starts at 80×25 and then resizes
 drawn_at = 0.0
 
 
-def timed(app_class: type[App[Any]]) -> type[App[Any]]:
-    """`app_class` noting when the first frame after `ready` is set goes out, then exiting."""
+def measure_frames() -> None:
+    """Every app runs headless at SIZE, notes when its first frame after it set `ready` goes
+    out, and exits then."""
+    from textual.app import App
+    from textual.screen import Screen
 
-    class Timed(app_class):  # type: ignore[valid-type, misc]
-        ready = False
+    run, display = App.run, App._display
 
-        # Private, but the one place every frame leaves the app; frames made while updates
-        # are batched (Textual does so while it mounts the first screen) are not shown.
-        def _display(self, screen: Screen, renderable: object) -> None:
-            global drawn_at
-            super()._display(screen, renderable)
-            if self.ready and renderable is not None and not self._batch_count \
-                    and not drawn_at:
-                drawn_at = time.monotonic()
-                self.call_later(self.exit)
+    def headless_run(self: App[Any], *args: Any, **kwargs: Any) -> Any:
+        return run(self, headless=True, size=SIZE)
 
-    return Timed
+    # Private, but the one place every frame leaves the app; frames made while updates are
+    # batched (Textual does so while it mounts the first screen) are not shown.
+    def noting_display(self: App[Any], screen: Screen, renderable: Any) -> None:
+        global drawn_at
+        display(self, screen, renderable)
+        if getattr(self, "ready", False) and renderable is not None \
+                and not self._batch_count and not drawn_at:
+            drawn_at = time.monotonic()
+            self.call_later(self.exit)
+
+    App.run = headless_run  # type: ignore[method-assign]
+    App._display = noting_display  # type: ignore[method-assign]
 
 
 def run_bare() -> None:
@@ -52,33 +57,33 @@ def run_bare() -> None:
         def on_mount(self) -> None:
             self.ready = True
 
-    timed(Bare)().run(headless=True, size=SIZE)
+    measure_frames()
+    Bare().run()
 
 
 def run_app(url: str, expected: int, cache_dir: str) -> None:
-    """The app until its grid shows `expected` models; the list cache lives in `cache_dir`
-    (empty: a first start; filled by an earlier run: every later start)."""
-    from tui.app import QGooseApp
-    from tui.config import Settings
-    from tui.history import History
-    from tui.list_cache import ListCache
-    from tui.screens.models import ModelsScreen
+    """`qgoose-tui --host URL` until its grid shows `expected` models; the list cache lives
+    in `cache_dir` (empty: a first start; filled by an earlier run: every later start), the
+    history and config in a directory of their own (a first run's; the user's left alone)."""
+    with tempfile.TemporaryDirectory() as own:
+        os.environ.update(XDG_CACHE_HOME=cache_dir, XDG_DATA_HOME=own, XDG_CONFIG_HOME=own)
+        from tui.cli import main
 
-    class MeasuredModels(ModelsScreen):
-        def show_models(self) -> None:
-            super().show_models()
+        # The app is imported here to be watched, before main() would import it; so the
+        # garbage collection main() pauses for the TUI's start is paused here already.
+        gc.disable()
+        from tui.screens.models import ModelsScreen
+
+        show_models = ModelsScreen.show_models
+
+        def noting_show_models(self: ModelsScreen) -> None:
+            show_models(self)
             if len(self.grid.shown) >= expected:
                 self.app.ready = True  # type: ignore[attr-defined]
 
-    class Measured(QGooseApp):
-        MODES = {**QGooseApp.MODES, "models": MeasuredModels}
-
-    with tempfile.TemporaryDirectory() as tmp:
-        # A history of its own: a first run's, and the user's own left alone.
-        app = timed(Measured)(Settings(host=url, path=Path(tmp) / "c.toml"),
-                              list_cache=ListCache(Path(cache_dir)),
-                              history=History(Path(tmp) / "history.sqlite3"))
-        app.run(headless=True, size=SIZE)
+        ModelsScreen.show_models = noting_show_models  # type: ignore[method-assign]
+        measure_frames()
+        main(["--host", url])
 
 
 def peak_rss_kib() -> int:

@@ -8,32 +8,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TextIO
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
 from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
-from tui.cli import (
-    commands,
-    compare_command,
-    fleet_commands,
-    memory_commands,
-    rename_command,
-    stats_command,
-    transfer_commands,
-    update_commands,
-)
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
 from tui.history import History
-from tui.ollama import OllamaClient
 
-Handler = Callable[[commands.Command, argparse.Namespace], Awaitable[int]]
+if TYPE_CHECKING:
+    from tui.cli.commands import Command
+
+Handler = Callable[["Command", argparse.Namespace], Awaitable[int]]
+
+
+def _in(module: str) -> Any:
+    """A command's module, imported when the command runs: the TUI starts without them
+    (and without httpx, which they import)."""
+    return import_module(f"tui.cli.{module}")
 
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
@@ -48,13 +48,17 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
                         help="run against the built-in Ollama emulator (nothing else needed)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without `commands`, only what starting the TUI takes."""
     parser = argparse.ArgumentParser(
         prog="qgoose-tui",
         description="Manage the models of an Ollama server. With no command, start the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"qgoose-tui {__version__}")
     _global_options(parser, suppress=False)
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -64,20 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    add("list", "list installed models", lambda c, a: commands.cmd_list(c, a.filter)) \
+    add("list", "list installed models", lambda c, a: _in("commands").cmd_list(c, a.filter)) \
         .add_argument("--filter", metavar="QUERY", default="",
                       help="only the models the query accepts, as in the filter box: words, "
                            "cap:vision, family:qwen3, quant:q4, size<5GB, params>=7b, "
                            "ctx>=32k, cloud, loaded, current, -term")
-    add("info", "show one model's details", lambda c, a: commands.cmd_info(c, a.name)) \
+    add("info", "show one model's details", lambda c, a: _in("commands").cmd_info(c, a.name)) \
         .add_argument("name")
     add("status", "host, version, counts, current and loaded models",
-        lambda c, a: commands.cmd_status(c))
+        lambda c, a: _in("commands").cmd_status(c))
     add("use", "set the current model (must be installed)",
-        lambda c, a: commands.cmd_use(c, a.name)).add_argument("name")
+        lambda c, a: _in("commands").cmd_use(c, a.name)).add_argument("name")
     pull = add("pull", "download a model, with progress (--on: onto several hosts at once)",
-               lambda c, a: fleet_commands.cmd_pull_on(c, a.name, a.on) if a.on else
-               commands.cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
+               lambda c, a: _in("fleet_commands").cmd_pull_on(c, a.name, a.on) if a.on else
+               _in("commands").cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
     pull.add_argument("name")
     pull.add_argument("--on", metavar="HOSTS", default="",
                       help="configured hosts, separated by commas, or 'all'")
@@ -91,55 +95,55 @@ def build_parser() -> argparse.ArgumentParser:
                     help="configured hosts, separated by commas, or 'all' (one model)")
     transfer = add("transfer", "copy a model to another host without the internet (the "
                    "source's model files must be readable here)",
-                   lambda c, a: transfer_commands.cmd_transfer(c, a.name, a.source, a.target,
+                   lambda c, a: _in("transfer_commands").cmd_transfer(c, a.name, a.source, a.target,
                                                                _is_tty(c.out)))
     transfer.add_argument("name")
     transfer.add_argument("--from", dest="source", required=True, metavar="HOST")
     transfer.add_argument("--to", dest="target", required=True, metavar="HOST")
     export = add("export", "write a model (manifest and blobs) to a tar file",
-                 lambda c, a: transfer_commands.cmd_export(c, a.name, a.file, a.source))
+                 lambda c, a: _in("transfer_commands").cmd_export(c, a.name, a.file, a.source))
     export.add_argument("name")
     export.add_argument("file")
     export.add_argument("--from", dest="source", default="", metavar="HOST")
     imported = add("import", "create a model on a host from an exported tar file",
-                   lambda c, a: transfer_commands.cmd_import(c, a.file, a.target, a.as_name,
+                   lambda c, a: _in("transfer_commands").cmd_import(c, a.file, a.target, a.as_name,
                                                              _is_tty(c.out)))
     imported.add_argument("file")
     imported.add_argument("--to", dest="target", required=True, metavar="HOST")
     imported.add_argument("--name", dest="as_name", default="", metavar="NAME",
                           help="create it under another name")
     add("hosts", "the configured Ollama hosts and how each is doing",
-        lambda c, a: fleet_commands.cmd_hosts(c))
+        lambda c, a: _in("fleet_commands").cmd_hosts(c))
     add("fleet", "which models each host has: present, absent, or a different version",
-        lambda c, a: fleet_commands.cmd_fleet(c, a.filter)) \
+        lambda c, a: _in("fleet_commands").cmd_fleet(c, a.filter)) \
         .add_argument("--filter", metavar="QUERY", default="",
                       help="only the models the query accepts (the filter language)")
     mv = add("mv", "rename a model safely: copy, check the copy, then delete the old name "
              "(the current model follows)",
-             lambda c, a: rename_command.cmd_mv(c, a.source, a.destination))
+             lambda c, a: _in("rename_command").cmd_mv(c, a.source, a.destination))
     mv.add_argument("source")
     mv.add_argument("destination")
     add("stats", "each model's use here, as this app has seen it: last used, times loaded "
-        "and made current", lambda c, a: stats_command.cmd_stats(c))
+        "and made current", lambda c, a: _in("stats_command").cmd_stats(c))
     add("outdated", "which models have a newer version in their registry (nothing is "
-        "downloaded)", lambda c, a: update_commands.cmd_outdated(c))
+        "downloaded)", lambda c, a: _in("update_commands").cmd_outdated(c))
     update = add("update", "pull the outdated models among those named (or --all); the "
                  "current ones are left alone",
-                 lambda c, a: update_commands.cmd_update(c, a.names, a.all, _is_tty(c.out)))
+                 lambda c, a: _in("update_commands").cmd_update(c, a.names, a.all, _is_tty(c.out)))
     update.add_argument("names", nargs="*", metavar="NAME")
     update.add_argument("--all", action="store_true", help="every installed model")
     cp = add("cp", "copy a model under a new name",
-             lambda c, a: commands.cmd_cp(c, a.source, a.destination))
+             lambda c, a: _in("commands").cmd_cp(c, a.source, a.destination))
     cp.add_argument("source")
     cp.add_argument("destination")
-    add("ps", "list models loaded in memory", lambda c, a: commands.cmd_ps(c))
+    add("ps", "list models loaded in memory", lambda c, a: _in("commands").cmd_ps(c))
     _add_memory_commands(add)
     add("compare", "two to four models side by side; rows that differ marked *",
-        lambda c, a: compare_command.cmd_compare(c, a.names)) \
+        lambda c, a: _in("compare_command").cmd_compare(c, a.names)) \
         .add_argument("names", nargs="+", metavar="NAME")
     bench = add("bench", "a model's speed here, as Ollama measures it: tokens/s (inputs/s "
                 "for embedding models); kept for the TUI's Speed column",
-                lambda c, a: compare_command.cmd_bench(c, a.name, a.runs, a.prompt))
+                lambda c, a: _in("compare_command").cmd_bench(c, a.name, a.runs, a.prompt))
     bench.add_argument("name")
     bench.add_argument("--runs", type=_number(int, 1, MAX_RUNS), default=DEFAULT_RUNS, metavar="N",
                        help="how many times to run the prompt (the first is cold)")
@@ -150,16 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_memory_commands(add: Callable[[str, str, Handler], argparse.ArgumentParser]) -> None:
     load = add("load", "load a model into memory (keep it for --keep-alive)",
-               lambda c, a: memory_commands.cmd_load(c, a.name, a.keep_alive))
+               lambda c, a: _in("memory_commands").cmd_load(c, a.name, a.keep_alive))
     load.add_argument("name")
     load.add_argument("--keep-alive", metavar="DURATION",
                       help="how long to keep it loaded: 5m, 1h, 30s or forever")
     unload = add("unload", "unload models from memory",
-                 lambda c, a: memory_commands.cmd_unload(c, a.names, a.all))
+                 lambda c, a: _in("memory_commands").cmd_unload(c, a.names, a.all))
     unload.add_argument("names", nargs="*", metavar="NAME")
     unload.add_argument("--all", action="store_true", help="unload every loaded model")
     fit = add("fit", "estimate the memory a model needs at a context, and whether it fits",
-              lambda c, a: memory_commands.cmd_fit(c, a.name, a.ctx, a.kv_cache, a.vram,
+              lambda c, a: _in("memory_commands").cmd_fit(c, a.name, a.ctx, a.kv_cache, a.vram,
                                                    a.parallel))
     fit.add_argument("name")
     fit.add_argument("--ctx", type=_number(int, 1, 10_000_000), metavar="N",
@@ -225,12 +229,12 @@ def _size_argument(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-async def _rm(cmd: commands.Command, args: argparse.Namespace) -> int:
+async def _rm(cmd: Command, args: argparse.Namespace) -> int:
     if not args.on:
-        return await commands.cmd_rm(cmd, args.names, args.yes)
+        return await _in("commands").cmd_rm(cmd, args.names, args.yes)
     if len(args.names) != 1:
-        return cmd.fail(commands.BadInput("rm --on takes one model"))
-    return await fleet_commands.cmd_rm_on(cmd, args.names[0], args.on, args.yes)
+        return cmd.fail(_in("commands").BadInput("rm --on takes one model"))
+    return await _in("fleet_commands").cmd_rm_on(cmd, args.names[0], args.on, args.yes)
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -247,13 +251,14 @@ def _ask(prompt: str) -> bool:
     except EOFError:
         return False
     except KeyboardInterrupt:
-        raise commands.PromptInterrupted from None
+        raise _in("commands").PromptInterrupted from None
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(commands=not _starts_tui(argv)).parse_args(argv)
     if args.command == "emulator":
         from tui.emulator.serve import serve_forever
 
@@ -272,19 +277,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`qgoose-tui list | head`): not an error worth a traceback.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
-        return commands.EXIT_OK
+        return _in("commands").EXIT_OK
     except KeyboardInterrupt:
         print("\nqgoose-tui: interrupted (a pull resumes where it stopped when run again)",
               file=sys.stderr)
-        return commands.EXIT_INTERRUPTED
+        return _in("commands").EXIT_INTERRUPTED
+
+
+def _starts_tui(argv: list[str]) -> bool:
+    """Whether the arguments name no command (nor ask for help): the TUI starts, and the
+    commands' parsers, 5 ms to build, are not needed."""
+    values = iter(argv)
+    for arg in values:
+        if arg in ("--host", "--config"):
+            next(values, None)  # its value, whatever it looks like
+        elif not arg.startswith("-") or arg in ("-h", "--help"):
+            return False
+    return True
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     options = {} if args.demo else settings.client_options()
+    from tui.ollama import OllamaClient  # httpx: not before the TUI's first frame
+
     async with _ollama_url(settings, args.demo) as base_url, \
             OllamaClient(base_url, **options) as client:
         interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
-        cmd = commands.Command(client, settings, as_json=args.json,
+        cmd = _in("commands").Command(client, settings, as_json=args.json,
                                confirm=_ask if interactive else None)
         if args.demo:  # the demo's server is new each time: nothing of it is worth keeping
             cmd.history = History(None)
@@ -312,10 +331,14 @@ def _refuse_host(args: argparse.Namespace, problem: str) -> int:
             if args.command == "list" else {}
         print(json.dumps({"status": "error", "message": problem, **extra}))
     print(f"qgoose-tui: error: {problem}", file=sys.stderr)
-    return commands.EXIT_USAGE
+    return _in("commands").EXIT_USAGE
 
 
 def _run_tui(settings: Settings, demo: bool) -> int:
+    # No cyclic garbage collection while the TUI starts: importing Textual and drawing the
+    # first frame make hundreds of thousands of objects and ~100 collections (~15 ms of
+    # the start). The app turns it back on once that frame is drawn.
+    gc.disable()
     from tui.app import run_app
 
     return run_app(settings, demo=demo)
