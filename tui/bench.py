@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from tui.ollama.models import EmbedResult, GenerateResult
+from tui.ollama.generation import EmbedResult, GenerateResult
 
 if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient

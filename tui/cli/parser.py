@@ -18,9 +18,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
-from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS
 from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
-from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS
 from tui.format import parse_size
 from tui.history import History
 
@@ -141,6 +139,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     add("compare", "two to four models side by side; rows that differ marked *",
         lambda c, a: _in("compare_command").cmd_compare(c, a.names)) \
         .add_argument("names", nargs="+", metavar="NAME")
+    from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS  # not for the TUI
+
     bench = add("bench", "a model's speed here, as Ollama measures it: tokens/s (inputs/s "
                 "for embedding models); kept for the TUI's Speed column",
                 lambda c, a: _in("compare_command").cmd_bench(c, a.name, a.runs, a.prompt))
@@ -176,6 +176,8 @@ def _add_memory_commands(add: Callable[[str, str, Handler], argparse.ArgumentPar
 
 
 def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
+    from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS  # not for the TUI
+
     p = sub.add_parser("emulator", help="serve the built-in Ollama emulator in the foreground",
                        description="Serve an Ollama emulator (for demos and tests).")
     p.add_argument("--host", dest="bind", default="127.0.0.1", help="address to listen on")

@@ -24,11 +24,10 @@ from tui.ollama.errors import (
     ServerError,
     UnreachableError,
 )
+from tui.ollama.generation import EmbedResult, GenerateResult
 from tui.ollama.host import DEFAULT_BASE_URL, redact
 from tui.ollama.json_stream import ArrayMemberDecoder, NotStreamable
 from tui.ollama.models import (
-    EmbedResult,
-    GenerateResult,
     Listing,
     ModelInfo,
     ModelSummary,

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from tui.bench import rate
 from tui.format import printable
 from tui.ollama import OllamaError
-from tui.ollama.models import GenerateResult
+from tui.ollama.generation import GenerateResult
 
 Stream = Callable[[str], AsyncIterator[GenerateResult]]
 REDRAW_SECONDS = 0.05  # a fast model writes hundreds of tokens a second: redraw at 20 Hz
