@@ -271,14 +271,14 @@ def _is_registry(value: str) -> bool:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; ConfigError naming the file (and line) when it is unreadable."""
-    import tomllib  # only when there is a file: a first start has none
-
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+    import tomllib  # only when there is a file: a first start has none
+
     try:
         return tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:

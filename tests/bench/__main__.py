@@ -101,9 +101,10 @@ def startup(runs: int) -> list[Row]:
         with tempfile.TemporaryDirectory() as warm:
             app = ["-m", "tests.bench._child", "app", url, "50"]
             child([*app, warm])  # the first start leaves the list in the cache
-            # Alternated, so that the machine's load changes both sides alike.
+            # Alternated, so that the machine's load changes both sides alike; three times
+            # the runs, as a start is short and this machine's load moves it by ±10%.
             pairs = [(child([*app, warm]), child(["-m", "tests.bench._child", "bare"]))
-                     for _ in range(runs)]
+                     for _ in range(3 * runs)]
 
             def cold() -> float:
                 with tempfile.TemporaryDirectory() as empty:

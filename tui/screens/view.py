@@ -61,7 +61,7 @@ class View(Screen[None]):
     def on_mount(self) -> None:
         self.qapp.views[self.VIEW_NAME] = self
         self.qapp.session_changed.subscribe(self, self._on_session_event)
-        self.show()
+        # Drawn by the ScreenResume that follows every mount (switching to a view sends one).
 
     def _on_session_event(self, event: Event) -> None:
         self._show_status()
