@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, same_model
@@ -53,12 +54,22 @@ def storage_groups(models: Iterable[ModelSummary], info_of: InfoOf) -> dict[str,
 def disk_used(models: Iterable[ModelSummary], info_of: InfoOf) -> int:
     """Bytes on disk, each shared blob counted once (cloud stubs count their few bytes)."""
     models = list(models)
-    groups = storage_groups(models, info_of)
-    sizes: dict[int, int] = {}
-    for model in models:
-        group = groups[model_key(model.name)]
-        sizes[group] = max(sizes.get(group, 0), model.size)
-    return sum(sizes.values())
+    if any(weights_blob(info_of(model)) for model in models):
+        groups = storage_groups(models, info_of)
+        sizes: dict[int, int] = {}
+        for model in models:
+            group = groups[model_key(model.name)]
+            sizes[group] = max(sizes.get(group, 0), model.size)
+        return sum(sizes.values())
+
+    # No weights blob known yet (before the details come): a manifest digest is a group of
+    # its own. Sorted by it rather than counted in tables: the status bar asks while
+    # thousands of models are drawn.
+    def digest(model: ModelSummary) -> str:
+        return model.digest or model_key(model.name)
+
+    return sum(max(model.size for model in same)
+               for _, same in groupby(sorted(models, key=digest), key=digest))
 
 
 @dataclass

@@ -58,3 +58,12 @@ def test_without_details_identical_manifests_still_share_and_it_says_about() -> 
 def test_disk_used_counts_each_blob_once() -> None:
     assert disk_used(ALL, known) == 3_300_000_100 + 2_000_000_000
     assert disk_used(ALL, lambda m: None) == 3_300_000_000 + 3_300_000_100 + 2_000_000_000
+
+
+def test_disk_used_without_details_groups_by_manifest_and_a_digestless_model_alone() -> None:
+    nameless_digest = [summary("odd:1", 100, ""), summary("odd:2", 100, "")]
+    assert disk_used([*ALL, *nameless_digest], lambda m: None) == \
+        3_300_000_000 + 3_300_000_100 + 2_000_000_000 + 200
+    # Details for some models only: their blobs join groups, the rest by manifest.
+    partial = {"gemma3:4b": info(BLOB_A), "gemma-tuned:latest": info(BLOB_A)}
+    assert disk_used(ALL, lambda m: partial.get(m.name)) == 3_300_000_100 + 2_000_000_000
