@@ -112,11 +112,9 @@ class ArrayMemberDecoder:
             self._members[self._name], end = self._decode(text, at)
             self._state = "name"
             return end
-        # state == "entries"
+        # state == "entries", at what `_entries` leaves: the end, or an entry not an object
         if char == "]":
             self._state = "name"
-            return at + 1
-        if char == ",":
             return at + 1
         entry, end = self._decode(text, at)
         self._members[self._key].append(entry)
