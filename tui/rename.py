@@ -18,37 +18,68 @@ class RenameError(Exception):
     """The rename stopped; the message says what exists now (the original always does)."""
 
 
-def destination_problem(text: str, installed: list[str], source: str) -> str:
-    """Why `text` cannot be the new name ("" when it can): checked as the user types."""
+class NameTakenError(RenameError):
+    """The new name is another model's: going on would replace it."""
+
+
+def name_problem(text: str, source: str) -> str:
+    """Why `text` is no name for a copy of `source` ("" when it is one), whatever exists."""
     if not text.strip():
         return "type the new name"
     problem = validation_error(text.strip())
     if problem:
         return problem
-    name = normalize(text.strip())
-    if same_model(name, source):
+    if same_model(normalize(text.strip()), source):
         return "that is its name already"
-    taken = next((other for other in installed if same_model(name, other)), None)
-    if taken is not None:
-        return f"{taken} exists: Ollama would overwrite it"
     return ""
+
+
+def taken_by(text: str, installed: list[str]) -> str | None:
+    """The installed model the new name would replace, if any."""
+    name = normalize(text.strip())
+    return next((other for other in installed if same_model(name, other)), None)
+
+
+def overwrite_problem(taken: str) -> str:
+    """The words for a new name that is taken: mv, cp, transfer and import all say this."""
+    return f"{taken} exists: Ollama would overwrite it"
+
+
+def destination_problem(text: str, installed: list[str], source: str) -> str:
+    """Why `text` cannot be the new name ("" when it can): checked as the user types."""
+    problem = name_problem(text, source)
+    if problem:
+        return problem
+    taken = taken_by(text, installed)
+    return overwrite_problem(taken) if taken is not None else ""
+
+
+async def _listed(client: OllamaClient) -> list[ModelSummary]:
+    try:
+        return list(await client.list_models())
+    except OllamaError as exc:
+        raise RenameError(f"nothing was changed: {exc}") from exc
 
 
 def _find(models: list[ModelSummary], name: str) -> ModelSummary | None:
     return next((m for m in models if same_model(m.name, name)), None)
 
 
-async def copy_model(client: OllamaClient, source: str, destination: str) -> ModelSummary:
+async def copy_model(client: OllamaClient, source: str, destination: str,
+                     replace: bool = False, onto_same_digest: bool = True) -> ModelSummary:
     """Copy `source` to the new name `destination` and check the copy: listed, same
-    digest. Returns the copy. Raises RenameError, never overwriting a model."""
-    try:
-        models = list(await client.list_models())
-    except OllamaError as exc:
-        raise RenameError(f"nothing was changed: {exc}") from exc
+    digest. Returns the copy. Raises RenameError; a model of another digest under the new
+    name is replaced only when `replace` says so (one with the same digest is the copy
+    already)."""
+    models = await _listed(client)
     original = _find(models, source)
     if original is None:
         raise RenameError(f"{source} is not installed")
-    problem = destination_problem(destination, [m.name for m in models], original.name)
+    problem = name_problem(destination, original.name)
+    taken = _find(models, normalize(destination)) if not problem else None
+    same = taken is not None and taken.digest == original.digest and onto_same_digest
+    if taken is not None and not replace and not same:
+        raise NameTakenError(f"{destination}: {overwrite_problem(taken.name)}")
     if problem:
         raise RenameError(f"{destination}: {problem}")
     target = normalize(destination)
@@ -65,8 +96,9 @@ async def copy_model(client: OllamaClient, source: str, destination: str) -> Mod
 
 
 async def rename_model(client: OllamaClient, source: str, destination: str) -> ModelSummary:
-    """Copy, check, then delete the old name. Returns the renamed model."""
-    copy = await copy_model(client, source, destination)
+    """Copy, check, then delete the old name. Returns the renamed model. Never onto a
+    taken name, even one with the same digest: two names would become one."""
+    copy = await copy_model(client, source, destination, onto_same_digest=False)
     try:
         await client.delete(normalize(source))
     except OllamaError as exc:

@@ -369,14 +369,17 @@ class HostSession:
             await self.updates.check(after)  # its new digest: now "up to date", we expect
         self._emit(Changed("updates"))
 
-    async def rename(self, model: ModelSummary, new_name: str, keep_old: bool = False) -> str:
-        """Copy (keep_old) or safely rename; the new name. Raises RenameError (the
-        original is then always kept)."""
+    async def rename(self, model: ModelSummary, new_name: str, keep_old: bool = False,
+                     replace: bool = False) -> str:
+        """Copy (keep_old; onto another model only with `replace`) or safely rename; the new
+        name. Raises RenameError (the original is then always kept)."""
         from tui.rename import copy_model, rename_model
 
         try:
-            done = await (copy_model if keep_old else rename_model)(self.client, model.name,
-                                                                    new_name)
+            if keep_old:
+                done = await copy_model(self.client, model.name, new_name, replace=replace)
+            else:
+                done = await rename_model(self.client, model.name, new_name)
         finally:
             await self.refresh()
         return done.name

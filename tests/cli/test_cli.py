@@ -447,3 +447,35 @@ def test_stats_records_what_the_cli_does(run) -> None:
     unused = json.loads(run("list", "--filter", "unused>30d", "--json")[1])["models"]
     assert "mistral:latest" not in [m["name"] for m in unused]
     assert "phi4:14b" in [m["name"] for m in unused]  # arrived 40 days ago, never used
+
+
+def test_cp_never_replaces_a_different_model_unasked(run) -> None:
+    before = {m["name"]: m["digest"] for m in json.loads(run("list", "--json")[1])["models"]}
+    code, out, err = run("cp", "llama3.2", "mistral")
+    assert code == EXIT_ERROR and out == ""
+    assert err == ("qgoose-tui: error: mistral: mistral:latest exists: Ollama would overwrite "
+                   "it (--force replaces it)\n")
+    after = {m["name"]: m["digest"] for m in json.loads(run("list", "--json")[1])["models"]}
+    assert after == before  # mistral is still mistral
+    # The same wording as mv's refusal.
+    assert run("mv", "llama3.2", "mistral")[2] == ("qgoose-tui: error: mistral: mistral:latest "
+                                                  "exists: Ollama would overwrite it\n")
+    code, out, _ = run("cp", "llama3.2", "mistral", "--force", "--json")
+    assert code == EXIT_OK and json.loads(out)["model"] == "mistral:latest"
+    after = {m["name"]: m["digest"] for m in json.loads(run("list", "--json")[1])["models"]}
+    assert after["mistral:latest"] == before["llama3.2:latest"]
+
+
+def test_cp_onto_a_copy_of_itself_needs_no_force(run) -> None:
+    assert run("cp", "llama3.2", "backup")[0] == EXIT_OK
+    code, out, err = run("cp", "llama3.2", "backup")
+    assert code == EXIT_OK and "Copied llama3.2:latest to backup:latest" in out
+
+
+def test_rm_yes_of_the_current_model_says_so(run, config_path: Path) -> None:
+    run("use", "llama3.2")
+    code, out, err = run("rm", "--yes", "llama3.2")
+    assert code == EXIT_OK and "deleted successfully" in out
+    assert "llama3.2:latest was the current model; it is no longer installed" in err
+    code, out, err = run("rm", "--yes", "mistral")
+    assert code == EXIT_OK and "current model" not in err

@@ -44,3 +44,33 @@ async def test_a_failed_rename_keeps_the_original(pilot, emulator: Emulator) -> 
     await pilot.press("m", "ctrl+a", "ctrl+k", *"phi-new", "enter")
     await wait_until(pilot, lambda: "both names exist now" in notices(app))
     await wait_until(pilot, lambda: {"phi4:14b", "phi-new:latest"} <= set(grid_names(app)))
+
+
+async def test_a_copy_onto_another_model_asks_first(pilot) -> None:
+    from tui.screens.confirm import ConfirmScreen
+
+    app = pilot.app
+    digest = {m.name: m.digest for m in app.session.state.models}
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("C", "ctrl+a", "ctrl+k", *"mistral")
+    assert shows(app, "mistral:latest exists: Enter asks before replacing it")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert shows(app, "Replace mistral:latest with a copy of llama3.2:latest?")
+    await pilot.press("n")  # nothing replaced
+    await pilot.pause(0.2)
+    assert {m.name: m.digest for m in app.session.state.models} == digest
+    await pilot.press("C", "ctrl+a", "ctrl+k", *"mistral", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.press("y")
+    await wait_until(pilot, lambda: "Copied llama3.2:latest to mistral:latest" in notices(app))
+    now = {m.name: m.digest for m in app.session.state.models}
+    assert now["mistral:latest"] == digest["llama3.2:latest"]
+
+
+async def test_rename_never_replaces_even_after_the_copy_rule(pilot) -> None:
+    app = pilot.app
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("m", "ctrl+a", "ctrl+k", *"mistral", "enter")
+    assert isinstance(app.screen, RenameDialog)  # refused: a rename cannot replace
+    assert shows(app, "mistral:latest exists: Ollama would overwrite it")

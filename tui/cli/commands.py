@@ -386,6 +386,10 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
             continue
         results.append(_result("success", model, f"Model {model} deleted successfully"))
         deleted.append(summary)
+        if same_model(model, cmd.settings.current_model):
+            # Asked or not, the user learns that the model their tools use is gone.
+            print(f"qgoose-tui: note: {printable(model)} was the current model; it is no longer "
+                  "installed (`qgoose-tui use NAME` picks another)", file=cmd.err)
     freed = space.space_freed(deleted, list(installed.values()), details.get) \
         if deleted else None
     if freed is not None:  # models of other weights were left out on purpose
@@ -443,17 +447,24 @@ def _report_results(cmd: Command, results: list[dict[str, Any]],
             cmd.emit({"status": "success" if ok else "error", "results": results, **figures})
 
 
-async def cmd_cp(cmd: Command, source: str, destination: str) -> int:
+async def cmd_cp(cmd: Command, source: str, destination: str, force: bool = False) -> int:
+    """Copy a model; a different model under the new name is replaced only with --force."""
+    from tui.rename import NameTakenError, RenameError, copy_model
+
     try:
-        src, dst = normalize(source), normalize(destination)
-        await cmd.client.copy(src, dst)
-    except OllamaError as exc:
+        src = normalize(source)
+        normalize(destination)  # a bad name is a usage error (exit 2), said before anything
+        copy = await copy_model(cmd.client, src, destination, replace=force)
+    except InvalidNameError as exc:
         return cmd.fail(exc, model=destination)
-    message = f"Copied {src} to {dst}"
+    except RenameError as exc:
+        hint = " (--force replaces it)" if isinstance(exc, NameTakenError) else ""
+        return cmd.fail(exc, hint, model=destination)
+    message = f"Copied {src} to {copy.name}"
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": dst, "source": src, "message": message})
+        cmd.emit({"status": "success", "model": copy.name, "source": src, "message": message})
     else:
-        cmd.say(message)
+        cmd.say(printable(message))
     return EXIT_OK
 
 

@@ -131,9 +131,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     update.add_argument("names", nargs="*", metavar="NAME")
     update.add_argument("--all", action="store_true", help="every installed model")
     cp = add("cp", "copy a model under a new name",
-             lambda c, a: _in("commands").cmd_cp(c, a.source, a.destination))
+             lambda c, a: _in("commands").cmd_cp(c, a.source, a.destination, a.force))
     cp.add_argument("source")
     cp.add_argument("destination")
+    cp.add_argument("--force", action="store_true",
+                    help="replace a different model that has the new name")
     add("ps", "list models loaded in memory", lambda c, a: _in("commands").cmd_ps(c))
     _add_memory_commands(add)
     add("compare", "two to four models side by side; rows that differ marked *",

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from tui.badges import caps_column, plain_terminal
 from tui.config import ConfigError, NotInstalledError, set_current_model
-from tui.format import counted
+from tui.format import counted, printable
 from tui.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -521,17 +521,32 @@ class ModelsScreen(View):
         installed = [m.name for m in self.qapp.session.state.models]
 
         def chosen(name: str | None) -> None:
-            if name:
+            taken = self.qapp.session.state.find(name) if name and copy else None
+            if taken is not None and taken.digest != model.digest:
+                self._ask_replace(model, taken)
+            elif name:
                 self.rename_model(model, name, copy)
 
         self.app.push_screen(RenameDialog(model.name, installed, copy), chosen)
 
+    def _ask_replace(self, model: ModelSummary, taken: ModelSummary) -> None:
+        """A copy onto another model's name replaces that model: only when the user says so."""
+        from tui.screens.confirm import ConfirmScreen  # not for the first frame
+
+        question = Text.assemble("Replace ", (printable(taken.name), "bold"), " with a copy of ",
+                                 (printable(model.name), "bold"), "?")
+        self.app.push_screen(ConfirmScreen(
+            "Replace model", question, f"{printable(taken.name)} as it is now will be gone.",
+            "Replace"), lambda yes: yes and self.rename_model(model, taken.name, True, True))
+
     @work(group="rename", exit_on_error=False)
-    async def rename_model(self, model: ModelSummary, new_name: str, copy: bool) -> None:
+    async def rename_model(self, model: ModelSummary, new_name: str, copy: bool,
+                           replace: bool = False) -> None:
         from tui.rename import RenameError
 
         try:
-            name = await self.qapp.session.rename(model, new_name, keep_old=copy)
+            name = await self.qapp.session.rename(model, new_name, keep_old=copy,
+                                                  replace=replace)
         except RenameError as exc:
             self.qapp.notify_text(str(exc), title="Copy failed" if copy else "Rename failed",
                                   severity="error")

@@ -1,5 +1,6 @@
 """The rename and copy dialog (`m`, `C`): the new name, checked as you type (valid, not
-taken, not the same); Enter does it, Esc cancels."""
+taken, not the same; a copy may replace a taken name, after a question); Enter does it, Esc
+cancels."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.widgets import Input, Static
 
 from tui.format import printable
 from tui.ollama.names import normalize
-from tui.rename import destination_problem
+from tui.rename import destination_problem, name_problem, taken_by
 
 
 class RenameDialog(ModalScreen[str | None]):
@@ -27,6 +28,7 @@ class RenameDialog(ModalScreen[str | None]):
     RenameDialog .title { text-style: bold; margin-bottom: 1; }
     RenameDialog #problem { color: $error; height: auto; min-height: 1; }
     RenameDialog #problem.-ok { color: $success; }
+    RenameDialog #problem.-warn { color: $warning; }
     RenameDialog .hint { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -52,8 +54,16 @@ class RenameDialog(ModalScreen[str | None]):
         self._check(self.source)
 
     def _check(self, text: str) -> bool:
-        problem = destination_problem(text, self.installed, self.source)
         label = self.query_one("#problem", Static)
+        taken = taken_by(text, self.installed) if self.copy and \
+            not name_problem(text, self.source) else None
+        if taken is not None:  # a copy may replace it: the caller asks first
+            label.set_class(False, "-ok")
+            label.set_class(True, "-warn")
+            label.update(Text(f"{taken} exists: Enter asks before replacing it"))
+            return True
+        problem = destination_problem(text, self.installed, self.source)
+        label.set_class(False, "-warn")
         label.set_class(not problem, "-ok")
         label.update(Text(problem or f"✓ becomes {normalize(text.strip())}"))
         return not problem
