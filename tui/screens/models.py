@@ -535,9 +535,14 @@ class ModelsScreen(View):
 
         question = Text.assemble("Replace ", (printable(taken.name), "bold"), " with a copy of ",
                                  (printable(model.name), "bold"), "?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.rename_model(model, taken.name, True, True)
+
         self.app.push_screen(ConfirmScreen(
             "Replace model", question, f"{printable(taken.name)} as it is now will be gone.",
-            "Replace"), lambda yes: yes and self.rename_model(model, taken.name, True, True))
+            "Replace"), answered)
 
     @work(group="rename", exit_on_error=False)
     async def rename_model(self, model: ModelSummary, new_name: str, copy: bool,
