@@ -13,6 +13,7 @@ query still filters.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ Predicate = Callable[[ModelSummary], bool]
 _UNUSED = re.compile(r"unused>(\d+)([dw])", re.IGNORECASE)
 FLAGS = ("cloud", "loaded", "current", "outdated")
 FIELDS = ("cap", "family", "quant", "name")
+# Ollama's capabilities (model/capability.go); a value must start one of them.
+CAPABILITIES = ("completion", "tools", "insert", "vision", "embedding", "thinking", "image",
+                "audio")
 COMPARED = ("size", "params", "ctx")
 _COMPARISON = re.compile(r"(size|params|ctx)(<=|>=|<|>|=)(.+)", re.IGNORECASE)
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -127,6 +131,11 @@ def _flag(flag: str, facts: Facts) -> Predicate:
 
 def _field(key: str, value: str, facts: Facts, query: Query) -> Predicate:
     if key == "cap":
+        if not any(known.startswith(value) for known in CAPABILITIES):
+            guess = difflib.get_close_matches(value, CAPABILITIES, n=1)
+            hint = f"did you mean cap:{guess[0]}?" if guess else \
+                f"try {', '.join(CAPABILITIES)}"
+            raise ValueError(f"no model has the capability {value!r}: {hint}")
         query.needs_details = True
 
         def has_capability(m: ModelSummary) -> bool:
@@ -144,12 +153,17 @@ def _field(key: str, value: str, facts: Facts, query: Query) -> Predicate:
 def _compare(what: str, operator: str, text: str, facts: Facts, query: Query) -> Predicate:
     compare = _OPERATORS[operator]
     if what == "size":
+        if re.fullmatch(r"\s*\d+(\.\d+)?\s*", text):  # 5 bytes is never what was meant
+            raise ValueError(f"a size needs a unit: did you mean size{operator}{text}GB?")
         try:
             limit = float(parse_size(text))
         except ValueError:
             raise ValueError(f"{text!r} is not a size (like 5GB)") from None
         return lambda m: m.size > 0 and not m.is_remote and compare(m.size, limit)
     number = _count(text)
+    if what == "params" and re.fullmatch(r"\s*[\d.]+\s*", text):  # no unit: 7 parameters?
+        raise ValueError(f"a parameter count needs a unit: did you mean "
+                         f"params{operator}{text}b?")
     if what == "params":
         return lambda m: (count := parameter_count(m.details.parameter_size)) > 0 and \
             compare(count, number)

@@ -416,6 +416,20 @@ def test_list_with_the_filter_language(run, threaded_emulator: Emulator) -> None
     assert "invalid filter: size<<5" in err
 
 
+@pytest.mark.parametrize(("query", "hint"), [
+    ("cap:visoin", "did you mean cap:vision?"), ("size<5", "did you mean size<5GB?"),
+    ("params>7", "did you mean params>7b?")])
+def test_a_misread_filter_term_is_a_usage_error_with_a_hint(run, query, hint) -> None:
+    code, out, err = run("list", "--filter", query)
+    assert code == EXIT_USAGE and out == "" and hint in err
+
+
+def test_an_empty_filter_result_is_not_an_empty_server(run) -> None:
+    code, out, _ = run("list", "--filter", "qwen2.5 llava")
+    assert code == EXIT_OK
+    assert out == "No model matches 'qwen2.5 llava' (10 models installed)\n"
+
+
 def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> None:
     run("use", "mistral")
     code, out, _ = run("mv", "mistral", "goose:7b", "--json")

@@ -55,7 +55,7 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         assert pulled == ["deepseek-r1:8b", "gemma3:4b"]
         # Checked again under their new digests: nothing left to update.
         await wait_until(pilot, lambda: "⬆" not in update_marks(app).values())
-        assert grid_names(app) == [] and shows(app, "No models match the filter")
+        assert grid_names(app) == [] and shows(app, "No model matches the filter")
 
 
 async def test_a_current_model_is_left_alone(pilot, emulator: Emulator) -> None:

@@ -74,11 +74,20 @@ def test_queries_keep_the_right_models(query: str, expected: list[str]) -> None:
     ("cap:", "cap: needs a value"),
     ("unused>soon", "write it as unused>30d"),
     ("vram<5", "only size, params, ctx can be compared"),
+    # Terms that used to be read silently wrong: a typo, 5 bytes, 7 parameters.
+    ("cap:visoin", "no model has the capability 'visoin': did you mean cap:vision?"),
+    ("cap:zzz", "try completion, tools"),
+    ("size<5", "a size needs a unit: did you mean size<5GB?"),
+    ("params>7", "a parameter count needs a unit: did you mean params>7b?"),
 ])
 def test_unreadable_terms_are_reported_and_the_rest_still_filters(query, problem) -> None:
     parsed = parse_query(f"{query} cap:vision", FACTS)
     assert len(parsed.problems) == 1 and problem in parsed.problems[0]
     assert [m.name for m in MODELS if parsed.accepts(m)] == ["llava:7b", "gemma3:4b"]
+
+
+def test_a_capability_prefix_and_plain_context_numbers_are_fine() -> None:
+    assert parse_query("cap:vis ctx>=8192 size<500MB params>500m").problems == []
 
 
 def test_details_are_needed_only_for_capabilities_and_context() -> None:

@@ -146,7 +146,9 @@ async def cmd_list(cmd: Command, filter_text: str = "") -> int:
                   "current_model": current, "ollama_available": True, "count": len(models)})
         return EXIT_OK
     if not models:
-        cmd.say("No models installed. Pull one with: qgoose-tui pull llama3.2")
+        cmd.say(f"No model matches {filter_text.strip()!r} ({counted(len(listed), 'model')} "
+                "installed)" if listed else
+                "No models installed. Pull one with: qgoose-tui pull llama3.2")
         return EXIT_OK
     rows, is_current = [], matcher(current)
     for m in models:

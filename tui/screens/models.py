@@ -299,7 +299,7 @@ class ModelsScreen(View):
     def _show_info_for_cursor(self) -> None:
         model = self.grid.highlighted
         if model is None:
-            text = "No models match the filter" if self.grid.filter_text else \
+            text = "No model matches the filter" if self.grid.filter_text else \
                 "No models installed"
             self.info_panel.show_message(text + " (press p to pull one)")
             return
