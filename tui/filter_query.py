@@ -34,6 +34,38 @@ CAPABILITIES = ("completion", "tools", "insert", "vision", "embedding", "thinkin
                 "audio")
 COMPARED = ("size", "params", "ctx")
 _COMPARISON = re.compile(r"(size|params|ctx)(<=|>=|<|>|=)(.+)", re.IGNORECASE)
+# The one description of the language: the `?` help and `list --help` are made from it, and
+# a test checks that the README names every term.
+TERMS = (
+    ("llama", "a word in the name, family, quantisation or parameter size"),
+    ("cap:vision", "a capability (" + ", ".join(CAPABILITIES[:6]) + ")"),
+    ("family:qwen3", "the family"),
+    ("quant:q4", "the quantisation"),
+    ("name:coder", "a word in the name"),
+    ("size<5GB", "the size on disk (a unit is needed: MB, GB, GiB…)"),
+    ("params>=7b", "the parameters (a unit is needed: m, b)"),
+    ("ctx>=32k", "the context length (k = 1,024)"),
+    ("cloud", "cloud models"),
+    ("loaded", "loaded in memory"),
+    ("current", "the current model"),
+    ("outdated", "a newer version is in the registry"),
+    ("unused>30d", "not loaded or made current here for 30 days (or weeks: 8w)"),
+    ("-term", "negates a term"),
+)
+
+
+def terms_help() -> str:
+    """The language in one paragraph, for the help screen."""
+    return ("Terms are separated by spaces and all must hold: "
+            + "; ".join(f"{term} {meaning}" for term, meaning in TERMS)
+            + ". A term that cannot be read is shown under the box, with a hint.")
+
+
+def terms_examples() -> str:
+    """The terms alone, for a command's --help."""
+    return ", ".join(term for term, _ in TERMS)
+
+
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b, "=": lambda a, b: a == b}

@@ -74,3 +74,4 @@ async def test_the_help_screen_explains_the_filter(pilot) -> None:
     pilot.app.screen.query_one(VerticalScroll).scroll_end(animate=False)
     await pilot.pause()
     assert shows(pilot.app, "size<5GB") and shows(pilot.app, "negates")
+    assert shows(pilot.app, "outdated") and shows(pilot.app, "unused>30d")

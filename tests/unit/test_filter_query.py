@@ -129,3 +129,19 @@ def test_unused_counts_from_the_last_use_or_from_arrival() -> None:
         ["old-never-used:latest"]
     assert [m.name for m in models if parse_query("-unused>30d", facts).accepts(m)] == \
         ["old-used-lately:latest", "fresh-never-used:latest"]
+
+
+def test_the_readme_and_the_command_help_name_every_term(capsys) -> None:
+    from pathlib import Path
+
+    from tui.cli.parser import main
+    from tui.filter_query import TERMS
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("**The filter language**"):][:1500]
+    with pytest.raises(SystemExit):
+        main(["list", "--help"])
+    listing = " ".join(capsys.readouterr().out.split())
+    for term, _ in TERMS[1:]:  # the first stands for any word
+        assert f"`{term}`" in section, term
+        assert term in listing, term

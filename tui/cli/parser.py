@@ -57,6 +57,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     if not commands:
         parser.set_defaults(command=None)
         return parser
+    from tui.filter_query import terms_examples  # the commands' help only, not the TUI's
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
@@ -68,9 +70,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
 
     add("list", "list installed models", lambda c, a: _in("commands").cmd_list(c, a.filter)) \
         .add_argument("--filter", metavar="QUERY", default="",
-                      help="only the models the query accepts, as in the filter box: words, "
-                           "cap:vision, family:qwen3, quant:q4, size<5GB, params>=7b, "
-                           "ctx>=32k, cloud, loaded, current, -term")
+                      help="only the models the query accepts, as in the filter box: "
+                           + terms_examples())
     add("info", "show one model's details", lambda c, a: _in("commands").cmd_info(c, a.name)) \
         .add_argument("name")
     add("status", "host, version, counts, current and loaded models",
@@ -115,7 +116,8 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     add("fleet", "which models each host has: present, absent, or a different version",
         lambda c, a: _in("fleet_commands").cmd_fleet(c, a.filter)) \
         .add_argument("--filter", metavar="QUERY", default="",
-                      help="only the models the query accepts (the filter language)")
+                      help="only the models the query accepts (the filter language: "
+                           + terms_examples() + ")")
     mv = add("mv", "rename a model safely: copy, check the copy, then delete the old name "
              "(the current model follows)",
              lambda c, a: _in("rename_command").cmd_mv(c, a.source, a.destination))

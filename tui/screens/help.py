@@ -89,16 +89,14 @@ def _our_bindings(node: DOMNode) -> list[Binding]:
     return [b for bindings in declared for b in Binding.make_bindings(bindings)]
 
 
-FILTER_HELP = ("The filter (/) takes words and terms, all of which must hold: "
-               "cap:vision (tools, thinking, embedding, insert), family:qwen3, quant:q4, "
-               "name:coder, size<5GB, params>=7b, ctx>=32k (k = 1,024), cloud, loaded, "
-               "current; -term negates one. A term it cannot read is shown under the box. "
-               "Caps: 👀 vision 🔧 tools 💭 thinking ⧉ embedding ⇥ insert ☁ cloud.")
-
-
 def help_screen(app: App) -> HelpScreen:
     keys = [(k.keys, k.what) for k in live_keys(app)]
-    notes = [FILTER_HELP] if app.current_mode == "models" else []
+    from tui.badges import BADGES, CLOUD
+    from tui.filter_query import terms_help
+
+    caps = " ".join(f"{symbol} {name}" for name, symbol, _ in BADGES)
+    notes = [f"The filter (/): {terms_help()}", f"Caps: {caps} {CLOUD[0]} cloud."] \
+        if app.current_mode == "models" else []
     return HelpScreen(keys, [*notes, "Ctrl+P opens the command palette: every action by name."])
 
 
