@@ -5,6 +5,7 @@ run (`spawn`), so the app runs it as a worker and a test as a plain asyncio task
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from enum import Enum
@@ -28,6 +29,7 @@ class PullJob:
     state: PullState = PullState.RUNNING
     error: str = ""
     attempts: int = 0
+    ended_at: float | None = None  # time.monotonic() when it stopped running
 
     def __post_init__(self) -> None:
         self.restart()
@@ -35,18 +37,18 @@ class PullJob:
     def restart(self) -> None:
         """Start (again): fresh figures; Ollama resumes from the layers it kept."""
         self.progress = PullProgress(self.name)
-        self.state, self.error = PullState.RUNNING, ""
+        self.state, self.error, self.ended_at = PullState.RUNNING, "", None
         self.attempts += 1
 
     def finish(self) -> None:
-        self.state = PullState.DONE
+        self.state, self.ended_at = PullState.DONE, time.monotonic()
 
     def fail(self, message: str) -> None:
-        self.state, self.error = PullState.FAILED, message
+        self.state, self.error, self.ended_at = PullState.FAILED, message, time.monotonic()
         self.progress.fail(message)
 
     def cancel(self) -> None:
-        self.state = PullState.CANCELLED
+        self.state, self.ended_at = PullState.CANCELLED, time.monotonic()
 
     @property
     def running(self) -> bool:
@@ -133,6 +135,13 @@ class Pulls:
         self._tasks.pop(key, None)
         self.changed = True
         return True
+
+    def clear_finished(self) -> int:
+        """Dismiss every pull that is no longer running; how many went."""
+        finished = [job.name for job in self._jobs.values() if not job.running]
+        for name in finished:
+            self.dismiss(name)
+        return len(finished)
 
     def take_changed(self) -> bool:
         """Whether anything moved since the last call (for a repaint at most so often)."""

@@ -13,7 +13,8 @@ from tui.screens.pull_dialog import PullDialog
 
 
 async def test_pull_a_popular_model_and_watch_it_finish(pilot, emulator: Emulator) -> None:
-    emulator.pull_rate = 300e6  # smollm2's 271 MB take about a second
+    # smollm2's 271 MB take about two seconds: long enough to see the figures on a busy CPU.
+    emulator.pull_rate = 135e6
     emulator.progress_interval = 0.02
     app = pilot.app
     await pilot.press("p")
@@ -28,10 +29,10 @@ async def test_pull_a_popular_model_and_watch_it_finish(pilot, emulator: Emulato
     await wait_until(pilot, lambda: job.progress.completed > 0)
     await wait_until(pilot, lambda: shows(app, "ETA") and shows(app, "MB/s"))
     assert shows(app, "⇣ 1 ·")  # the status bar's summary
-    await wait_until(pilot, lambda: job.state is PullState.DONE)
+    await wait_until(pilot, lambda: job.state is PullState.DONE, timeout=10)
     await wait_until(pilot, lambda: "smollm2:135m" in grid_names(app))
     await wait_until(pilot, lambda: models_view(app).grid.highlighted.name == "smollm2:135m")
-    assert "Pulled smollm2:135m" in notices(app)
+    await wait_until(pilot, lambda: "Pulled smollm2:135m" in notices(app))
 
 
 async def test_invalid_names_are_refused_before_any_request(pilot, emulator: Emulator) -> None:
@@ -227,3 +228,38 @@ async def test_the_pulls_view_starts_on_a_running_pull(pilot, emulator: Emulator
     await pilot.press("P", "c")  # the failed pull is first, but "c" is for the running one
     await wait_until(pilot, lambda: app.session.pulls.get("llama3.1:8b").state
                      is PullState.CANCELLED)
+
+
+async def test_finished_pulls_leave_the_strip_and_x_clears_them(pilot, monkeypatch) -> None:
+    from tui.screens.text_dialog import TextDialog
+    from tui.widgets import pulls_strip
+
+    monkeypatch.setattr(pulls_strip, "LINGER", 0.5)
+    app = pilot.app
+    strip = models_view(app).pulls_strip
+    await pilot.press("p", *"nosuch:7b", "enter")
+    job = app.session.pulls.get("nosuch:7b")
+    await wait_until(pilot, lambda: job.state is PullState.FAILED)
+    await wait_until(pilot, lambda: strip.display and shows(app, "✗ nosuch:7b"))
+    await wait_until(pilot, lambda: not strip.display)  # gone from the strip, by itself
+    assert not shows(app, "✗ nosuch:7b")
+    await pilot.press("P")
+    assert shows(app, "✗ nosuch:7b")  # the Pulls view keeps it
+    await pilot.press("enter")  # the whole reason, not the row's cut
+    assert isinstance(app.screen, TextDialog)
+    await pilot.pause()
+    assert shows(app, "The pull of nosuch:7b failed")
+    assert shows(app, "check the name and tag")  # the end the row cut off
+    await pilot.press("escape", "X")
+    await wait_until(pilot, lambda: not app.session.pulls)
+    assert "Cleared 1 finished pull" in notices(app)
+
+
+async def test_a_click_on_the_strip_opens_the_pulls_view(pilot, emulator: Emulator) -> None:
+    emulator.pull_rate = 1e6  # slow: the pull is still running when clicked
+    app = pilot.app
+    await pilot.press("p", *"qwen2.5:0.5b", "enter")
+    strip = models_view(app).pulls_strip
+    await wait_until(pilot, lambda: strip.display and strip.size.height > 0)
+    await pilot.click("#pulls-strip")
+    await wait_until(pilot, lambda: app.current_mode == "pulls")

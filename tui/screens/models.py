@@ -160,6 +160,10 @@ class ModelsScreen(View):
         state = self.qapp.session.state
         self.grid.set_class(state.online is False or state.from_cache, "-stale")
 
+    @on(PullsStrip.Clicked)
+    def _strip_clicked(self) -> None:
+        self.app.switch_mode("pulls")
+
     def _show_pulls(self) -> None:
         jobs = self.qapp.session.pulls.jobs
         if bool(jobs) != bool(self.pulls_strip.jobs):

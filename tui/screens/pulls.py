@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.format import printable
@@ -32,6 +33,14 @@ class PullsScreen(View):
         yield self.pulls_list
 
     TOPICS = frozenset({"pulls", "fleet"})
+    BINDINGS = [Binding("X", "clear_finished", "Clear finished",
+                        tooltip="remove every finished, failed or cancelled pull")]
+
+    def action_clear_finished(self) -> None:
+        count = self.qapp.session.pulls.clear_finished()
+        self.qapp.pulls_started()  # repaint
+        self.qapp.notify_text(f"Cleared {count} finished pull{'s' if count != 1 else ''}"
+                              if count else "No finished pulls to clear")
 
     def resumed(self) -> None:
         self.pulls_list.select_running()
@@ -53,3 +62,9 @@ class PullsScreen(View):
     @on(PullsList.ActionRequested, "#pulls")
     def _act(self, event: PullsList.ActionRequested) -> None:
         self.qapp.pull_action(event.action, event.name)
+
+    @on(PullsList.ReasonRequested, "#pulls")
+    def _show_reason(self, event: PullsList.ReasonRequested) -> None:
+        from tui.screens.text_dialog import TextDialog  # not needed for the first frame
+
+        self.app.push_screen(TextDialog(f"The pull of {event.job.name} failed", event.job.error))

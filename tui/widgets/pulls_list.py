@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.ollama.names import model_key
-from tui.pulls import PullJob
+from tui.pulls import PullJob, PullState
 from tui.widgets.pull_rows import job_cells, layer_cells, pull_table
 
 
@@ -46,7 +46,8 @@ class PullsList(VerticalScroll, can_focus=True):
         Binding("t", "request('retry')", "Retry",
                 tooltip="retry a failed or cancelled pull (resumes where it stopped)"),
         Binding("x", "request('dismiss')", "Dismiss", tooltip="remove a finished pull"),
-        Binding("enter,l", "toggle_layers", "Layers", tooltip="show or hide a pull's layers"),
+        Binding("enter,l", "toggle_layers", "Layers",
+                tooltip="show or hide a pull's layers; a failed pull's whole reason"),
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
     ]
@@ -62,6 +63,17 @@ class PullsList(VerticalScroll, can_focus=True):
             self.pulls_list = pulls_list
             self.action = action
             self.name = name
+
+        @property
+        def control(self) -> PullsList:
+            return self.pulls_list
+
+    class ReasonRequested(Message):
+        """The user asked why a pull failed."""
+
+        def __init__(self, pulls_list: PullsList, job: PullJob) -> None:
+            super().__init__()
+            self.pulls_list, self.job = pulls_list, job
 
         @property
         def control(self) -> PullsList:
@@ -133,7 +145,9 @@ class PullsList(VerticalScroll, can_focus=True):
 
     def action_toggle_layers(self) -> None:
         job = self.selected_job
-        if job:
+        if job and job.state is PullState.FAILED:
+            self.post_message(self.ReasonRequested(self, job))
+        elif job:
             self.expanded ^= {model_key(job.name)}
             self._layout()
 
