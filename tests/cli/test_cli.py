@@ -281,12 +281,14 @@ def test_the_emulator_command_serves_with_faults(tmp_path: Path) -> None:
         server.wait(timeout=10)
 
 
-def test_the_demo_never_writes_the_users_config(tmp_path) -> None:
+def test_the_demo_never_writes_the_users_config(tmp_path, capsys) -> None:
     # Trying the demo once overwrote the user's real current model with a demo one.
     config = tmp_path / "config.toml"
     config.write_text('current_model = "my-own:latest"\n')
     code = cli.main(["use", "qwen2.5:7b", "--demo", "--config", str(config), "--json"])
     assert code == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["message"] == \
+        "Model set to qwen2.5:7b (demo: not saved)"
     assert config.read_text() == 'current_model = "my-own:latest"\n'
 
 

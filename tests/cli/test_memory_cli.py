@@ -157,7 +157,7 @@ def test_bench_results_are_kept_for_the_tui(run, threaded_emulator: Emulator) ->
 
 def test_bench_refuses_what_it_cannot_measure(run) -> None:
     code, _, err = run("bench", "glm-4.6:cloud")
-    assert code == EXIT_USAGE and "runs on ollama.com" in err
+    assert code == EXIT_ERROR and "runs on ollama.com" in err
     code, _, err = run("bench", "nosuch")
     assert code == EXIT_ERROR and "not found" in err
 
@@ -168,3 +168,19 @@ def test_compare_shows_the_speed_measured_here(run) -> None:
     speed = next(r for r in data["rows"] if r["field"] == "Speed here")
     assert speed["values"][0].endswith(" tokens/s") and speed["values"][1] == "not measured"
     assert speed["differs"]
+
+
+def test_fit_takes_the_filters_context_units(run) -> None:
+    by_number = json.loads(run("fit", "qwen3:8b", "--ctx", "32768", "--json")[1])
+    by_unit = json.loads(run("fit", "qwen3:8b", "--ctx", "32k", "--json")[1])
+    assert by_unit == by_number and by_unit["context_length"] == 32768
+    with pytest.raises(SystemExit) as exited:
+        run("fit", "qwen3:8b", "--ctx", "lots")
+    assert exited.value.code == EXIT_USAGE
+
+
+def test_unloading_a_model_that_is_not_loaded_says_so(run) -> None:
+    code, out, _ = run("unload", "phi4:14b")
+    assert code == EXIT_OK and out == "phi4:14b was not loaded\n"
+    run("load", "phi4:14b")
+    assert run("unload", "phi4:14b")[1] == "Unloaded phi4:14b\n"

@@ -129,7 +129,7 @@ async def test_quitting_with_pulls_running_asks_first(pilot, emulator: Emulator)
     app = pilot.app
     await pilot.press("p", *"llama3.1:8b", "enter")
     await pilot.press("q")
-    assert shows(app, "1 pull(s) still running: llama3.1:8b")
+    assert shows(app, "1 pull is still running: llama3.1:8b")
     await pilot.press("n")
     assert app.is_running
     await pilot.press("q", "y")

@@ -256,6 +256,8 @@ async def cmd_use(cmd: Command, name: str) -> int:
         return cmd.fail(exc, model=name)
     cmd.remember(lambda h: h.record_current(cmd.client.base_url, chosen))
     message = f"Model set to {chosen}"
+    if not cmd.settings.saved:  # --demo: the user's own config is never changed
+        message += " (demo: not saved)"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": chosen, "message": message})
     else:

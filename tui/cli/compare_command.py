@@ -66,8 +66,8 @@ async def cmd_bench(cmd: Command, name: str, runs: int, prompt: str) -> int:
 
         result = await run_benchmark(cmd.client, model, capabilities, runs=runs, prompt=prompt,
                                      remote=summary.is_remote, progress=progress)
-    except CannotBenchmark as exc:
-        return cmd.fail(BadInput(str(exc)), model=name)
+    except CannotBenchmark as exc:  # a cloud model: the operation fails, the input was fine
+        return cmd.fail(exc, model=name)
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, model=name)
     figures = result_figures(result, prompt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
@@ -10,7 +11,7 @@ from tui.format import human_size, printable, render_pairs, render_table
 from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_table, verdict
 from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.durations import keep_alive_value, keep_alive_words
-from tui.ollama.names import normalize, same_model
+from tui.ollama.names import model_key, normalize, same_model
 
 
 def parse_keep_alive(text: str | None) -> str | int | None:
@@ -48,6 +49,10 @@ async def cmd_unload(cmd: Command, names: list[str], every: bool) -> int:
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, results=[])
     results: list[dict[str, Any]] = []
+    loaded: set[str] | None = None  # model keys; None when /api/ps could not say
+    if not every:
+        with contextlib.suppress(OllamaError):
+            loaded = {model_key(r.name) for r in await cmd.client.ps()}
     for name in names:
         try:
             model = normalize(name)
@@ -56,9 +61,11 @@ async def cmd_unload(cmd: Command, names: list[str], every: bool) -> int:
             results.append({"model": name, "status": "error", "message": str(exc)})
             print(f"qgoose-tui: error: {printable(str(exc))}", file=cmd.err)
             continue
-        results.append({"model": model, "status": "success", "message": f"Unloaded {model}"})
+        message = f"{model} was not loaded" if loaded is not None and \
+            model_key(model) not in loaded else f"Unloaded {model}"
+        results.append({"model": model, "status": "success", "message": message})
         if not cmd.as_json:
-            cmd.say(printable(f"Unloaded {model}"))
+            cmd.say(printable(message))
     if not names and not cmd.as_json:
         cmd.say("No models were loaded.")
     ok = all(r["status"] == "success" for r in results)

@@ -11,6 +11,7 @@ import contextlib
 import gc
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -170,8 +171,9 @@ def _add_memory_commands(add: Callable[[str, str, Handler], argparse.ArgumentPar
               lambda c, a: _in("memory_commands").cmd_fit(c, a.name, a.ctx, a.kv_cache, a.vram,
                                                    a.parallel))
     fit.add_argument("name")
-    fit.add_argument("--ctx", type=_number(int, 1, 10_000_000), metavar="N",
-                     help="context length in tokens (default: the config's fit_context)")
+    fit.add_argument("--ctx", type=_context_argument, metavar="N",
+                     help="context length in tokens, e.g. 8192 or 32k as in the filter "
+                          "(k = 1,024; default: the config's fit_context)")
     fit.add_argument("--kv-cache", choices=KV_CACHE_TYPES,
                      help="KV cache type, as OLLAMA_KV_CACHE_TYPE (default f16)")
     fit.add_argument("--vram", metavar="SIZE", help="GPU memory, e.g. 24GB or 24GB,24GB")
@@ -226,6 +228,15 @@ def _number(kind: type[int] | type[float], low: float, high: float) -> Callable[
             raise argparse.ArgumentTypeError(f"{text!r} is not between {low:g} and {high:g}")
         return value
     return parse
+
+
+def _context_argument(text: str) -> int:
+    """A context length: 8192, or 32k as the filter language writes it (k = 1,024)."""
+    match = re.fullmatch(r"\s*(\d+)\s*(k?)\s*", text, re.IGNORECASE)
+    value = int(match.group(1)) * (1024 if match.group(2) else 1) if match else 0
+    if not 1 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a context length (like 8192 or 32k)")
+    return value
 
 
 def _size_argument(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showing_progress
 from tui.format import printable, render_table
-from tui.ollama import InvalidNameError, OllamaError
+from tui.ollama import InvalidNameError, ModelNotFoundError, OllamaError
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import model_key, normalize
 from tui.ollama.progress import PullProgress
@@ -56,8 +56,9 @@ async def cmd_update(cmd: Command, names: list[str], every: bool, is_tty: bool) 
         return cmd.fail(exc)
     by_key = {model_key(m.name): m for m in installed}
     missing = [n for n in wanted if model_key(n) not in by_key]
-    if missing:
-        return cmd.fail(BadInput(f"not installed: {', '.join(missing)}"), missing=missing)
+    if missing:  # as info, use and load: a model that does not exist fails with 1
+        return cmd.fail(ModelNotFoundError(f"not installed: {', '.join(missing)}"),
+                        missing=missing)
     chosen = list(installed) if every else [by_key[model_key(n)] for n in wanted]
     checks = await _checks(cmd, chosen)
     outdated = [m for m, c in zip(chosen, checks, strict=True) if c.outdated]

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.format import human_size, printable
+from tui.format import counted, human_size, printable
 from tui.ollama.models import ModelSummary
 from tui.space import SpaceFreed
 
@@ -71,7 +71,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
 def quit_question(running: list[str]) -> ConfirmScreen:
     """Asked before quitting stops the pulls under way."""
-    question = Text(f"{len(running)} pull(s) still running: {printable(', '.join(running))}.")
+    still = "is" if len(running) == 1 else "are"
+    question = Text(f"{counted(len(running), 'pull')} {still} still running: "
+                    f"{printable(', '.join(running))}.")
     return ConfirmScreen("Quit qgoose-tui?", question,
                          "Quitting stops them; pulling again resumes where they left off.", "Quit")
 

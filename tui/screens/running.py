@@ -142,8 +142,8 @@ class RunningScreen(View):
         names = [r.name for r in self.qapp.session.state.running]
         if not names:
             return
-        question = Text(f"Unload all {len(names)} loaded models from "
-                        f"{printable(self.qapp.session.label)}?")
+        what = f"all {len(names)} loaded models" if len(names) > 1 else printable(names[0])
+        question = Text(f"Unload {what} from {printable(self.qapp.session.label)}?")
 
         def answered(yes: bool | None) -> None:
             if yes:
