@@ -161,3 +161,27 @@ def test_how_long_a_host_has_been_up_or_down() -> None:
     assert str(state_text(FakeSession(True, time.monotonic() - 600))).startswith("online 10")
     assert str(state_text(FakeSession(True, time.monotonic()))) == "online"
     assert str(state_text(FakeSession(False, time.monotonic() - 120))).startswith("offline 2")
+
+
+async def test_focus_starts_in_the_matrix_and_ticks_read_without_colour(tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        view = app.views["hosts"]
+        await pilot.pause()
+        assert app.focused is view.matrix  # keys move the matrix's cursor at once
+        await pilot.press("down", "down")
+        chosen = view._rows[view.matrix.cursor_row].name
+        await pilot.press("p")
+        assert isinstance(app.screen, HostsDialog) and shows(app, f"Pull {chosen}")
+        hosts = app.screen.query_one("SelectionList")
+
+        def marks() -> list[tuple[str, bool]]:
+            options = [hosts.get_option_at_index(i) for i in range(hosts.option_count)]
+            return [(str(o.prompt)[0], o.value in hosts.selected) for o in options]
+
+        assert marks() and all((mark == "✓") == ticked for mark, ticked in marks())
+        before = marks()
+        await pilot.press("space")  # the first one's tick changes, and its mark follows
+        assert marks()[0][1] != before[0][1]
+        assert all((mark == "✓") == ticked for mark, ticked in marks())

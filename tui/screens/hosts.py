@@ -64,6 +64,8 @@ class HostsScreen(View):
     TOPICS = frozenset({"state", "models", "fleet", "running"})
     DEFAULT_CSS = """
     HostsScreen #hosts { height: auto; max-height: 40%; }
+    /* Seen even while the matrix has the focus: which host the view is about. */
+    HostsScreen #hosts > .datatable--cursor { background: $secondary 40%; text-style: bold; }
     HostsScreen #matrix-filter { height: 1; border: none; padding: 0 1; background: $boost; }
     HostsScreen #matrix-title { padding: 0 1; text-style: bold; height: 1; }
     HostsScreen #matrix { height: 1fr; }

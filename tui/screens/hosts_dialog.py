@@ -41,7 +41,7 @@ class HostsDialog(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(printable(self.title_text)), classes="title")
-            yield SelectionList[str](*((Text(printable(line)), name, ticked)
+            yield SelectionList[str](*((_prompt(line, ticked), name, ticked)
                                        for name, line, ticked in self.choices), id="hosts")
             yield Static("Space ticks a host · Enter confirms · Esc cancels", classes="hint")
             with Horizontal():
@@ -51,6 +51,14 @@ class HostsDialog(ModalScreen[list[str] | None]):
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
+
+    @on(SelectionList.SelectionToggled, "#hosts")
+    def _ticked(self, event: SelectionList.SelectionToggled[str]) -> None:
+        # The mark says it in the text too, not by colour alone.
+        hosts = event.selection_list
+        line = next(line for name, line, _ in self.choices if name == event.selection.value)
+        hosts.replace_option_prompt_at_index(
+            event.selection_index, _prompt(line, event.selection.value in hosts.selected))
 
     def action_confirm(self) -> None:
         if isinstance(self.focused, Button):
@@ -116,3 +124,8 @@ class HostPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _prompt(line: str, ticked: bool) -> Text:
+    return Text.assemble(("✓ " if ticked else "· ", "bold" if ticked else "dim"),
+                         printable(line))
