@@ -213,6 +213,7 @@ class HostSession:
         key = model_key(name)
         self.loading[key] = name
         self._emit(Changed("running"))
+        before = {model_key(r.name): r.name for r in self.state.running}
         problem = ""
         try:
             await self.client.load(name, keep_alive)
@@ -222,8 +223,12 @@ class HostSession:
             self.loading.pop(key, None)
         await self.refresh_running()  # so that "loaded" means the Running view shows it
         self._emit(Changed("running"))
+        # Ollama unloads others, without a word, to make room: say which went.
+        evicted = [shown for k, shown in before.items()
+                   if k != key and k not in self.state.loaded_keys()]
+        room = f"; to make room, Ollama unloaded {', '.join(evicted)}" if evicted else ""
         self._emit(Notice(problem, f"Could not load {name}", "error") if problem
-                   else Notice(f"{name} is loaded"))
+                   else Notice(f"{name} is loaded{room}"))
 
     async def unload(self, names: list[str]) -> None:
         """Unload models (every kind unloads, embedding and cloud ones too)."""

@@ -138,3 +138,23 @@ async def test_a_slow_load_shows_as_loading_and_the_app_goes_on(pilot,
     await wait_until(pilot, lambda: "phi4:14b is loaded" in notices(app), timeout=6)
     await wait_until(pilot, lambda: running_names(app) == ["phi4:14b"])  # llama3.2 made room
     assert not app.session.loading
+
+
+async def test_l_in_the_running_view_changes_the_keep_alive(pilot) -> None:
+    app = pilot.app
+    await pilot.press("2")
+    await wait_until(pilot, lambda: shows(app, "llama3.2:latest"))
+    await pilot.press("l")
+    assert isinstance(app.screen, LoadDialog) and shows(app, "Load llama3.2:latest")
+    await pilot.press("down", "down", "enter")  # "until unloaded"
+    await wait_until(pilot, lambda: shows(app, "forever"))
+
+
+async def test_a_load_that_evicts_other_models_says_which(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    emulator.max_loaded_models = 1  # room for one model: loading another evicts llama3.2
+    await wait_until(pilot, lambda: running_names(app) == ["llama3.2:latest"])
+    models_view(app).grid.select_name("mistral:latest")
+    await pilot.press("l", "enter")
+    await wait_until(pilot, lambda: "mistral:latest is loaded" in notices(app))
+    assert "to make room, Ollama unloaded llama3.2:latest" in notices(app)

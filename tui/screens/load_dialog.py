@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.widgets.option_list import Option
 
 from tui.format import printable
 from tui.ollama.durations import keep_alive_value, keep_alive_words
+
+if TYPE_CHECKING:
+    from tui.app import QGooseApp
 
 CHOICES = (("5m", "5 minutes (Ollama's default)"), ("1h", "1 hour"),
            ("-1", "until unloaded"))
@@ -78,3 +83,14 @@ class LoadDialog(ModalScreen[str | int | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def ask_and_load(app: QGooseApp, model: str) -> None:
+    """The `l` flow of the Models and Running views: ask how long, then load (in the
+    background: a load can take minutes)."""
+    def chosen(keep_alive: str | int | None) -> None:
+        if keep_alive is not None:
+            app.load_model(model, keep_alive)
+            app.notify_text(f"Loading {model} {keep_alive_words(keep_alive)}…")
+
+    app.push_screen(LoadDialog(model), chosen)

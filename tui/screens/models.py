@@ -469,20 +469,10 @@ class ModelsScreen(View):
         self.status_bar.refresh()
 
     def action_load_model(self) -> None:
-        from tui.screens.load_dialog import LoadDialog  # not needed for the first frame
+        from tui.screens.load_dialog import ask_and_load  # not needed for the first frame
 
-        model = self.grid.highlighted
-        if model is None:
-            return
-
-        from tui.ollama.durations import keep_alive_words  # not needed for the first frame
-
-        def chosen(keep_alive: str | int | None) -> None:
-            if keep_alive is not None:
-                self.qapp.load_model(model.name, keep_alive)
-                self.qapp.notify_text(f"Loading {model.name} {keep_alive_words(keep_alive)}…")
-
-        self.app.push_screen(LoadDialog(model.name), chosen)
+        if self.grid.highlighted is not None:
+            ask_and_load(self.qapp, self.grid.highlighted.name)
 
     def action_compare(self) -> None:
         models = self.grid.marked_models()

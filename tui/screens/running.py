@@ -33,6 +33,8 @@ class RunningScreen(View):
     RunningScreen #running-totals { padding: 0 1; height: auto; }
     """
     BINDINGS = [
+        Binding("l", "keep_alive", "Keep loaded…",
+                tooltip="change how long the highlighted model stays in memory"),
         Binding("x", "unload", "Unload", tooltip="unload the highlighted model from memory"),
         Binding("X", "unload_all", "Unload all", tooltip="unload every loaded model"),
     ]
@@ -132,6 +134,13 @@ class RunningScreen(View):
         running = self.qapp.session.state.running
         row = self.table.cursor_row
         return running[row].name if 0 <= row < len(running) else None
+
+    def action_keep_alive(self) -> None:
+        from tui.screens.load_dialog import ask_and_load  # not needed for the first frame
+
+        name = self._highlighted()
+        if name is not None:  # loading a loaded model again sets its keep-alive anew
+            ask_and_load(self.qapp, name)
 
     def action_unload(self) -> None:
         name = self._highlighted()
