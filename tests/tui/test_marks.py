@@ -82,3 +82,20 @@ async def test_compare_the_marked_models(pilot) -> None:
     assert shows(app, "40,960") and shows(app, "32,768")
     await pilot.press("escape")
     assert app.screen is models_view(app)
+
+
+async def test_marks_the_filter_hides_are_said_and_every_deleted_model_named(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
+        grid.select_name(name)
+        await pilot.press("space")
+    await pilot.press("slash", *"qwen", "enter")  # hides llava and mistral
+    await wait_until(pilot, lambda: shows(app, "✓ 5 marked (2 not shown)"))
+    await pilot.press("escape")
+    grid.focus()
+    await pilot.press("slash", *"qwen", "enter", "d")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    question = " ".join(str(app.screen.question).split())
+    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
+        assert name in question  # five names: none folded into "and 1 more"
+    assert "(2 marked models not shown by the filter)?" in question

@@ -78,17 +78,19 @@ def quit_question(running: list[str]) -> ConfirmScreen:
                          "Quitting stops them; pulling again resumes where they left off.", "Quit")
 
 
-def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed) -> Text:
-    """ "Delete A, B and 2 more from host? Frees about 12 GB; 4.7 GB stays (shared with C)." """
+def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed,
+                    hidden: int = 0) -> Text:
+    """ "Delete A, B and C from host (1 of them hidden by the filter)? Frees about 12 GB;
+    4.7 GB stays (shared with D)." Every model is named: nothing goes unsaid."""
     question = Text("Delete ")
-    shown = models[:4]
-    for index, model in enumerate(shown):
+    for index, model in enumerate(models):
         if index:
-            question.append(", " if index < len(shown) - 1 or len(models) > 4 else " and ")
+            question.append(", " if index < len(models) - 1 else " and ")
         question.append(printable(model.name), style="bold")
-    if len(models) > 4:
-        question.append(f" and {len(models) - 4} more")
-    question.append(f" from {printable(host)}?\n")
+    question.append(f" from {printable(host)}")
+    if hidden:
+        question.append(f" ({hidden_note(hidden)})", style="bold")
+    question.append("?\n")
     # Sharing not yet seen can only make the figure smaller: "about" when there is one.
     about = "about " if report.approximate and report.freed else ""
     question.append(f"Frees {about}{human_size(report.freed)} of disk.")
@@ -98,6 +100,11 @@ def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed) -
                         f"{printable(', '.join(keepers[:3]))}"
                         f"{' and more' if len(keepers) > 3 else ''}.")
     return question
+
+
+def hidden_note(hidden: int) -> str:
+    """Marked models the filter hides are still acted on: say so."""
+    return f"{counted(hidden, 'marked model')} not shown by the filter"
 
 
 def update_question(models: list[ModelSummary], checks: list[UpdateCheck], left: int) -> Text:

@@ -374,6 +374,8 @@ class ModelsScreen(View):
                       last_used=lambda m: session.usage.last_used(m.name))
         query = parse_query(text, facts)
         self.grid.set_filter(text, query.accepts if text.strip() else None)
+        if self.grid.marked:
+            self._marks_changed()  # how many marks the filter hides
         self.filter_problem.update(Text("; ".join(query.problems)))
         self.filter_problem.set_class(bool(query.problems), "-shown")
         if query.needs_details and session.state.online:
@@ -436,7 +438,8 @@ class ModelsScreen(View):
 
         self.app.push_screen(
             ConfirmScreen("Delete models" if len(models) > 1 else "Delete model",
-                          delete_question(models, session.label, report),
+                          delete_question(models, session.label, report,
+                                          self.grid.hidden_marks()),
                           self._delete_warning(models), "Delete"), answered)
 
     def _delete_warning(self, models: list[ModelSummary]) -> str:
@@ -465,7 +468,8 @@ class ModelsScreen(View):
     @on(ModelGrid.MarksChanged, "#grid")
     def _marks_changed(self) -> None:
         marked = self.grid.marked_models()
-        self.status_bar.marked = (len(marked), sum(m.size for m in marked)) if marked else None
+        self.status_bar.marked = (len(marked), sum(m.size for m in marked),
+                                  self.grid.hidden_marks()) if marked else None
         self.status_bar.refresh()
 
     def action_load_model(self) -> None:

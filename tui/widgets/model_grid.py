@@ -299,6 +299,10 @@ class ModelGrid(ScrollView, can_focus=True):
     def marked_models(self) -> list[ModelSummary]:
         return [m for m in self._models if model_key(m.name) in self.marked]
 
+    def hidden_marks(self) -> int:
+        """How many marked models the filter hides (they are still marked)."""
+        return len(self.marked - {model_key(m.name) for m in self.shown})
+
     def _set_marks(self, marked: set[str]) -> None:
         if marked != self.marked:
             self.marked = marked

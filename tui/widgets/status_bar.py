@@ -38,7 +38,8 @@ class StatusBar(Widget):
         self.demo = demo
         self.saved = saved  # False: changes go to a throwaway config, and the bar says so
         self.clock: Callable[[], float] = time.monotonic
-        self.marked: tuple[int, int] | None = None  # (models, bytes) marked in the grid
+        # (models, bytes, how many of them the filter hides) marked in the grid
+        self.marked: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         # The offline time and the next retry count down on their own.
@@ -92,8 +93,10 @@ class StatusBar(Widget):
         if pulls:
             line.append(f"│ {pulls} ", style="cyan")
         if self.marked:
-            count, size = self.marked
-            line.append(f"│ ✓ {count} marked, {human_size(size)} ", style="bold magenta")
+            count, size, hidden = self.marked
+            unseen = f" ({hidden} not shown)" if hidden else ""
+            line.append(f"│ ✓ {count} marked{unseen}, {human_size(size)} ",
+                        style="bold magenta")
         if state.online is not None or state.from_cache:
             line.append(f"│ {len(state.models)} models, {human_size(self.session.disk_used())}")
         return line
