@@ -59,7 +59,7 @@ COLUMNS = (
     Column("quant", "Quant", lambda m: printable(m.details.quantization_level),
            lambda m: m.details.quantization_level.casefold()),
     Column("family", "Family", lambda m: printable(m.details.family),
-           lambda m: m.details.family.casefold()),
+           lambda m: m.details.family.casefold(), give_way=2),
     Column("size", "Size", _size_text, lambda m: m.size, "right", True),
     Column("modified", "Modified", lambda m: short_relative_time(m.modified_at),
            lambda m: m.modified_at_text, default_reverse=True),
@@ -142,4 +142,4 @@ def used_column(last_used: Callable[[ModelSummary], datetime | None]) -> Column:
         when = last_used(model)
         return when.timestamp() if when is not None else 0.0
 
-    return Column("used", "Used", text, order, default_reverse=True, give_way=2)
+    return Column("used", "Used", text, order, default_reverse=True, give_way=3)

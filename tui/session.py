@@ -80,6 +80,7 @@ class HostSession:
         self.state = ServerState(backoff_start=min(BACKOFF_START, refresh_interval))
         self.pulls = Pulls(self._run_pull, spawn)
         self._info: dict[tuple[str, str], ModelInfo] = {}
+        self._asking: dict[tuple[str, str], asyncio.Future[ModelInfo]] = {}  # in flight
         self._listeners: list[Listener] = []
         self._list_cache = list_cache
         self._nameless_told = 0  # nameless entries already reported, to say it once
@@ -249,13 +250,20 @@ class HostSession:
         return self._info.get(_info_key(model))
 
     async def model_info(self, model: ModelSummary) -> ModelInfo:
-        """/api/show for `model`, asked once per name and digest."""
+        """/api/show for `model`, asked once per name and digest: callers asking while the
+        answer is on its way (the info panel and the background fetch) share it."""
         info = self.cached_info(model)
-        if info is None:
-            info = await self.client.show(model.name)
-            self._info[_info_key(model)] = info
-            if model.digest:
-                self.capabilities[model.digest] = info.capabilities
+        if info is not None:
+            return info
+        key = _info_key(model)
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = self._asking[key] = asyncio.ensure_future(self.client.show(model.name))
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        info = await asyncio.shield(asking)  # one caller cancelled leaves it to the others
+        self._info[key] = info
+        if model.digest:
+            self.capabilities[model.digest] = info.capabilities
         return info
 
     def disk_used(self) -> int:

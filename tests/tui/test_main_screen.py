@@ -9,6 +9,7 @@ from textual import events
 
 from tests.tui.helpers import (
     grid_names,
+    info_text,
     models_view,
     notices,
     screen_text,
@@ -64,7 +65,7 @@ async def test_sorting_by_key_and_by_clicking_a_header(pilot) -> None:
 async def test_a_header_click_sorts_by_the_column_under_the_pointer(pilot) -> None:
     grid = models_view(pilot.app).grid
     line = grid.render_line(0).text
-    for key, label in (("params", "Params"), ("family", "Family"), ("modified", "Modified")):
+    for key, label in (("params", "Params"), ("quant", "Quant"), ("modified", "Modified")):
         x = line.index(label)
         assert grid.column_at(x) == key and grid.column_at(x + len(label) - 1) == key
 
@@ -103,13 +104,13 @@ async def test_cursor_keeps_its_model_across_sort_filter_and_refresh(pilot,
 async def test_info_panel_follows_the_cursor_and_caches(pilot, emulator: Emulator) -> None:
     app, grid = pilot.app, models_view(pilot.app).grid
     grid.select_name("llava:7b")
-    await wait_until(pilot, lambda: "Capabilities completion, vision" in screen_text(app))
-    text = screen_text(app)
+    await wait_until(pilot, lambda: "Capabilities completion, vision" in info_text(app))
+    text = info_text(app)
     assert "Context      32,768" in text and "Apache License 2.0 (demo text)" in text
     grid.select_name("qwen2.5:7b")
-    await wait_until(pilot, lambda: "You are Qwen" in screen_text(app))
+    await wait_until(pilot, lambda: "You are Qwen" in info_text(app))
     grid.select_name("llava:7b")
-    await wait_until(pilot, lambda: "vision" in screen_text(app))
+    await wait_until(pilot, lambda: "vision" in info_text(app))
     shows = [r for r in emulator.requests if r.path == "/api/show"]
     assert [r.body["model"] for r in shows].count("llava:7b") == 1
 

@@ -41,8 +41,9 @@ UPDATE_CHECK_DELAY = 2.0  # seconds after the first list before asking the regis
 class ModelsScreen(View):
     VIEW_NAME = "models"
     AUTO_FOCUS = "#grid"  # the grid from the first frame (the filter box is first in order)
-    # Below 125 columns the info panel moves under the grid instead of squeezing it.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (125, "-wide")]
+    # The info panel sits beside the grid from 100 columns on (narrower from 100 to 139, the
+    # grid keeping its key columns), and under it on narrower terminals.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
     DEFAULT_CSS = """
     ModelsScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
     ModelsScreen #filter:focus { background: $primary 20%; }
@@ -50,6 +51,7 @@ class ModelsScreen(View):
     ModelsScreen #filter-problem.-shown { display: block; }
     ModelsScreen #body { height: 1fr; }
     ModelsScreen.-narrow #body { layout: vertical; }
+    ModelsScreen.-medium InfoPanel { width: 36; }
     ModelsScreen.-narrow InfoPanel {
         width: 1fr; height: 45%; border-left: none; border-top: hkey $primary 50%;
     }

@@ -31,6 +31,7 @@ CURRENT_MARK = "★"
 LOADED_MARK = "●"
 NAME_MAX_WIDTH = 48
 NAME_MIN_WIDTH = 12  # when the terminal is narrow, the name column gives way first
+NAME_COMFORT = 20  # columns that may give way do so before names shrink below this
 LEAD = 1  # cells before the marks: blank, or the multi-select mark
 MARKED = "✓"
 MARKS_WIDTH = 2
@@ -376,10 +377,11 @@ class ModelGrid(ScrollView, can_focus=True):
                                                   if c.key != "name")
 
         # On a narrow terminal the least needed columns give way (never the sorted one),
-        # before names shrink below their minimum.
+        # before names shrink below a comfortable width.
         width = self._laid_out_for = self.scrollable_content_region.width
+        name_wants = min(widths["name"], NAME_COMFORT)
         for _, column in sorted(shown, key=lambda pair: -pair[1].give_way):
-            if not column.give_way or others() + GAP + NAME_MIN_WIDTH <= width:
+            if not column.give_way or others() + GAP + name_wants <= width:
                 break
             if column.key != self.sort_key:
                 shown.remove((self.columns.index(column), column))
