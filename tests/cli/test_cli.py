@@ -429,12 +429,32 @@ def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> No
     assert code == EXIT_ERROR and "qwen3:8b exists: Ollama would overwrite it" in err
 
 
+@pytest.mark.parametrize("as_json", [True, False])
+def test_stats_says_when_the_history_cannot_be_read(run, as_json: bool) -> None:
+    # It said "never" for every model, with "status": "success".
+    from tui.history import default_history_path
+
+    default_history_path().mkdir(parents=True)  # a folder where the file should be
+    code, out, err = run("stats", *(["--json"] if as_json else []))
+    assert code == EXIT_ERROR and err.count("\n") == 1
+    assert "qgoose-tui: error: the history file" in err and "cannot be read" in err
+    if as_json:
+        data = json.loads(out)
+        assert data["status"] == "error" and data["history_available"] is False
+        assert len(data["models"]) == 10 and "cannot be read" in data["message"]
+        assert all(m["last_used"] is None and m["times_loaded"] is None
+                   for m in data["models"])
+    else:
+        assert "never" not in out
+
+
 def test_stats_records_what_the_cli_does(run) -> None:
     run("ps")  # llama3.2 is loaded in the demo set
     run("use", "qwen3:8b")
     run("use", "qwen3:8b")
     run("load", "mistral")
     data = json.loads(run("stats", "--json")[1])
+    assert data["status"] == "success" and data["history_available"] is True
     by_name = {m["name"]: m for m in data["models"]}
     assert by_name["qwen3:8b"]["times_current"] == 2
     assert by_name["llama3.2:latest"]["times_loaded"] == 1
