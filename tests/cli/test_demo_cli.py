@@ -218,3 +218,29 @@ async def test_a_demo_app_made_directly_removes_its_folder(temp_dir: Path,
         assert len(demo_folders(temp_dir)) == 1
         assert list(app.settings.hosts) == DEMO_HOSTS
     assert demo_folders(temp_dir) == []
+
+
+async def test_the_demo_app_never_uses_the_users_hosts_or_files(
+        tmp_path: Path, capture: CaptureServer) -> None:
+    from tests.tui.helpers import notices, wait_until
+    from tests.tui.test_hosts import fleet_ready
+    from tui.app import QGooseApp
+    from tui.config import load_settings
+
+    # A user host named like a demo host, whose model files are readable here.
+    store = tmp_path / "user-models"
+    Emulator(store=Store.small(["qwen3:8b"]), models_dir=store)
+    config = tmp_path / "config.toml"
+    config.write_text(f'vram = "99GB"\n[hosts.emulator]\nurl = "{capture.url}"\n'
+                      f'token_env = "CAP_TOKEN"\nmodels_dir = "{store}"\n')
+    app = QGooseApp(load_settings(config, env={"CAP_TOKEN": TOKEN}), demo=True)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        assert list(app.sessions) == DEMO_HOSTS and app.settings.vram == ""
+        assert app.settings.hosts["emulator"].url != capture.url
+        view = app.views["hosts"]
+        view.matrix.move_cursor(row=next(i for i, r in enumerate(view._rows)
+                                         if r.name == "qwen3:8b"))
+        await pilot.press("t")  # copy it from a host whose files are readable: none is
+        await wait_until(pilot, lambda: "model files readable here" in notices(app))
+    assert capture.requests == []
