@@ -164,22 +164,23 @@ def test_a_demo_command_leaves_no_folder(temp_dir: Path, tmp_path: Path, capsys)
     assert demo_folders(temp_dir) == []
 
 
-def test_a_demo_command_stopped_by_ctrl_c_leaves_no_folder(temp_dir: Path,
-                                                           tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])  # Ctrl-C, or `kill`
+def test_a_demo_command_stopped_by_a_signal_leaves_no_folder(stop: str, temp_dir: Path,
+                                                             tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "tui", "--demo", "--config",
                              str(tmp_path / "c.toml"), "pull", "llama3.1:8b"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None and proc.stdout.readline()  # the pull has begun
         assert len(demo_folders(temp_dir)) == 1  # the folder exists while the demo runs
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(getattr(signal, stop))
         assert proc.wait(timeout=15) == 130
     finally:
         proc.kill()
     assert demo_folders(temp_dir) == []
 
 
-@pytest.mark.parametrize("stop", ["q", "SIGINT"])
+@pytest.mark.parametrize("stop", ["q", "SIGINT", "SIGHUP"])  # SIGHUP: its terminal closed
 def test_the_demo_app_leaves_no_folder(stop: str, temp_dir: Path, tmp_path: Path) -> None:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
@@ -198,7 +199,7 @@ def test_the_demo_app_leaves_no_folder(stop: str, temp_dir: Path, tmp_path: Path
         if stop == "q":
             os.write(leader, b"q")
         else:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(getattr(signal, stop))
         proc.wait(timeout=15)
     finally:
         proc.kill()

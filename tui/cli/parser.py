@@ -13,7 +13,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -277,8 +277,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.demo:
         return _run(args, settings)
     # Whatever ends the demo (a return, an error, Ctrl-C), its folder goes with it.
-    with demo_folder() as folder:
+    with demo_folder() as folder, _ended_as_by_ctrl_c():
         return _run(args, for_demo(settings, Path(folder)))
+
+
+@contextlib.contextmanager
+def _ended_as_by_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP (its terminal closed) end the program as Ctrl-C does: the orderly
+    way, in which the demo's folder is removed (by default they end it on the spot)."""
+    def interrupt(signum: int, frame: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+    ending = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, interrupt) for s in ending}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
