@@ -19,7 +19,7 @@ async def cmd_stats(cmd: Command) -> int:
     try:
         models = await cmd.client.list_models()
     except OllamaError as exc:
-        return cmd.fail(exc, models=[], history_available=None)
+        return cmd.fail(exc, models=[])
     cmd.note_nameless(models, "the model list")
     try:
         usage = await asyncio.to_thread(cmd.history.read_usage, cmd.client.base_url)
