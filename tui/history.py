@@ -162,12 +162,15 @@ class History:
             with self._connection() as db:
                 return db.execute(sql, params).fetchall()
         try:
-            self.path.stat()
-        except FileNotFoundError:
-            return []
+            is_folder = self.path.is_dir()
         except OSError as exc:
             raise HistoryUnavailable(f"the history file {self.path} cannot be read: "
                                      f"{exc.strerror}") from exc
+        if is_folder:  # SQLite would only say "disk I/O error"
+            raise HistoryUnavailable(f"the history file {self.path} cannot be read: it is "
+                                     "a directory")
+        if not self.path.exists():
+            return []
         uri = self.path.absolute().as_uri()
         # Read-only, so a read-only data dir or a full disk can still be read. In WAL mode
         # even a reader needs the `-shm` file: where it cannot be made (a read-only

@@ -112,7 +112,8 @@ def test_a_history_that_cannot_be_read_says_why(tmp_path: Path, damage: str) -> 
         path.mkdir()
     else:
         path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(HistoryUnavailable, match=f"the history file {path} cannot be read"):
+    with pytest.raises(HistoryUnavailable, match=f"the history file {path} cannot be read: "
+                       f"{'it is a directory' if damage == 'a directory' else 'file is not'}"):
         History(path).read_usage(HOST)
     history = History(path)
     assert history.usage(HOST) == {} and "cannot be read" in history.problem
