@@ -147,26 +147,24 @@ def test_pull_on_a_terminal_draws_a_progress_bar(run, monkeypatch) -> None:
 
 def test_rm_asks_on_a_terminal(run, monkeypatch) -> None:
     monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
-    answers = iter(["n", "y"])
-    prompts = []
-    monkeypatch.setattr("builtins.input", lambda p: prompts.append(p) or next(answers))
-    code, out, _ = run("rm", "mistral")
-    assert code == EXIT_OK and prompts == ["Delete mistral:latest (4.1 GB)? [y/N] "]
+    answers = iter(["n\n", "y\n", "n\n"])
+    monkeypatch.setattr(cli, "_line_typed", lambda: next(answers))  # what the user types
+    code, out, err = run("rm", "mistral")
+    assert code == EXIT_OK and err == "Delete mistral:latest (4.1 GB)? [y/N] "
     assert "mistral:latest" in run("list")[1]
     code, out, _ = run("rm", "mistral")
     assert code == EXIT_OK and "Model mistral:latest deleted successfully" in out
     assert "mistral:latest" not in run("list")[1]
     # A copy shares every blob with its source: the question says it frees nothing.
     run("cp", "llama3.2", "my-llama")
-    answers = iter(["n"])
-    run("rm", "my-llama")
-    assert prompts[-1] == ("Delete my-llama:latest (2.0 GB, shared with llama3.2:latest: "
-                           "frees nothing)? [y/N] ")
+    _, _, err = run("rm", "my-llama")
+    assert err == ("Delete my-llama:latest (2.0 GB, shared with llama3.2:latest: "
+                   "frees nothing)? [y/N] ")
 
 
 def test_rm_with_yes_and_json(run, monkeypatch) -> None:
     monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
-    monkeypatch.setattr("builtins.input", lambda p: pytest.fail("--yes must not ask"))
+    monkeypatch.setattr(cli, "_line_typed", lambda: pytest.fail("--yes must not ask"))
     size = next(m["size"] for m in json.loads(run("list", "--json")[1])["models"]
                 if m["name"] == "phi4:14b")
     code, out, _ = run("rm", "--yes", "--json", "phi4:14b")

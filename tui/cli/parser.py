@@ -257,13 +257,23 @@ def _ask(prompt: str) -> bool:
     interrupt handler would only act after the blocking read returned."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return input(prompt).strip().lower() in ("y", "yes")
-    except EOFError:
-        return False
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return _line_typed().strip().lower() in ("y", "yes")
     except KeyboardInterrupt:
         raise _in("commands").PromptInterrupted from None
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _line_typed() -> str:
+    """The line typed on stdin ("" at its end). Not input(): a Ctrl-C that lands between
+    the prompt and input()'s read() is only noted, and the read then waits for Enter. Here
+    the wait is in short steps, and a noted Ctrl-C is acted on at the next."""
+    import select
+
+    while not select.select([sys.stdin], [], [], 0.1)[0]:
+        pass
+    return sys.stdin.readline()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
