@@ -60,9 +60,9 @@ class QGooseApp(App[None]):
         super().__init__()
         # The demo is a world of its own (see for_demo). Made here, not by the entry point
         # (tests), the app owns the demo's folder and removes it when it ends.
-        self.demo_folder = demo_folder() if demo and settings.saved else None
-        self.settings = settings if self.demo_folder is None else \
-            for_demo(settings, Path(self.demo_folder.name))
+        self.demo_dir = demo_folder() if demo and settings.saved else None
+        self.settings = settings if self.demo_dir is None else \
+            for_demo(settings, Path(self.demo_dir.name))
         self.demo = demo
         self.emulator_options = emulator_options or {}
         self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
@@ -157,8 +157,8 @@ class QGooseApp(App[None]):
         for emulator in [self.emulator, *(e for _, e in self.fleet_emulators)]:
             if emulator is not None:
                 await emulator.stop()
-        if self.demo_folder is not None:
-            self.demo_folder.cleanup()
+        if self.demo_dir is not None:
+            self.demo_dir.cleanup()
 
     # -- the session -------------------------------------------------------------------
     def _on_session_event(self, session: HostSession, event: Event) -> None:
