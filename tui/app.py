@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from tui.config import Settings, for_demo
+from tui.config import Settings, demo_folder, for_demo, use_demo_hosts
 from tui.format import printable
 from tui.history import History, default_history_path
 from tui.list_cache import ListCache
@@ -58,8 +58,11 @@ class QGooseApp(App[None]):
                  emulator_options: dict[str, Any] | None = None,
                  list_cache: ListCache | None = None, history: History | None = None) -> None:
         super().__init__()
-        # The demo never writes the user's config: its changes go to a throwaway file.
-        self.settings = for_demo(settings) if demo and settings.saved else settings
+        # The demo is a world of its own (see for_demo). Made here, not by the entry point
+        # (tests), the app owns the demo's folder and removes it when it ends.
+        self.demo_dir = demo_folder() if demo and settings.saved else None
+        self.settings = settings if self.demo_dir is None else \
+            for_demo(settings, Path(self.demo_dir.name))
         self.demo = demo
         self.emulator_options = emulator_options or {}
         self.emulator: Emulator | None = None  # the in-process Ollama emulator in demo mode
@@ -81,7 +84,9 @@ class QGooseApp(App[None]):
             next(iter(self.sessions.values()))
 
     def on_mount(self) -> None:
-        for warning in self.settings.warnings:
+        # The app talks to every host of the fleet: each one's warnings, once.
+        for warning in [*self.settings.warnings,
+                        *self.settings.host_warnings(self.settings.fleet())]:
             self.notify_text(warning, title="Config", severity="warning")
         self.set_interval(0.5, self._poll)
         self._pulls_timer = self.set_interval(1 / PULLS_REPAINT_HZ, self._repaint_pulls,
@@ -103,9 +108,12 @@ class QGooseApp(App[None]):
         self.emulator = await started_emulator(
             **{"outdated": DEMO_OUTDATED, **self.emulator_options})
         self.fleet_emulators = [] if self.emulator_options else await demo_fleet()
+        hosts = {"emulator": self.emulator.url,
+                 **{name: emu.url for name, emu in self.fleet_emulators}}
+        use_demo_hosts(self.settings, hosts)  # the demo's fleet is all the app knows
         # Each emulator is its own registry too.
-        return [("emulator", self.emulator.url, self.emulator.url, {}),
-                *((name, emu.url, emu.url, {}) for name, emu in self.fleet_emulators)]
+        return [(name, url, url, self.settings.client_options(name))
+                for name, url in hosts.items()]
 
     def _session(self, name: str, base_url: str, registry: str,
                  options: dict[str, Any]) -> HostSession:
@@ -149,6 +157,8 @@ class QGooseApp(App[None]):
         for emulator in [self.emulator, *(e for _, e in self.fleet_emulators)]:
             if emulator is not None:
                 await emulator.stop()
+        if self.demo_dir is not None:
+            self.demo_dir.cleanup()
 
     # -- the session -------------------------------------------------------------------
     def _on_session_event(self, session: HostSession, event: Event) -> None:

@@ -12,14 +12,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
 from tui.format import parse_size
-from tui.hosts_config import HostConfig, parse_hosts
+from tui.hosts_config import HostConfig, parse_hosts, warnings_once
 from tui.ollama.host import resolve_base_url, shown_host
 from tui.ollama.names import model_key, normalize, validation_error
 
@@ -88,6 +88,8 @@ class Settings:
     """False in the demo: changes go to a throwaway file, never to the user's config."""
     host_problem: str = ""
     """Why the host given could not be used (a command then stops; the TUI warns)."""
+    warned_hosts: set[str] = field(default_factory=set, repr=False)
+    """The configured hosts whose warnings were already given (once a run each)."""
 
     @property
     def base_url(self) -> str:
@@ -98,6 +100,11 @@ class Settings:
         a host given as a URL has none."""
         entry = self.hosts.get(name or self.host_name)
         return {} if entry is None else entry.client_options(self.env)
+
+    def host_warnings(self, hosts: Iterable[HostConfig]) -> list[str]:
+        """What to tell the user before talking to these hosts (a token that would travel
+        in the clear, a token variable not set…), for those not warned about yet."""
+        return warnings_once(hosts, self.env, self.warned_hosts)
 
     def fleet(self) -> list[HostConfig]:
         """Every host to show: the configured ones, and the one in use if it is not one of
@@ -199,7 +206,8 @@ def _pick_configured_host(settings: Settings, chosen_by: str) -> None:
     if settings.host_name:
         entry = settings.hosts[settings.host_name]
         settings.host = entry.url
-        settings.warnings.extend(entry.warnings(settings.env))
+        # Every command talks to the host in use: its warnings are given at once.
+        settings.warnings.extend(settings.host_warnings([entry]))
 
 
 def _read_hosts(path: Path) -> Any:
@@ -353,8 +361,36 @@ def set_current_model(settings: Settings, installed: Iterable[str], name: str) -
     return match
 
 
-def for_demo(settings: Settings) -> Settings:
-    """The demo's settings: the same values, but saved to a throwaway file, so trying the
-    demo never changes the user's real config (their current model above all)."""
-    throwaway = Path(tempfile.mkdtemp(prefix="qgoose-tui-demo-")) / "config.toml"
-    return replace(settings, path=throwaway, saved=False, warnings=list(settings.warnings))
+DEMO_FOLDER_PREFIX = "qgoose-tui-demo-"
+# All the demo keeps of the user's settings: how they like the app to look and behave.
+# Nothing that says where their models are, who may reach them, or what their GPU is.
+DEMO_KEEPS = ("popular_models", "refresh_interval", "kv_cache_type", "fit_context",
+              "check_updates")
+
+
+def demo_folder() -> tempfile.TemporaryDirectory[str]:
+    """The demo's throwaway folder. Removed by its cleanup() (or when leaving `with`), and
+    at the latest when the process ends: TemporaryDirectory's finalizer runs at exit."""
+    return tempfile.TemporaryDirectory(prefix=DEMO_FOLDER_PREFIX)
+
+
+def for_demo(settings: Settings, folder: Path) -> Settings:
+    """The demo's settings, a world of its own: of the user's settings only DEMO_KEEPS,
+    never their hosts, tokens (no environment), registry, GPU, current model or config
+    file. Its changes go to a throwaway file in `folder`; its hosts are added once its
+    emulators listen (use_demo_hosts)."""
+    kept = {key: getattr(settings, key) for key in DEMO_KEEPS}
+    kept["popular_models"] = list(settings.popular_models)
+    return Settings(path=folder / "config.toml", saved=False, env={}, **kept)
+
+
+def use_demo_hosts(settings: Settings, urls: Mapping[str, str]) -> None:
+    """Make the demo's running emulators (name → URL, the first in use) its whole fleet,
+    the first also its registry. Their model files are nowhere readable: each gets a
+    models_dir in the demo's folder that does not exist, so no transfer or export ever
+    looks in the user's own ~/.ollama (the emulators listen on this machine)."""
+    folder = settings.path.parent
+    settings.hosts = {name: HostConfig(name, url, models_dir=str(folder / "models" / name))
+                      for name, url in urls.items()}
+    settings.host_name = next(iter(urls))
+    settings.host = settings.registry = urls[settings.host_name]

@@ -99,6 +99,18 @@ class Usage:
                 "times_current": self.times_current}
 
 
+class HistoryUnavailable(Exception):
+    """The history file exists but cannot be read; the message says which and why."""
+
+
+def _cannot_open(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite could not open the file or its `-shm` (as in a read-only folder)."""
+    import sqlite3
+
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code
+    return code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY)
+
+
 class History:
     def __init__(self, path: Path | None = None) -> None:
         """`path` None: kept in memory only (the demo's throwaway server)."""
@@ -135,14 +147,49 @@ class History:
 
     def _read(self, sql: str, *params: object) -> list[Any]:
         """The rows of a query; none (and `problem` says why) when the file cannot be read."""
+        try:
+            return self._rows(sql, params)
+        except HistoryUnavailable as exc:
+            self.problem = str(exc)
+            return []
+
+    def _rows(self, sql: str, params: tuple[object, ...]) -> list[Any]:
+        """The rows of a query. A read creates, migrates and writes nothing: no file yet,
+        or no table yet, is nothing recorded. Raises HistoryUnavailable."""
         import sqlite3
 
-        try:
+        if self.path is None:
             with self._connection() as db:
                 return db.execute(sql, params).fetchall()
-        except (sqlite3.Error, OSError) as exc:
-            self._failed(exc)
+        try:
+            is_folder = self.path.is_dir()
+        except OSError as exc:
+            raise HistoryUnavailable(f"the history file {self.path} cannot be read: "
+                                     f"{exc.strerror}") from exc
+        if is_folder:  # SQLite would only say "disk I/O error"
+            raise HistoryUnavailable(f"the history file {self.path} cannot be read: it is "
+                                     "a directory")
+        if not self.path.exists():
             return []
+        uri = self.path.absolute().as_uri()
+        # Read-only, so a read-only data dir or a full disk can still be read. In WAL mode
+        # even a reader needs the `-shm` file: where it cannot be made (a read-only
+        # folder), the file is read as it stands (immutable), without the journal.
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                with closing(sqlite3.connect(f"{uri}?{options}", uri=True,
+                                             timeout=10)) as db:
+                    return db.execute(sql, params).fetchall()
+            except sqlite3.OperationalError as exc:
+                if str(exc).startswith("no such table"):
+                    return []  # made, but nothing written yet
+                error: sqlite3.Error = exc
+                if not _cannot_open(exc):
+                    break
+            except sqlite3.Error as exc:  # not a database, damaged…
+                error = exc
+                break
+        raise HistoryUnavailable(f"the history file {self.path} cannot be read: {error}")
 
     def _failed(self, exc: Exception) -> None:
         self.problem = f"the history file {self.path} cannot be used: {exc}"
@@ -224,10 +271,19 @@ class History:
                             "last_current = MAX(COALESCE(last_current, ''), :at)")
 
     def usage(self, base_url: str) -> dict[str, Usage]:
-        """Model key → what was recorded of it on this host."""
-        rows = self._read("SELECT model, name, first_seen, last_loaded, times_loaded, "
+        """Model key → what was recorded of it on this host; none (and `problem` says why)
+        when the file cannot be read."""
+        try:
+            return self.read_usage(base_url)
+        except HistoryUnavailable as exc:
+            self.problem = str(exc)
+            return {}
+
+    def read_usage(self, base_url: str) -> dict[str, Usage]:
+        """Model key → what was recorded of it on this host. Raises HistoryUnavailable."""
+        rows = self._rows("SELECT model, name, first_seen, last_loaded, times_loaded, "
                           "last_current, times_current FROM usage WHERE host = ?",
-                          redact(base_url))
+                          (redact(base_url),))
         found = {}
         for key, name, first, loaded, times_loaded, current, times_current in rows:
             first_seen = _time(first)

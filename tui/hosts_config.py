@@ -13,11 +13,13 @@ A table that cannot be used is reported and left out; the rest of the fleet stay
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tui.ollama.host import resolve_base_url, shown_host
 
@@ -51,7 +53,7 @@ class HostConfig:
         this very machine, Ollama's own directory; "" when they cannot be."""
         if self.models_dir:
             return self.models_dir
-        if _is_loopback(self.base_url):
+        if is_loopback(self.base_url):
             return env.get("OLLAMA_MODELS") or str(Path.home() / ".ollama" / "models")
         return ""
 
@@ -70,7 +72,7 @@ class HostConfig:
             found.append(f"host {self.name}: the environment variable {self.token_env} is "
                          "not set, so requests go without a token")
         url = self.base_url
-        if self.token(env) and url.startswith("http://") and not _is_loopback(url):
+        if self.token(env) and url.startswith("http://") and not is_loopback(url):
             found.append(f"host {self.name}: the token travels in the clear over plain "
                          f"http:// to {shown_host(url)}; use https://")
         if not self.verify and not self.ca_file and url.startswith("https://"):
@@ -79,9 +81,31 @@ class HostConfig:
         return found
 
 
-def _is_loopback(url: str) -> bool:
-    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
-    return host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+def is_loopback(url: str) -> bool:
+    """Whether the URL's host is this machine: an address in 127.0.0.0/8, ::1 (also as
+    ::ffff:127.x.y.z), or the name `localhost`. Decided by parsing the address, never by
+    how a name begins: `127.0.0.1.nip.io` is a name anyone's DNS can point anywhere."""
+    try:
+        host = urlsplit(url).hostname or ""  # lower case, without brackets or port
+    except ValueError:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name other than localhost: wherever DNS says
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def warnings_once(hosts: Iterable[HostConfig], env: Mapping[str, str],
+                  warned: set[str]) -> list[str]:
+    """The warnings of the hosts not in `warned` (which then holds them too): each host's
+    are given once, however many times a command names it."""
+    fresh = [h for h in dict.fromkeys(hosts) if h.name not in warned]
+    warned.update(h.name for h in fresh)
+    return [warning for host in fresh for warning in host.warnings(env)]
 
 
 def parse_hosts(raw: Any, path: object) -> tuple[dict[str, HostConfig], list[str]]:

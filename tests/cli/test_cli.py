@@ -147,26 +147,24 @@ def test_pull_on_a_terminal_draws_a_progress_bar(run, monkeypatch) -> None:
 
 def test_rm_asks_on_a_terminal(run, monkeypatch) -> None:
     monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
-    answers = iter(["n", "y"])
-    prompts = []
-    monkeypatch.setattr("builtins.input", lambda p: prompts.append(p) or next(answers))
-    code, out, _ = run("rm", "mistral")
-    assert code == EXIT_OK and prompts == ["Delete mistral:latest (4.1 GB)? [y/N] "]
+    answers = iter(["n\n", "y\n", "n\n"])
+    monkeypatch.setattr(cli, "_line_typed", lambda: next(answers))  # what the user types
+    code, out, err = run("rm", "mistral")
+    assert code == EXIT_OK and err == "Delete mistral:latest (4.1 GB)? [y/N] "
     assert "mistral:latest" in run("list")[1]
     code, out, _ = run("rm", "mistral")
     assert code == EXIT_OK and "Model mistral:latest deleted successfully" in out
     assert "mistral:latest" not in run("list")[1]
     # A copy shares every blob with its source: the question says it frees nothing.
     run("cp", "llama3.2", "my-llama")
-    answers = iter(["n"])
-    run("rm", "my-llama")
-    assert prompts[-1] == ("Delete my-llama:latest (2.0 GB, shared with llama3.2:latest: "
-                           "frees nothing)? [y/N] ")
+    _, _, err = run("rm", "my-llama")
+    assert err == ("Delete my-llama:latest (2.0 GB, shared with llama3.2:latest: "
+                   "frees nothing)? [y/N] ")
 
 
 def test_rm_with_yes_and_json(run, monkeypatch) -> None:
     monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
-    monkeypatch.setattr("builtins.input", lambda p: pytest.fail("--yes must not ask"))
+    monkeypatch.setattr(cli, "_line_typed", lambda: pytest.fail("--yes must not ask"))
     size = next(m["size"] for m in json.loads(run("list", "--json")[1])["models"]
                 if m["name"] == "phi4:14b")
     code, out, _ = run("rm", "--yes", "--json", "phi4:14b")
@@ -445,12 +443,32 @@ def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> No
     assert code == EXIT_ERROR and "qwen3:8b exists: Ollama would overwrite it" in err
 
 
+@pytest.mark.parametrize("as_json", [True, False])
+def test_stats_says_when_the_history_cannot_be_read(run, as_json: bool) -> None:
+    # It said "never" for every model, with "status": "success".
+    from tui.history import default_history_path
+
+    default_history_path().mkdir(parents=True)  # a folder where the file should be
+    code, out, err = run("stats", *(["--json"] if as_json else []))
+    assert code == EXIT_ERROR and err.count("\n") == 1
+    assert "qgoose-tui: error: the history file" in err and "cannot be read" in err
+    if as_json:
+        data = json.loads(out)
+        assert data["status"] == "error" and data["history_available"] is False
+        assert len(data["models"]) == 10 and "cannot be read" in data["message"]
+        assert all(m["last_used"] is None and m["times_loaded"] is None
+                   for m in data["models"])
+    else:
+        assert "never" not in out
+
+
 def test_stats_records_what_the_cli_does(run) -> None:
     run("ps")  # llama3.2 is loaded in the demo set
     run("use", "qwen3:8b")
     run("use", "qwen3:8b")
     run("load", "mistral")
     data = json.loads(run("stats", "--json")[1])
+    assert data["status"] == "success" and data["history_available"] is True
     by_name = {m["name"]: m for m in data["models"]}
     assert by_name["qwen3:8b"]["times_current"] == 2
     assert by_name["llama3.2:latest"]["times_loaded"] == 1

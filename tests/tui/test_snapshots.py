@@ -184,8 +184,9 @@ def test_info_panel_memory_table(snap_compare, tmp_path: Path) -> None:
                                             for row in range(len(grid.shown))))
         await pilot.pause(0.2)
 
-    settings = Settings(path=tmp_path / "config.toml", vram="12GB")
-    app = QGooseApp(settings, demo=True)
+    app = demo_app(tmp_path)
+    # The demo's own GPU memory (the user's `vram` describes their GPU: never the demo's).
+    app.settings.vram = "12GB"
     assert snap_compare(app, terminal_size=(160, 44), run_before=run_before)
 
 

@@ -1,11 +1,17 @@
 """The history database: benchmark results and usage, kept between runs, safe with two
 writers at once, and never fatal when the file is unusable."""
 
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tui.history import History
+import pytest
+
+from tui.history import History, HistoryUnavailable
 
 HOST = "http://gpu1:11434"
 
@@ -78,3 +84,68 @@ def test_the_in_memory_history_takes_writers_from_many_threads() -> None:
     for thread in threads:
         thread.join()
     assert history.problem == ""
+
+
+def test_a_read_creates_nothing(tmp_path: Path) -> None:
+    # Reading once made the data folder and an empty database (and wrote its schema).
+    path = tmp_path / "data" / "h.sqlite3"
+    history = History(path)
+    assert history.read_usage(HOST) == {} and history.latest_benchmarks(HOST) == {}
+    assert not (tmp_path / "data").exists() and history.problem == ""
+
+
+def test_a_read_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"")  # a database with no table yet: nothing recorded
+    assert History(path).read_usage(HOST) == {}
+    assert path.read_bytes() == b""
+    History(path).record_current(HOST, "a:latest")
+    before = path.read_bytes()
+    assert list(History(path).read_usage(HOST)) == ["registry.ollama.ai/library/a:latest"]
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ["not a database", "a directory"])
+def test_a_history_that_cannot_be_read_says_why(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "h.sqlite3"
+    if damage == "a directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryUnavailable, match=f"the history file {path} cannot be read: "
+                       f"{'it is a directory' if damage == 'a directory' else 'file is not'}"):
+        History(path).read_usage(HOST)
+    history = History(path)
+    assert history.usage(HOST) == {} and "cannot be read" in history.problem
+
+
+def _without_write_permission() -> list[str] | None:
+    """A command prefix under which this folder's permissions hold (root ignores them,
+    unless setpriv drops the capabilities that let it); None when there is none."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    return None if setpriv is None else \
+        [setpriv, "--bounding-set", "-dac_override,-dac_read_search,-fowner"]
+
+
+def test_a_history_in_a_read_only_folder_is_still_read(tmp_path: Path) -> None:
+    # The reads made the schema and switched to WAL first: writes, refused, so every model
+    # showed "never".
+    prefix = _without_write_permission()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: folder permissions do not apply")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    History(folder / "h.sqlite3").record_current(HOST, "a:latest")
+    folder.chmod(0o555)
+    try:
+        read = subprocess.run(
+            [*prefix, sys.executable, "-c",
+             "import sys; from pathlib import Path; from tui.history import History; "
+             "print(list(History(Path(sys.argv[1])).read_usage(sys.argv[2])))",
+             str(folder / "h.sqlite3"), HOST], capture_output=True, text=True, timeout=60)
+    finally:
+        folder.chmod(0o755)
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == "['registry.ollama.ai/library/a:latest']"

@@ -19,18 +19,27 @@ from tui.ollama.names import normalize, same_model
 PRESENT, ABSENT, STALE = "✓", "·", "≠"
 
 
+def warned(cmd: Command, hosts: list[HostConfig]) -> list[HostConfig]:
+    """The hosts, once their warnings are on stderr (a token that would go in the clear, a
+    token variable not set): each host's once a command, before anything is sent to it."""
+    for warning in cmd.settings.host_warnings(hosts):
+        print(f"qgoose-tui: warning: {printable(warning)}", file=cmd.err)
+    return hosts
+
+
 def chosen_hosts(cmd: Command, on: str) -> list[HostConfig]:
-    """The hosts `--on` names ("all", or names separated by commas). Raises BadInput."""
+    """The hosts `--on` names ("all", or names separated by commas), warned about. Raises
+    BadInput."""
     fleet = {h.name: h for h in cmd.settings.fleet()}
     if on.strip() == "all":
-        return list(fleet.values())
+        return warned(cmd, list(fleet.values()))
     names = [n.strip() for n in on.split(",") if n.strip()]
     unknown = [n for n in names if n not in fleet]
     if unknown or not names:
         known = ", ".join(fleet) or "none: add [hosts.NAME] tables to the config"
         raise BadInput(f"unknown host {', '.join(unknown) or '(none given)'}; the configured "
                        f"hosts are: {known}")
-    return [fleet[n] for n in dict.fromkeys(names)]
+    return warned(cmd, [fleet[n] for n in dict.fromkeys(names)])
 
 
 def _hosts_rows(reports: list[HostReport]) -> list[list[str]]:
@@ -41,7 +50,7 @@ def _hosts_rows(reports: list[HostReport]) -> list[list[str]]:
 
 
 async def cmd_hosts(cmd: Command) -> int:
-    reports = await survey(cmd.settings.fleet(), cmd.settings.env)
+    reports = await survey(warned(cmd, cmd.settings.fleet()), cmd.settings.env)
     ok = all(r.online for r in reports)
     if cmd.as_json:
         cmd.emit({"status": "success" if ok else "error",
@@ -53,7 +62,7 @@ async def cmd_hosts(cmd: Command) -> int:
 
 
 async def cmd_fleet(cmd: Command, filter_text: str) -> int:
-    reports = await survey(cmd.settings.fleet(), cmd.settings.env)
+    reports = await survey(warned(cmd, cmd.settings.fleet()), cmd.settings.env)
     rows = matrix(reports)
     if filter_text.strip():
         query = parse_query(filter_text)

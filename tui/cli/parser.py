@@ -14,13 +14,21 @@ import os
 import re
 import signal
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
-from tui.config import KV_CACHE_TYPES, Settings, for_demo, load_settings
-from tui.format import parse_size
+from tui.config import (
+    KV_CACHE_TYPES,
+    Settings,
+    demo_folder,
+    for_demo,
+    load_settings,
+    use_demo_hosts,
+)
+from tui.format import parse_size, printable
 from tui.history import History
 
 if TYPE_CHECKING:
@@ -264,13 +272,23 @@ def _ask(prompt: str) -> bool:
     interrupt handler would only act after the blocking read returned."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        return input(prompt).strip().lower() in ("y", "yes")
-    except EOFError:
-        return False
+        print(prompt, end="", file=sys.stderr, flush=True)
+        return _line_typed().strip().lower() in ("y", "yes")
     except KeyboardInterrupt:
         raise _in("commands").PromptInterrupted from None
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _line_typed() -> str:
+    """The line typed on stdin ("" at its end). Not input(): a Ctrl-C that lands between
+    the prompt and input()'s read() is only noted, and the read then waits for Enter. Here
+    the wait is in short steps, and a noted Ctrl-C is acted on at the next."""
+    import select
+
+    while not select.select([sys.stdin], [], [], 0.1)[0]:
+        pass
+    return sys.stdin.readline()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -281,12 +299,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_forever(args)
     settings = load_settings(args.config, host_flag=args.host)
-    if args.demo:
-        settings = for_demo(settings)
-    if settings.host_problem and args.command is not None and not args.demo:
+    if not args.demo:
+        return _run(args, settings)
+    # Whatever ends the demo (a return, an error, Ctrl-C), its folder goes with it.
+    with demo_folder() as folder, _ended_as_by_ctrl_c():
+        return _run(args, for_demo(settings, Path(folder)))
+
+
+@contextlib.contextmanager
+def _ended_as_by_ctrl_c() -> Iterator[None]:
+    """SIGTERM and SIGHUP (its terminal closed) end the program as Ctrl-C does: the orderly
+    way, in which the demo's folder is removed (by default they end it on the spot)."""
+    def interrupt(signum: int, frame: object) -> None:
+        signal.raise_signal(signal.SIGINT)
+
+    ending = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, interrupt) for s in ending}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.host_problem and args.command is not None:
         return _refuse_host(args, settings.host_problem)  # its one line, not a warning too
     for warning in settings.warnings:
-        print(f"qgoose-tui: warning: {warning}", file=sys.stderr)
+        print(f"qgoose-tui: warning: {printable(warning)}", file=sys.stderr)
     if args.command is None:
         return _run_tui(settings, args.demo)
     try:
@@ -314,31 +354,36 @@ def _starts_tui(argv: list[str]) -> bool:
 
 
 async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
-    options = {} if args.demo else settings.client_options()
     from tui.ollama import OllamaClient  # httpx: not before the TUI's first frame
 
-    async with _ollama_url(settings, args.demo) as base_url, \
-            OllamaClient(base_url, **options) as client:
+    async with _demo_hosts(settings, args.demo), \
+            OllamaClient(settings.base_url, **settings.client_options()) as client:
         interactive = _is_tty(sys.stdin) and _is_tty(sys.stdout)
         cmd = _in("commands").Command(client, settings, as_json=args.json,
                                confirm=_ask if interactive else None)
-        if args.demo:  # the demo's server is new each time: nothing of it is worth keeping
+        if args.demo:  # the demo's servers are new each time: nothing of them is worth keeping
             cmd.history = History(None)
-            settings.registry = base_url  # it is its own registry too
         handler: Handler = args.handler
         return await handler(cmd, args)
 
 
 @contextlib.asynccontextmanager
-async def _ollama_url(settings: Settings, demo: bool) -> AsyncIterator[str]:
-    """The URL to talk to: the configured Ollama, or an in-process emulator in demo mode."""
+async def _demo_hosts(settings: Settings, demo: bool) -> AsyncIterator[None]:
+    """In demo mode, the demo's three hosts (emulator, gpu-a, gpu-b, as in the TUI), made
+    its settings' whole fleet for the duration of a `with` block."""
     if not demo:
-        yield settings.base_url
+        yield
         return
-    from tui.emulator.server import DEMO_OUTDATED, running_emulator
+    from tui.emulator.server import DEMO_OUTDATED, demo_fleet, started_emulator
 
-    async with running_emulator(outdated=DEMO_OUTDATED) as emulator:
-        yield emulator.url
+    emulators = [("emulator", await started_emulator(outdated=DEMO_OUTDATED))]
+    try:
+        emulators += await demo_fleet()
+        use_demo_hosts(settings, {name: emulator.url for name, emulator in emulators})
+        yield
+    finally:
+        for _, emulator in emulators:
+            await emulator.stop()
 
 
 def _refuse_host(args: argparse.Namespace, problem: str) -> int:
@@ -358,7 +403,10 @@ def _run_tui(settings: Settings, demo: bool) -> int:
     gc.disable()
     from tui.app import run_app
 
-    return run_app(settings, demo=demo)
+    try:
+        return run_app(settings, demo=demo)
+    except KeyboardInterrupt:  # a SIGINT sent to the process (Ctrl-C in the app is a key)
+        return _in("commands").EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

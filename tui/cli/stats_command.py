@@ -7,9 +7,12 @@ import asyncio
 
 from tui.cli.commands import EXIT_OK, Command
 from tui.format import printable, relative_time, render_table
-from tui.history import Usage
+from tui.history import HistoryUnavailable, Usage
 from tui.ollama import OllamaError
 from tui.ollama.names import model_key
+
+NOTHING_RECORDED = {"first_seen": None, "last_used": None, "last_loaded": None,
+                    "times_loaded": 0, "last_current": None, "times_current": 0}
 
 
 async def cmd_stats(cmd: Command) -> int:
@@ -18,9 +21,13 @@ async def cmd_stats(cmd: Command) -> int:
     except OllamaError as exc:
         return cmd.fail(exc, models=[])
     cmd.note_nameless(models, "the model list")
-    usage = await asyncio.to_thread(cmd.history.usage, cmd.client.base_url)
-    if cmd.history.problem:
-        print(f"qgoose-tui: note: {printable(cmd.history.problem)}", file=cmd.err)
+    try:
+        usage = await asyncio.to_thread(cmd.history.read_usage, cmd.client.base_url)
+    except HistoryUnavailable as exc:
+        # Every model "never used" would be a lie: say the history is out of reach, as
+        # `list` says Ollama is (the models, with nothing known of their use).
+        return cmd.fail(exc, history_available=False, models=[
+            {**dict.fromkeys(NOTHING_RECORDED), "name": m.name} for m in models])
     rows = [(m.name, usage.get(model_key(m.name))) for m in models]
 
     def recency(pair: tuple[str, Usage | None]) -> float:
@@ -29,10 +36,8 @@ async def cmd_stats(cmd: Command) -> int:
 
     rows.sort(key=recency, reverse=True)  # most recently used first, never used last
     if cmd.as_json:
-        cmd.emit({"status": "success", "models": [
-            {**(u.to_json() if u is not None else
-                {"first_seen": None, "last_used": None, "last_loaded": None,
-                 "times_loaded": 0, "last_current": None, "times_current": 0}), "name": name}
+        cmd.emit({"status": "success", "history_available": True, "models": [
+            {**(u.to_json() if u is not None else NOTHING_RECORDED), "name": name}
             for name, u in rows]})
         return EXIT_OK
     table = [[printable(name),
