@@ -235,8 +235,13 @@ def test_one_shot_prompt_with_thinking(snap_compare, tmp_path: Path) -> None:
         models_view(app).grid.select_name("qwen3:8b")
         await pilot.press("t", *"hello", "enter")
         await wait_until(pilot, lambda: "tokens/s" in screen_text(app))
+        # The prompt loaded the model: the picture waits for the grid to know it (● and
+        # "just now"), which a poll brought at a moment that depended on the CPU's load.
+        await app.session.refresh_running()
+        await wait_until(pilot, lambda: "qwen3:8b" in [r.name for r in
+                                                       app.session.state.running])
         app.screen.set_focus(None)  # no blinking cursor: a stable picture
-        await pilot.pause(0.2)
+        await pilot.pause(0.3)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
 
