@@ -11,6 +11,9 @@ from tests.tui.helpers import (
     wait_until,
 )
 from tui.emulator.server import Emulator
+from tui.emulator.store import key_of
+from tui.format import human_size
+from tui.ollama.names import parse_name
 from tui.screens.confirm import ConfirmScreen
 
 
@@ -39,7 +42,12 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         grid = models_view(app).grid
         grid.select_name("gemma3:4b")
         await pilot.pause(0.3)
-        assert shows(app, "Update ⬆ available (3.3 GB)")
+        # The registry's new version changed the template only: its bytes and the config's.
+        newer = emulator.store.catalog[key_of(parse_name("gemma3:4b"))]
+        download = sum(layer.size for layer in newer.layers
+                       if layer.kind in ("template", "config"))
+        assert f"Update       ⬆ template changed, {human_size(download)} to download" in \
+            info_text(app)
         # The filter finds them; A marks what is shown, U updates the marks (asks first).
         await pilot.press("slash", *"outdated", "enter")
         assert sorted(grid_names(app)) == ["deepseek-r1:8b", "gemma3:4b"]
@@ -47,6 +55,8 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         assert isinstance(app.screen, ConfirmScreen)
         assert shows(app, "Update gemma3:4b and deepseek-r1:8b?") or \
             shows(app, "Update deepseek-r1:8b and gemma3:4b?")
+        assert shows(app, f"gemma3:4b: template changed, {human_size(download)} to download")
+        assert shows(app, "deepseek-r1:8b: template changed,") and shows(app, "in all.")
         await pilot.press("y")
         await wait_until(pilot, lambda: "deepseek-r1:8b updated:" in notices(app)
                          and "gemma3:4b updated:" in notices(app), timeout=10)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showing_progress
 from tui.format import printable, render_table
 from tui.ollama import InvalidNameError, OllamaError
-from tui.ollama.models import ModelSummary
+from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, normalize
 from tui.ollama.progress import PullProgress
 from tui.registry import UpdateCheck, UpdateChecker, summary
@@ -14,7 +14,11 @@ from tui.updates import SHORT_DIGEST, UpdateOutcome
 
 
 async def _checks(cmd: Command, models: list[ModelSummary]) -> list[UpdateCheck]:
-    checker = UpdateChecker(cmd.settings.registry)
+    """Each model's state; an update also says what it changes (from /api/show)."""
+    async def show(model: ModelSummary) -> ModelInfo:
+        return await cmd.client.show(model.name)
+
+    checker = UpdateChecker(cmd.settings.registry, show=show)
     try:
         return await checker.check_all(models)
     finally:
