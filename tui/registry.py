@@ -62,7 +62,7 @@ class UpdateCheck:
         return {"name": self.name, "local_digest": self.local_digest,
                 "registry_digest": self.registry_digest or None, "state": self.state,
                 "reason": self.reason, "new_size": self.new_size,
-                "changed": list(self.changed) if self.changed is not None else None,
+                "what_changed": list(self.changed) if self.changed is not None else None,
                 "download_size": self.download_size}
 
 

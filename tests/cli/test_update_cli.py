@@ -51,6 +51,8 @@ def test_update_all_pulls_only_the_outdated(run, threaded_emulator: Emulator) ->
     assert code == EXIT_OK and data["failed"] == []
     assert sorted(u["name"] for u in data["updated"]) == ["deepseek-r1:8b", "gemma3:4b"]
     assert all(u["changed"] and u["size_change_bytes"] == 21 for u in data["updated"])
+    assert all(u["what_changed"] == ["template"] and 0 < u["download_size"] < 1000
+               for u in data["updated"])
     pulled = [r.body["model"] for r in threaded_emulator.pull_requests()]
     assert sorted(pulled) == ["deepseek-r1:8b", "gemma3:4b"]  # never an up-to-date one
     # Afterwards the local digest is the SHA-256 of the registry's manifest.
@@ -163,12 +165,14 @@ def test_a_template_only_update_is_small(on_version) -> None:
     emulator.store.publish("smollm2:135m", ("template",), style="pretty")
     check = smollm2(run)
     size = new_bytes(emulator, ("template",))
-    assert check["state"] == "update available" and check["changed"] == ["template"]
+    assert check["state"] == "update available" and check["what_changed"] == ["template"]
     assert check["download_size"] == size < 1000
     code, out, _ = run("outdated")
     assert f"template changed, {size} B to download" in out
-    # Updated, it is current again, on either server.
-    assert run("update", "smollm2:135m")[0] == EXIT_OK
+    # Updated (saying what it brings), it is current again, on either server.
+    code, out, _ = run("update", "smollm2:135m")
+    assert code == EXIT_OK
+    assert f"Updating smollm2:135m (template changed, {size} B to download)" in out
     assert smollm2(run)["state"] == "up to date"
 
 
@@ -178,5 +182,5 @@ def test_new_weights_are_said_with_their_size(on_version) -> None:
     emulator.store.publish("smollm2:135m", ("weights",), style="pretty")
     check = smollm2(run)
     size = new_bytes(emulator, ("model",))
-    assert check["changed"] == ["weights"] and check["download_size"] == size > 10**8
+    assert check["what_changed"] == ["weights"] and check["download_size"] == size > 10**8
     assert f"new weights, {human_size(size)} to download" in run("outdated")[1]

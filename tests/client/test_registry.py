@@ -245,7 +245,7 @@ async def test_the_params_blob_is_read_with_care(blob: httpx.Response, changed: 
     checker = UpdateChecker(show=shown)
     check = await checker.check(summary("goose:7b", "00" * 32))
     await checker.aclose()
-    assert check.state == "update available" and check.to_json()["changed"] == changed
+    assert check.state == "update available" and check.to_json()["what_changed"] == changed
     assert storage.called is (changed == ["config"]) and not plain.called
 
 
