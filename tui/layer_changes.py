@@ -144,7 +144,9 @@ def _local_blobs(modelfile: str) -> dict[str, list[str]]:
 
 
 def _sha256(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    # Ollama never sends a lone surrogate; a server that does gets a digest that matches
+    # nothing, not a crash.
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def _same_text(part: str, layers: list[RegistryLayer], info: ModelInfo,

@@ -2,8 +2,11 @@
 
 import hashlib
 import json
+import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tui.layer_changes import Changes, compare, registry_layers, to_read
 from tui.ollama.models import ModelInfo
@@ -188,3 +191,41 @@ def test_only_parameters_and_several_licenses_are_read() -> None:
     assert [entry.part for entry in to_read(one)] == ["parameters"]
     many = registry_layers(manifest(*current(), *(layer("license", f"L{i}") for i in range(20))))
     assert len(to_read(many)) == 8  # a bound, whatever a registry lists
+
+
+# -- whatever a registry or a server sends: an answer, never an exception ----------------
+FUZZ = settings(max_examples=int(os.environ.get("QGOOSE_FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
+TEXTS = st.text(max_size=30) | st.sampled_from(["\ud800", "{{ .Prompt }}", SHOWN_PARAMS,
+                                                 f"FROM /b/blobs/{WEIGHTS.replace(':', '-')}"])
+VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXTS,
+                      lambda inner: st.lists(inner, max_size=3) |
+                      st.dictionaries(TEXTS, inner, max_size=4), max_leaves=12)
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(["model", "template", "system", "params", "license",
+                                 "projector", "messages", "config"]), max_size=6),
+       st.dictionaries(st.sampled_from(["template", "system", "license", "parameters",
+                                        "modelfile"]), TEXTS),
+       st.binary(max_size=64) | st.just(PARAMS), st.booleans())
+def test_any_layers_and_any_show_give_an_answer(kinds: list, fields: dict, blob: bytes,
+                                                weights_known: bool) -> None:
+    body = manifest(*(layer(kind, f"{kind}{i}") for i, kind in enumerate(kinds)))
+    info = local(**fields) if weights_known else local(modelfile="", **{
+        k: v for k, v in fields.items() if k != "modelfile"})
+    layers = registry_layers(body)
+    assert layers is not None
+    found = compare(layers, info, {entry.digest: blob for entry in to_read(layers)})
+    assert found is None or (found.parts and found.download_size >= 487 and found.sentence())
+
+
+@FUZZ
+@given(VALUES)
+def test_any_manifest_json_is_refused_or_read(value: object) -> None:
+    try:
+        body = json.dumps(value).encode()
+    except (ValueError, UnicodeEncodeError):
+        return
+    layers = registry_layers(body)
+    assert layers is None or all(entry.digest.startswith("sha256:") for entry in layers)

@@ -82,7 +82,11 @@ def params_blob(parameters: str) -> bytes:
     values: dict[str, list[Any]] = {}
     for line in parameters.splitlines():
         key, _, text = line.partition(" ")
-        values.setdefault(key, []).append(json.loads(text))
+        try:
+            value = json.loads(text)  # "\"<|im_end|>\"", 0.7, 8192
+        except ValueError:
+            value = text  # anything else, as the text it is
+        values.setdefault(key, []).append(value)
     return go_json({key: items if key == "stop" or len(items) > 1 else items[0]
                     for key, items in sorted(values.items())})
 
