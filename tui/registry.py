@@ -227,7 +227,7 @@ class UpdateChecker:
                 url = str(httpx.URL(url).join(location))
                 if not _may_follow(url):
                     return None
-        except (httpx.HTTPError, ValueError):
+        except (httpx.HTTPError, ValueError):  # httpx refuses a Location of nonsense itself
             return None
         same = hashlib.sha256(body).hexdigest() == digest.removeprefix("sha256:")
         return body if status == 200 and same else None

@@ -230,6 +230,7 @@ async def shown(model: ModelSummary) -> ModelInfo:
     (httpx.Response(307, headers={"Location": "http://storage.example/params"}),
      ["parameters"]),
     (httpx.Response(200, content=PARAMS + b" "), ["parameters"]),
+    (httpx.Response(307, headers={"Location": "\x01"}), ["parameters"]),  # no URL at all
     (httpx.Response(404), ["parameters"]),
 ])
 @respx.mock
