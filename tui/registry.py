@@ -1,8 +1,10 @@
 """Is a newer version in the registry? Found without downloading anything.
 
-The digest Ollama lists for a model is the SHA-256 of its manifest's bytes exactly as the
-registry served them, so fetching the manifest again and hashing it tells whether the
-registry's version differs. Free of Textual; the TUI and the CLI's `outdated` share it.
+The digest Ollama lists for a model is the SHA-256 of its manifest file: the registry's bytes
+as they came (0.19 and later) or Go's re-encoding of them (before; tui/go_manifest.py), so
+fetching the manifest again and hashing it tells whether the registry's version differs.
+For a real update, the registry's layers compared with /api/show's say what changed
+(tui/layer_changes.py). Free of Textual; the TUI and the CLI's `outdated` share it.
 """
 
 from __future__ import annotations
@@ -10,20 +12,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
 
-from tui.ollama.errors import InvalidNameError
-from tui.ollama.models import ModelSummary
+from tui import layer_changes
+from tui.go_manifest import local_digests
+from tui.ollama.errors import InvalidNameError, OllamaError
+from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import DEFAULT_HOST, parse_name
 
 MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json"
 AT_ONCE = 8  # registry requests in flight
 DEADLINE = 10.0  # seconds for one manifest, all told
 MAX_MANIFEST_BYTES = 4 << 20  # real manifests are about 1 KB
+MAX_TEXT_BYTES = 1 << 20  # a template, license or params blob: a few KB
+MAX_REDIRECTS = 3  # registries send blob downloads to a storage host
 
 State = Literal["up to date", "update available", "local only", "cloud", "unknown"]
 STATES: tuple[State, ...] = ("up to date", "update available", "local only", "cloud",
@@ -38,15 +44,26 @@ class UpdateCheck:
     registry_digest: str = ""
     reason: str = ""  # why the state is what it is, in a sentence
     new_size: int | None = None  # bytes of the registry's version, when it says
+    changed: tuple[str, ...] | None = None  # what an update changes (layer_changes.PARTS)
+    download_size: int | None = None  # bytes of only the changed layers
 
     @property
     def outdated(self) -> bool:
         return self.state == "update available"
 
+    @property
+    def change_text(self) -> str:
+        """ "template changed, 1.2 KB to download"; "" when not known."""
+        if self.changed is None or self.download_size is None:
+            return ""
+        return layer_changes.Changes(self.changed, self.download_size).sentence()
+
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "local_digest": self.local_digest,
                 "registry_digest": self.registry_digest or None, "state": self.state,
-                "reason": self.reason, "new_size": self.new_size}
+                "reason": self.reason, "new_size": self.new_size,
+                "what_changed": list(self.changed) if self.changed is not None else None,
+                "download_size": self.download_size}
 
 
 def _is_loopback(host: str) -> bool:
@@ -88,13 +105,16 @@ def _manifest_size(body: bytes) -> int | None:
 
 class UpdateChecker:
     """Checks models against their registries, a few at a time, each result kept for the
-    session by digest (a digest never changes its answer while the app runs)."""
+    session by digest (a digest never changes its answer while the app runs). With `show`
+    (a model's /api/show), an update also says what it changes."""
 
     def __init__(self, default_registry: str = "", *, at_once: int = AT_ONCE,
                  deadline: float = DEADLINE,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 show: Callable[[ModelSummary], Awaitable[ModelInfo]] | None = None) -> None:
         self.default_registry = default_registry
         self.deadline = deadline
+        self._show = show
         self._at_once = at_once
         self._gate = asyncio.Semaphore(at_once)
         self._results: dict[tuple[str, str], UpdateCheck] = {}  # (name key, digest) → check
@@ -153,7 +173,7 @@ class UpdateChecker:
         host = httpx.URL(url).netloc.decode()  # with the port: "127.0.0.1:8000"
         try:
             async with asyncio.timeout(self.deadline):
-                status, body = await self._fetch(url)
+                status, body, _ = await self._fetch(url, MAX_MANIFEST_BYTES)
         except TimeoutError:
             return result("unknown", f"{host} did not answer within {self.deadline:.0f} s")
         except httpx.HTTPError as exc:
@@ -166,21 +186,72 @@ class UpdateChecker:
         if status != 200:
             return result("unknown", f"{host} answered HTTP {status}")
         remote = hashlib.sha256(body).hexdigest()
-        if remote == digest:
-            return result("up to date", f"the same manifest as on {host}",
-                          registry_digest=remote)
-        return result("update available", f"{host} has a newer manifest",
-                      registry_digest=remote, new_size=_manifest_size(body))
+        if digest in local_digests(body):
+            # Servers before 0.19 list the digest of Go's re-encoding of the manifest.
+            how = "" if remote == digest else " (as Ollama before 0.19 stores it)"
+            return result("up to date", f"the same manifest as on {host}{how}",
+                          registry_digest=digest)
+        changes = await self._changes(model, url, body)
+        what = f": {changes.sentence()}" if changes else ""
+        return result("update available", f"{host} has a newer version{what}",
+                      registry_digest=remote, new_size=_manifest_size(body),
+                      changed=changes.parts if changes else None,
+                      download_size=changes.download_size if changes else None)
 
-    async def _fetch(self, url: str) -> tuple[int, bytes]:
-        async with self._http.stream("GET", url) as response:
+    async def _changes(self, model: ModelSummary, url: str,
+                       body: bytes) -> layer_changes.Changes | None:
+        """What the update changes, from /api/show and the registry's small text blobs;
+        None when that cannot be told in time."""
+        layers = layer_changes.registry_layers(body)
+        if self._show is None or layers is None:
+            return None
+        blobs = url.rsplit("/manifests/", 1)[0] + "/blobs/"
+        try:
+            async with asyncio.timeout(self.deadline):
+                info = await self._show(model)
+                texts = {layer.digest: await self._blob(blobs + layer.digest, layer.digest)
+                         for layer in layer_changes.to_read(layers)}
+        except (TimeoutError, OllamaError):
+            return None
+        return layer_changes.compare(layers, info, texts)
+
+    async def _blob(self, url: str, digest: str) -> bytes | None:
+        """A text blob whose bytes are its digest's, through a few redirects to HTTPS (a
+        registry's storage host); None when it cannot be had (then its layer counts as
+        changed)."""
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                status, body, location = await self._fetch(url, MAX_TEXT_BYTES, accept="*/*")
+                if not (300 <= status < 400 and location):
+                    break
+                url = str(httpx.URL(url).join(location))
+                if not _may_follow(url):
+                    return None
+        except (httpx.HTTPError, ValueError):  # httpx refuses a Location of nonsense itself
+            return None
+        same = hashlib.sha256(body).hexdigest() == digest.removeprefix("sha256:")
+        return body if status == 200 and same else None
+
+    async def _fetch(self, url: str, limit: int,
+                     accept: str = MANIFEST_TYPE) -> tuple[int, bytes, str]:
+        """Status, body (at most `limit` bytes) and any redirect's Location."""
+        async with self._http.stream("GET", url, headers={"Accept": accept}) as response:
             chunks, size = [], 0
             async for chunk in response.aiter_bytes():  # decoded, as Ollama hashes it
                 size += len(chunk)
-                if size > MAX_MANIFEST_BYTES:
-                    raise ValueError("the manifest is far too big to be one")
+                if size > limit:
+                    raise ValueError("the manifest is far too big to be one"
+                                     if limit == MAX_MANIFEST_BYTES else "a blob is too big")
                 chunks.append(chunk)
-            return response.status_code, b"".join(chunks)
+            return response.status_code, b"".join(chunks), \
+                response.headers.get("location", "")
+
+
+def _may_follow(url: str) -> bool:
+    """Redirects go to HTTPS hosts, or stay on plain HTTP only to a loopback one."""
+    parsed = httpx.URL(url)
+    return parsed.scheme == "https" or (parsed.scheme == "http" and
+                                        _is_loopback(parsed.netloc.decode()))
 
 
 def _key(model: ModelSummary) -> tuple[str, str]:

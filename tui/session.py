@@ -338,7 +338,8 @@ class HostSession:
         if self._updates is None:
             from tui.registry import UpdateChecker
 
-            self._updates = UpdateChecker(self.registry)
+            # /api/show lets an update say what it changes (weights or only text).
+            self._updates = UpdateChecker(self.registry, show=self.model_info)
         return self._updates
 
     def update_check(self, model: ModelSummary) -> UpdateCheck | None:

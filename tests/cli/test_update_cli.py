@@ -2,14 +2,18 @@
 digest afterwards the registry manifest's SHA-256, failures said per model."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE, TEST_REPLY_INTERVAL, ThreadedEmulator
 from tui import cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from tui.emulator.server import Emulator
 from tui.emulator.store import key_of
+from tui.format import human_size
 from tui.ollama.names import parse_name
 
 
@@ -47,6 +51,8 @@ def test_update_all_pulls_only_the_outdated(run, threaded_emulator: Emulator) ->
     assert code == EXIT_OK and data["failed"] == []
     assert sorted(u["name"] for u in data["updated"]) == ["deepseek-r1:8b", "gemma3:4b"]
     assert all(u["changed"] and u["size_change_bytes"] == 21 for u in data["updated"])
+    assert all(u["what_changed"] == ["template"] and 0 < u["download_size"] < 1000
+               for u in data["updated"])
     pulled = [r.body["model"] for r in threaded_emulator.pull_requests()]
     assert sorted(pulled) == ["deepseek-r1:8b", "gemma3:4b"]  # never an up-to-date one
     # Afterwards the local digest is the SHA-256 of the registry's manifest.
@@ -100,3 +106,81 @@ def test_list_filters_outdated_models(run) -> None:
     assert sorted(m["name"] for m in data["models"]) == ["deepseek-r1:8b", "gemma3:4b"]
     data = json.loads(run("list", "--filter", "-outdated -cloud", "--json")[1])
     assert data["count"] == 7
+
+
+# -- servers before 0.19 (Go's re-encoding of the manifest) and after (the raw bytes) ----
+@pytest.fixture(params=["0.12", "0.33"])
+def on_version(request: pytest.FixtureRequest, config_path: Path,
+               capsys: pytest.CaptureFixture) -> Iterator[tuple[Emulator, Any]]:
+    server = ThreadedEmulator(pull_rate=TEST_PULL_RATE, progress_interval=TEST_INTERVAL,
+                              reply_interval=TEST_REPLY_INTERVAL, server_version=request.param)
+    emulator = server.emulator
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(f'registry = "{emulator.url}"\n')
+
+    def runner(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--host", emulator.url, "--config", str(config_path), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield emulator, runner
+    server.close()
+
+
+def smollm2(run: Any, command: str = "outdated") -> dict[str, Any]:
+    data = json.loads(run(command, "--json")[1])
+    return next(m for m in data["models"] if m["name"] == "smollm2:135m")
+
+
+def pulled_from_an_indenting_registry(emulator: Emulator, run: Any) -> None:
+    """smollm2 pulled while its registry serves the manifest indented (as `docker push`
+    writes one): on 0.12 the digest listed is Go's re-encoding's, not the registry's."""
+    served = emulator.store.publish("smollm2:135m", style="pretty")
+    assert run("pull", "smollm2:135m", "--json")[0] == EXIT_OK
+    listed = smollm2(run, "list")["digest"]
+    old_server = emulator.server_version == "0.12"
+    assert (listed != served.manifest_digest) is old_server
+
+
+def test_right_after_a_pull_the_model_is_up_to_date_on_either_server(on_version) -> None:
+    emulator, run = on_version
+    pulled_from_an_indenting_registry(emulator, run)
+    check = smollm2(run)
+    assert check["state"] == "up to date" and check["registry_digest"] == check["local_digest"]
+    assert ("(as Ollama before 0.19 stores it)" in check["reason"]) is \
+        (emulator.server_version == "0.12")
+    code, out, _ = run("outdated")
+    assert code == EXIT_OK and "update available" not in out
+
+
+def new_bytes(emulator: Emulator, kinds: tuple[str, ...]) -> int:
+    """The bytes of the registry's newest smollm2 layers of these kinds, and its config."""
+    newest = emulator.store.catalog[key_of(parse_name("smollm2:135m"))]
+    return sum(layer.size for layer in newest.layers if layer.kind in (*kinds, "config"))
+
+
+def test_a_template_only_update_is_small(on_version) -> None:
+    emulator, run = on_version
+    pulled_from_an_indenting_registry(emulator, run)
+    emulator.store.publish("smollm2:135m", ("template",), style="pretty")
+    check = smollm2(run)
+    size = new_bytes(emulator, ("template",))
+    assert check["state"] == "update available" and check["what_changed"] == ["template"]
+    assert check["download_size"] == size < 1000
+    code, out, _ = run("outdated")
+    assert f"template changed, {size} B to download" in out
+    # Updated (saying what it brings), it is current again, on either server.
+    code, out, _ = run("update", "smollm2:135m")
+    assert code == EXIT_OK
+    assert f"Updating smollm2:135m (template changed, {size} B to download)" in out
+    assert smollm2(run)["state"] == "up to date"
+
+
+def test_new_weights_are_said_with_their_size(on_version) -> None:
+    emulator, run = on_version
+    pulled_from_an_indenting_registry(emulator, run)
+    emulator.store.publish("smollm2:135m", ("weights",), style="pretty")
+    check = smollm2(run)
+    size = new_bytes(emulator, ("model",))
+    assert check["what_changed"] == ["weights"] and check["download_size"] == size > 10**8
+    assert f"new weights, {human_size(size)} to download" in run("outdated")[1]

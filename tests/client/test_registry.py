@@ -3,6 +3,7 @@ every kind of name, against the emulator's registry (and respx for hosts it cann
 
 import asyncio
 import hashlib
+import json
 
 import httpx
 import pytest
@@ -12,8 +13,9 @@ from tests.conftest import fixture_json
 from tui.emulator.catalog import demo_catalog
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import key_of
-from tui.ollama import OllamaClient
-from tui.ollama.models import ModelSummary
+from tui.format import human_size
+from tui.ollama import OllamaClient, OllamaError
+from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import parse_name
 from tui.registry import UpdateChecker, manifest_url
 
@@ -154,3 +156,164 @@ async def test_a_huge_or_absurd_answer_is_unknown_not_a_crash() -> None:
     check = await checker.check(summary("m", "00" * 32))
     await checker.aclose()
     assert check.state == "unknown" and "too big" in check.reason
+
+
+# -- servers before 0.19, and what an update changes -----------------------------------
+PRETTY = b"""{
+   "schemaVersion": 2,
+   "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+   "config": {
+      "mediaType": "application/vnd.docker.container.image.v1+json",
+      "size": 487,
+      "digest": "sha256:%s"
+   },
+   "layers": [
+      {
+         "mediaType": "application/vnd.ollama.image.model",
+         "size": 2019377376,
+         "digest": "sha256:%s"
+      }
+   ]
+}
+""" % (b"c" * 64, b"1" * 64)
+# What Ollama before 0.19 wrote for it: Go's struct order, compact.
+PRETTY_AS_GO = (b'{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2'
+                b'+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json",'
+                b'"digest":"sha256:' + b"c" * 64 + b'","size":487},"layers":[{"mediaType":'
+                b'"application/vnd.ollama.image.model","digest":"sha256:' + b"1" * 64 +
+                b'","size":2019377376}]}')
+
+
+@respx.mock
+async def test_a_server_before_0_19_lists_the_digest_of_gos_reencoding() -> None:
+    respx.get("https://registry.ollama.ai/v2/library/goose/manifests/7b").mock(
+        return_value=httpx.Response(200, content=PRETTY))
+    checker = UpdateChecker()
+    old = await checker.check(summary("goose:7b", hashlib.sha256(PRETTY_AS_GO).hexdigest()))
+    new = await checker.check(summary("goose:7b", hashlib.sha256(PRETTY).hexdigest()))
+    other = await checker.check(summary("goose:7b", "00" * 32))
+    await checker.aclose()
+    assert old.state == "up to date" and old.reason.endswith("(as Ollama before 0.19 stores it)")
+    assert new.state == "up to date" and "0.19" not in new.reason
+    assert other.state == "update available" and other.registry_digest == \
+        hashlib.sha256(PRETTY).hexdigest()
+
+
+PARAMS = b'{"stop":["<|end|>"],"temperature":0.7}'
+PARAMS_DIGEST = "sha256:" + hashlib.sha256(PARAMS).hexdigest()
+WEIGHTS = "sha256:" + "1" * 64
+
+
+def goose_manifest(params: bytes = PARAMS) -> bytes:
+    return json.dumps({"schemaVersion": 2, "config": {
+        "mediaType": "application/vnd.docker.container.image.v1+json",
+        "digest": "sha256:" + "c" * 64, "size": 487}, "layers": [
+        {"mediaType": "application/vnd.ollama.image.model", "digest": WEIGHTS, "size": 10**9},
+        {"mediaType": "application/vnd.ollama.image.params",
+         "digest": "sha256:" + hashlib.sha256(params).hexdigest(), "size": len(params)}]}
+    ).encode()
+
+
+async def shown(model: ModelSummary) -> ModelInfo:
+    # What /api/show says of the model installed here: the same weights and parameters.
+    return ModelInfo.from_json(model.name, {
+        "modelfile": f"FROM /root/.ollama/models/blobs/{WEIGHTS.replace(':', '-')}\n",
+        "parameters": 'stop                           "<|end|>"\n'
+                      'temperature                    0.7'})
+
+
+@pytest.mark.parametrize(("blob", "changed"), [
+    # The registry sends the download on to its storage host, over HTTPS: followed.
+    (httpx.Response(307, headers={"Location": "https://storage.example/params"}), ["config"]),
+    # Not to plain HTTP on another host, nor bytes that are not the digest's, nor a huge
+    # answer, nor a missing blob: then the parameters count as changed.
+    (httpx.Response(307, headers={"Location": "http://storage.example/params"}),
+     ["parameters"]),
+    (httpx.Response(200, content=PARAMS + b" "), ["parameters"]),
+    (httpx.Response(307, headers={"Location": "\x01"}), ["parameters"]),  # no URL at all
+    (httpx.Response(404), ["parameters"]),
+])
+@respx.mock
+async def test_the_params_blob_is_read_with_care(blob: httpx.Response, changed: list) -> None:
+    respx.get("https://registry.ollama.ai/v2/library/goose/manifests/7b").mock(
+        return_value=httpx.Response(200, content=goose_manifest()))
+    respx.get(f"https://registry.ollama.ai/v2/library/goose/blobs/{PARAMS_DIGEST}").mock(
+        return_value=blob)
+    storage = respx.get("https://storage.example/params").mock(
+        return_value=httpx.Response(200, content=PARAMS))
+    plain = respx.get("http://storage.example/params").mock(
+        return_value=httpx.Response(200, content=PARAMS))
+    checker = UpdateChecker(show=shown)
+    check = await checker.check(summary("goose:7b", "00" * 32))
+    await checker.aclose()
+    assert check.state == "update available" and check.to_json()["what_changed"] == changed
+    assert storage.called is (changed == ["config"]) and not plain.called
+
+
+@respx.mock
+async def test_a_params_blob_too_big_to_read_counts_as_changed() -> None:
+    huge = b'{"stop":["' + b"x" * (2 << 20) + b'"]}'
+    respx.get("https://registry.ollama.ai/v2/library/goose/manifests/7b").mock(
+        return_value=httpx.Response(200, content=goose_manifest(huge)))
+    respx.get(url__startswith="https://registry.ollama.ai/v2/library/goose/blobs/").mock(
+        return_value=httpx.Response(200, content=huge))
+
+    async def huge_shown(model: ModelSummary) -> ModelInfo:
+        info = await shown(model)
+        return ModelInfo.from_json(model.name, {"modelfile": info.modelfile,
+                                                "parameters": f'stop "{"x" * (2 << 20)}"'})
+
+    checker = UpdateChecker(show=huge_shown)
+    check = await checker.check(summary("goose:7b", "00" * 32))
+    await checker.aclose()
+    assert check.changed == ("parameters",)
+
+
+@respx.mock
+async def test_without_show_or_in_time_the_update_is_not_explained() -> None:
+    respx.get("https://registry.ollama.ai/v2/library/goose/manifests/7b").mock(
+        return_value=httpx.Response(200, content=goose_manifest()))
+    respx.get(url__startswith="https://registry.ollama.ai/v2/library/goose/blobs/").mock(
+        side_effect=lambda request: asyncio.sleep(5))
+
+    async def failing(model: ModelSummary) -> ModelInfo:
+        raise OllamaError("model 'goose:7b' not found")
+
+    for show in (None, failing, shown):
+        checker = UpdateChecker(show=show, deadline=0.3)
+        check = await checker.check(summary("goose:7b", "00" * 32))
+        await checker.aclose()
+        assert check.state == "update available" and check.changed is None
+        assert check.reason.endswith("has a newer version") and check.change_text == ""
+        assert check.to_json()["download_size"] is None
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+@pytest.mark.parametrize(("changes", "parts"), [
+    (("weights",), ["weights"]), (("template",), ["template"]), (("params",), ["parameters"]),
+    (("system",), ["system"]), (("license",), ["license"]),
+    (("template", "params"), ["template", "parameters"]),
+])
+async def test_what_an_update_changes_against_the_emulator(version: str, changes: tuple,
+                                                           parts: list) -> None:
+    # qwen3:8b's registry orders its manifest's keys otherwise than Go: on 0.12 the digest
+    # listed is Go's, yet only a real change makes it outdated.
+    async with running_emulator(server_version=version) as emulator, \
+            OllamaClient(emulator.url) as client:
+        async def show(model: ModelSummary) -> ModelInfo:
+            return await client.show(model.name)
+
+        checker = UpdateChecker(emulator.url, show=show)
+        model = next(m for m in await client.list_models() if m.name == "qwen3:8b")
+        assert (await checker.check(model)).state == "up to date"
+        newer = emulator.store.publish("qwen3:8b", changes)
+        checker.forget()
+        check = await checker.check(model)
+        await checker.aclose()
+    assert check.state == "update available" and list(check.changed) == parts
+    old = {layer.digest for layer in emulator.store.installed[key_of(parse_name("qwen3:8b"))]
+           .model.layers}
+    assert check.download_size == sum(layer.size for layer in newer.layers
+                                      if layer.digest not in old)
+    assert check.reason.endswith(check.change_text) and check.change_text.endswith(
+        f"{human_size(check.download_size)} to download")

@@ -226,9 +226,10 @@ async def test_pull_lines_come_on_ticks_and_may_stop_short_of_the_total() -> Non
     # 50 MB per 10 ms tick: smollm2's 270 MB of weights take a few ticks, its small
     # layers less than one.
     async with running_emulator(pull_rate=5e9, progress_interval=0.01) as emu, \
-            httpx.AsyncClient(base_url=emu.url) as http, \
-            http.stream("POST", "/api/pull", json={"model": "smollm2:135m"}) as r:
-        lines = [json.loads(line) async for line in r.aiter_lines() if line]
+            httpx.AsyncClient(base_url=emu.url) as http:
+        on_disk = set(emu.store.blobs)  # the license and template other models share
+        async with http.stream("POST", "/api/pull", json={"model": "smollm2:135m"}) as r:
+            lines = [json.loads(line) async for line in r.aiter_lines() if line]
     by_layer: dict[str, list[dict]] = {}
     for line in lines:
         if "digest" in line:
@@ -236,9 +237,14 @@ async def test_pull_lines_come_on_ticks_and_may_stop_short_of_the_total() -> Non
     weights = max(by_layer.values(), key=lambda ls: ls[0]["total"])
     assert "completed" not in weights[0]  # the first tick comes before any byte
     assert weights[-1]["completed"] < weights[-1]["total"]  # done between two ticks
-    small = [layer for layer in by_layer.values() if layer is not weights]
+    small = [layer for digest, layer in by_layer.items()
+             if layer is not weights and digest not in on_disk]
     # Each small blob comes and goes between two ticks: no line ever shows its bytes.
     assert small and all("completed" not in line for layer in small for line in layer)
+    # One already on disk: one full line at once.
+    shared = [layer for digest, layer in by_layer.items() if digest in on_disk]
+    assert shared and all(len(layer) == 1 and layer[0]["completed"] == layer[0]["total"]
+                          for layer in shared)
     assert lines[-1] == {"status": "success"}
 
 

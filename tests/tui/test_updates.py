@@ -11,6 +11,9 @@ from tests.tui.helpers import (
     wait_until,
 )
 from tui.emulator.server import Emulator
+from tui.emulator.store import key_of
+from tui.format import human_size
+from tui.ollama.names import parse_name
 from tui.screens.confirm import ConfirmScreen
 
 
@@ -39,7 +42,12 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         grid = models_view(app).grid
         grid.select_name("gemma3:4b")
         await pilot.pause(0.3)
-        assert shows(app, "Update ⬆ available (3.3 GB)")
+        # The registry's new version changed the template only: its bytes and the config's.
+        newer = emulator.store.catalog[key_of(parse_name("gemma3:4b"))]
+        download = sum(layer.size for layer in newer.layers
+                       if layer.kind in ("template", "config"))
+        assert f"Update       ⬆ template changed, {human_size(download)} to download" in \
+            info_text(app)
         # The filter finds them; A marks what is shown, U updates the marks (asks first).
         await pilot.press("slash", *"outdated", "enter")
         assert sorted(grid_names(app)) == ["deepseek-r1:8b", "gemma3:4b"]
@@ -47,6 +55,8 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         assert isinstance(app.screen, ConfirmScreen)
         assert shows(app, "Update gemma3:4b and deepseek-r1:8b?") or \
             shows(app, "Update deepseek-r1:8b and gemma3:4b?")
+        assert shows(app, f"gemma3:4b: template changed, {human_size(download)} to download")
+        assert shows(app, "deepseek-r1:8b: template changed,") and shows(app, "in all.")
         await pilot.press("y")
         await wait_until(pilot, lambda: "deepseek-r1:8b updated:" in notices(app)
                          and "gemma3:4b updated:" in notices(app), timeout=10)
@@ -101,3 +111,43 @@ async def test_ctrl_u_updates_every_outdated_model(emulator: Emulator, make_app)
         await pilot.press("y")
         await wait_until(pilot, lambda: "deepseek-r1:8b updated:" in notices(app), timeout=10)
         assert [r.body["model"] for r in emulator.pull_requests()] == ["deepseek-r1:8b"]
+
+
+async def test_no_arrow_for_models_an_old_server_stored_the_go_way(emulator: Emulator,
+                                                                   make_app) -> None:
+    # The default emulator is Ollama 0.12, and its registry lays out phi4's manifest
+    # indented and qwen3's with other key orders: the digests listed are Go's re-encoding's.
+    app = make_app(emulator.url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        listed = {m.name: m.digest for m in app.session.state.models}
+        for name in ("phi4:14b", "qwen3:8b"):
+            registry = emulator.store.catalog[key_of(parse_name(name))]
+            assert listed[name] != registry.manifest_digest  # the difference is there
+        marks = update_marks(app)
+        assert marks["phi4:14b"] != "⬆" and marks["qwen3:8b"] != "⬆"
+        assert "⬆" not in marks.values()
+        models_view(app).grid.select_name("phi4:14b")
+        await pilot.pause(0.3)
+        assert "Update       up to date" in info_text(app)
+
+
+async def test_the_update_question_says_what_changed(emulator: Emulator, make_app) -> None:
+    newer = emulator.store.publish("gemma3:4b", ("weights",))
+    emulator.store.publish("phi4:14b", ("params", "system"))
+    app = make_app(emulator.url)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        grid = models_view(app).grid
+        grid.select_name("gemma3:4b")
+        await pilot.press("U")
+        assert isinstance(app.screen, ConfirmScreen)
+        weights = sum(layer.size for layer in newer.layers if layer.kind in ("model", "config"))
+        assert shows(app, "Update gemma3:4b?")
+        assert shows(app, f"gemma3:4b: new weights, {human_size(weights)} to download")
+        await pilot.press("n")
+        grid.select_name("phi4:14b")
+        await pilot.pause(0.3)
+        assert "⬆ system prompt and parameters changed," in info_text(app)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showing_progress
 from tui.format import printable, render_table
 from tui.ollama import InvalidNameError, ModelNotFoundError, OllamaError
-from tui.ollama.models import ModelSummary
+from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, normalize
 from tui.ollama.progress import PullProgress
 from tui.registry import UpdateCheck, UpdateChecker, summary
@@ -14,7 +14,11 @@ from tui.updates import SHORT_DIGEST, UpdateOutcome
 
 
 async def _checks(cmd: Command, models: list[ModelSummary]) -> list[UpdateCheck]:
-    checker = UpdateChecker(cmd.settings.registry)
+    """Each model's state; an update also says what it changes (from /api/show)."""
+    async def show(model: ModelSummary) -> ModelInfo:
+        return await cmd.client.show(model.name)
+
+    checker = UpdateChecker(cmd.settings.registry, show=show)
     try:
         return await checker.check_all(models)
     finally:
@@ -61,11 +65,13 @@ async def cmd_update(cmd: Command, names: list[str], every: bool, is_tty: bool) 
                         missing=missing)
     chosen = list(installed) if every else [by_key[model_key(n)] for n in wanted]
     checks = await _checks(cmd, chosen)
-    outdated = [m for m, c in zip(chosen, checks, strict=True) if c.outdated]
+    check_of = {model_key(c.name): c for c in checks}
+    outdated = [m for m in chosen if check_of[model_key(m.name)].outdated]
     updated, failed = [], []
     for model in outdated:
+        what = check_of[model_key(model.name)].change_text
         if not cmd.as_json:
-            cmd.say(f"Updating {printable(model.name)}")
+            cmd.say(f"Updating {printable(model.name)}" + (f" ({what})" if what else ""))
         try:
             await pull_showing_progress(cmd, PullProgress(model.name), is_tty)
         except OllamaError as exc:
@@ -78,7 +84,8 @@ async def cmd_update(cmd: Command, names: list[str], every: bool, is_tty: bool) 
     left = [c for c in checks if not c.outdated]
     if cmd.as_json:
         cmd.emit({"status": "error" if failed else "success",
-                  "updated": [o.to_json() for o in outcomes],
+                  "updated": [{**o.to_json(), **_what_changed(check_of[model_key(o.name)])}
+                              for o in outcomes],
                   "unchanged": [{"name": c.name, "state": c.state, "reason": c.reason}
                                 for c in left],
                   "failed": failed})
@@ -90,6 +97,12 @@ async def cmd_update(cmd: Command, names: list[str], every: bool, is_tty: bool) 
         if not outdated:
             cmd.say("Nothing to update")
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _what_changed(check: UpdateCheck) -> dict[str, object]:
+    """What the update brought ("changed" already says whether the digest changed)."""
+    return {"what_changed": list(check.changed) if check.changed is not None else None,
+            "download_size": check.download_size}
 
 
 async def _list_or_empty(cmd: Command) -> list[ModelSummary]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from tui.emulator.go_manifest import go_json, go_reencoded
+
 CHATML_TEMPLATE = (
     "{{- if .System }}<|im_start|>system\n{{ .System }}<|im_end|>\n{{ end }}"
     "{{- range .Messages }}<|im_start|>{{ .Role }}\n{{ .Content }}<|im_end|>\n{{ end }}"
@@ -60,11 +62,45 @@ MEDIA_TYPES = {
 }
 
 
+TEXT_KINDS = ("template", "system", "license", "params")
+# How the registry lays out a manifest's JSON. Ollama's own is compact in Go's field order;
+# other registries and push tools indent it or order the keys otherwise, which servers
+# before 0.19 did not keep (they stored Go's re-encoding).
+MANIFEST_STYLES = ("compact", "pretty", "reordered")
+
+
 @dataclass(frozen=True)
 class Layer:
     digest: str  # "sha256:" + 64 hex
     size: int
     kind: str  # model, template, license, params, system, projector, config
+
+
+def params_blob(parameters: str) -> bytes:
+    """A params layer as Ollama writes it: the parameters ("stop \"<|im_end|>\"" lines) as
+    one JSON object, keys sorted, `stop` always a list."""
+    values: dict[str, list[Any]] = {}
+    for line in parameters.splitlines():
+        key, _, text = line.partition(" ")
+        try:
+            value = json.loads(text)  # "\"<|im_end|>\"", 0.7, 8192
+        except ValueError:
+            value = text  # anything else, as the text it is
+        values.setdefault(key, []).append(value)
+    return go_json({key: items if key == "stop" or len(items) > 1 else items[0]
+                    for key, items in sorted(values.items())})
+
+
+def text_blobs(template: str, license_text: str, params: str,
+               system: str = "") -> dict[str, bytes]:
+    """The bytes of a model's text layers by kind: what /api/show's texts are read from."""
+    texts = {"template": template.encode(), "license": license_text.encode(),
+             "system": system.encode(), "params": params_blob(params) if params else b""}
+    return {kind: data for kind, data in texts.items() if data}
+
+
+def _text_layer(kind: str, data: bytes) -> Layer:
+    return Layer("sha256:" + hashlib.sha256(data).hexdigest(), len(data), kind)
 
 
 @dataclass(frozen=True)
@@ -86,6 +122,7 @@ class CatalogModel:
     system: str = ""
     remote_host: str = ""
     layers: tuple[Layer, ...] = field(default=())
+    manifest_style: str = "compact"  # one of MANIFEST_STYLES
 
     @property
     def size(self) -> int:
@@ -100,28 +137,76 @@ class CatalogModel:
                     "size": layer.size}
 
         config = [layer for layer in self.layers if layer.kind == "config"]
-        return json.dumps({
+        manifest: dict[str, Any] = {
             "schemaVersion": 2, "mediaType": MANIFEST_TYPE,
             "config": entry(config[0]) if config else {},
             "layers": [entry(layer) for layer in self.layers if layer.kind != "config"],
-        }, separators=(",", ":")).encode()
+        }
+        if self.manifest_style == "pretty":  # as `docker push` writes one
+            return (json.dumps(manifest, indent=3) + "\n").encode()
+        if self.manifest_style == "reordered":
+            manifest = {key: manifest[key] for key in reversed(manifest)}
+            manifest["config"] = {k: v for k, v in reversed(manifest["config"].items())}
+            manifest["layers"] = [dict(reversed(part.items())) for part in manifest["layers"]]
+        return json.dumps(manifest, separators=(",", ":")).encode()
 
     @cached_property
     def manifest_digest(self) -> str:
-        """The SHA-256 of the manifest's bytes: what /api/tags calls the digest."""
+        """The SHA-256 of the manifest's bytes as the registry serves them."""
         return hashlib.sha256(self.manifest).hexdigest()
 
-    def newer(self) -> CatalogModel:
-        """The version the registry would have after an update of the template and
-        parameters: new small layers, the same weights."""
-        template = self.template + "{{- /* updated */ -}}"
-        grown = len(template.encode()) - len(self.template.encode())
-        layers = tuple(Layer("sha256:" + fake_digest(layer.digest, "newer"),
-                             layer.size + (grown if layer.kind == "template" else 0),
-                             layer.kind)
-                       if layer.kind in ("template", "params", "config") else layer
-                       for layer in self.layers)
-        return replace(self, layers=layers, template=template)
+    @cached_property
+    def go_manifest_digest(self) -> str:
+        return hashlib.sha256(go_reencoded(self.manifest)).hexdigest()
+
+    def stored_manifest(self, raw: bool) -> bytes:
+        """The manifest file a pull leaves: the registry's bytes (`raw`, Ollama 0.19 and
+        later) or Go's re-encoding of them (before)."""
+        return self.manifest if raw else go_reencoded(self.manifest)
+
+    def stored_digest(self, raw: bool) -> str:
+        """What /api/tags calls the digest after a pull: the stored manifest's SHA-256."""
+        return self.manifest_digest if raw else self.go_manifest_digest
+
+    def text_blob(self, digest: str) -> bytes | None:
+        """The bytes of one of this model's text layers (template, system, license,
+        params), when they are known here."""
+        for data in text_blobs(self.template, self.license, self.parameters,
+                               self.system).values():
+            if "sha256:" + hashlib.sha256(data).hexdigest() == digest:
+                return data
+        return None
+
+    def newer(self, changes: tuple[str, ...] = ("template",)) -> CatalogModel:
+        """The version the registry has after an update of `changes` (any of weights,
+        template, params, system, license): those layers and the config are new, the rest
+        is shared with this version."""
+        changed = replace(
+            self,
+            template=self.template + "{{- /* updated */ -}}" if "template" in changes
+            else self.template,
+            parameters=(self.parameters + "\nrepeat_last_n 128").strip()
+            if "params" in changes else self.parameters,
+            system=(self.system + " Answer briefly.").strip() if "system" in changes
+            else self.system,
+            license=self.license + "4. Updated terms.\n" if "license" in changes
+            else self.license)
+        blobs = text_blobs(changed.template, changed.license, changed.parameters,
+                           changed.system)
+        layers: list[Layer] = []
+        for layer in self.layers:
+            if layer.kind == "config" or (layer.kind == "model" and "weights" in changes):
+                layers.append(Layer("sha256:" + fake_digest(layer.digest, "newer"),
+                                    layer.size, layer.kind))
+            elif layer.kind not in changes:
+                layers.append(layer)
+            elif layer.kind in blobs and all(other.kind != layer.kind for other in layers):
+                layers.append(_text_layer(layer.kind, blobs[layer.kind]))  # one in place
+        for kind in TEXT_KINDS:  # a kind this version adds: before the config
+            if kind in changes and kind in blobs and all(x.kind != kind for x in layers):
+                at = len(layers) - bool(layers and layers[-1].kind == "config")
+                layers.insert(at, _text_layer(kind, blobs[kind]))
+        return replace(changed, layers=tuple(layers))
 
     def renamed(self, name: str) -> CatalogModel:
         """The same model under another tag: same layers, same manifest."""
@@ -196,17 +281,16 @@ class CatalogModel:
 
 def _layers(name: str, weights: int, template: str, license_text: str, params: str,
             system: str = "", projector: int = 0) -> tuple[Layer, ...]:
-    parts = [("model", weights)]
+    """Made-up weights, projector and config; text layers whose digests are their bytes'
+    SHA-256, as Ollama's are (so /api/show's texts hash to the layers they came from)."""
+    parts = [Layer("sha256:" + fake_digest(name, "model"), max(weights, 1), "model")]
     if projector:
-        parts.append(("projector", projector))
-    parts += [("template", len(template)), ("license", len(license_text))]
-    if system:
-        parts.append(("system", len(system)))
-    if params:
-        parts.append(("params", len(params)))
-    parts.append(("config", 487))
-    return tuple(Layer("sha256:" + fake_digest(name, kind), max(size, 1), kind)
-                 for kind, size in parts)
+        parts.append(Layer("sha256:" + fake_digest(name, "projector"), projector, "projector"))
+    blobs = text_blobs(template, license_text, params, system)
+    parts += [_text_layer(kind, blobs[kind]) for kind in ("template", "license", "system",
+                                                          "params") if kind in blobs]
+    parts.append(Layer("sha256:" + fake_digest(name, "config"), 487, "config"))
+    return tuple(parts)
 
 
 def make_model(name: str, family: str, psize: str, quant: str, pcount: int, weights: int,
@@ -252,7 +336,13 @@ def demo_catalog() -> list[CatalogModel]:
     of the real library (tui/emulator/library.py)."""
     from tui.emulator.library import with_library
 
-    return with_library(_detailed_models())
+    return with_library([replace(m, manifest_style=_STYLED[m.name]) if m.name in _STYLED else m
+                         for m in _detailed_models()])
+
+
+# Registries that lay a manifest out otherwise than Go writes it: on a server before 0.19
+# these models are listed under Go's digest, not the registry's.
+_STYLED = {"qwen3:8b": "reordered", "phi4:14b": "pretty"}
 
 
 def _detailed_models() -> list[CatalogModel]:

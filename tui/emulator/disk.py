@@ -71,8 +71,9 @@ def small_model(name: str, family: str = "llama") -> tuple[CatalogModel, dict[st
 
 
 def write_model(directory: Path, name: str, model: CatalogModel,
-                contents: dict[str, bytes]) -> None:
-    """Write a model into an Ollama models directory: its blobs, then its manifest."""
+                contents: dict[str, bytes], raw_manifest: bool = True) -> None:
+    """Write a model into an Ollama models directory: its blobs, then its manifest (as the
+    registry served it, or Go's re-encoding where the server is older than 0.19)."""
     parsed = parse_name(name)
     blobs = directory / "blobs"
     blobs.mkdir(parents=True, exist_ok=True)
@@ -82,4 +83,4 @@ def write_model(directory: Path, name: str, model: CatalogModel,
             (blobs / layer.digest.replace(":", "-")).write_bytes(data)
     manifest = directory / "manifests" / parsed.host / parsed.namespace / parsed.model
     manifest.mkdir(parents=True, exist_ok=True)
-    (manifest / parsed.tag).write_bytes(model.manifest)
+    (manifest / parsed.tag).write_bytes(model.stored_manifest(raw_manifest))

@@ -9,7 +9,7 @@ memory figures to look right, not to be quoted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tui.emulator.catalog import (
     APACHE,
@@ -259,5 +259,7 @@ def with_library(detailed: list[CatalogModel]) -> list[CatalogModel]:
     for repo, family, psize, size in HUGGING_FACE:
         for quant in ("Q4_K_M", "Q8_0"):
             weights = size * (2 if quant == "Q8_0" else 1)
-            add(_model(f"{repo}:{quant}", family, psize, "unknown", weights, (C,), 131072))
+            # Hugging Face serves its manifests indented.
+            add(replace(_model(f"{repo}:{quant}", family, psize, "unknown", weights, (C,),
+                               131072), manifest_style="pretty"))
     return models

@@ -20,6 +20,7 @@ from aiohttp import web
 
 from tui.emulator.catalog import MANIFEST_TYPE, CatalogModel
 from tui.emulator.create import add_routes as add_create_routes
+from tui.emulator.registry import add_routes as add_registry_routes
 from tui.emulator.replies import (
     CANNED_REPLY,
     CANNED_THINKING,
@@ -133,7 +134,8 @@ class Emulator:
             from tui.emulator.disk import write_model
 
             for entry in self.store.installed.values():
-                write_model(self.models_dir, entry.name, entry.model, self.store.contents)
+                write_model(self.models_dir, entry.name, entry.model, self.store.contents,
+                            self.profile.raw_manifest)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -160,6 +162,7 @@ class Emulator:
         add_create_routes(app, self)
         # The registry side (what a pull fetches first), on the same port: no path collides.
         app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", self._manifest)
+        add_registry_routes(app, self)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
@@ -266,7 +269,8 @@ class Emulator:
             free_vram -= on_gpu
             models.append((loaded.expires_at, {
                 "name": entry.name, "model": entry.name, "size": size,
-                "digest": entry.model.manifest_digest, "details": entry.model.details(),
+                "digest": entry.model.stored_digest(self.profile.raw_manifest),
+                "details": entry.model.details(),
                 "expires_at": go_time(loaded.expires_at), "size_vram": on_gpu,
                 "context_length": loaded.num_ctx,
             }))

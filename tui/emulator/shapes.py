@@ -20,7 +20,7 @@ def tag_entry(entry: Installed, profile: ServerProfile) -> dict[str, Any]:
         "model": entry.name,
         "modified_at": go_time(entry.modified_at),
         "size": model.size,
-        "digest": model.manifest_digest,
+        "digest": model.stored_digest(profile.raw_manifest),
         "details": details,
     }
     if profile.tags_capabilities:
@@ -75,6 +75,9 @@ def _modelfile(entry: Installed) -> str:
         "",
         f"FROM /root/.ollama/models/blobs/{weights.replace(':', '-')}" if weights
         else f"FROM {entry.name}",
+        # Then a FROM line for each projector, as Ollama's Model.String() writes them.
+        *(f"FROM /root/.ollama/models/blobs/{layer.digest.replace(':', '-')}"
+          for layer in model.layers if layer.kind == "projector"),
         f'TEMPLATE """{model.template}"""',
     ]
     if model.system:

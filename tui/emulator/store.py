@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
@@ -109,6 +109,15 @@ class Store:
         for entry in chosen:
             self.catalog[key_of(parse_name(entry.name))] = entry.model.newer()
         return [entry.name for entry in chosen]
+
+    def publish(self, name: str, changes: tuple[str, ...] = (),
+                style: str | None = None) -> CatalogModel:
+        """The registry's next version of `name`: `changes` as CatalogModel.newer takes
+        them (none: the same layers), its manifest laid out in `style` when given."""
+        key = key_of(parse_name(name))
+        model = self.catalog[key].newer(changes) if changes else self.catalog[key]
+        self.catalog[key] = replace(model, manifest_style=style) if style else model
+        return self.catalog[key]
 
     def install(self, model: CatalogModel, name: str, when: datetime | None = None) -> bool:
         """Install (or replace) `name`; True when it replaced other layers, now unused."""

@@ -16,11 +16,14 @@ class ServerProfile:
     removing_status: str  # the pull status after writing the manifest, when layers went
     show_capabilities: bool = True  # /api/show lists capabilities (0.6 and later)
     show_tensors: bool = True  # /api/show lists every tensor (0.6 and later)
+    # A pull stores the registry's manifest bytes as they came (0.19 and later); before,
+    # Go's re-encoding of them, whose SHA-256 is then the digest /api/tags lists.
+    raw_manifest: bool = False
 
 
 SERVER_VERSIONS = {
     "0.12": ServerProfile("0.12.10", False, False, "removing unused layers"),
-    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers"),
+    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers", raw_manifest=True),
     "0.1": ServerProfile("0.1.37", False, False, "removing any unused layers",
                          show_capabilities=False, show_tensors=False),
 }

@@ -108,8 +108,9 @@ def hidden_note(hidden: int) -> str:
 
 
 def update_question(models: list[ModelSummary], checks: list[UpdateCheck], left: int) -> Text:
-    """ "Update A and B? Their new versions take 9.4 GB; only the layers that changed are
-    downloaded. 3 others have no newer version: left alone." """
+    """ "Update A and B? A: template changed, 1.2 KB to download. B: new weights, 4.7 GB
+    to download. 3 others have no newer version: left alone." (Where what changed is not
+    known: the sizes of the new versions.)"""
     question = Text("Update ")
     for index, model in enumerate(models[:4]):
         if index:
@@ -120,7 +121,14 @@ def update_question(models: list[ModelSummary], checks: list[UpdateCheck], left:
         question.append(f" and {len(models) - 4} more")
     question.append("?\n")
     sizes = [c.new_size for c in checks if c.new_size is not None]
-    if sizes:
+    if checks and all(c.change_text for c in checks):  # what each changes, and its bytes
+        for check in checks[:4]:
+            question.append(printable(check.name), style="bold")
+            question.append(f": {check.change_text}\n")
+        if len(checks) > 1:
+            total = sum(c.download_size or 0 for c in checks)
+            question.append(f"{human_size(total)} to download in all.")
+    elif sizes:
         question.append(f"The new versions take {human_size(sum(sizes))}; only the layers "
                         "that changed are downloaded.")
     if left:

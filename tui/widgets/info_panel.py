@@ -77,6 +77,8 @@ def _update_text(check: UpdateCheck | None) -> str:
     if check is None:
         return ""
     if check.outdated:
+        if check.change_text:  # "⬆ template changed, 1.2 KB to download"
+            return f"⬆ {check.change_text}"
         size = f" ({human_size(check.new_size)})" if check.new_size is not None else ""
         return f"⬆ available{size}"
     if check.state in ("up to date", "cloud"):

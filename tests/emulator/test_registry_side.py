@@ -1,0 +1,96 @@
+"""The emulator's registry and what its servers store after a pull: before 0.19 (the 0.12
+profile) Go's re-encoding of the manifest, whose SHA-256 /api/tags lists; from 0.19 (0.33)
+the registry's bytes. Its registry lays some manifests out otherwise than Go, and serves
+the small text blobs an update check reads."""
+
+import hashlib
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tui.emulator.server import running_emulator
+from tui.emulator.store import Store
+from tui.go_manifest import go_reencoding
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_the_digest_listed_is_of_the_manifest_the_server_stored(version: str) -> None:
+    async with running_emulator(server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        await http.post("/api/generate", json={"model": "phi4:14b"})  # loaded: in /api/ps
+        tags = {m["name"]: m["digest"] for m in (await http.get("/api/tags")).json()["models"]}
+        ps = {m["name"]: m["digest"] for m in (await http.get("/api/ps")).json()["models"]}
+        served = {name: (await http.get(f"/v2/library/{name.replace(':', '/manifests/')}"))
+                  .content for name in ("phi4:14b", "qwen3:8b", "mistral:latest")}
+    assert served["phi4:14b"].startswith(b'{\n   "schemaVersion": 2,')  # indented
+    assert served["qwen3:8b"].startswith(b'{"layers":[{"size":')  # keys in another order
+    assert served["mistral:latest"] == go_reencoding(served["mistral:latest"])  # as Go's
+    for name, body in served.items():
+        stored = body if version == "0.33" else go_reencoding(body)
+        assert tags[name] == sha256(stored), name
+    assert ps["phi4:14b"] == tags["phi4:14b"]
+    assert (tags["phi4:14b"] == sha256(served["phi4:14b"])) is (version == "0.33")
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_the_models_dir_holds_the_stored_manifest(version: str, tmp_path: Path) -> None:
+    store = Store.small(["tiny:1b"])
+    store.install(store.publish("tiny:1b", style="pretty"), "tiny:1b")
+    async with running_emulator(store=store, models_dir=tmp_path,
+                                server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        listed = (await http.get("/api/tags")).json()["models"][0]["digest"]
+        served = (await http.get("/v2/library/tiny/manifests/1b")).content
+    on_disk = (tmp_path / "manifests/registry.ollama.ai/library/tiny/1b").read_bytes()
+    assert sha256(on_disk) == listed
+    assert on_disk == (served if version == "0.33" else go_reencoding(served))
+
+
+async def test_the_registry_serves_text_blobs_only() -> None:
+    async with running_emulator() as emu, httpx.AsyncClient(base_url=emu.url) as http:
+        manifest = (await http.get("/v2/library/gemma3/manifests/4b")).json()
+        show = (await http.post("/api/show", json={"model": "gemma3:4b"})).json()
+        layers = {layer["mediaType"].rsplit(".", 1)[1]: layer for layer in manifest["layers"]}
+        blobs = {kind: await http.get(f"/v2/library/gemma3/blobs/{layer['digest']}")
+                 for kind, layer in layers.items()}
+        head = await http.head(f"/v2/library/gemma3/blobs/{layers['template']['digest']}")
+        elsewhere = await http.get(f"/v2/library/mistral/blobs/{layers['template']['digest']}")
+        emu.faults.registry_status = 503
+        failing = await http.get(f"/v2/library/gemma3/blobs/{layers['template']['digest']}")
+    for kind in ("template", "license", "params"):
+        answer = blobs[kind]
+        assert answer.status_code == 200 and answer.headers["docker-content-digest"] == \
+            layers[kind]["digest"] == "sha256:" + sha256(answer.content), kind
+        assert len(answer.content) == layers[kind]["size"]
+    assert blobs["template"].content.decode() == show["template"]
+    assert blobs["license"].content.decode() == show["license"]
+    assert json.loads(blobs["params"].content) == {
+        "stop": ["<end_of_turn>"], "temperature": 1, "top_k": 64, "top_p": 0.95}
+    assert b"\\u003cend_of_turn\\u003e" in blobs["params"].content  # Go wrote it
+    assert blobs["model"].status_code == 404 and \
+        blobs["model"].json()["errors"][0]["code"] == "BLOB_UNKNOWN"
+    assert head.status_code == 200 and head.content == b""
+    assert elsewhere.status_code == 404  # another repository's blob
+    assert failing.status_code == 503
+
+
+async def test_a_published_version_changes_only_what_it_says() -> None:
+    async with running_emulator() as emu, httpx.AsyncClient(base_url=emu.url) as http:
+        before = (await http.get("/v2/library/mistral/manifests/latest")).json()
+        emu.store.publish("mistral:latest", ("template",), style="reordered")
+        after = (await http.get("/v2/library/mistral/manifests/latest")).json()
+        template = next(layer for layer in after["layers"]
+                        if layer["mediaType"].endswith(".template"))
+        blob = await http.get(f"/v2/library/mistral/blobs/{template['digest']}")
+    changed = [(a["mediaType"], a == b) for a, b in zip(after["layers"], before["layers"],
+                                                        strict=True)]
+    assert [same for media, same in changed if not media.endswith(".template")] == [True] * 3
+    assert not dict(changed)["application/vnd.ollama.image.template"]
+    assert after["config"]["digest"] != before["config"]["digest"]
+    assert blob.content.decode().endswith("{{- /* updated */ -}}")
