@@ -18,6 +18,12 @@ class RenameError(Exception):
     """The rename stopped; the message says what exists now (the original always does)."""
 
 
+def taken_problem(name: str, where: str = "") -> str:
+    """The one wording for a name that is taken (mv refuses with it; so do cp, transfer
+    and import without --force)."""
+    return f"{name} exists{f' on {where}' if where else ''}: Ollama would overwrite it"
+
+
 def destination_problem(text: str, installed: list[str], source: str) -> str:
     """Why `text` cannot be the new name ("" when it can): checked as the user types."""
     if not text.strip():
@@ -30,7 +36,7 @@ def destination_problem(text: str, installed: list[str], source: str) -> str:
         return "that is its name already"
     taken = next((other for other in installed if same_model(name, other)), None)
     if taken is not None:
-        return f"{taken} exists: Ollama would overwrite it"
+        return taken_problem(taken)
     return ""
 
 

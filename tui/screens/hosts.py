@@ -310,7 +310,8 @@ class HostsScreen(View):
                                      "(x cancels)"))
 
                 try:
-                    await send_model(store, model, session.client, report)
+                    # The dialog named the hosts with another version: chosen to be replaced.
+                    await send_model(store, model, session.client, report, replace=True)
                 except (TransferError, OllamaError) as exc:
                     self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
                                           severity="error")
