@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import httpx
 
+from tui.ollama.digests import BadDigest, check_digest
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import DEFAULT_HOST, parse_name
@@ -71,7 +72,8 @@ def manifest_url(name: str, default_registry: str = "") -> str:
 
 
 def _manifest_size(body: bytes) -> int | None:
-    """The bytes a model of this manifest takes: its config and layers, when listed."""
+    """The bytes a model of this manifest takes: its config and layers, when listed.
+    Raises BadDigest for a listed digest that is not one."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -80,6 +82,9 @@ def _manifest_size(body: bytes) -> int | None:
         return None
     parts = [data.get("config"), *(data.get("layers") or [])] \
         if isinstance(data.get("layers") or [], list) else []
+    for part in parts:  # a digest that is not one: no real model has this manifest
+        if isinstance(part, dict) and "digest" in part:
+            check_digest(part["digest"])
     sizes = [p.get("size") for p in parts if isinstance(p, dict)]
     good = [s for s in sizes if isinstance(s, int) and not isinstance(s, bool) and
             0 <= s < 2**50]
@@ -169,8 +174,12 @@ class UpdateChecker:
         if remote == digest:
             return result("up to date", f"the same manifest as on {host}",
                           registry_digest=remote)
+        try:
+            new_size = _manifest_size(body)
+        except BadDigest as exc:
+            return result("unknown", f"{host}'s manifest cannot be right: a layer's {exc}")
         return result("update available", f"{host} has a newer manifest",
-                      registry_digest=remote, new_size=_manifest_size(body))
+                      registry_digest=remote, new_size=new_size)
 
     async def _fetch(self, url: str) -> tuple[int, bytes]:
         async with self._http.stream("GET", url) as response:
