@@ -413,3 +413,24 @@ def test_a_member_twice_or_one_not_listed_is_refused(world: World) -> None:
     code, _, err = world.run("import", str(_bundle(world, late)), "--to", "cap")
     assert code == EXIT_USAGE and "not manifest.json" in one_line(err)
     assert world.capture.requests == []
+
+
+async def test_every_blob_is_verified_before_the_first_byte_is_sent(world: World) -> None:
+    from tui.ollama import OllamaClient
+    from tui.transfer import ModelsDir, TransferProgress, send_model
+
+    seen: list[tuple[str, float, int]] = []  # status, fraction, requests sent by then
+
+    def report(progress: TransferProgress) -> None:
+        sent = len([r for r in world.capture.requests if r.path != "/api/tags"])
+        seen.append((progress.status.split()[0], progress.fraction, sent))
+
+    async with OllamaClient(world.capture.url) as client:
+        progress = await send_model(ModelsDir(world.store), MODEL, client, report)
+    verifying = [s for s in seen if s[0] == "verifying"]
+    assert verifying and all(sent == 0 for _, _, sent in verifying)
+    assert verifying[-1][1] == 1.0 and seen.index(verifying[-1]) < \
+        next(i for i, s in enumerate(seen) if s[0] == "sending")
+    assert progress.checked == progress.to_check == sum(layer.size
+                                                        for layer in world.model.layers)
+    assert progress.uploaded == [world.digest_of("model")]

@@ -54,8 +54,7 @@ async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
     def report(progress: TransferProgress) -> None:
         if line is None:
             return
-        done, of = (progress.checked, progress.to_check) if progress.verifying else \
-            (progress.sent, progress.total)
+        done, of = progress.step
         line.draw(f"{printable(name)} → {printable(target.name)}  "
                   f"{progress.fraction * 100:3.0f}%  {human_size(done)}/{human_size(of)}  "
                   f"{printable(progress.status)}")

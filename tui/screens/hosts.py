@@ -306,7 +306,7 @@ class HostsScreen(View):
                 def report(progress: TransferProgress, name: str = name) -> None:
                     line.update(Text(f"{model} → {self._label(name)}: "
                                      f"{progress.fraction * 100:.0f}% of "
-                                     f"{human_size(progress.total)}  {progress.status}  "
+                                     f"{human_size(progress.step[1])}  {progress.status}  "
                                      "(x cancels)"))
 
                 try:

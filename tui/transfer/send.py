@@ -50,10 +50,14 @@ class TransferProgress:
         return self.checked < self.to_check
 
     @property
+    def step(self) -> tuple[int, int]:
+        """Bytes done and to do in the current step: verifying, then sending."""
+        return (self.checked, self.to_check) if self.verifying else (self.sent, self.total)
+
+    @property
     def fraction(self) -> float:
-        if self.verifying:
-            return self.checked / self.to_check
-        return self.sent / self.total if self.total else 1.0
+        done, of = self.step
+        return done / of if of else 1.0
 
 
 Report = Callable[[TransferProgress], None]
