@@ -434,3 +434,25 @@ async def test_every_blob_is_verified_before_the_first_byte_is_sent(world: World
     assert progress.checked == progress.to_check == sum(layer.size
                                                         for layer in world.model.layers)
     assert progress.uploaded == [world.digest_of("model")]
+
+
+def test_text_from_a_bundle_in_a_message_stays_on_one_line(world: World) -> None:
+    # Found by the bundle fuzzer: the bundle's name, quoted in a refusal, held a newline.
+    manifest = world.manifest()
+    layer_of(manifest, "model")["digest"] = None
+    bundle = _bundle(world, _good(world, name="evil\nname\x1b[2J",
+                                  manifest=json.dumps(manifest).encode()))
+    code, _, err = world.run("import", str(bundle), "--to", "cap")
+    assert code == EXIT_USAGE and "the manifest of 'evil\\nname\\x1b[2J' cannot be used" in \
+        one_line(err)
+    manifest = world.manifest()
+    manifest["layers"].append({"mediaType": "x.vision\nsecond line", "size": 1,
+                               "digest": world.digest_of("model")})
+    bundle = _bundle(world, _good(world, manifest=json.dumps(manifest).encode()))
+    code, _, err = world.run("import", str(bundle), "--to", "cap")
+    assert code == EXIT_USAGE and "gives the blob" in one_line(err)
+    manifest["layers"][-1]["size"] = world.model.layers[0].size
+    bundle = _bundle(world, _good(world, manifest=json.dumps(manifest).encode()))
+    code, _, err = world.run("import", str(bundle), "--to", "cap")
+    assert code == EXIT_USAGE and "cannot rebuild yet ('vision\\nsecond line')" in one_line(err)
+    world.nothing_left()

@@ -1,5 +1,5 @@
 """`transfer NAME --from A --to B`, `export NAME FILE`, `import FILE --to HOST`: models
-between hosts without the internet (see tui/transfer.py)."""
+between hosts without the internet (see tui/transfer/)."""
 
 from __future__ import annotations
 

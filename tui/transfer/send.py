@@ -71,13 +71,13 @@ def _plan(model: LocalModel) -> tuple[Layer, list[Layer]]:
               if layer.media_type != WEIGHTS and layer.media_type not in TEXT_LAYERS]
     if len(weights) != 1 or others:
         kinds = ", ".join(sorted({layer.kind for layer in others}))
-        raise TransferError(f"{model.name} has layers a transfer cannot rebuild yet "
+        raise TransferError(f"{model.shown_name} has layers a transfer cannot rebuild yet "
                             f"({kinds or 'not one weights layer'}): vision projectors and "
                             "adapters are not sent")
     texts = [layer for layer in model.layers[:-1] if layer.media_type in TEXT_LAYERS]
     for layer in texts:
         if layer.size > MAX_TEXT_LAYER:
-            raise TransferError(f"the {layer.kind} layer of {model.name} holds "
+            raise TransferError(f"the {layer.kind} layer of {model.shown_name} holds "
                                 f"{layer.size:,} bytes, too many to be one; refused")
     return weights[0], texts
 
@@ -94,7 +94,7 @@ def create_body(model: LocalModel, weights: Layer, texts: list[Layer],
         except (ValueError, RecursionError):
             value = None
         if value is None or (layer.kind == "parameters" and not isinstance(value, dict)):
-            raise TransferError(f"the {layer.kind} of {model.name} cannot be read (not "
+            raise TransferError(f"the {layer.kind} of {model.shown_name} cannot be read (not "
                                 f"{'a JSON object' if layer.kind == 'parameters' else 'text'})")
         if layer.kind == "license":
             licenses.append(value)

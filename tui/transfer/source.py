@@ -49,10 +49,16 @@ class Layer:
     kind: str  # for messages: "weights", "license", "config", …
 
 
+def shown(text: str) -> str:
+    """Text from a store or bundle, for a one-line message: quoted when it holds anything
+    but printable characters (a newline would make two lines; printable() shows the rest)."""
+    return text if text.isprintable() else repr(text[:80])
+
+
 def _kind(media_type: str) -> str:
     if media_type == WEIGHTS:
         return "weights"
-    return TEXT_LAYERS.get(media_type) or media_type.rsplit(".", 1)[-1][:40]
+    return TEXT_LAYERS.get(media_type) or shown(media_type.rsplit(".", 1)[-1][:40])
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,10 @@ class LocalModel:
         return hashlib.sha256(self.manifest).hexdigest()
 
     @property
+    def shown_name(self) -> str:
+        return shown(self.name)
+
+    @property
     def blobs(self) -> list[Layer]:
         """Each blob once (two layers may share one)."""
         return list({layer.digest: layer for layer in self.layers}.values())
@@ -74,7 +84,7 @@ class LocalModel:
     def parse(cls, name: str, manifest: bytes) -> LocalModel:
         """The manifest's layers, every digest and size checked. Raises TransferError."""
         def refuse(why: str) -> TransferError:
-            return TransferError(f"the manifest of {name} cannot be used: {why}")
+            return TransferError(f"the manifest of {shown(name)} cannot be used: {why}")
 
         try:
             data = json.loads(manifest.decode())  # UTF-8: a bundle carries it as text

@@ -16,7 +16,7 @@ from typing import IO
 from tui.ollama.digests import blob_file_name
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import parse_name
-from tui.transfer.source import BlobSource, Layer, LocalModel, TransferError
+from tui.transfer.source import BlobSource, Layer, LocalModel, TransferError, shown
 
 MAX_MANIFEST_BYTES = 1 << 20  # real manifests are about 1 KB
 # Open without following a link (the path is resolved already: a link there now was put
@@ -45,7 +45,7 @@ def open_inside(root: Path, path: Path, what: str) -> IO[bytes]:
         real = path.resolve(strict=True)
         if not real.is_relative_to(root):
             raise TransferError(f"{what} {path} is a link that leads out of {root} (to "
-                                f"{real})")
+                                f"{shown(str(real))})")
         # The type is known before opening: a device is never opened, a FIFO never read.
         kind = os.stat(real).st_mode
         if stat.S_ISREG(kind):
