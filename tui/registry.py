@@ -20,6 +20,7 @@ import httpx
 
 from tui import layer_changes
 from tui.go_manifest import local_digests
+from tui.ollama.digests import BadDigest, check_digest
 from tui.ollama.errors import InvalidNameError, OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import DEFAULT_HOST, parse_name
@@ -88,7 +89,8 @@ def manifest_url(name: str, default_registry: str = "") -> str:
 
 
 def _manifest_size(body: bytes) -> int | None:
-    """The bytes a model of this manifest takes: its config and layers, when listed."""
+    """The bytes a model of this manifest takes: its config and layers, when listed.
+    Raises BadDigest for a listed digest that is not one."""
     try:
         data = json.loads(body)
     except ValueError:
@@ -97,6 +99,9 @@ def _manifest_size(body: bytes) -> int | None:
         return None
     parts = [data.get("config"), *(data.get("layers") or [])] \
         if isinstance(data.get("layers") or [], list) else []
+    for part in parts:  # a digest that is not one: no real model has this manifest
+        if isinstance(part, dict) and "digest" in part:
+            check_digest(part["digest"])
     sizes = [p.get("size") for p in parts if isinstance(p, dict)]
     good = [s for s in sizes if isinstance(s, int) and not isinstance(s, bool) and
             0 <= s < 2**50]
@@ -191,10 +196,14 @@ class UpdateChecker:
             how = "" if remote == digest else " (as Ollama before 0.19 stores it)"
             return result("up to date", f"the same manifest as on {host}{how}",
                           registry_digest=digest)
+        try:
+            new_size = _manifest_size(body)
+        except BadDigest as exc:
+            return result("unknown", f"{host}'s manifest cannot be right: a layer's {exc}")
         changes = await self._changes(model, url, body)
         what = f": {changes.sentence()}" if changes else ""
         return result("update available", f"{host} has a newer version{what}",
-                      registry_digest=remote, new_size=_manifest_size(body),
+                      registry_digest=remote, new_size=new_size,
                       changed=changes.parts if changes else None,
                       download_size=changes.download_size if changes else None)
 

@@ -22,6 +22,12 @@ class NameTakenError(RenameError):
     """The new name is another model's: going on would replace it."""
 
 
+def taken_problem(name: str, where: str = "") -> str:
+    """The one wording for a name that is taken (mv refuses with it; so do cp, transfer
+    and import without --force)."""
+    return f"{name} exists{f' on {where}' if where else ''}: Ollama would overwrite it"
+
+
 def name_problem(text: str, source: str) -> str:
     """Why `text` is no name for a copy of `source` ("" when it is one), whatever exists."""
     if not text.strip():
@@ -40,18 +46,13 @@ def taken_by(text: str, installed: list[str]) -> str | None:
     return next((other for other in installed if same_model(name, other)), None)
 
 
-def overwrite_problem(taken: str) -> str:
-    """The words for a new name that is taken: mv, cp, transfer and import all say this."""
-    return f"{taken} exists: Ollama would overwrite it"
-
-
 def destination_problem(text: str, installed: list[str], source: str) -> str:
     """Why `text` cannot be the new name ("" when it can): checked as the user types."""
     problem = name_problem(text, source)
     if problem:
         return problem
     taken = taken_by(text, installed)
-    return overwrite_problem(taken) if taken is not None else ""
+    return taken_problem(taken) if taken is not None else ""
 
 
 async def _listed(client: OllamaClient) -> list[ModelSummary]:
@@ -79,7 +80,7 @@ async def copy_model(client: OllamaClient, source: str, destination: str,
     taken = _find(models, normalize(destination)) if not problem else None
     same = taken is not None and taken.digest == original.digest and onto_same_digest
     if taken is not None and not replace and not same:
-        raise NameTakenError(f"{destination}: {overwrite_problem(taken.name)}")
+        raise NameTakenError(f"{destination}: {taken_problem(taken.name)}")
     if problem:
         raise RenameError(f"{destination}: {problem}")
     target = normalize(destination)

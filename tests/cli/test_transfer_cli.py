@@ -54,9 +54,20 @@ def test_a_transfer_ends_with_the_same_model_on_both(run, pair) -> None:
     # The weights went through /api/blobs, checked against their digest on arrival.
     assert [r.method for r in target.requests if r.path.startswith("/api/blobs/")] == \
         ["HEAD", "POST"]
-    # Again: the target has the blob, nothing is sent.
-    data = json.loads(run("transfer", "tiny-a:1m", "--from", "gpu1", "--to", "gpu2",
-                          "--json")[1])
+    # Again: the target has this very model (the same digest), nothing is sent.
+    code, out, _ = run("transfer", "tiny-a:1m", "--from", "gpu1", "--to", "gpu2")
+    assert code == EXIT_OK and out.strip() == \
+        "tiny-a:1m is already on gpu2 (the same digest): nothing was sent"
+    assert len([r for r in target.requests if r.path.startswith("/api/blobs/")]) == 2
+
+
+def test_blobs_the_target_has_are_not_sent_again(run, pair, tmp_path: Path) -> None:
+    bundle = tmp_path / "a.tar"
+    assert run("transfer", "tiny-a:1m", "--from", "gpu1", "--to", "gpu2")[0] == EXIT_OK
+    assert run("export", "tiny-a:1m", str(bundle), "--from", "gpu1")[0] == EXIT_OK
+    code, out, _ = run("import", str(bundle), "--to", "gpu2", "--name", "copy:1m", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["model"] == "copy:1m"
     assert data["uploaded"] == [] and len(data["skipped"]) == 1 and data["sent_bytes"] == 0
 
 

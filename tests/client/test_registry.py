@@ -113,7 +113,8 @@ def summary(name: str, digest: str) -> ModelSummary:
 
 @respx.mock
 async def test_hf_co_models_are_checked_on_hf_co() -> None:
-    body = b'{"schemaVersion":2,"layers":[{"size":7,"digest":"sha256:ab"}],"config":{"size":3}}'
+    body = b'{"schemaVersion":2,"layers":[{"size":7,"digest":"sha256:%s"}],"config":{"size":3}}' \
+        % (b"ab" * 32)
     route = respx.get("https://hf.co/v2/bartowski/Model-GGUF/manifests/Q4_K_M").mock(
         return_value=httpx.Response(200, content=body))
     checker = UpdateChecker()

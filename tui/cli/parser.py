@@ -104,10 +104,12 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     transfer = add("transfer", "copy a model to another host without the internet (the "
                    "source's model files must be readable here)",
                    lambda c, a: _in("transfer_commands").cmd_transfer(c, a.name, a.source, a.target,
-                                                               _is_tty(c.out)))
+                                                               _is_tty(c.out), a.force))
     transfer.add_argument("name")
     transfer.add_argument("--from", dest="source", required=True, metavar="HOST")
     transfer.add_argument("--to", dest="target", required=True, metavar="HOST")
+    transfer.add_argument("--force", action="store_true",
+                          help="replace another version of the model on the target")
     export = add("export", "write a model (manifest and blobs) to a tar file",
                  lambda c, a: _in("transfer_commands").cmd_export(c, a.name, a.file, a.source))
     export.add_argument("name")
@@ -115,11 +117,13 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     export.add_argument("--from", dest="source", default="", metavar="HOST")
     imported = add("import", "create a model on a host from an exported tar file",
                    lambda c, a: _in("transfer_commands").cmd_import(c, a.file, a.target, a.as_name,
-                                                             _is_tty(c.out)))
+                                                             _is_tty(c.out), a.force))
     imported.add_argument("file")
     imported.add_argument("--to", dest="target", required=True, metavar="HOST")
     imported.add_argument("--name", dest="as_name", default="", metavar="NAME",
                           help="create it under another name")
+    imported.add_argument("--force", action="store_true",
+                          help="replace another model of that name on the target")
     add("hosts", "the configured Ollama hosts and how each is doing",
         lambda c, a: _in("fleet_commands").cmd_hosts(c))
     add("fleet", "which models each host has: present, absent, or a different version",

@@ -1,5 +1,5 @@
 """`transfer NAME --from A --to B`, `export NAME FILE`, `import FILE --to HOST`: models
-between hosts without the internet (see tui/transfer.py)."""
+between hosts without the internet (see tui/transfer/)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,25 @@ from tui.cli.fleet_commands import chosen_hosts
 from tui.format import human_size, printable
 from tui.hosts_config import HostConfig
 from tui.ollama import OllamaClient, OllamaError
+from tui.ollama.names import normalize
 from tui.transfer import (
     BlobSource,
     Bundle,
     ModelsDir,
+    TargetExists,
     TransferError,
     TransferProgress,
     export_bundle,
     send_model,
 )
+
+
+def _failed(cmd: Command, exc: Exception, **json_fields: str) -> int:
+    """One line, and the exit code of its kind: 1 for a name taken on the target (as mv),
+    2 for a source that cannot be used (bad input), 3 unreachable."""
+    if isinstance(exc, TransferError) and not isinstance(exc, TargetExists):
+        exc = BadInput(str(exc))
+    return cmd.fail(exc, **json_fields)
 
 
 def _one_host(cmd: Command, name: str) -> HostConfig:
@@ -38,19 +48,22 @@ def _store_of(cmd: Command, host: HostConfig) -> ModelsDir:
 
 
 async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
-                is_tty: bool, as_name: str = "") -> TransferProgress:
+                is_tty: bool, force: bool, as_name: str = "") -> TransferProgress:
     line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
 
     def report(progress: TransferProgress) -> None:
-        if line is not None:
-            line.draw(f"{printable(name)} → {printable(target.name)}  "
-                      f"{progress.fraction * 100:3.0f}%  {human_size(progress.sent)}/"
-                      f"{human_size(progress.total)}  {printable(progress.status)}")
+        if line is None:
+            return
+        done, of = progress.step
+        line.draw(f"{printable(name)} → {printable(target.name)}  "
+                  f"{progress.fraction * 100:3.0f}%  {human_size(done)}/{human_size(of)}  "
+                  f"{printable(progress.status)}")
 
     async with OllamaClient(target.base_url,
                             **target.client_options(cmd.settings.env)) as client:
         try:
-            return await send_model(source, name, client, report, as_name)
+            return await send_model(source, name, client, report, as_name, replace=force,
+                                    target_label=target.name)
         finally:
             if line is not None:
                 line.finish()
@@ -59,23 +72,26 @@ async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
 def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
     message = (f"{name} is on {target}: sent {human_size(progress.total)} in "
                f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there")
+    if progress.already_there:
+        message = f"{name} is already on {target} (the same digest): nothing was sent"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": name, "to": target,
                   "sent_bytes": progress.total, "uploaded": progress.uploaded,
-                  "skipped": progress.skipped, "message": message})
+                  "skipped": progress.skipped, "already_there": progress.already_there,
+                  "message": message})
     else:
         cmd.say(printable(message))
     return EXIT_OK
 
 
 async def cmd_transfer(cmd: Command, name: str, source: str, target: str,
-                       is_tty: bool) -> int:
+                       is_tty: bool, force: bool = False) -> int:
     try:
         source_host, target_host = _one_host(cmd, source), _one_host(cmd, target)
-        progress = await _send(cmd, _store_of(cmd, source_host), name, target_host, is_tty)
+        progress = await _send(cmd, _store_of(cmd, source_host), name, target_host, is_tty,
+                               force)
     except (BadInput, TransferError, OllamaError) as exc:
-        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc,
-                        model=name)
+        return _failed(cmd, exc, model=name)
     return _done(cmd, name, target_host.name, progress)
 
 
@@ -86,8 +102,7 @@ async def cmd_export(cmd: Command, name: str, file: str, source: str) -> int:
                                                                 "default"))
         model = export_bundle(_store_of(cmd, host), name, Path(file))
     except (BadInput, TransferError) as exc:
-        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc,
-                        model=name)
+        return _failed(cmd, exc, model=name)
     size = sum(layer.size for layer in model.layers)
     if cmd.as_json:
         cmd.emit({"status": "success", "model": model.name, "file": file, "bytes": size,
@@ -97,12 +112,13 @@ async def cmd_export(cmd: Command, name: str, file: str, source: str) -> int:
     return EXIT_OK
 
 
-async def cmd_import(cmd: Command, file: str, target: str, as_name: str, is_tty: bool) -> int:
+async def cmd_import(cmd: Command, file: str, target: str, as_name: str, is_tty: bool,
+                     force: bool = False) -> int:
     try:
         host = _one_host(cmd, target)
         with Bundle(Path(file)) as bundle:
-            progress = await _send(cmd, bundle, bundle.name, host, is_tty, as_name)
-            name = as_name or bundle.name
+            progress = await _send(cmd, bundle, bundle.name, host, is_tty, force, as_name)
+            name = normalize(as_name or bundle.name)
     except (BadInput, TransferError, OllamaError) as exc:
-        return cmd.fail(BadInput(str(exc)) if isinstance(exc, TransferError) else exc)
+        return _failed(cmd, exc)
     return _done(cmd, name, host.name, progress)

@@ -308,11 +308,12 @@ class HostsScreen(View):
                 def report(progress: TransferProgress, name: str = name) -> None:
                     line.update(Text(f"{model} → {self._label(name)}: "
                                      f"{progress.fraction * 100:.0f}% of "
-                                     f"{human_size(progress.total)}  {progress.status}  "
+                                     f"{human_size(progress.step[1])}  {progress.status}  "
                                      "(x cancels)"))
 
                 try:
-                    await send_model(store, model, session.client, report)
+                    # The dialog named the hosts with another version: chosen to be replaced.
+                    await send_model(store, model, session.client, report, replace=True)
                 except (TransferError, OllamaError) as exc:
                     self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
                                           severity="error")
