@@ -39,4 +39,4 @@ async def test_a_manifest_listing_a_path_as_a_digest_is_unknown() -> None:
 
 async def test_a_manifest_of_true_digests_is_an_update_with_its_size() -> None:
     assert await check(manifest("sha256:" + "a" * 64)) == \
-        ("update available", "127.0.0.1:9 has a newer manifest", 10)
+        ("update available", "127.0.0.1:9 has a newer version", 10)
