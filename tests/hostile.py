@@ -65,8 +65,26 @@ def evil_answers() -> dict[str, Any]:
     }
 
 
+def deep_answers(levels: int = 1100) -> dict[str, Any]:
+    """Every answer but the version nests JSON `levels` deep somewhere (as raw text: json
+    itself cannot write it); a registry's manifest too."""
+    nested = "[" * levels + "]" * levels
+    entry = (f'{{"name": "llama3.2:latest", "size": 1, "digest": "{DIGEST}", '
+             f'"modified_at": "2025-01-01T00:00:00Z", "details": {nested}}}')
+    return {
+        "GET /": "Ollama is running",
+        "GET /api/version": {"version": "0.12.10"},
+        "GET /api/tags": f'{{"models": [{entry}]}}'.encode(),
+        "GET /api/ps": f'{{"models": [{nested}]}}'.encode(),
+        "POST /api/show": f'{{"license": "MIT", "model_info": {{"x": {nested}}}}}'.encode(),
+        "GET /v2/library/llama3.2/manifests/latest": f'{{"layers": {nested}}}'.encode(),
+    }
+
+
 def _response(answer: Any) -> web.Response:
     status, body = answer if isinstance(answer, tuple) else (200, answer)
+    if isinstance(body, bytes):  # JSON text as it is
+        return web.Response(status=status, body=body, content_type="application/json")
     if isinstance(body, str):
         return web.Response(status=status, text=body)
     if isinstance(body, list):  # NDJSON lines, as a streamed answer

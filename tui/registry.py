@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 import httpx
 
 from tui.ollama.errors import InvalidNameError
+from tui.ollama.json_limits import TooDeepError, loads_bounded
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import DEFAULT_HOST, parse_name
 
@@ -71,9 +71,12 @@ def manifest_url(name: str, default_registry: str = "") -> str:
 
 
 def _manifest_size(body: bytes) -> int | None:
-    """The bytes a model of this manifest takes: its config and layers, when listed."""
+    """The bytes a model of this manifest takes: its config and layers, when listed.
+    Raises TooDeepError for JSON nested deeper than a manifest ever is."""
     try:
-        data = json.loads(body)
+        data = loads_bounded(body)
+    except TooDeepError:
+        raise
     except ValueError:
         return None
     if not isinstance(data, dict):
@@ -169,8 +172,12 @@ class UpdateChecker:
         if remote == digest:
             return result("up to date", f"the same manifest as on {host}",
                           registry_digest=remote)
+        try:
+            new_size = _manifest_size(body)
+        except TooDeepError as exc:
+            return result("unknown", f"{host} sent no manifest: {exc}")
         return result("update available", f"{host} has a newer manifest",
-                      registry_digest=remote, new_size=_manifest_size(body))
+                      registry_digest=remote, new_size=new_size)
 
     async def _fetch(self, url: str) -> tuple[int, bytes]:
         async with self._http.stream("GET", url) as response:

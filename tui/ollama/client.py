@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
@@ -26,6 +25,7 @@ from tui.ollama.errors import (
 )
 from tui.ollama.generation import EmbedResult, GenerateResult
 from tui.ollama.host import DEFAULT_BASE_URL, redact
+from tui.ollama.json_limits import TooDeepError, loads_bounded
 from tui.ollama.json_stream import ArrayMemberDecoder, NotStreamable
 from tui.ollama.models import (
     Listing,
@@ -321,7 +321,10 @@ class OllamaClient:
         if empty_ok and not response.content.strip():
             return {}
         try:  # one JSON document, compact or pretty-printed (as some proxies re-format it)
-            return require_object(_loads(response.content, object_hook=object_hook), what)
+            return require_object(loads_bounded(response.content, object_hook), what)
+        except TooDeepError as exc:
+            raise ProtocolError(f"Ollama's answer to {what} was {exc}: not one of its "
+                                "answers") from None
         except ValueError:
             pass  # not one document: NDJSON lines (a streamed answer), read below
         objects = decode_all(response.content)
@@ -461,9 +464,6 @@ def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
 
 
-_loads = json.loads  # `json` is a parameter name in _call
-
-
 def _summary_of_entry(obj: dict[str, Any]) -> Any:
     """json object_hook: a /api/tags entry (it has a digest or a date) as a ModelSummary."""
     if "digest" in obj or "modified_at" in obj:
@@ -485,7 +485,7 @@ def _is_html(response: httpx.Response) -> bool:
 def _error_text(response: httpx.Response) -> str:
     """Ollama's own `error` text, or the body's first line when it is not JSON."""
     try:
-        data = json.loads(response.content)
+        data = loads_bounded(response.content)
     except ValueError:
         data = None
     if isinstance(data, dict) and isinstance(data.get("error"), str):
