@@ -126,7 +126,9 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
     """Plain text columns separated by two spaces, like `ollama list`; each cell one
     printable line (a newline in a server's name cannot forge a row)."""
     headers = [printable(h) for h in headers]
-    rows = [[printable(cell) for cell in row] for row in rows]
+    # A row checked whole first: 50,000 rows of plain text are the usual list.
+    rows = [row if "".join(row).isprintable() else [printable(cell) for cell in row]
+            for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -144,8 +146,10 @@ def render_pairs(pairs: list[tuple[str, str]]) -> str:
     return "\n".join(f"{label.ljust(width)}  {value}".rstrip() for label, value in pairs)
 
 
-# Runs of anything but printable ASCII: where an unsafe character can be.
+# Runs of anything but printable ASCII (and, in multi-line text, newlines and tabs): where
+# an unsafe character can be.
 _NOT_PLAIN = re.compile("[^ -~]+")
+_NOT_PLAIN_LINES = re.compile("[^ -~\n\t]+")
 
 
 def printable(text: str, *, multiline: bool = False,
@@ -159,6 +163,8 @@ def printable(text: str, *, multiline: bool = False,
     then, and nothing else. `escape` writes one unsafe character (JSON needs "\\u001b")."""
     if text.isprintable():
         return text  # the common case: the same string, not a copy
+    if multiline and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # the common case of a license or a table: quicker than the search
     keep = "\n\t" if multiline else ""
     shown = escape or _escape
 
@@ -168,7 +174,7 @@ def printable(text: str, *, multiline: bool = False,
             return run  # accented letters, CJK, emoji: kept as they are
         return "".join(ch if ch in keep or ch.isprintable() else shown(ch) for ch in run)
 
-    return _NOT_PLAIN.sub(safe, text)
+    return (_NOT_PLAIN_LINES if multiline else _NOT_PLAIN).sub(safe, text)
 
 
 def _escape(ch: str) -> str:
