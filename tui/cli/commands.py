@@ -41,6 +41,7 @@ from tui.ollama import (
     OllamaError,
     UnreachableError,
 )
+from tui.ollama.errors import UnusableSettingError
 from tui.ollama.names import matcher, model_key, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
 
@@ -109,7 +110,7 @@ class Command:
 
 
 def exit_code_for(error: Exception | str) -> int:
-    if isinstance(error, InvalidNameError | BadInput):
+    if isinstance(error, InvalidNameError | BadInput | UnusableSettingError):
         return EXIT_USAGE
     if isinstance(error, UnreachableError):
         return EXIT_UNREACHABLE

@@ -72,5 +72,10 @@ class ProtocolError(OllamaError):
     """The answer was not what Ollama sends: not JSON, HTML from a proxy, cut short."""
 
 
+class UnusableSettingError(OllamaError):
+    """The settings ask for what HTTP cannot send (a token that is not ASCII): nothing is
+    sent, and each request says why."""
+
+
 class AuthError(LoadRefusedError):
     """The server (or a proxy in front of it) wants credentials we did not send."""
