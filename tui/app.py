@@ -243,9 +243,12 @@ class QGooseApp(App[None]):
         self.run_worker(self.session.unload(names), group="unload", exit_on_error=False)
 
     def notify_text(self, text: str, **options: Any) -> None:
-        """A toast whose text is shown as written: server text is never markup."""
-        self.notify(printable(text), markup=False, **{k: v for k, v in options.items()
-                                                      if k != "title" or v})
+        """A toast whose text is shown as written: server text is never markup, and its
+        title (often a model's name) is made printable too."""
+        if options.get("title"):
+            options["title"] = printable(options["title"])
+        self.notify(printable(text, multiline=True), markup=False,
+                    **{k: v for k, v in options.items() if k != "title" or v})
 
     # -- views and global keys ---------------------------------------------------------
     def action_show_view(self, view: str) -> None:

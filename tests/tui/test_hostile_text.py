@@ -35,6 +35,10 @@ async def test_a_highlighted_hostile_model_shows_its_text_escaped(
             assert raw_controls(info_text(app)) == []
             assert raw_controls(screen_text(app)) == []
             assert "evil\\x1b]0;PWNED" in screen_text(app)  # the grid and the panel
+            await pilot.press("d", "y")  # refused: the toast's title names the model
+            await wait_until(pilot, lambda: "Could not delete evil" in notices(app))
+            assert "Could not delete evil\\x1b]0;PWNED" in notices(app)
+            assert raw_controls(notices(app)) == []
             await pilot.press("down")
             await wait_until(pilot, lambda: "unknown: " in info_text(app))
             panel = info_text(app)
@@ -83,3 +87,20 @@ async def test_a_huge_license_and_template_are_shown_in_part(
             assert isinstance(info, ModelInfo) and len(info.license) > 5_000_000
             await pilot.press("up", "down")  # shown again from what is known: the same part
             await wait_until(pilot, lambda: "… 69,800 more lines" in info_text(app))
+
+
+async def test_server_text_in_tables_is_never_markup(make_app: Callable[..., QGooseApp]) -> None:
+    # A DataTable reads a plain string cell as markup: "[link=…]" would become a hyperlink.
+    answers = evil_answers()
+    running = answers["GET /api/ps"]["models"][0]
+    answers["GET /api/ps"] = {"models": [{**running, "name": "x[reverse]pwn[/reverse]:1b"}]}
+    answers["GET /api/version"] = {"version": "0.12[link=https://example.invalid]v[/link]"}
+    async with hostile_ollama(answers) as url:
+        app = make_app(url)
+        async with app.run_test(size=(160, 40)) as pilot:
+            await started(pilot)
+            await pilot.press("2")  # the Running view
+            await wait_until(pilot, lambda: "x[reverse]pwn[/reverse]:1b" in screen_text(app))
+            await pilot.press("4")  # the Hosts view
+            await wait_until(pilot, lambda: "0.12[link=https://example.invalid]v[/link]"
+                             in screen_text(app))
