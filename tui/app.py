@@ -5,13 +5,14 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
@@ -23,6 +24,7 @@ from tui.list_cache import ListCache
 from tui.screens.models import ModelsScreen
 from tui.session import Changed, Event, HostSession, Notice
 from tui.widget_guard import failing_widget, guard_option_list_paging, retire
+from tui.widgets.safe_text import ControlFilter
 from tui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
     from tui.screens.view import View
 
 PULLS_REPAINT_HZ = 10  # however fast a pull streams, its figures redraw at most this often
+# One instance: Textual caches each drawn line's filtered form by filter.
+CONTROL_FILTER = ControlFilter()
 guard_option_list_paging()
 
 
@@ -74,6 +78,10 @@ class QGooseApp(App[None]):
         self.session_changed: Signal[Event] = Signal(self, "session-changed")
         self.views: dict[str, View] = {}  # each view, once shown
         self.survive_widget_errors: bool | None = None  # None: yes, unless headless
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        # Last on every line drawn: no terminal control reaches the screen, whoever wrote it.
+        return [*super().get_line_filters(), CONTROL_FILTER]
 
     async def on_load(self) -> None:
         # Before the first screen is made (it shows the session): Load comes before Compose.
@@ -245,9 +253,12 @@ class QGooseApp(App[None]):
         self.run_worker(self.session.unload(names), group="unload", exit_on_error=False)
 
     def notify_text(self, text: str, **options: Any) -> None:
-        """A toast whose text is shown as written: server text is never markup."""
-        self.notify(printable(text), markup=False, **{k: v for k, v in options.items()
-                                                      if k != "title" or v})
+        """A toast whose text is shown as written: server text is never markup, and its
+        title (often a model's name) is made printable too."""
+        if options.get("title"):
+            options["title"] = printable(options["title"])
+        self.notify(printable(text, multiline=True), markup=False,
+                    **{k: v for k, v in options.items() if k != "title" or v})
 
     # -- views and global keys ---------------------------------------------------------
     def action_show_view(self, view: str) -> None:

@@ -293,6 +293,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not UTF-8 text") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    except RecursionError:  # tomllib recurses once per level of nesting
+        raise ConfigError(f"config file {path} nests arrays or tables too deeply") from None
 
 
 def save_setting(path: Path, key: str, value: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
@@ -122,7 +123,12 @@ def short_relative_time(when: datetime | None, now: datetime | None = None) -> s
 
 
 def render_table(headers: list[str], rows: list[list[str]]) -> str:
-    """Plain text columns separated by two spaces, like `ollama list`."""
+    """Plain text columns separated by two spaces, like `ollama list`; each cell one
+    printable line (a newline in a server's name cannot forge a row)."""
+    headers = [printable(h) for h in headers]
+    # A row checked whole first: 50,000 rows of plain text are the usual list.
+    rows = [row if "".join(row).isprintable() else [printable(cell) for cell in row]
+            for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -134,23 +140,68 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def render_pairs(pairs: list[tuple[str, str]]) -> str:
-    """`label  value` lines, the values in one column."""
+    """`label  value` lines, the values in one column, each one printable line."""
+    pairs = [(label, printable(value)) for label, value in pairs]
     width = max((len(label) for label, _ in pairs), default=0)
     return "\n".join(f"{label.ljust(width)}  {value}".rstrip() for label, value in pairs)
 
 
-def printable(text: str) -> str:
-    """Server text made safe for a terminal: control bytes (ESC, BEL, CR…) shown, not obeyed."""
+# Runs of anything but printable ASCII (and, in multi-line text, newlines and tabs): where
+# an unsafe character can be.
+_NOT_PLAIN = re.compile("[^ -~]+")
+_NOT_PLAIN_LINES = re.compile("[^ -~\n\t]+")
+
+
+def printable(text: str, *, multiline: bool = False,
+              escape: Callable[[str], str] | None = None) -> str:
+    """Text from a server, store or bundle made safe to show: what a terminal would obey
+    (ESC and so CSI and OSC, every C0 and C1 control, DEL) and what would reorder or hide
+    what is shown (the bidi controls U+202A-E and U+2066-9, U+200E/F, U+061C, line
+    separators, any other non-printable character) is shown escaped, as "\\x1b".
+
+    A single line unless `multiline` (a license, a template): newlines and tabs stay
+    then, and nothing else. `escape` writes one unsafe character (JSON needs "\\u001b")."""
     if text.isprintable():
         return text  # the common case: the same string, not a copy
-    return "".join(
-        ch if ch in "\n\t" or (ch.isprintable() and ch != "\x7f") else _escape(ch) for ch in text
-    )
+    if multiline and text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # the common case of a license or a table: quicker than the search
+    keep = "\n\t" if multiline else ""
+    shown = escape or _escape
+
+    def safe(match: re.Match[str]) -> str:
+        run = match[0]
+        if run.isprintable():
+            return run  # accented letters, CJK, emoji: kept as they are
+        return "".join(ch if ch in keep or ch.isprintable() else shown(ch) for ch in run)
+
+    return (_NOT_PLAIN_LINES if multiline else _NOT_PLAIN).sub(safe, text)
 
 
 def _escape(ch: str) -> str:
     code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 \
+        else f"\\U{code:08x}"
+
+
+def json_escape(ch: str) -> str:
+    """One character as JSON's \\uXXXX escape (a surrogate pair above U+FFFF)."""
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def excerpt(text: str, max_lines: int = 200, max_chars: int = 20_000) -> str:
+    """The start of a long text (a 5 MB license) and a last line saying how much more
+    there is: enough to read, and quick to lay out."""
+    if len(text) <= max_chars and text.count("\n") < max_lines:
+        return text
+    head = "\n".join(text[:max_chars].split("\n", max_lines)[:max_lines])
+    more_lines = text.count("\n") - head.count("\n")
+    if more_lines:
+        return f"{head}\n… {more_lines:,} more {'line' if more_lines == 1 else 'lines'}"
+    return f"{head}… {len(text) - len(head):,} more characters"
 
 
 def processor_text(gpu_fraction: float) -> str:

@@ -59,6 +59,9 @@ class HostConfig:
 
     def client_options(self, env: Mapping[str, str]) -> dict[str, Any]:
         """OllamaClient's keyword arguments for this host: its token and TLS options."""
+        if not self.token(env).isascii():  # each request says so; the token is never shown
+            return {"verify": self.tls(), "unusable": f"the token in {self.token_env} is not "
+                    "ASCII: HTTP headers cannot carry it"}
         return {"headers": self.headers(env), "verify": self.tls()}
 
     def tls(self) -> bool | str:

@@ -17,6 +17,7 @@ from typing import TextIO
 import platformdirs
 
 from tui.ollama.host import redact
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelSummary
 
 APP_NAME = "qgoose-tui"
@@ -38,7 +39,7 @@ class ListCache:
 
     def load(self, base_url: str) -> list[ModelSummary] | None:
         try:
-            data = json.loads(self.path_for(base_url).read_bytes())
+            data = loads_bounded(self.path_for(base_url).read_bytes())
         except (OSError, ValueError):
             return None
         entries = data.get("models") if isinstance(data, dict) else None
@@ -65,7 +66,7 @@ class ListCache:
 
     def load_capabilities(self) -> dict[str, tuple[str, ...]]:
         try:
-            data = json.loads(self.capabilities_path.read_bytes())
+            data = loads_bounded(self.capabilities_path.read_bytes())
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict):

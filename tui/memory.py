@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from tui.format import printable
 from tui.ollama.models import ModelInfo
 
 KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
@@ -29,7 +30,11 @@ Verdict = Literal["fits", "partly on CPU", "does not fit"]
 
 
 class UnknownEstimate(ValueError):
-    """Not enough known about the model to estimate; the message says what is missing."""
+    """Not enough known about the model to estimate; the message says what is missing.
+    It names the server's architecture: escaped here, so that no one shows it raw."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(printable(message))
 
 
 @dataclass(frozen=True)

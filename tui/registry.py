@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -22,6 +21,7 @@ from tui import layer_changes
 from tui.go_manifest import local_digests
 from tui.ollama.digests import BadDigest, check_digest
 from tui.ollama.errors import InvalidNameError, OllamaError
+from tui.ollama.json_limits import TooDeepError, loads_bounded
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import DEFAULT_HOST, parse_name
 
@@ -90,9 +90,12 @@ def manifest_url(name: str, default_registry: str = "") -> str:
 
 def _manifest_size(body: bytes) -> int | None:
     """The bytes a model of this manifest takes: its config and layers, when listed.
-    Raises BadDigest for a listed digest that is not one."""
+    Raises BadDigest for a listed digest that is not one, TooDeepError for JSON nested
+    deeper than a manifest ever is."""
     try:
-        data = json.loads(body)
+        data = loads_bounded(body)
+    except TooDeepError:
+        raise
     except ValueError:
         return None
     if not isinstance(data, dict):
@@ -191,15 +194,17 @@ class UpdateChecker:
         if status != 200:
             return result("unknown", f"{host} answered HTTP {status}")
         remote = hashlib.sha256(body).hexdigest()
+        try:
+            new_size = _manifest_size(body)
+        except TooDeepError as exc:
+            return result("unknown", f"{host} sent no manifest: {exc}")
+        except BadDigest as exc:
+            return result("unknown", f"{host}'s manifest cannot be right: a layer's {exc}")
         if digest in local_digests(body):
             # Servers before 0.19 list the digest of Go's re-encoding of the manifest.
             how = "" if remote == digest else " (as Ollama before 0.19 stores it)"
             return result("up to date", f"the same manifest as on {host}{how}",
                           registry_digest=digest)
-        try:
-            new_size = _manifest_size(body)
-        except BadDigest as exc:
-            return result("unknown", f"{host}'s manifest cannot be right: a layer's {exc}")
         changes = await self._changes(model, url, body)
         what = f": {changes.sentence()}" if changes else ""
         return result("update available", f"{host} has a newer version{what}",

@@ -393,7 +393,7 @@ def test_nonsense_figures_and_nameless_entries(tmp_path, capsys) -> None:
 
 
 def test_json_output_carries_no_raw_control_byte() -> None:
-    from tui.cli.commands import json_for_terminal
+    from tui.cli.output import json_for_terminal
 
     # json.dumps leaves DEL and C1 controls raw; U+009B is CSI on many terminals.
     value = {"model": "evil\x9b2J\x7f名前\u2028"}

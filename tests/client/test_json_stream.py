@@ -91,3 +91,14 @@ def test_a_long_value_in_small_chunks_is_not_parsed_again_for_each_chunk(monkeyp
     chunks = [body[i:i + 1000] for i in range(0, len(body), 1000)]  # 1,000 chunks
     assert streamed(chunks)["models"][0].name == "x" * 1_000_000
     assert attempts < 40  # tried again as the text doubles, not at each of 1,000 chunks
+
+
+@pytest.mark.parametrize("body", [
+    b'{"models": [{"name": "a", "details": ' + b"[" * 1100 + b"]" * 1100 + b"}]}",
+    b'{"models": [' + b"[" * 1100 + b"]" * 1100 + b"]}",  # an entry that is not an object
+    b'{"other": ' + b"{\"a\":" * 1100 + b"1" + b"}" * 1100 + b', "models": []}',
+], ids=["details", "entry", "member"])
+def test_json_nested_past_python_s_recursion_limit_is_a_protocol_error(body: bytes) -> None:
+    for chunks in ([body], [body[i:i + 100] for i in range(0, len(body), 100)]):
+        with pytest.raises(ProtocolError, match="nested more than 64 levels deep"):
+            streamed(chunks)

@@ -175,5 +175,7 @@ def test_the_cli_with_any_model_name_never_shows_a_traceback(name, command, caps
     out, err = capsys.readouterr()
     assert code in (0, 1, 2, 3)
     assert printable_everywhere([out, err]) and "Traceback" not in err
+    if out.startswith("usage:"):
+        return  # a name of "-h" (or "--he"): argparse's help, as asked, not JSON
     for line in out.splitlines():
         json.loads(line)

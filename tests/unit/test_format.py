@@ -35,7 +35,42 @@ def test_terminal_control_bytes_are_shown_not_obeyed() -> None:
     shown = printable("evil\x1b[2J\x1b]8;;http://x\x07name\r")
     assert "\x1b" not in shown and "\x07" not in shown and "\r" not in shown
     assert shown == "evil\\x1b[2J\\x1b]8;;http://x\\x07name\\x0d"
-    assert printable("line one\n\ttabbed [bold]x[/bold]") == "line one\n\ttabbed [bold]x[/bold]"
+    text = "line one\n\ttabbed [bold]x[/bold]"
+    assert printable(text, multiline=True) == text  # a license keeps its lines and tabs
+    assert printable(text) == "line one\\x0a\\x09tabbed [bold]x[/bold]"  # a name: one line
+
+
+def test_every_control_and_bidi_character_is_escaped_and_the_rest_kept() -> None:
+    unsafe = ("\x00\x1b\x7f\x85\x9b\u061c\u200e\u200f\u2028\u2029\u202a\u202e\u2066"
+              "\u2069\U000e0001")
+    shown = printable(f"a{unsafe}b\r\nc", multiline=True)
+    assert not any(ch in shown for ch in unsafe + "\r")
+    assert shown.startswith("a\\x00\\x1b\\x7f\\x85\\x9b\\u061c") and shown.endswith("b\\x0d\nc")
+    kept = "naïve 名前 🦙 tab\there"
+    assert printable(kept, multiline=True) == kept
+    assert printable("café\u202e") == "café\\u202e"
+
+
+def test_json_escapes_give_the_same_string_back() -> None:
+    import json
+
+    from tui.format import json_escape
+
+    text = json.dumps("x\u202e\x9b\U000e0001y", ensure_ascii=False)
+    escaped = printable(text, escape=json_escape)
+    assert escaped.isascii() and json.loads(escaped) == "x\u202e\x9b\U000e0001y"
+
+
+def test_a_long_text_is_cut_with_a_note_of_what_is_left() -> None:
+    from tui.format import excerpt
+
+    license_text = "\n".join(f"line {n}" for n in range(3200))
+    shown = excerpt(license_text, max_lines=200, max_chars=20_000)
+    assert shown.splitlines()[:200] == license_text.splitlines()[:200]
+    assert shown.splitlines()[-1] == "… 3,000 more lines" and len(shown.splitlines()) == 201
+    one_line = "x" * 50_000
+    assert excerpt(one_line, max_chars=20_000) == "x" * 20_000 + "… 30,000 more characters"
+    assert excerpt("short\ntext") == "short\ntext"
 
 
 def test_short_relative_times_fit_a_narrow_column() -> None:

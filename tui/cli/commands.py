@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tui import space
+from tui.cli.output import printable_stream, raw, write_json
 from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
 from tui.filter_query import Facts, parse_query
 from tui.format import (
@@ -42,6 +41,7 @@ from tui.ollama import (
     OllamaError,
     UnreachableError,
 )
+from tui.ollama.errors import UnusableSettingError
 from tui.ollama.names import matcher, model_key, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
 
@@ -73,9 +73,13 @@ class Command:
     confirm: Callable[[str], bool] | None = None  # None: not interactive
     history: History = field(default_factory=lambda: History(default_history_path()))
 
+    def __post_init__(self) -> None:
+        # Whatever a command prints passes printable(): none of them can forget it.
+        self.out, self.err = printable_stream(self.out), printable_stream(self.err)
+
     def emit(self, payload: dict[str, Any]) -> None:
         # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.
-        print(json_for_terminal(payload), file=self.out)
+        write_json(self.out, payload)
 
     def say(self, text: str) -> None:
         print(text, file=self.out)
@@ -105,22 +109,8 @@ class Command:
         return exit_code_for(error)
 
 
-# json.dumps escapes only U+0000-U+001F; DEL and the C1 controls (U+009B is a terminal's
-# CSI) would reach the terminal raw, and U+2028/9 break the line for many readers (Go
-# escapes them too). Escaped as \uXXXX, the JSON means the same.
-_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
-
-
-def json_for_terminal(payload: Any) -> str:
-    """One line of JSON (non-ASCII text kept readable) with no control byte in it."""
-    text = json.dumps(payload, ensure_ascii=False)
-    if text.isascii() and "\x7f" not in text:
-        return text  # the common case, checked far faster than the expression scans
-    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-
-
 def exit_code_for(error: Exception | str) -> int:
-    if isinstance(error, InvalidNameError | BadInput):
+    if isinstance(error, InvalidNameError | BadInput | UnusableSettingError):
         return EXIT_USAGE
     if isinstance(error, UnreachableError):
         return EXIT_UNREACHABLE
@@ -213,7 +203,7 @@ async def cmd_info(cmd: Command, name: str) -> int:
     facts = [("Model", info.name), *model_facts(None, info)]
     cmd.say(render_pairs([(label, printable(value)) for label, value in facts]))
     for title, text in model_sections(info):
-        cmd.say(f"\n{title}\n{printable(text)}")
+        cmd.say(f"\n{title}\n{printable(text, multiline=True)}")
     return EXIT_OK
 
 
@@ -296,7 +286,7 @@ async def pull_showing_progress(cmd: Command, progress: PullProgress, is_tty: bo
         async for event in cmd.client.pull(progress.model, coalesce=not stream_json):
             progress.feed(event, time.monotonic())
             if stream_json:
-                print(json.dumps(event.to_json()), file=cmd.out, flush=True)
+                write_json(cmd.out, event.to_json(), flush=True)
             elif line:
                 line.update(progress)
             elif not cmd.as_json and not event.digest and event.status != last_status:
@@ -324,8 +314,9 @@ class ProgressLine:
         if not force and now - self._last < REDRAW_INTERVAL:
             return
         self._last = now
-        self.out.write("\r\x1b[K" + text)
-        self.out.flush()
+        out = raw(self.out)  # its own redraw sequence, and the line made printable
+        out.write("\r\x1b[K" + printable(text))
+        out.flush()
 
     def finish(self) -> None:
         self.out.write("\n")

@@ -44,7 +44,7 @@ async def cmd_compare(cmd: Command, names: list[str]) -> int:
     cmd.say(render_table(["", "", *(printable(m) for m in models)], table))
     for label, diff in diffs.items():
         cmd.say(f"\n{label.capitalize()}: " + ("the same" if not diff else
-                                               f"differs\n{printable(diff)}"))
+                                               f"differs\n{printable(diff, multiline=True)}"))
     return EXIT_OK
 
 

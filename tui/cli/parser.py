@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import contextlib
 import gc
-import json
 import os
 import re
 import signal
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
+from tui.cli.output import printable_stream, write_json
 from tui.config import (
     KV_CACHE_TYPES,
     Settings,
@@ -28,7 +28,7 @@ from tui.config import (
     load_settings,
     use_demo_hosts,
 )
-from tui.format import parse_size, printable
+from tui.format import parse_size
 from tui.history import History
 
 if TYPE_CHECKING:
@@ -330,7 +330,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.host_problem and args.command is not None:
         return _refuse_host(args, settings.host_problem)  # its one line, not a warning too
     for warning in settings.warnings:
-        print(f"qgoose-tui: warning: {printable(warning)}", file=sys.stderr)
+        print(f"qgoose-tui: warning: {warning}", file=printable_stream(sys.stderr))
     if args.command is None:
         return _run_tui(settings, args.demo)
     try:
@@ -395,8 +395,8 @@ def _refuse_host(args: argparse.Namespace, problem: str) -> int:
     if args.json:
         extra = {"models": [], "ollama_available": False, "count": 0} \
             if args.command == "list" else {}
-        print(json.dumps({"status": "error", "message": problem, **extra}))
-    print(f"qgoose-tui: error: {problem}", file=sys.stderr)
+        write_json(sys.stdout, {"status": "error", "message": problem, **extra})
+    print(f"qgoose-tui: error: {problem}", file=printable_stream(sys.stderr))
     return _in("commands").EXIT_USAGE
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import ssl
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
@@ -23,9 +22,11 @@ from tui.ollama.errors import (
     PullFailedError,
     ServerError,
     UnreachableError,
+    UnusableSettingError,
 )
 from tui.ollama.generation import EmbedResult, GenerateResult
 from tui.ollama.host import DEFAULT_BASE_URL, redact
+from tui.ollama.json_limits import TooDeepError, loads_bounded
 from tui.ollama.json_stream import ArrayMemberDecoder, NotStreamable
 from tui.ollama.models import (
     Listing,
@@ -62,9 +63,19 @@ class OllamaClient:
         max_body: int = MAX_BODY_BYTES,
         headers: Mapping[str, str] | None = None,
         verify: bool | str = True,
+        unusable: str = "",
     ) -> None:
         """`headers`: sent with every request (a proxy's bearer token); `verify`: False to
-        skip TLS certificate checks, or a CA file."""
+        skip TLS certificate checks, or a CA file. `unusable`: why no request can be sent
+        as configured (a token HTTP cannot carry): each request fails with it."""
+        headers = dict(headers or {})
+        # httpx would fail on a header that is not ASCII (a token with an "é" in it) with a
+        # UnicodeEncodeError; each request says so in one line instead, and sends nothing.
+        unsendable = [name for name, value in headers.items() if not value.isascii()]
+        self._unusable = unusable or (f"the {unsendable[0]} header is not ASCII: HTTP "
+                                      "headers cannot carry it" if unsendable else "")
+        for name in unsendable:
+            del headers[name]
         self.base_url = base_url.rstrip("/")
         self._timeout, self._connect_timeout = timeout, connect_timeout
         self._max_body = max_body
@@ -73,13 +84,17 @@ class OllamaClient:
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             transport=transport,
-            headers={"User-Agent": "qgoose-tui", **(headers or {})},
+            headers={"User-Agent": "qgoose-tui", **headers},
             # A plain-http Ollama never uses TLS: skip loading the CA bundle (~35 ms of
             # start-up). An https URL keeps full certificate checks unless told otherwise.
             verify=False if self.base_url.startswith("http://") else _tls(verify),
             # A redirect could send the request (and any credentials) to another host.
             follow_redirects=False,
+            event_hooks={"request": [self._refuse]} if self._unusable else None,
         )
+
+    async def _refuse(self, request: httpx.Request) -> None:
+        raise UnusableSettingError(self._unusable)
 
     @property
     def display_url(self) -> str:
@@ -321,7 +336,10 @@ class OllamaClient:
         if empty_ok and not response.content.strip():
             return {}
         try:  # one JSON document, compact or pretty-printed (as some proxies re-format it)
-            return require_object(_loads(response.content, object_hook=object_hook), what)
+            return require_object(loads_bounded(response.content, object_hook), what)
+        except TooDeepError as exc:
+            raise ProtocolError(f"Ollama's answer to {what} was {exc}: not one of its "
+                                "answers") from None
         except ValueError:
             pass  # not one document: NDJSON lines (a streamed answer), read below
         objects = decode_all(response.content)
@@ -461,9 +479,6 @@ def _is_json(response: httpx.Response) -> bool:
     return "json" in response.headers.get("content-type", "")
 
 
-_loads = json.loads  # `json` is a parameter name in _call
-
-
 def _summary_of_entry(obj: dict[str, Any]) -> Any:
     """json object_hook: a /api/tags entry (it has a digest or a date) as a ModelSummary."""
     if "digest" in obj or "modified_at" in obj:
@@ -485,7 +500,7 @@ def _is_html(response: httpx.Response) -> bool:
 def _error_text(response: httpx.Response) -> str:
     """Ollama's own `error` text, or the body's first line when it is not JSON."""
     try:
-        data = json.loads(response.content)
+        data = loads_bounded(response.content)
     except ValueError:
         data = None
     if isinstance(data, dict) and isinstance(data.get("error"), str):

@@ -1,8 +1,15 @@
-"""One small exception hierarchy. Every message is one line a person can act on."""
+"""One small exception hierarchy. Every message is one line a person can act on, and
+printable: the server's own words in it (an error, a name) are escaped when the exception
+is made, so no one who shows one can forget it."""
+
+from tui.format import printable
 
 
 class OllamaError(Exception):
     """Anything that went wrong talking to Ollama."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(printable(message))
 
     @property
     def message(self) -> str:
@@ -39,7 +46,7 @@ class ServerError(OllamaError):
     def __init__(self, status: int, error: str) -> None:
         super().__init__(f"Ollama answered HTTP {status}: {error}")
         self.status = status
-        self.error = error
+        self.error = printable(error)
 
 
 class LoadRefusedError(ServerError):
@@ -48,7 +55,7 @@ class LoadRefusedError(ServerError):
     def __init__(self, status: int, message: str) -> None:
         OllamaError.__init__(self, message)
         self.status = status
-        self.error = message
+        self.error = printable(message)
 
 
 class PullFailedError(ServerError):
@@ -57,12 +64,17 @@ class PullFailedError(ServerError):
     def __init__(self, model: str, error: str) -> None:
         OllamaError.__init__(self, f"the pull of {model} failed: {error}")
         self.status = 200
-        self.error = error
+        self.error = printable(error)
         self.model = model
 
 
 class ProtocolError(OllamaError):
     """The answer was not what Ollama sends: not JSON, HTML from a proxy, cut short."""
+
+
+class UnusableSettingError(OllamaError):
+    """The settings ask for what HTTP cannot send (a token that is not ASCII): nothing is
+    sent, and each request says why."""
 
 
 class AuthError(LoadRefusedError):

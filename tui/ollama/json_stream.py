@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.ollama.errors import ProtocolError
+from tui.ollama.json_limits import TooDeepError
 
 _WHITESPACE = " \t\n\r"
 _NUMBER_CHARS = "0123456789+-.eE"
@@ -67,6 +68,9 @@ class ArrayMemberDecoder:
                 if at == len(text):
                     break
                 at = self._step(text, at)
+        except RecursionError:  # the decoder recursed once per level: far too deep
+            raise ProtocolError(f"Ollama's answer was {TooDeepError()}: not one of its "
+                                "answers") from None
         except _NeedMore as stop:
             at = stop.at if stop.at is not None else at  # the entries before it are taken
             # Tried again once the text has doubled: a long value costs linear time.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tui.ollama.errors import ProtocolError
+from tui.ollama.json_limits import TooDeepError, loads_bounded
 
 # Ollama's longest lines are a few hundred bytes; a megabyte without a newline is a
 # server (or something posing as one) that will never end the line.
@@ -83,7 +83,9 @@ def decode_all(data: bytes) -> list[Any]:
 
 def decode_line(line: bytes) -> Any:
     try:
-        return json.loads(line)
+        return loads_bounded(line)
+    except TooDeepError as exc:
+        raise ProtocolError(f"Ollama sent {exc}: not one of its answers") from None
     except ValueError as exc:
         preview = line[:80].decode("utf-8", "replace")
         raise ProtocolError(f"Ollama sent a line that is not JSON: {preview!r}") from exc

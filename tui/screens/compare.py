@@ -47,6 +47,6 @@ class CompareScreen(ModalScreen[None]):
             parts.append(Text(f"\n{label.capitalize()} of the first two: "
                               + ("the same" if not diff else "differs"), style="bold"))
             if diff:
-                parts.append(Text(printable(diff)))
+                parts.append(Text(printable(diff, multiline=True)))
         with VerticalScroll():
             yield Static(Group(*parts))

@@ -28,6 +28,7 @@ from tui.ollama import OllamaError
 from tui.ollama.host import redact
 from tui.ollama.names import same_model
 from tui.screens.view import View
+from tui.widgets.safe_text import server_text
 from tui.widgets.status_bar import pulls_summary_text
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class HostsScreen(View):
             vram = sum(r.size_vram for r in state.running)
             table.add_row("▶" if session is self.qapp.session else "",
                           Text(printable(session.label or redact(session.base_url))),
-                          state_text(session), printable(state.version),
+                          state_text(session), server_text(state.version),
                           str(len(state.models)) if online else "",
                           human_size(session.disk_used()) if online else "",
                           str(len(state.running)) if online else "",
@@ -163,7 +164,7 @@ class HostsScreen(View):
         table.clear(columns=True)
         table.add_column("Model", key="model")
         for name in online:
-            table.add_column(printable(self.qapp.sessions[name].label or name), key=name)
+            table.add_column(server_text(self.qapp.sessions[name].label or name), key=name)
         self._rows = rows
         for row in self._rows:
             cells = [Text(STALE, style="yellow") if host in row.stale else

@@ -19,6 +19,7 @@ from tui.bench import rate
 from tui.format import printable
 from tui.ollama import OllamaError
 from tui.ollama.generation import GenerateResult
+from tui.widgets.safe_text import server_text
 
 Stream = Callable[[str], AsyncIterator[GenerateResult]]
 REDRAW_SECONDS = 0.05  # a fast model writes hundreds of tokens a second: redraw at 20 Hz
@@ -76,8 +77,8 @@ class PromptScreen(ModalScreen[None]):
     def _draw(self) -> None:
         thinking = self.query_one("#thinking", Static)
         thinking.set_class(bool(self.thinking_text), "-shown")
-        thinking.update(Text("Thinking: " + printable(self.thinking_text.strip())))
-        self.query_one("#answer", Static).update(Text(printable(self.answer_text)))
+        thinking.update(server_text("Thinking: " + self.thinking_text.strip(), multiline=True))
+        self.query_one("#answer", Static).update(server_text(self.answer_text, multiline=True))
         self.query_one("#answer-box", VerticalScroll).scroll_end(animate=False)
 
     @work(exclusive=True, group="prompt", exit_on_error=False)

@@ -18,6 +18,7 @@ from tui.ollama.models import RunningModel
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.view import View
 from tui.session import Changed, Event
+from tui.widgets.safe_text import server_text
 
 POLL_SECONDS = 2.0  # /api/ps while the view is shown
 COLUMNS = ("Name", "Size", "Processor", "Context", "Unloads in", "Our estimate")
@@ -80,13 +81,14 @@ class RunningScreen(View):
         cursor = self.table.cursor_row
         self.table.clear()
         for entry in running:
-            self.table.add_row(printable(entry.name), human_size(entry.size),
+            # Text, never a plain str: a DataTable reads a str cell as markup.
+            self.table.add_row(server_text(entry.name), human_size(entry.size),
                                processor_text(entry.gpu_fraction),
                                f"{entry.context_length:,}" if entry.context_length else "",
                                countdown(entry.expires_at, now), self._estimate_text(entry),
                                key=entry.name)
         for name in loading:
-            self.table.add_row(printable(name), "", Text("loading…", style="italic"), "", "",
+            self.table.add_row(server_text(name), "", Text("loading…", style="italic"), "", "",
                                "", key=f"loading:{name}")
         if names or loading:
             self.table.move_cursor(row=min(cursor, len(names) + len(loading) - 1))

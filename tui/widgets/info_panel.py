@@ -11,13 +11,19 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.format import human_size, printable, processor_text, until_text
+from tui.format import excerpt, human_size, printable, processor_text, until_text
 from tui.history import BenchRecord
 from tui.model_facts import model_facts, model_sections
 from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
+from tui.widgets.safe_text import server_text
 
 if TYPE_CHECKING:
     from tui.registry import UpdateCheck
+
+# Longer values and texts are shown in part: a server's 5 MB license would take seconds to
+# lay out at every highlight. The CLI's `info` prints them whole.
+FACT_CHARS = 500
+SECTION_LINES, SECTION_CHARS = 200, 20_000
 
 
 def _fact_lines(facts: list[tuple[str, str]]) -> Text:
@@ -25,7 +31,8 @@ def _fact_lines(facts: list[tuple[str, str]]) -> Text:
     for label, value in facts:
         if value:
             text.append(f"{label:<13}", style="bold")
-            text.append(printable(value) + "\n")
+            cut = "…" if len(value) > FACT_CHARS else ""
+            text.append(printable(value[:FACT_CHARS]) + cut + "\n")
     text.rstrip()
     return text
 
@@ -50,7 +57,7 @@ class MemoryView:
         try:
             rows = fit_table(info, size, self.kv_cache_type)
         except UnknownEstimate as exc:
-            return text.append(f"unknown: {exc}", style="dim")
+            return text.append(f"unknown: {printable(str(exc))}", style="dim")
         for row in rows:
             text.append(f"{row.context:>9,} ctx  {human_size(row.total):>8}")
             if self.vram:
@@ -100,12 +107,12 @@ class InfoPanel(VerticalScroll):
         yield self.body
 
     def show_message(self, message: str) -> None:
-        self.body.update(Text(printable(message), style="dim"))
+        self.body.update(server_text(message, "dim"))
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "", memory: MemoryView | None = None,
              benchmark: BenchRecord | None = None, update: UpdateCheck | None = None) -> None:
-        title = Text(printable(summary.name) + "  ", style="bold")
+        title = server_text(summary.name + "  ", "bold")
         if is_current:
             title.append("★ current", style="yellow")
         facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running)),
@@ -114,14 +121,16 @@ class InfoPanel(VerticalScroll):
                  ("Update", _update_text(update))]
         parts: list[RenderableType] = [title, _fact_lines(facts)]
         if error:
-            parts.append(Text(printable(error), style="red"))
+            parts.append(server_text(error, "red"))
         elif info is None:
             parts.append(Text("Loading details…", style="dim"))
         else:
             if memory is not None:
                 parts.append(memory.render(info, summary.size))
             for heading, body in model_sections(info):
-                parts += [Text(f"\n{heading}", style="bold underline"), Text(printable(body))]
+                parts += [Text(f"\n{heading}", style="bold underline"),
+                          server_text(excerpt(body, SECTION_LINES, SECTION_CHARS),
+                                      multiline=True)]
         self.body.update(Group(*parts))
 
     @staticmethod
