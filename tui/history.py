@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import platformdirs
 
 from tui.ollama.host import redact
+from tui.ollama.json_limits import loads_bounded
 
 if TYPE_CHECKING:
     import sqlite3
@@ -307,7 +308,7 @@ def _record(model: Any, digest: Any, at: Any, kind: Any, unit: Any, speed: Any,
     """A row as a record; a row someone else wrote badly is skipped, not fatal."""
     try:
         when = datetime.fromisoformat(at)
-        data = json.loads(figures)
+        data = loads_bounded(figures)
     except (TypeError, ValueError):
         return None
     if not isinstance(speed, int | float) or not isinstance(data, dict):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.format import human_size
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelInfo
 
 # The parts a person recognises, in the order a sentence names them.
@@ -69,7 +70,7 @@ def registry_layers(body: bytes) -> list[RegistryLayer] | None:
     """The manifest's layers and config by part, or None when any is not a well-formed
     layer (then nothing is said about the update)."""
     try:
-        data = json.loads(body)
+        data = loads_bounded(body)
     except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):
@@ -219,7 +220,7 @@ def _shown_parameters(text: str) -> dict[str, list[tuple[str, Any]]]:
 def _blob_parameters(data: bytes) -> dict[str, list[tuple[str, Any]]] | None:
     """A params blob: one JSON object, a list for a repeated parameter (`stop`)."""
     try:
-        parsed = json.loads(data)
+        parsed = loads_bounded(data)
     except (ValueError, RecursionError):
         return None
     if not isinstance(parsed, dict):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, BinaryIO, cast
 
 from tui.ollama.digests import blob_file_name
+from tui.ollama.json_limits import loads_bounded
 from tui.transfer.source import (
     CHUNK,
     READ_ERRORS,
@@ -128,7 +129,7 @@ class Bundle(BlobSource):
             raise self._refuse(f"{BUNDLE_MANIFEST} holds {member.size:,} bytes, far too many")
         handle = self.tar.extractfile(member)
         try:
-            head = json.loads(handle.read(member.size)) if handle else None
+            head = loads_bounded(handle.read(member.size)) if handle else None
             name, manifest = head["name"], head["manifest"].encode()  # type: ignore[index]
         except (ValueError, RecursionError, KeyError, TypeError, AttributeError):
             # ValueError: not JSON, or a manifest that is no text (a lone surrogate)

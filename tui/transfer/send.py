@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.ollama import OllamaClient
 from tui.ollama.errors import InvalidNameError
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import parse_name, same_model
 from tui.rename import taken_problem
@@ -90,7 +90,7 @@ def create_body(model: LocalModel, weights: Layer, texts: list[Layer],
     for layer in texts:
         try:
             text = verified[layer.digest].decode()
-            value = json.loads(text) if layer.kind == "parameters" else text
+            value = loads_bounded(text) if layer.kind == "parameters" else text
         except (ValueError, RecursionError):
             value = None
         if value is None or (layer.kind == "parameters" and not isinstance(value, dict)):

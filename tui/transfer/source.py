@@ -10,7 +10,6 @@ until it has matched the digest the manifest gives it.
 from __future__ import annotations
 
 import hashlib
-import json
 import lzma
 import tarfile
 import zlib
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from tui.ollama.digests import BadDigest, check_digest
+from tui.ollama.json_limits import loads_bounded
 
 CHUNK = 1 << 20
 WEIGHTS = "application/vnd.ollama.image.model"
@@ -87,7 +87,7 @@ class LocalModel:
             return TransferError(f"the manifest of {shown(name)} cannot be used: {why}")
 
         try:
-            data = json.loads(manifest.decode())  # UTF-8: a bundle carries it as text
+            data = loads_bounded(manifest.decode())  # UTF-8: a bundle carries it as text
         except (ValueError, RecursionError):
             raise refuse("it is not JSON") from None
         parts = data.get("layers") if isinstance(data, dict) else None
