@@ -7,23 +7,23 @@ template, system, license and parameters gets the same layers, so the same diges
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from tui.emulator.blobs import CHUNK, DigestMismatch
 from tui.emulator.disk import build_layers, parameter_lines, write_model
-from tui.emulator.wire import ApiError, decode_request, go_json, json_response
+from tui.emulator.wire import ApiError, go_json, json_response, read_request
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import parse_name
 
 if TYPE_CHECKING:
     from tui.emulator.server import Emulator
 
-_DIGEST = re.compile(r"sha256[:-][0-9a-f]{64}")
-MAX_BLOB_BYTES = 256 << 20  # the emulator keeps blobs in memory: small models only
+# Ollama's pattern for a blob's digest in a path (either separator, either case of hex).
+_DIGEST = re.compile(r"sha256[:-][0-9a-fA-F]{64}")
 
 
 def add_routes(app: web.Application, emulator: Emulator) -> None:
@@ -32,32 +32,33 @@ def add_routes(app: web.Application, emulator: Emulator) -> None:
     app.router.add_post("/api/create", partial(_create, emulator))
 
 
-def _digest_of(request: web.Request) -> str:
-    digest = request.match_info["digest"]
-    if not _DIGEST.fullmatch(digest):
+def _digest_of(request: web.Request) -> tuple[str, str]:
+    """The digest as sent, and as the blob's name (`sha256:`; hex case kept, as a file
+    name keeps it: an upper-case digest names no blob)."""
+    sent = request.match_info["digest"]
+    if not _DIGEST.fullmatch(sent):
         raise ApiError(400, "invalid digest format")
-    return digest.replace("-", ":", 1)
+    return sent, sent.replace("-", ":", 1)
 
 
 async def _has_blob(emulator: Emulator, request: web.Request) -> web.Response:
-    digest = _digest_of(request)
-    return web.Response(status=200 if digest in emulator.store.contents else 404)
+    sent, digest = _digest_of(request)
+    if digest not in emulator.store.contents:
+        raise ApiError(404, f'blob "{sent}" not found')
+    return web.Response(status=200)
 
 
 async def _upload(emulator: Emulator, request: web.Request) -> web.Response:
-    digest = _digest_of(request)
-    data = await request.read()
-    if len(data) > MAX_BLOB_BYTES:
-        raise ApiError(413, "blob too large for the emulator")
-    got = "sha256:" + hashlib.sha256(data).hexdigest()
-    if got != digest:
-        raise ApiError(400, f'digest mismatch, expected "{digest}", got "{got}"')
-    emulator.store.contents[digest] = data
-    emulator.store.blobs[digest] = len(data)
-    if emulator.models_dir is not None:
-        blobs = emulator.models_dir / "blobs"
-        blobs.mkdir(parents=True, exist_ok=True)
-        (blobs / digest.replace(":", "-")).write_bytes(data)
+    sent, digest = _digest_of(request)
+    if digest in emulator.store.contents:
+        return web.Response(status=200)  # Ollama does not read the body again
+    try:
+        size = await emulator.store.contents.receive(sent, request.content.iter_chunked(CHUNK))
+    except DigestMismatch as exc:
+        raise ApiError(400, f'digest mismatch, expected "{sent}", got "{exc.got}"') from None
+    except OSError as exc:  # a full disk, an unwritable models directory
+        raise ApiError(500, f"write {digest.replace(':', '-')}: {exc.strerror}") from None
+    emulator.store.blobs[digest] = size
     return web.Response(status=201)
 
 
@@ -66,7 +67,7 @@ _FIELDS = {"model": str, "files": dict, "template": str, "system": str, "paramet
 
 
 async def _create(emulator: Emulator, request: web.Request) -> web.StreamResponse:
-    data = decode_request(await request.read(), "CreateRequest", _FIELDS)
+    data = await read_request(request, "CreateRequest", _FIELDS)
     try:
         name = parse_name(data.get("model") or "")
     except InvalidNameError:
@@ -85,7 +86,7 @@ async def _create(emulator: Emulator, request: web.Request) -> web.StreamRespons
         license_text = "\n".join(str(item) for item in license_text)
     parameters = data.get("parameters") or {}
     layers, contents = build_layers(
-        (digest, len(emulator.store.contents[digest])), data.get("template") or "",
+        (digest, emulator.store.contents.size(digest) or 0), data.get("template") or "",
         data.get("system") or "", str(license_text), parameters)
     statuses = ["parsing GGUF"]
     for layer in layers:

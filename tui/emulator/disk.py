@@ -12,9 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.emulator.catalog import CHATML_TEMPLATE, MIT, CatalogModel, Layer
 from tui.ollama.names import parse_name
+
+if TYPE_CHECKING:
+    from tui.emulator.blobs import BlobStore
 
 WEIGHTS_BYTES = 48 * 1024
 SMALL_PARAMS = {"stop": ["<|im_start|>", "<|im_end|>"], "temperature": 0.7}
@@ -70,16 +74,15 @@ def small_model(name: str, family: str = "llama") -> tuple[CatalogModel, dict[st
     return model, contents
 
 
-def write_model(directory: Path, name: str, model: CatalogModel,
-                contents: dict[str, bytes]) -> None:
+def write_model(directory: Path, name: str, model: CatalogModel, contents: BlobStore) -> None:
     """Write a model into an Ollama models directory: its blobs, then its manifest."""
     parsed = parse_name(name)
     blobs = directory / "blobs"
     blobs.mkdir(parents=True, exist_ok=True)
     for layer in model.layers:
-        data = contents.get(layer.digest)
-        if data is not None:
-            (blobs / layer.digest.replace(":", "-")).write_bytes(data)
+        contents.copy_to(layer.digest, blobs / layer.digest.replace(":", "-"))
     manifest = directory / "manifests" / parsed.host / parsed.namespace / parsed.model
     manifest.mkdir(parents=True, exist_ok=True)
-    (manifest / parsed.tag).write_bytes(model.manifest)
+    partial = manifest / f".{parsed.tag}.partial"
+    partial.write_bytes(model.manifest)
+    partial.replace(manifest / parsed.tag)  # a reader never sees half a manifest

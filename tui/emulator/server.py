@@ -20,6 +20,7 @@ from aiohttp import web
 
 from tui.emulator.catalog import MANIFEST_TYPE, CatalogModel
 from tui.emulator.create import add_routes as add_create_routes
+from tui.emulator.guard import HEADER_TIMEOUT, IDLE_TIMEOUT, ConnectionGuard
 from tui.emulator.replies import (
     CANNED_REPLY,
     CANNED_THINKING,
@@ -28,17 +29,18 @@ from tui.emulator.replies import (
     timings,
     tokens,
 )
+from tui.emulator.request_log import LOG_SIZE, RecordedRequest, start_entry
 from tui.emulator.shapes import show_body, tag_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
 from tui.emulator.wire import (
     ApiError,
-    decode_request,
     error_response,
     go_json,
     go_time,
     json_response,
     parse_keep_alive,
+    read_request,
 )
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import ModelName, parse_name
@@ -90,16 +92,7 @@ class Faults:
         self.__init__()  # type: ignore[misc]
 
 
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    body: Any
-
-
-REQUEST_LOG_SIZE = 2000
-# Bodies kept in the log are cut to this many bytes (a 5 MB body is not a test's business).
-LOGGED_BODY_MAX = 64 * 1024
+REQUEST_LOG_SIZE = LOG_SIZE
 
 
 @dataclass
@@ -119,6 +112,9 @@ class Emulator:
     outdated: int = 0  # installed models the registry has a newer version of
     token: str = ""  # when set, the Ollama API wants "Authorization: Bearer <token>"
     models_dir: Path | None = None  # when set, models made here are written there too
+    header_timeout: float = HEADER_TIMEOUT  # seconds a connection has to send its headers
+    idle_timeout: float = IDLE_TIMEOUT  # seconds a kept-alive connection may sit idle
+    max_waiting_connections: int = 0  # connections waiting for headers (0: from the fd limit)
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -127,13 +123,31 @@ class Emulator:
     def __post_init__(self) -> None:
         self.profile: ServerProfile = SERVER_VERSIONS[self.server_version]
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.AbstractServer | None = None
+        self.guard = ConnectionGuard(self.header_timeout, self.idle_timeout,
+                                     self.max_waiting_connections)
         self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
+        self.skipped_manifests: list[str] = []  # models_dir manifests that were not read
         self.store.make_outdated(self.outdated)
-        if self.models_dir is not None:  # the store on disk, in Ollama's layout
-            from tui.emulator.disk import write_model
+        if self.models_dir is not None:
+            self._use_models_dir(self.models_dir)
 
-            for entry in self.store.installed.values():
-                write_model(self.models_dir, entry.name, entry.model, self.store.contents)
+    def _use_models_dir(self, directory: Path) -> None:
+        """List what the directory holds, as Ollama does, and keep the store there too (in
+        Ollama's layout). OSError when it cannot be used."""
+        from tui.emulator.disk import write_model
+        from tui.emulator.models_dir import read_models_dir
+
+        found = read_models_dir(directory)
+        self.skipped_manifests = found.skipped
+        contents = self.store.contents
+        contents.directory = directory / "blobs"
+        for digest, (path, size) in found.blobs.items():
+            contents.adopt(digest, path, size)
+        for entry in list(self.store.installed.values()):
+            write_model(directory, entry.name, entry.model, contents)
+        for name, model in found.models:
+            self.store.install(model, name)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -162,18 +176,27 @@ class Emulator:
         app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", self._manifest)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
-        await site.start()
+        assert runner.server is not None
+        # Listening ourselves (not through a TCPSite) lets the guard see every connection.
+        self._listener = await asyncio.get_running_loop().create_server(
+            self.guard.protocol_factory(runner.server), self.host, self.port,
+            reuse_address=True)
         if self.port == 0:
-            sockets = runner.addresses
-            self.port = sockets[0][1]
+            self.port = self._listener.sockets[0].getsockname()[1]
         self._runner = runner
 
     async def stop(self) -> None:
         """Stop listening and drop open connections, as a crashed Ollama would."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+
+    def close(self) -> None:
+        """Forget what only this emulator's life needed (its temporary blob folder)."""
+        self.store.contents.close()
 
     def pull_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/api/pull"]
@@ -181,17 +204,21 @@ class Emulator:
     # -- cross-cutting -------------------------------------------------------------------
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.guard.request_started(request.transport)  # its headers are complete
+        entry = start_entry(request)
+        self.requests.append(entry)
         try:
-            raw = await request.read()
+            response = await self._answer(request, handler)
         except ConnectionResetError:
             # The client left mid-request (a cancelled worker, a closed app): nobody to
             # answer, and nothing worth a traceback on the demo's terminal.
-            return web.Response(status=400)
-        try:
-            body = json.loads(raw) if raw and len(raw) <= LOGGED_BODY_MAX else None
-        except ValueError:
-            body = raw[:LOGGED_BODY_MAX].decode("utf-8", "replace")
-        self.requests.append(RecordedRequest(request.method, request.path, body))
+            response = web.Response(status=400)
+        finally:
+            self.guard.request_finished(request.transport)
+        entry.status = response.status
+        return response
+
+    async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self.token and not request.path.startswith("/v2/") and \
                 request.headers.get("Authorization") != f"Bearer {self.token}":
             # As a proxy in front of Ollama answers (the registry side is open).
@@ -220,7 +247,7 @@ class Emulator:
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         go_type, fields = _REQUESTS[request.path]
-        return decode_request(await request.read(), go_type, fields)
+        return await read_request(request, go_type, fields)
 
     @staticmethod
     def _requested_name(data: dict[str, Any]) -> str:
@@ -599,3 +626,4 @@ async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
         yield emulator
     finally:
         await emulator.stop()
+        emulator.close()

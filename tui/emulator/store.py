@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tui.emulator.blobs import BlobStore
 from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
 from tui.ollama.names import DEFAULT_HOST, ModelName, parse_name
 
@@ -42,7 +43,7 @@ class Store:
         self.catalog = {key_of(parse_name(m.name)): m for m in [*catalog, *generated]}
         self.installed: dict[str, Installed] = {}
         self.blobs: dict[str, int] = {}  # digest → bytes on disk
-        self.contents: dict[str, bytes] = {}  # digest → the real bytes, for small models
+        self.contents = BlobStore()  # digest → the real bytes, for small and uploaded models
         self.loaded: dict[str, Loaded] = {}
         now = datetime.now(UTC)
         for name, days in [*installed.items(), *((m.name, 30) for m in generated)]:

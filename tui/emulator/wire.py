@@ -7,7 +7,9 @@ HTML-escaped bytes, trimmed time fractions and decoder error texts of a real ser
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import accumulate
 from typing import Any
 
 from aiohttp import web
@@ -69,15 +71,32 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"invalid character '{name[0]}' looking for beginning of value")
 
 
+MAX_DEPTH = 64  # deeper than any real request; Python's parser would recurse out of stack
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit` (strings skipped)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
 def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[str, Any]:
     """A request body decoded as gin's ShouldBindJSON does, with Go's error texts.
 
     `fields` maps the request's known keys to the Python type Go expects; a value of
-    another type is refused as Go refuses it (null is always allowed).
+    another type is refused as Go refuses it (null is always allowed). A body nested too
+    deep is refused as Go's decoder refuses one (with its text), before Python parses it.
     """
     text = raw.decode("utf-8", "replace")
     if not text.strip():
         raise ApiError(400, "missing request body")  # io.EOF from the decoder
+    if too_deep(text):
+        raise ApiError(400, "exceeded max depth")
     try:
         # Go's decoder reads one value and ignores what follows it.
         value, _ = json.JSONDecoder(parse_constant=_refuse_constant) \
@@ -94,6 +113,16 @@ def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[st
         if got is not None and not _is_go_type(got, expected):
             raise ApiError(400, f"json: cannot unmarshal {_go_kind(got)} into Go struct field "
                                 f"{go_type}.{key} of type {_GO_NAMES[expected]}")
+    return value
+
+
+async def read_request(request: web.Request, go_type: str,
+                       fields: dict[str, type]) -> dict[str, Any]:
+    """The request's body, decoded as `decode_request` does; its facts go to the log."""
+    from tui.emulator.request_log import note_body
+
+    value = decode_request(await request.read(), go_type, fields)
+    note_body(request, value)
     return value
 
 
