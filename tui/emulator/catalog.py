@@ -56,6 +56,7 @@ MEDIA_TYPES = {
     "license": "application/vnd.ollama.image.license",
     "system": "application/vnd.ollama.image.system",
     "params": "application/vnd.ollama.image.params",
+    "messages": "application/vnd.ollama.image.messages",
     "config": "application/vnd.docker.container.image.v1+json",
 }
 
@@ -64,7 +65,8 @@ MEDIA_TYPES = {
 class Layer:
     digest: str  # "sha256:" + 64 hex
     size: int
-    kind: str  # model, template, license, params, system, projector, config
+    kind: str  # model, template, license, params, system, messages, projector, config
+    source: str = ""  # the model a created model took this layer from ("from" in manifests)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ class CatalogModel:
     system: str = ""
     remote_host: str = ""
     layers: tuple[Layer, ...] = field(default=())
+    parent: str = ""  # the model it was created from (details.parent_model in /api/show)
 
     @property
     def size(self) -> int:
@@ -96,8 +99,9 @@ class CatalogModel:
         """The manifest as the registry serves it. It lists the layers, so two tags of one
         model (`gemma3:latest` and `gemma3:4b`) have the same manifest."""
         def entry(layer: Layer) -> dict[str, Any]:
-            return {"mediaType": MEDIA_TYPES[layer.kind], "digest": layer.digest,
-                    "size": layer.size}
+            fields = {"mediaType": MEDIA_TYPES[layer.kind], "digest": layer.digest,
+                      "size": layer.size}
+            return {**fields, "from": layer.source} if layer.source else fields
 
         config = [layer for layer in self.layers if layer.kind == "config"]
         return json.dumps({
@@ -138,7 +142,7 @@ class CatalogModel:
     def details(self) -> dict[str, Any]:
         families = [self.family, "clip"] if self.has_vision else [self.family]
         return {
-            "parent_model": "",
+            "parent_model": self.parent,
             "format": "" if self.is_remote else "gguf",
             "family": self.family,
             "families": families,

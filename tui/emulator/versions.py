@@ -16,11 +16,14 @@ class ServerProfile:
     removing_status: str  # the pull status after writing the manifest, when layers went
     show_capabilities: bool = True  # /api/show lists capabilities (0.6 and later)
     show_tensors: bool = True  # /api/show lists every tensor (0.6 and later)
+    status_route: bool = False  # GET /api/status answers (cloud settings; 0.33)
+    model_refs: bool = False  # names parsed by internal/modelref (invalid → 400; 0.33)
 
 
 SERVER_VERSIONS = {
     "0.12": ServerProfile("0.12.10", False, False, "removing unused layers"),
-    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers"),
+    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers",
+                          status_route=True, model_refs=True),
     "0.1": ServerProfile("0.1.37", False, False, "removing any unused layers",
                          show_capabilities=False, show_tensors=False),
 }

@@ -7,6 +7,7 @@ HTML-escaped bytes, trimmed time fractions and decoder error texts of a real ser
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import accumulate
@@ -14,7 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.ollama.durations import FOREVER, MAX_NANOS, parse_go_duration
+from tui.emulator.durations import MAX_NANOS, go_duration_seconds
 
 JSON_TYPE = "application/json; charset=utf-8"  # gin's c.JSON
 
@@ -85,7 +86,10 @@ def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
     return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
 
 
-def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[str, Any]:
+Fields = dict[str, Any]  # key → Python type, or (Python type, Go type name)
+
+
+def decode_request(raw: bytes, go_type: str, fields: Fields) -> dict[str, Any]:
     """A request body decoded as gin's ShouldBindJSON does, with Go's error texts.
 
     `fields` maps the request's known keys to the Python type Go expects; a value of
@@ -109,15 +113,19 @@ def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[st
         raise ApiError(400, f"json: cannot unmarshal {_go_kind(value)} into Go value of "
                             f"type api.{go_type}")
     for key, expected in fields.items():
+        kind, go_name = expected if isinstance(expected, tuple) else (expected,
+                                                                      _GO_NAMES[expected])
         got = value.get(key)
-        if got is not None and not _is_go_type(got, expected):
-            raise ApiError(400, f"json: cannot unmarshal {_go_kind(got)} into Go struct field "
-                                f"{go_type}.{key} of type {_GO_NAMES[expected]}")
+        if got is not None and not _is_go_type(got, kind):
+            what = _go_kind(got)
+            if kind is int and what == "number":  # Go quotes a number it cannot store
+                what = f"number {got}"
+            raise ApiError(400, f"json: cannot unmarshal {what} into Go struct field "
+                                f"{go_type}.{key} of type {go_name}")
     return value
 
 
-async def read_request(request: web.Request, go_type: str,
-                       fields: dict[str, type]) -> dict[str, Any]:
+async def read_request(request: web.Request, go_type: str, fields: Fields) -> dict[str, Any]:
     """The request's body, decoded as `decode_request` does; its facts go to the log."""
     from tui.emulator.request_log import note_body
 
@@ -126,7 +134,8 @@ async def read_request(request: web.Request, go_type: str,
     return value
 
 
-_GO_NAMES = {str: "string", bool: "bool", dict: "map[string]interface {}", float: "float64"}
+_GO_NAMES = {str: "string", bool: "bool", dict: "map[string]interface {}", float: "float64",
+             int: "int", list: "[]interface {}"}
 
 
 def _is_go_type(value: Any, expected: type) -> bool:
@@ -134,6 +143,8 @@ def _is_go_type(value: Any, expected: type) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if expected is str:
         return isinstance(value, str)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, expected)
 
 
@@ -196,11 +207,11 @@ def parse_keep_alive(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ApiError(400, f"Unsupported type: '{_go_reflect_type(value)}'")
     try:
-        seconds = parse_go_duration(value) if isinstance(value, str) else float(value)
+        seconds = go_duration_seconds(value) if isinstance(value, str) else float(value)
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None
     if seconds < 0:
-        return FOREVER
+        return math.inf
     if seconds * 1e9 > MAX_NANOS:
         raise ApiError(400, f"keep_alive {value} is out of range")
     return seconds
