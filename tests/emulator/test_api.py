@@ -376,3 +376,18 @@ async def test_blob_route_details(http) -> None:
     response = await http.post(f"/api/blobs/{dash}", content=other)
     assert response.status_code == 400 and response.json()["error"].startswith(
         f'digest mismatch, expected "{dash}"')
+
+
+def test_the_emulator_command_can_make_pushes_fail() -> None:
+    from tests.emulator.test_hardening import _start_cli_emulator
+
+    process, url = _start_cli_emulator("--fail-push", "unauthorized")
+    try:
+        with httpx.Client(base_url=url, timeout=10) as http:
+            http.post("/api/copy", json={"source": "llama3.2", "destination": "demo/x"})
+            answer = http.post("/api/push", json={"model": "demo/x", "stream": False})
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert answer.status_code == 500
+    assert answer.json()["error"].startswith("unauthorized: unknown ollama key")

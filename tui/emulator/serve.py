@@ -30,6 +30,7 @@ def serve_forever(args: argparse.Namespace) -> int:
         stall=args.fail == "stall",
         cut_after_events=args.cut_after_events,
         cut_after_bytes=args.cut_after_bytes,
+        push=getattr(args, "fail_push", None),
     )
     # With a models directory the store is small models with real bytes, written there in
     # Ollama's layout (a transfer's source); otherwise the demo set.
