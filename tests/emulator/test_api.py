@@ -391,3 +391,17 @@ def test_the_emulator_command_can_make_pushes_fail() -> None:
         process.wait(timeout=10)
     assert answer.status_code == 500
     assert answer.json()["error"].startswith("unauthorized: unknown ollama key")
+
+
+async def test_an_option_of_the_wrong_type_is_gos_error(http) -> None:
+    response = await http.post("/api/generate", json={
+        "model": "mistral", "prompt": "x", "options": {"num_ctx": "big"}})
+    assert (response.status_code, response.json()) == (
+        500, {"error": 'option "num_ctx" must be of type integer'})
+
+
+async def test_a_trailing_slash_redirects_as_gin_does(http) -> None:
+    moved = await http.get("/api/tags/")
+    assert (moved.status_code, moved.headers["location"]) == (301, "/api/tags")
+    assert (await http.post("/api/show/", json={})).status_code == 307
+    assert (await http.get("/api/nothing/")).text == "404 page not found"

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tui.emulator.inference import SIGNIN_URL, Reply, now, paced, plan_reply, thinks, write_line
+from tui.emulator.inference import (
+    SIGNIN_URL,
+    Reply,
+    check_options,
+    now,
+    paced,
+    plan_reply,
+    thinks,
+    write_line,
+)
 from tui.emulator.wire import ApiError, json_response, parse_keep_alive, read_request
 
 if TYPE_CHECKING:
@@ -67,6 +76,7 @@ def prepare(emulator: Emulator, data: dict[str, Any]) -> web.Response | tuple[Re
         raise ApiError(400, f'"{text}" does not support chat')
     if data.get("tools") and "tools" not in capabilities:
         raise ApiError(400, f"{name.full} does not support tools")
+    check_options(data.get("options"))
     cold = emulator.load_for(name, entry, keep_alive, data.get("options"))
     if not messages:
         return json_response({**base, "created_at": now(), "message": _empty(),

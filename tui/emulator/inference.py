@@ -91,6 +91,27 @@ def thinks(think: Any, capabilities: tuple[str, ...], text: str) -> bool:
     return True
 
 
+_OPTION_TYPES = {
+    **dict.fromkeys(("num_keep", "seed", "num_predict", "top_k", "repeat_last_n", "num_ctx",
+                     "num_batch", "num_gpu", "main_gpu", "num_thread"), "integer"),
+    **dict.fromkeys(("top_p", "min_p", "typical_p", "temperature", "repeat_penalty",
+                     "presence_penalty", "frequency_penalty"), "float"),
+    "use_mmap": "boolean",
+}
+
+
+def check_options(options: Any) -> None:
+    """Go's Options.FromMap: a known option of the wrong type is a 500 with its text."""
+    if not isinstance(options, dict):
+        return
+    for key, value in options.items():
+        kind = _OPTION_TYPES.get(key)
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind in ("integer", "float") and not number or \
+                kind == "boolean" and not isinstance(value, bool):
+            raise ApiError(500, f'option "{key}" must be of type {kind}')
+
+
 def num_predict(options: Any) -> int:
     """The most tokens to generate (options.num_predict); -1 for no limit."""
     value = options.get("num_predict") if isinstance(options, dict) else None
@@ -131,6 +152,7 @@ async def generate(emulator: Emulator, request: web.Request,
     thinking = thinks(data.get("think"), entry.model.capabilities, text)
     if data.get("suffix") and "insert" not in entry.model.capabilities:
         raise ApiError(400, f"{name.full} does not support insert")
+    check_options(data.get("options"))
     cold = emulator.load_for(name, entry, keep_alive, data.get("options"))
     if not prompt:
         return json_response({"model": text, "created_at": now(), "response": "",

@@ -227,7 +227,8 @@ class Emulator:
             # gin answers a known path with the wrong method in plain text.
             return web.Response(status=405, text="405 method not allowed")
         except web.HTTPNotFound:
-            return web.Response(status=404, text="404 page not found")
+            return await _without_trailing_slash(request) or \
+                web.Response(status=404, text="404 page not found")
 
     # -- shared by the routes --------------------------------------------------------------
     @staticmethod
@@ -298,6 +299,22 @@ class Emulator:
         response.enable_chunked_encoding()
         await response.prepare(request)
         return response
+
+
+async def _without_trailing_slash(request: web.Request) -> web.Response | None:
+    """gin's RedirectTrailingSlash: `/api/tags/` redirects to `/api/tags` (301 for GET,
+    307 otherwise), when that route exists."""
+    path = request.path
+    if path == "/" or not path.endswith("/"):
+        return None
+    target = path.rstrip("/") or "/"
+    match = await request.app.router.resolve(request.clone(rel_url=target))
+    if match.http_exception is not None:
+        return None
+    status = 301 if request.method == "GET" else 307
+    body = f'<a href="{target}">Moved Permanently</a>.\n\n' if status == 301 else ""
+    return web.Response(status=status, text=body, content_type="text/html",
+                        headers={"Location": target})
 
 
 def num_ctx_of(options: Any) -> int:
