@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import random
 import struct
 import time
@@ -21,7 +22,7 @@ from aiohttp import web
 
 from tui.emulator import chat, inference
 from tui.emulator.names import parse_name
-from tui.emulator.wire import ApiError, decode_request, go_json
+from tui.emulator.wire import ApiError, go_json, read_request
 
 if TYPE_CHECKING:
     from tui.emulator.server import Emulator
@@ -56,14 +57,6 @@ async def _openai_errors(route: Route, emulator: Emulator,
 def _json(value: Any, status: int = 200) -> web.Response:
     return web.Response(status=status, body=go_json(value) + b"\n",
                         headers={"Content-Type": JSON})
-
-
-async def _body(request: web.Request, go_type: str, fields: dict[str, Any]) -> dict[str, Any]:
-    from tui.emulator.request_log import note_body
-
-    data = decode_request(await request.read(), go_type, fields)
-    note_body(request, data)
-    return data
 
 
 def _owner(model: str) -> str:
@@ -124,7 +117,7 @@ def _usage(figures: dict[str, int]) -> dict[str, int]:
 
 
 async def _chat_completions(emulator: Emulator, request: web.Request) -> web.StreamResponse:
-    data = await _body(request, "ChatCompletionRequest", _CHAT)
+    data = await read_request(request, "ChatCompletionRequest", _CHAT)
     messages = data.get("messages") or []
     if not messages:
         raise ApiError(400, "[] is too short - 'messages'")
@@ -171,14 +164,12 @@ async def _chat_completions(emulator: Emulator, request: web.Request) -> web.Str
 
 
 async def _completions(emulator: Emulator, request: web.Request) -> web.StreamResponse:
-    data = await _body(request, "CompletionRequest", _COMPLETION)
+    data = await read_request(request, "CompletionRequest", _COMPLETION)
     body = {"model": data.get("model") or "", "prompt": data.get("prompt") or "",
             "suffix": data.get("suffix") or "", "options": _options(data), "stream": False}
     answer = await inference.generate(emulator, request, body)
     if not isinstance(answer, web.Response) or answer.status != 200 or answer.body is None:
         raise ApiError(500, "unexpected response")
-    import json
-
     result = json.loads(bytes(answer.body))  # type: ignore[arg-type]
     head = {"id": f"cmpl-{random.randrange(999)}", "object": "text_completion",
             "created": int(time.time())}
@@ -216,7 +207,7 @@ async def _finish(response: web.StreamResponse, data: dict[str, Any],
 
 
 async def _embeddings(emulator: Emulator, request: web.Request) -> web.Response:
-    data = await _body(request, "EmbedRequest", _EMBEDDING)
+    data = await read_request(request, "EmbedRequest", _EMBEDDING)
     encoding = data.get("encoding_format") or ""
     if encoding and encoding.lower() not in ("float", "base64"):
         raise ApiError(400, f"Invalid value for 'encoding_format' = {encoding}. Supported "
