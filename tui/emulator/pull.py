@@ -13,7 +13,7 @@ from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
 from tui.emulator.names import ModelName
-from tui.emulator.wire import ApiError, go_json, json_response, read_request
+from tui.emulator.wire import go_json, json_response, read_request
 
 if TYPE_CHECKING:
     from tui.emulator.server import Emulator
@@ -41,8 +41,9 @@ async def answer_events(emulator: Emulator, request: web.Request, data: dict[str
         last: dict[str, Any] = {}
         async with contextlib.aclosing(events):
             async for event in events:
-                if "error" in event:
-                    raise ApiError(event.get("_status", 500), event["error"])
+                if "error" in event:  # waitForStream's error: plain application/json
+                    return json_response({"error": event["error"]}, event.get("_status", 500),
+                                         content_type="application/json")
                 last = event
         return json_response(last, content_type="application/json")
     response = await emulator.start_stream(request)
