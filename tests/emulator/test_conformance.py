@@ -263,6 +263,7 @@ async def test_pull_without_streaming(http) -> None:
     missing = await http.post("/api/pull", json={"model": "nosuch", "stream": False})
     assert missing.status_code == 500
     assert missing.json() == {"error": "pull model manifest: file does not exist"}
+    assert missing.headers["content-type"] == "application/json"  # waitForStream's
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "error"), [

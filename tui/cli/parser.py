@@ -215,6 +215,9 @@ def _add_emulator_command(sub: argparse._SubParsersAction) -> None:
                    metavar="SECONDS", help="delay every answer")
     p.add_argument("--fail", choices=["500", "html", "stall"], default=None,
                    help="answer every API request with this fault")
+    p.add_argument("--fail-push", choices=["unauthorized", "denied"], default=None,
+                   help="make pushes fail: signed out of ollama.com, or not the namespace's "
+                        "owner")
     p.add_argument("--cut-after-events", type=_number(int, 0, 10**9), default=None,
                    metavar="N", help="cut every pull stream after N events")
     p.add_argument("--cut-after-bytes", type=_number(int, 0, 10**12), default=None,

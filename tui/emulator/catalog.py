@@ -58,6 +58,7 @@ MEDIA_TYPES = {
     "license": "application/vnd.ollama.image.license",
     "system": "application/vnd.ollama.image.system",
     "params": "application/vnd.ollama.image.params",
+    "messages": "application/vnd.ollama.image.messages",
     "config": "application/vnd.docker.container.image.v1+json",
 }
 
@@ -73,7 +74,8 @@ MANIFEST_STYLES = ("compact", "pretty", "reordered")
 class Layer:
     digest: str  # "sha256:" + 64 hex
     size: int
-    kind: str  # model, template, license, params, system, projector, config
+    kind: str  # model, template, license, params, system, messages, projector, config
+    source: str = ""  # the model a created model took this layer from ("from" in manifests)
 
 
 def params_blob(parameters: str) -> bytes:
@@ -123,6 +125,7 @@ class CatalogModel:
     remote_host: str = ""
     layers: tuple[Layer, ...] = field(default=())
     manifest_style: str = "compact"  # one of MANIFEST_STYLES
+    parent: str = ""  # the model it was created from (details.parent_model in /api/show)
 
     @property
     def size(self) -> int:
@@ -133,8 +136,9 @@ class CatalogModel:
         """The manifest as the registry serves it. It lists the layers, so two tags of one
         model (`gemma3:latest` and `gemma3:4b`) have the same manifest."""
         def entry(layer: Layer) -> dict[str, Any]:
-            return {"mediaType": MEDIA_TYPES[layer.kind], "digest": layer.digest,
-                    "size": layer.size}
+            fields = {"mediaType": MEDIA_TYPES[layer.kind], "digest": layer.digest,
+                      "size": layer.size}
+            return {**fields, "from": layer.source} if layer.source else fields
 
         config = [layer for layer in self.layers if layer.kind == "config"]
         manifest: dict[str, Any] = {
@@ -223,7 +227,7 @@ class CatalogModel:
     def details(self) -> dict[str, Any]:
         families = [self.family, "clip"] if self.has_vision else [self.family]
         return {
-            "parent_model": "",
+            "parent_model": self.parent,
             "format": "" if self.is_remote else "gguf",
             "family": self.family,
             "families": families,

@@ -1,6 +1,8 @@
-"""The registry side beyond manifests: `GET`/`HEAD /v2/<namespace>/<model>/blobs/<digest>`
-for the small text layers (template, system, license, params), which a client reads to say
-what an update changes. Weights and configs answer 404 `BLOB_UNKNOWN` (pulls are simulated).
+"""The emulator's registry side, on the same port as the API (no path collides): manifests
+(`/v2/…/manifests/…`: what a pull fetches first, and what an update check hashes), and
+`GET`/`HEAD /v2/<namespace>/<model>/blobs/<digest>` for the small text layers (template,
+system, license, params), which a client reads to say what an update changes. Weights and
+configs answer 404 `BLOB_UNKNOWN` (pulls are simulated).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from tui.emulator.catalog import TEXT_KINDS
+from tui.emulator.catalog import MANIFEST_TYPE, TEXT_KINDS
 from tui.emulator.wire import json_response
 
 if TYPE_CHECKING:
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def add_routes(app: web.Application, emulator: Emulator) -> None:
+    app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", partial(_manifest, emulator))
     app.router.add_get("/v2/{namespace}/{model}/blobs/{digest}", partial(_blob, emulator))
 
 
@@ -52,3 +55,23 @@ async def _blob(emulator: Emulator, request: web.Request) -> web.Response:
                                            "message": "blob unknown to registry"}]}, 404)
     return web.Response(body=data, headers={"Content-Type": "application/octet-stream",
                                             "Docker-Content-Digest": info["digest"]})
+
+
+async def _manifest(emulator: Emulator, request: web.Request) -> web.Response:
+    """A registry's manifest (GET and HEAD): the bytes whose SHA-256 a pull records as the
+    model's digest."""
+    faults = emulator.faults
+    if faults.registry_latency:
+        await asyncio.sleep(faults.registry_latency)
+    if faults.registry_status is not None:
+        return json_response({"errors": [{"code": "UNAVAILABLE",
+                                           "message": "emulated registry fault"}]},
+                             faults.registry_status)
+    info = request.match_info
+    model = emulator.store.registry_manifest(info["namespace"], info["model"], info["tag"])
+    if model is None:
+        return json_response({"errors": [{"code": "MANIFEST_UNKNOWN",
+                                           "message": "manifest unknown"}]}, 404)
+    return web.Response(body=model.manifest, headers={
+        "Content-Type": MANIFEST_TYPE,
+        "Docker-Content-Digest": "sha256:" + model.manifest_digest})

@@ -64,3 +64,17 @@ def embedding(model: CatalogModel, text: str) -> list[float]:
     raw = [((seed[i % 32] * 31 + i * 17) % 251) / 125.0 - 1.0 for i in range(size)]
     norm = math.sqrt(sum(v * v for v in raw)) or 1.0
     return [round(v / norm, 6) for v in raw]
+
+
+def context_tokens(words: int, seed: int = 0) -> list[int]:
+    """Token ids for `words` words (what `context` carries): stable, plausible numbers."""
+    return [(seed * 7919 + i * 104_729) % 128_000 + 100 for i in range(words)]
+
+
+def cut_embedding(vector: list[float], dimensions: int) -> list[float]:
+    """The first `dimensions` values, made a unit vector again (Ollama's `dimensions`)."""
+    if not 0 < dimensions < len(vector):
+        return vector
+    part = vector[:dimensions]
+    norm = math.sqrt(sum(v * v for v in part)) or 1.0
+    return [round(v / norm, 6) for v in part]

@@ -2,47 +2,42 @@
 
 Start one in the current event loop with `async with running_emulator() as emu:`; it
 listens on 127.0.0.1 on a free port (`emu.url`) and has fault controls (`emu.faults`).
+Each family of routes lives in its own module (models, inference, chat, pull, push, create,
+uploads, openai_compat, registry); this one holds the state they share and the middleware.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
+import os
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from tui.emulator.catalog import MANIFEST_TYPE, CatalogModel
-from tui.emulator.create import add_routes as add_create_routes
-from tui.emulator.registry import add_routes as add_registry_routes
-from tui.emulator.replies import (
-    CANNED_REPLY,
-    CANNED_THINKING,
-    embed_timings,
-    embedding,
-    timings,
-    tokens,
+from tui.emulator import (
+    chat,
+    create,
+    inference,
+    models,
+    openai_compat,
+    pull,
+    push,
+    registry,
+    uploads,
 )
-from tui.emulator.shapes import show_body, tag_entry
+from tui.emulator.cors import allowed_origins, cors_answer
+from tui.emulator.guard import HEADER_TIMEOUT, IDLE_TIMEOUT, ConnectionGuard
+from tui.emulator.names import InvalidName, ModelName, parse_name
+from tui.emulator.replies import CANNED_REPLY
+from tui.emulator.request_log import LOG_SIZE, RecordedRequest, start_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
-from tui.emulator.wire import (
-    ApiError,
-    decode_request,
-    error_response,
-    go_json,
-    go_time,
-    json_response,
-    parse_keep_alive,
-)
-from tui.ollama.errors import InvalidNameError
-from tui.ollama.names import ModelName, parse_name
+from tui.emulator.wire import ApiError, error_response, json_response
 
 DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
 PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
@@ -55,19 +50,8 @@ DEFAULT_VRAM = 12 * 10**9  # the demo's pretend GPU
 DEMO_OUTDATED = 3  # installed models the demo's registry has newer versions of
 DEFAULT_NUM_CTX = 4096
 SIGNIN_URL = "https://ollama.com/connect?name=qgoose-demo&key=ZW11bGF0b3I"
-
-# Each endpoint's request type and field types, for Go's decoder error texts.
-_REQUESTS: dict[str, tuple[str, dict[str, type]]] = {
-    "/api/show": ("ShowRequest", {"model": str, "name": str, "verbose": bool}),
-    "/api/pull": ("PullRequest", {"model": str, "name": str, "stream": bool,
-                                  "insecure": bool}),
-    "/api/delete": ("DeleteRequest", {"model": str, "name": str}),
-    "/api/copy": ("CopyRequest", {"source": str, "destination": str}),
-    "/api/generate": ("GenerateRequest", {"model": str, "prompt": str, "stream": bool,
-                                          "options": dict, "system": str}),
-    "/api/embed": ("EmbedRequest", {"model": str, "truncate": bool, "options": dict,
-                                    "dimensions": float}),
-}
+REQUEST_LOG_SIZE = LOG_SIZE
+DEMO_ACCOUNT = "demo"  # the ollama.com user the demo server is signed in as (for pushes)
 
 
 @dataclass
@@ -83,24 +67,13 @@ class Faults:
     paths: tuple[str, ...] = ()  # limit the faults to these paths (empty: every path)
     registry_latency: float = 0.0  # seconds before each registry (/v2/…) answer
     registry_status: int | None = None  # the registry answers every request with this
+    push: str | None = None  # "unauthorized" (signed out) or "denied": pushes fail so
 
     def applies_to(self, path: str) -> bool:
         return not self.paths or path in self.paths
 
     def clear(self) -> None:
         self.__init__()  # type: ignore[misc]
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    path: str
-    body: Any
-
-
-REQUEST_LOG_SIZE = 2000
-# Bodies kept in the log are cut to this many bytes (a 5 MB body is not a test's business).
-LOGGED_BODY_MAX = 64 * 1024
 
 
 @dataclass
@@ -120,6 +93,12 @@ class Emulator:
     outdated: int = 0  # installed models the registry has a newer version of
     token: str = ""  # when set, the Ollama API wants "Authorization: Bearer <token>"
     models_dir: Path | None = None  # when set, models made here are written there too
+    header_timeout: float = HEADER_TIMEOUT  # seconds a connection has to send its headers
+    idle_timeout: float = IDLE_TIMEOUT  # seconds a kept-alive connection may sit idle
+    max_waiting_connections: int = 0  # connections waiting for headers (0: from the fd limit)
+    account: str = DEMO_ACCOUNT  # the ollama.com user pushes go out as ("": signed out)
+    # OLLAMA_ORIGINS: browser origins allowed besides Ollama's defaults.
+    origins: str = field(default_factory=lambda: os.environ.get("OLLAMA_ORIGINS", ""))
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -127,15 +106,33 @@ class Emulator:
 
     def __post_init__(self) -> None:
         self.profile: ServerProfile = SERVER_VERSIONS[self.server_version]
+        self.allowed_origins = allowed_origins(self.origins)
         self._runner: web.AppRunner | None = None
-        self._downloaders: dict[str, object] = {}  # digest → the pull advancing it
+        self._listener: asyncio.AbstractServer | None = None
+        self.guard = ConnectionGuard(self.header_timeout, self.idle_timeout,
+                                     self.max_waiting_connections)
+        self.downloaders: dict[str, object] = {}  # digest → the pull advancing it
+        self.skipped_manifests: list[str] = []  # models_dir manifests that were not read
         self.store.make_outdated(self.outdated)
-        if self.models_dir is not None:  # the store on disk, in Ollama's layout
-            from tui.emulator.disk import write_model
+        if self.models_dir is not None:
+            self._use_models_dir(self.models_dir)
 
-            for entry in self.store.installed.values():
-                write_model(self.models_dir, entry.name, entry.model, self.store.contents,
-                            self.profile.raw_manifest)
+    def _use_models_dir(self, directory: Path) -> None:
+        """List what the directory holds, as Ollama does, and keep the store there too (in
+        Ollama's layout). OSError when it cannot be used."""
+        from tui.emulator.disk import write_model
+        from tui.emulator.models_dir import read_models_dir
+
+        found = read_models_dir(directory)
+        self.skipped_manifests = found.skipped
+        contents = self.store.contents
+        contents.directory = directory / "blobs"
+        for digest, (path, size) in found.blobs.items():
+            contents.adopt(digest, path, size)
+        for entry in list(self.store.installed.values()):
+            write_model(directory, entry.name, entry.model, contents, self.profile.raw_manifest)
+        for name, model in found.models:
+            self.store.install(model, name)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -149,34 +146,32 @@ class Emulator:
     async def start(self) -> None:
         """Listen (again, on the same port after a stop)."""
         app = web.Application(middlewares=[self._middleware])
-        app.router.add_get("/", self._root)
-        app.router.add_get("/api/version", self._version)
-        app.router.add_get("/api/tags", self._tags)
-        app.router.add_post("/api/show", self._show)
-        app.router.add_post("/api/pull", self._pull)
-        app.router.add_delete("/api/delete", self._delete)
-        app.router.add_post("/api/copy", self._copy)
-        app.router.add_get("/api/ps", self._ps)
-        app.router.add_post("/api/generate", self._generate)
-        app.router.add_post("/api/embed", self._embed)
-        add_create_routes(app, self)
-        # The registry side (what a pull fetches first), on the same port: no path collides.
-        app.router.add_get("/v2/{namespace}/{model}/manifests/{tag}", self._manifest)
-        add_registry_routes(app, self)
+        for routes in (models, pull, push, inference, chat, create, uploads, openai_compat,
+                       registry):
+            routes.add_routes(app, self)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
-        await site.start()
+        assert runner.server is not None
+        # Listening ourselves (not through a TCPSite) lets the guard see every connection.
+        self._listener = await asyncio.get_running_loop().create_server(
+            self.guard.protocol_factory(runner.server), self.host, self.port,
+            reuse_address=True)
         if self.port == 0:
-            sockets = runner.addresses
-            self.port = sockets[0][1]
+            self.port = self._listener.sockets[0].getsockname()[1]
         self._runner = runner
 
     async def stop(self) -> None:
         """Stop listening and drop open connections, as a crashed Ollama would."""
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
+
+    def close(self) -> None:
+        """Forget what only this emulator's life needed (its temporary blob folder)."""
+        self.store.contents.close()
 
     def pull_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/api/pull"]
@@ -184,17 +179,30 @@ class Emulator:
     # -- cross-cutting -------------------------------------------------------------------
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        self.guard.request_started(request.transport)  # its headers are complete
+        entry = start_entry(request)
+        self.requests.append(entry)
         try:
-            raw = await request.read()
+            response = await self._answer(request, handler)
         except ConnectionResetError:
             # The client left mid-request (a cancelled worker, a closed app): nobody to
             # answer, and nothing worth a traceback on the demo's terminal.
-            return web.Response(status=400)
-        try:
-            body = json.loads(raw) if raw and len(raw) <= LOGGED_BODY_MAX else None
-        except ValueError:
-            body = raw[:LOGGED_BODY_MAX].decode("utf-8", "replace")
-        self.requests.append(RecordedRequest(request.method, request.path, body))
+            response = web.Response(status=400)
+        finally:
+            self.guard.request_finished(request.transport)
+        entry.status = response.status
+        return response
+
+    async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        # Ollama's CORS layer comes first: a foreign origin is refused, a preflight answered.
+        early, cors_headers = cors_answer(request, self.allowed_origins)
+        if early is not None:
+            return early
+        response = await self._faulted(request, handler)
+        response.headers.update(cors_headers)
+        return response
+
+    async def _faulted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if self.token and not request.path.startswith("/v2/") and \
                 request.headers.get("Authorization") != f"Bearer {self.token}":
             # As a proxy in front of Ollama answers (the registry side is open).
@@ -219,169 +227,49 @@ class Emulator:
             # gin answers a known path with the wrong method in plain text.
             return web.Response(status=405, text="405 method not allowed")
         except web.HTTPNotFound:
-            return web.Response(status=404, text="404 page not found")
+            return await _without_trailing_slash(request) or \
+                web.Response(status=404, text="404 page not found")
 
-    async def _body(self, request: web.Request) -> dict[str, Any]:
-        go_type, fields = _REQUESTS[request.path]
-        return decode_request(await request.read(), go_type, fields)
-
+    # -- shared by the routes --------------------------------------------------------------
     @staticmethod
-    def _requested_name(data: dict[str, Any]) -> str:
+    def requested_name(data: dict[str, Any]) -> str:
         """`model`, or the deprecated `name` (Go's cmp.Or: the first non-empty)."""
         return data.get("model") or data.get("name") or ""
 
     @staticmethod
-    def _parse(text: str, error: str) -> ModelName:
+    def parse(text: str, error: str) -> ModelName:
         try:
             return parse_name(text)
-        except InvalidNameError:
+        except InvalidName:
             raise ApiError(400, error) from None
 
-    def _installed(self, text: str, missing: str) -> tuple[ModelName, Installed]:
-        name = self._parse(text, "invalid model name")
+    def installed(self, text: str, missing: str) -> tuple[ModelName, Installed]:
+        name = self.parse(text, "invalid model name")
         entry = self.store.find_installed(name)
         if entry is None:
             raise ApiError(404, missing)
         return name, entry
 
-    # -- routes --------------------------------------------------------------------------
-    async def _root(self, request: web.Request) -> web.Response:
-        return web.Response(text="Ollama is running")
-
-    async def _version(self, request: web.Request) -> web.Response:
-        return json_response({"version": self.profile.version})
-
-    async def _tags(self, request: web.Request) -> web.Response:
-        entries = [tag_entry(m, self.profile) for m in self.store.installed_sorted()]
-        return json_response({"models": entries})
-
-    async def _ps(self, request: web.Request) -> web.Response:
-        models = []
-        free_vram = self.vram
-        # Ollama places models on the GPU in the order they were loaded; what does not
-        # fit runs on the CPU. It lists them longest time left first.
-        for loaded in self.store.running():
-            entry = self.store.find_installed(parse_name(loaded.name))
-            if entry is None:
-                continue
-            size = entry.model.memory_needed(loaded.num_ctx)
-            on_gpu = max(0, min(size, free_vram))
-            free_vram -= on_gpu
-            models.append((loaded.expires_at, {
-                "name": entry.name, "model": entry.name, "size": size,
-                "digest": entry.model.stored_digest(self.profile.raw_manifest),
-                "details": entry.model.details(),
-                "expires_at": go_time(loaded.expires_at), "size_vram": on_gpu,
-                "context_length": loaded.num_ctx,
-            }))
-        models.sort(key=lambda pair: pair[0], reverse=True)
-        return json_response({"models": [entry for _, entry in models]})
-
-    async def _show(self, request: web.Request) -> web.Response:
-        data = await self._body(request)
-        text = self._requested_name(data)
-        if not text:
-            raise ApiError(400, "model is required")
-        _, entry = self._installed(text, f"model '{text}' not found")
-        return json_response(show_body(entry, bool(data.get("verbose")), self.profile))
-
-    async def _delete(self, request: web.Request) -> web.Response:
-        data = await self._body(request)
-        text = self._requested_name(data)
-        name = self._parse(text, f"name {json.dumps(text)} is invalid")
-        if not self.store.delete(name):
-            raise ApiError(404, f"model '{text}' not found")
-        return web.Response(status=200)
-
-    async def _copy(self, request: web.Request) -> web.Response:
-        data = await self._body(request)
-        source, destination = data.get("source") or "", data.get("destination") or ""
-        src = self._parse(source, f"source {json.dumps(source)} is invalid")
-        dst = self._parse(destination, f"destination {json.dumps(destination)} is invalid")
-        if not self.store.copy(src, dst):
-            raise ApiError(404, f"model {json.dumps(source)} not found")
-        return web.Response(status=200)
-
-    async def _generate(self, request: web.Request) -> web.StreamResponse:
-        data = await self._body(request)
-        keep_alive = parse_keep_alive(data.get("keep_alive"))
-        text = data.get("model") or ""
-        name, entry = self._runnable(text)
-        prompt = data.get("prompt") or ""
-        base = {"model": text, "created_at": go_time(datetime.now(UTC), None)}
-        # Unloading comes before any capability check: it works for every kind of model.
-        if not prompt and keep_alive == 0:
-            self.store.unload(name)
-            return json_response({**base, "response": "", "done": True,
-                                  "done_reason": "unload"})
-        if entry.model.is_remote:
-            # Forwarded to ollama.com, which wants a signed-in server.
-            raise ApiError(401, "unauthorized", signin_url=SIGNIN_URL)
-        if "completion" not in entry.model.capabilities:
-            raise ApiError(400, f'"{text}" does not support generate')
-        thinks = _thinks(data.get("think"), entry.model.capabilities, text)
-        cold = self._load_for(name, entry, keep_alive, data.get("options"))
-        if not prompt:
-            return json_response({**base, "response": "", "done": True, "done_reason": "load"})
-        # Thinking models think first (in `thinking`), then answer (in `response`).
-        pieces = [("thinking", t) for t in tokens(CANNED_THINKING if thinks else "")]
-        pieces += [("response", t) for t in tokens(self.reply)]
-        limit = _num_predict(data.get("options"))
-        done_reason = "length" if 0 <= limit < len(pieces) else "stop"
-        pieces = pieces[:limit] if limit >= 0 else pieces
-        final = {**base, "response": "", "done": True, "done_reason": done_reason,
-                 **timings(entry.model, len(str(prompt).split()), len(pieces), cold)}
-        if data.get("stream") is False:
-            await asyncio.sleep(self.reply_interval * len(pieces))
-            whole = {field: "".join(t for f, t in pieces if f == field)
-                     for field in ("thinking", "response")}
-            return json_response({**final, **{k: v for k, v in whole.items() if v}})
-        response = await self._start_stream(request)
-        for field_name, piece in pieces:
-            await asyncio.sleep(self.reply_interval)
-            await _write_line(response, {**base, "response": "", field_name: piece,
-                                         "done": False})
-        await _write_line(response, final)
-        await response.write_eof()
-        return response
-
-    async def _embed(self, request: web.Request) -> web.Response:
-        data = await self._body(request)
-        keep_alive = parse_keep_alive(data.get("keep_alive"))
-        text = data.get("model") or ""
-        name, entry = self._runnable(text)
-        inputs = data.get("input")
-        if isinstance(inputs, str):
-            inputs = [inputs]
-        elif inputs is None:
-            inputs = []
-        elif not (isinstance(inputs, list) and all(isinstance(i, str) for i in inputs)):
-            raise ApiError(400, "invalid input type")
-        if not inputs:
-            return json_response({"model": text, "embeddings": []})
-        if entry.model.is_remote:
-            raise ApiError(401, "unauthorized", signin_url=SIGNIN_URL)
-        cold = self._load_for(name, entry, keep_alive, data.get("options"))
-        await asyncio.sleep(self.reply_interval * len(inputs))
-        return json_response({"model": text,
-                              "embeddings": [embedding(entry.model, i) for i in inputs],
-                              **embed_timings(entry.model, inputs, cold)})
-
-    def _runnable(self, text: str) -> tuple[ModelName, Installed]:
+    def runnable(self, text: str, invalid_status: int = 404,
+                 invalid: str = "") -> tuple[ModelName, Installed]:
+        """The installed model `text` names; an invalid name is answered as Ollama answers
+        it for the route (by default, as a missing model)."""
+        missing = f"model '{text}' not found"
         try:
             name = parse_name(text)
-        except InvalidNameError:
-            # Ollama answers an invalid (or empty) name as a missing model.
-            raise ApiError(404, f"model '{text}' not found") from None
+        except InvalidName:
+            if text and self.profile.model_refs:  # newer servers say what is wrong
+                raise ApiError(400, "invalid model name") from None
+            raise ApiError(invalid_status, invalid or missing) from None
         entry = self.store.find_installed(name)
         if entry is None:
-            raise ApiError(404, f"model '{text}' not found")
+            raise ApiError(404, missing)
         return name, entry
 
-    def _load_for(self, name: ModelName, entry: Installed, keep_alive: Any,
-                  options: Any) -> bool:
+    def load_for(self, name: ModelName, entry: Installed, keep_alive: Any,
+                 options: Any) -> bool:
         """Load `name` (making room as the scheduler does); True when it was not loaded."""
-        num_ctx = _num_ctx(options)
+        num_ctx = num_ctx_of(options)
         cold = self.store.find_loaded(name) is None
         self._make_room(name, entry.model.memory_needed(num_ctx))
         self.store.load(name, keep_alive, num_ctx)
@@ -395,170 +283,41 @@ class Emulator:
         others.sort(key=lambda loaded: loaded.used_at)
 
         def in_vram() -> int:
-            return sum(self._memory_of(loaded) for loaded in others)
+            return sum(self.memory_of(loaded) for loaded in others)
 
         while others and (len(others) >= self.max_loaded_models or
                           in_vram() + need > self.vram):
             self.store.unload(parse_name(others.pop(0).name))
 
-    def _memory_of(self, loaded: Loaded) -> int:
+    def memory_of(self, loaded: Loaded) -> int:
         entry = self.store.find_installed(parse_name(loaded.name))
         return entry.model.memory_needed(loaded.num_ctx) if entry else 0
 
-    # -- the registry --------------------------------------------------------------------
-    async def _manifest(self, request: web.Request) -> web.Response:
-        """A registry's manifest (GET and HEAD): the bytes whose SHA-256 a pull records as
-        the model's digest."""
-        if self.faults.registry_latency:
-            await asyncio.sleep(self.faults.registry_latency)
-        if self.faults.registry_status is not None:
-            return json_response({"errors": [{"code": "UNAVAILABLE",
-                                               "message": "emulated registry fault"}]},
-                                 self.faults.registry_status)
-        info = request.match_info
-        model = self.store.registry_manifest(info["namespace"], info["model"], info["tag"])
-        if model is None:
-            return json_response({"errors": [{"code": "MANIFEST_UNKNOWN",
-                                               "message": "manifest unknown"}]}, 404)
-        return web.Response(body=model.manifest, headers={
-            "Content-Type": MANIFEST_TYPE,
-            "Docker-Content-Digest": "sha256:" + model.manifest_digest})
-
-    # -- pulls ---------------------------------------------------------------------------
-    async def _pull(self, request: web.Request) -> web.StreamResponse:
-        data = await self._body(request)
-        name = self._parse(self._requested_name(data), "invalid model name")
-        model = self.store.find_catalog(name)
-        events = self._pull_events(name, model)
-        if data.get("stream") is False:
-            last: dict[str, Any] = {}
-            async with contextlib.aclosing(events):
-                async for event in events:
-                    if "error" in event:
-                        raise ApiError(500, event["error"])
-                    last = event
-            return json_response(last, content_type="application/json")
-        response = await self._start_stream(request)
-        # A client that goes away (a cancel) is normal: like Ollama, keep what was downloaded.
-        with contextlib.suppress(ConnectionResetError):
-            await self._stream_pull(request, response, events)
-        return response
-
-    async def _stream_pull(self, request: web.Request, response: web.StreamResponse,
-                           events: AsyncGenerator[dict[str, Any]]) -> None:
-        sent_events = sent_bytes = 0
-        async with contextlib.aclosing(events):
-            async for event in events:
-                line = go_json(event) + b"\n"
-                cut = self.faults.cut_after_bytes
-                if cut is not None and sent_bytes + len(line) > cut:
-                    await response.write(line[: max(0, cut - sent_bytes)])
-                    _drop_connection(request)
-                    return
-                await response.write(line)
-                sent_events, sent_bytes = sent_events + 1, sent_bytes + len(line)
-                if self.faults.cut_after_events is not None and \
-                        sent_events >= self.faults.cut_after_events:
-                    _drop_connection(request)
-                    return
-        await response.write_eof()
-
-    async def _start_stream(self, request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "application/x-ndjson"})
+    async def start_stream(self, request: web.Request,
+                           content_type: str = "application/x-ndjson") -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": content_type})
         response.enable_chunked_encoding()
         await response.prepare(request)
         return response
 
-    async def _pull_events(self, name: ModelName,
-                           model: CatalogModel | None) -> AsyncGenerator[dict[str, Any]]:
-        """Ollama's pull sequence: manifest, each layer in turn, verify, write, success."""
-        yield {"status": "pulling manifest"}
-        await asyncio.sleep(self.progress_interval)
-        if model is None:
-            yield {"error": "pull model manifest: file does not exist"}
-            return
-        for layer in model.layers:
-            async for event in self._layer_events(layer.digest, layer.size):
-                yield event
-        yield {"status": "verifying sha256 digest"}
-        await asyncio.sleep(self.progress_interval)
-        yield {"status": "writing manifest"}
-        if self.store.install(model, name.display):
-            yield {"status": self.profile.removing_status}
-        yield {"status": "success"}
 
-    async def _layer_events(self, digest: str, size: int) -> AsyncGenerator[dict[str, Any]]:
-        """One blob as Ollama reports it: a line per tick while it downloads, none after.
-
-        Ollama's progress is a 60 ms ticker racing the download: the first tick comes
-        before any byte (so `completed` is omitted, or is what a resume starts from), and
-        a blob that finishes between two ticks gets no line for its last bytes, so its
-        last line may show less than its total. A blob already on disk: one full line.
-        """
-        status = f"pulling {digest[7:19]}"
-        have = self.store.blobs.get(digest, 0)
-        if have >= size:
-            yield {"status": status, "digest": digest, "total": size, "completed": size}
-            return
-        me = object()
-        loop = asyncio.get_running_loop()
-        last = None  # the download starts after the first tick
-        owed = 0.0  # sleep time not yet taken: the loop's timers cannot wait < ~1 ms
-        try:
-            while True:
-                line: dict[str, Any] = {"status": status, "digest": digest, "total": size}
-                if have:
-                    line["completed"] = have  # omitted while it is 0
-                yield line
-                owed += self.progress_interval
-                if owed >= 0.002 or self.progress_interval == 0 or owed >= \
-                        self.progress_interval * 8:
-                    await asyncio.sleep(owed)
-                    owed = 0.0
-                now = loop.time()
-                # Two pulls of one model share one download: only one advances the blob.
-                if self._downloaders.setdefault(digest, me) is me and last is not None:
-                    step = self.pull_step or int(self.pull_rate * (now - last))
-                    grown = self.store.blobs.get(digest, 0) + step
-                    self.store.blobs[digest] = min(size, grown)
-                last = now
-                have = self.store.blobs.get(digest, 0)
-                if have >= size:
-                    return  # done between two ticks: no line says so
-        finally:
-            if self._downloaders.get(digest) is me:
-                del self._downloaders[digest]
+async def _without_trailing_slash(request: web.Request) -> web.Response | None:
+    """gin's RedirectTrailingSlash: `/api/tags/` redirects to `/api/tags` (301 for GET,
+    307 otherwise), when that route exists."""
+    path = request.path
+    if path == "/" or not path.endswith("/"):
+        return None
+    target = path.rstrip("/") or "/"
+    match = await request.app.router.resolve(request.clone(rel_url=target))
+    if match.http_exception is not None:
+        return None
+    status = 301 if request.method == "GET" else 307
+    body = f'<a href="{target}">Moved Permanently</a>.\n\n' if status == 301 else ""
+    return web.Response(status=status, text=body, content_type="text/html",
+                        headers={"Location": target})
 
 
-def _drop_connection(request: web.Request) -> None:
-    """Cut the TCP connection mid-stream, as a dying server or a flaky tunnel does."""
-    if request.transport is not None:
-        request.transport.abort()
-
-
-async def _write_line(response: web.StreamResponse, obj: dict[str, Any]) -> None:
-    await response.write(go_json(obj) + b"\n")
-
-
-def _thinks(think: Any, capabilities: tuple[str, ...], text: str) -> bool:
-    """Whether to think: thinking models do unless told not to; asking a model that cannot
-    is an error."""
-    if think in (None, False, ""):
-        return think is None and "thinking" in capabilities
-    if "thinking" not in capabilities:
-        raise ApiError(400, f'"{text}" does not support thinking')
-    return True
-
-
-def _num_predict(options: Any) -> int:
-    """The most tokens to generate (options.num_predict); -1 for no limit."""
-    value = options.get("num_predict") if isinstance(options, dict) else None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    return -1
-
-
-def _num_ctx(options: Any) -> int:
+def num_ctx_of(options: Any) -> int:
     """The context a load asks for (options.num_ctx), else the server's default."""
     value = options.get("num_ctx") if isinstance(options, dict) else None
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 2**31:
@@ -603,3 +362,4 @@ async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
         yield emulator
     finally:
         await emulator.stop()
+        emulator.close()

@@ -11,7 +11,7 @@ from tui.emulator.wire import go_time
 
 def tag_entry(entry: Installed, profile: ServerProfile) -> dict[str, Any]:
     model = entry.model
-    details = model.details()
+    details = {**model.details(), "parent_model": ""}  # the list never names a parent
     if profile.tags_capabilities and not model.is_remote:
         details["context_length"] = model.context_length
         details["embedding_length"] = model.embedding_length

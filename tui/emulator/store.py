@@ -7,8 +7,9 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from tui.emulator.blobs import BlobStore
 from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
-from tui.ollama.names import DEFAULT_HOST, ModelName, parse_name
+from tui.emulator.names import DEFAULT_HOST, ModelName, parse_name
 
 DEFAULT_KEEP_ALIVE = 300.0
 # keep_alive < 0 is Go's largest duration (2^63-1 ns, about 292 years) from now.
@@ -42,8 +43,11 @@ class Store:
         self.catalog = {key_of(parse_name(m.name)): m for m in [*catalog, *generated]}
         self.installed: dict[str, Installed] = {}
         self.blobs: dict[str, int] = {}  # digest → bytes on disk
-        self.contents: dict[str, bytes] = {}  # digest → the real bytes, for small models
+        self.contents = BlobStore()  # digest → the real bytes, for small and uploaded models
         self.loaded: dict[str, Loaded] = {}
+        # What the registry holds (digest → size): pushes skip these blobs, as Ollama's do.
+        self.registry_blobs = {layer.digest: layer.size for m in self.catalog.values()
+                               for layer in m.layers}
         now = datetime.now(UTC)
         for name, days in [*installed.items(), *((m.name, 30) for m in generated)]:
             model = self.catalog[key_of(parse_name(name))]

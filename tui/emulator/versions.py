@@ -19,11 +19,14 @@ class ServerProfile:
     # A pull stores the registry's manifest bytes as they came (0.19 and later); before,
     # Go's re-encoding of them, whose SHA-256 is then the digest /api/tags lists.
     raw_manifest: bool = False
+    status_route: bool = False  # GET /api/status answers (cloud settings; 0.33)
+    model_refs: bool = False  # names parsed by internal/modelref (invalid → 400; 0.33)
 
 
 SERVER_VERSIONS = {
     "0.12": ServerProfile("0.12.10", False, False, "removing unused layers"),
-    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers", raw_manifest=True),
+    "0.33": ServerProfile("0.33.0", True, True, "removing unused layers", raw_manifest=True,
+                          status_route=True, model_refs=True),
     "0.1": ServerProfile("0.1.37", False, False, "removing any unused layers",
                          show_capabilities=False, show_tensors=False),
 }

@@ -7,12 +7,15 @@ HTML-escaped bytes, trimmed time fractions and decoder error texts of a real ser
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import accumulate
 from typing import Any
 
 from aiohttp import web
 
-from tui.ollama.durations import FOREVER, MAX_NANOS, parse_go_duration
+from tui.emulator.durations import MAX_NANOS, go_duration_seconds
 
 JSON_TYPE = "application/json; charset=utf-8"  # gin's c.JSON
 
@@ -69,15 +72,35 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"invalid character '{name[0]}' looking for beginning of value")
 
 
-def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[str, Any]:
+MAX_DEPTH = 64  # deeper than any real request; Python's parser would recurse out of stack
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text nests arrays and objects deeper than `limit` (strings skipped)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
+Fields = dict[str, Any]  # key → Python type, or (Python type, Go type name)
+
+
+def decode_request(raw: bytes, go_type: str, fields: Fields) -> dict[str, Any]:
     """A request body decoded as gin's ShouldBindJSON does, with Go's error texts.
 
     `fields` maps the request's known keys to the Python type Go expects; a value of
-    another type is refused as Go refuses it (null is always allowed).
+    another type is refused as Go refuses it (null is always allowed). A body nested too
+    deep is refused as Go's decoder refuses one (with its text), before Python parses it.
     """
     text = raw.decode("utf-8", "replace")
     if not text.strip():
         raise ApiError(400, "missing request body")  # io.EOF from the decoder
+    if too_deep(text):
+        raise ApiError(400, "exceeded max depth")
     try:
         # Go's decoder reads one value and ignores what follows it.
         value, _ = json.JSONDecoder(parse_constant=_refuse_constant) \
@@ -90,14 +113,29 @@ def decode_request(raw: bytes, go_type: str, fields: dict[str, type]) -> dict[st
         raise ApiError(400, f"json: cannot unmarshal {_go_kind(value)} into Go value of "
                             f"type api.{go_type}")
     for key, expected in fields.items():
+        kind, go_name = expected if isinstance(expected, tuple) else (expected,
+                                                                      _GO_NAMES[expected])
         got = value.get(key)
-        if got is not None and not _is_go_type(got, expected):
-            raise ApiError(400, f"json: cannot unmarshal {_go_kind(got)} into Go struct field "
-                                f"{go_type}.{key} of type {_GO_NAMES[expected]}")
+        if got is not None and not _is_go_type(got, kind):
+            what = _go_kind(got)
+            if kind is int and what == "number":  # Go quotes a number it cannot store
+                what = f"number {got}"
+            raise ApiError(400, f"json: cannot unmarshal {what} into Go struct field "
+                                f"{go_type}.{key} of type {go_name}")
     return value
 
 
-_GO_NAMES = {str: "string", bool: "bool", dict: "map[string]interface {}", float: "float64"}
+async def read_request(request: web.Request, go_type: str, fields: Fields) -> dict[str, Any]:
+    """The request's body, decoded as `decode_request` does; its facts go to the log."""
+    from tui.emulator.request_log import note_body
+
+    value = decode_request(await request.read(), go_type, fields)
+    note_body(request, value)
+    return value
+
+
+_GO_NAMES = {str: "string", bool: "bool", dict: "map[string]interface {}", float: "float64",
+             int: "int", list: "[]interface {}"}
 
 
 def _is_go_type(value: Any, expected: type) -> bool:
@@ -105,6 +143,8 @@ def _is_go_type(value: Any, expected: type) -> bool:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if expected is str:
         return isinstance(value, str)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, expected)
 
 
@@ -167,11 +207,11 @@ def parse_keep_alive(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ApiError(400, f"Unsupported type: '{_go_reflect_type(value)}'")
     try:
-        seconds = parse_go_duration(value) if isinstance(value, str) else float(value)
+        seconds = go_duration_seconds(value) if isinstance(value, str) else float(value)
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None
     if seconds < 0:
-        return FOREVER
+        return math.inf
     if seconds * 1e9 > MAX_NANOS:
         raise ApiError(400, f"keep_alive {value} is out of range")
     return seconds

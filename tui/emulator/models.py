@@ -1,0 +1,104 @@
+"""The emulator's model management routes: `/`, version, status, tags, ps, show, delete, copy."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from tui.emulator.names import parse_name
+from tui.emulator.shapes import show_body, tag_entry
+from tui.emulator.wire import ApiError, go_time, json_response, read_request
+
+if TYPE_CHECKING:
+    from tui.emulator.server import Emulator
+
+_SHOW = {"model": str, "name": str, "verbose": bool, "system": str}
+_DELETE = {"model": str, "name": str}
+_COPY = {"source": str, "destination": str}
+
+
+def add_routes(app: web.Application, emulator: Emulator) -> None:
+    routes = app.router
+    routes.add_get("/", _root)  # aiohttp answers HEAD for GET routes, as gin does here
+    routes.add_get("/api/version", partial(_version, emulator))
+    if emulator.profile.status_route:
+        routes.add_get("/api/status", _status)
+    routes.add_get("/api/tags", partial(_tags, emulator))
+    routes.add_get("/api/ps", partial(_ps, emulator))
+    routes.add_post("/api/show", partial(_show, emulator))
+    routes.add_delete("/api/delete", partial(_delete, emulator))
+    routes.add_post("/api/copy", partial(_copy, emulator))
+
+
+async def _root(request: web.Request) -> web.Response:
+    return web.Response(text="Ollama is running")
+
+
+async def _version(emulator: Emulator, request: web.Request) -> web.Response:
+    return json_response({"version": emulator.profile.version})
+
+
+async def _status(request: web.Request) -> web.Response:
+    # Cloud models are allowed (OLLAMA_NO_CLOUD unset), decided by no setting.
+    return json_response({"cloud": {"disabled": False, "source": "none"}})
+
+
+async def _tags(emulator: Emulator, request: web.Request) -> web.Response:
+    entries = [tag_entry(m, emulator.profile) for m in emulator.store.installed_sorted()]
+    return json_response({"models": entries})
+
+
+async def _ps(emulator: Emulator, request: web.Request) -> web.Response:
+    models = []
+    free_vram = emulator.vram
+    # Ollama places models on the GPU in the order they were loaded; what does not
+    # fit runs on the CPU. It lists them longest time left first.
+    for loaded in emulator.store.running():
+        entry = emulator.store.find_installed(parse_name(loaded.name))
+        if entry is None:
+            continue
+        size = entry.model.memory_needed(loaded.num_ctx)
+        on_gpu = max(0, min(size, free_vram))
+        free_vram -= on_gpu
+        models.append((loaded.expires_at, {
+            "name": entry.name, "model": entry.name, "size": size,
+            "digest": entry.model.stored_digest(emulator.profile.raw_manifest),
+            "details": entry.model.details(),
+            "expires_at": go_time(loaded.expires_at), "size_vram": on_gpu,
+            "context_length": loaded.num_ctx,
+        }))
+    models.sort(key=lambda pair: pair[0], reverse=True)
+    return json_response({"models": [entry for _, entry in models]})
+
+
+async def _show(emulator: Emulator, request: web.Request) -> web.Response:
+    data = await read_request(request, "ShowRequest", _SHOW)
+    text = emulator.requested_name(data)
+    if not text:
+        raise ApiError(400, "model is required")
+    _, entry = emulator.installed(text, f"model '{text}' not found")
+    return json_response(show_body(entry, bool(data.get("verbose")), emulator.profile))
+
+
+async def _delete(emulator: Emulator, request: web.Request) -> web.Response:
+    data = await read_request(request, "DeleteRequest", _DELETE)
+    text = emulator.requested_name(data)
+    if not text and emulator.profile.model_refs:
+        raise ApiError(400, "model is required")  # internal/modelref in newer servers
+    name = emulator.parse(text, f"name {json.dumps(text)} is invalid")
+    if not emulator.store.delete(name):
+        raise ApiError(404, f"model '{text}' not found")
+    return web.Response(status=200)
+
+
+async def _copy(emulator: Emulator, request: web.Request) -> web.Response:
+    data = await read_request(request, "CopyRequest", _COPY)
+    source, destination = data.get("source") or "", data.get("destination") or ""
+    src = emulator.parse(source, f"source {json.dumps(source)} is invalid")
+    dst = emulator.parse(destination, f"destination {json.dumps(destination)} is invalid")
+    if not emulator.store.copy(src, dst):
+        raise ApiError(404, f"model {json.dumps(source)} not found")
+    return web.Response(status=200)

@@ -1,0 +1,133 @@
+"""Reading the models an Ollama models directory already holds (`--models-dir`), as a server
+lists them at start.
+
+The directory may be a mount of someone else's store: a manifest's digests are accepted
+only as `sha256:` + 64 lowercase hex, a blob is opened only as a regular file inside blobs/,
+read at most to its declared size and checked against its digest. A manifest that breaks a
+rule is skipped, with a one-line reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.emulator.catalog import MEDIA_TYPES, CatalogModel, Layer
+
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_TEXT_BYTES = 8 << 20  # a template, license, system or params layer larger than this is odd
+_KINDS = {media_type: kind for kind, media_type in MEDIA_TYPES.items()}
+
+
+class UnusableManifest(Exception):
+    pass
+
+
+@dataclass
+class DirectoryModels:
+    models: list[tuple[str, CatalogModel]] = field(default_factory=list)
+    blobs: dict[str, tuple[Path, int]] = field(default_factory=dict)  # digest → file, size
+    skipped: list[str] = field(default_factory=list)  # one line per manifest not read
+
+
+def read_models_dir(directory: Path) -> DirectoryModels:
+    found = DirectoryModels()
+    root = directory / "manifests"
+    if not root.is_dir():
+        return found
+    for manifest in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
+        parts = manifest.relative_to(root).parts
+        if len(parts) != 4:
+            continue
+        host, namespace, model, tag = parts
+        if tag.startswith("."):
+            continue  # a manifest being written (ours are renamed into place)
+        name = f"{host}/{namespace}/{model}:{tag}"
+        try:
+            found.models.append((name, _read_model(directory, manifest, name, found.blobs)))
+        except UnusableManifest as exc:
+            found.skipped.append(f"skipped {name}: {exc}")
+    return found
+
+
+def _read_model(directory: Path, manifest: Path, name: str,
+                blobs: dict[str, tuple[Path, int]]) -> CatalogModel:
+    if manifest.is_symlink() or manifest.stat().st_size > MAX_MANIFEST_BYTES:
+        raise UnusableManifest("the manifest is a link or too large")
+    try:
+        data = json.loads(manifest.read_bytes())
+        entries = [data["config"], *data["layers"]]
+    except (ValueError, KeyError, TypeError, RecursionError):
+        raise UnusableManifest("the manifest is not a manifest") from None
+    layers: list[Layer] = []
+    texts: dict[str, str] = {}
+    config: dict[str, Any] = {}
+    for entry in entries:
+        layer = _layer(entry)
+        path = _blob(directory, layer)
+        blobs[layer.digest] = (path, layer.size)
+        layers.append(layer)
+        if layer.kind in ("template", "license", "system", "params", "config"):
+            raw = _verified(path, layer)
+            if layer.kind == "config":
+                config = _json_object(raw)
+            else:
+                texts[layer.kind] = raw.decode("utf-8", "replace")
+    layers.append(layers.pop(0))  # the config goes last, as the emulator lists layers
+    params = _json_object(texts.get("params", "").encode() or b"{}")
+    from tui.emulator.disk import parameter_lines
+
+    return CatalogModel(
+        name, str(config.get("model_family") or "llama"),
+        str(config.get("model_type") or "unknown"), str(config.get("file_type") or "unknown"),
+        0, 4096, 256, 4, 4, 4, ("completion",), texts.get("template", ""),
+        texts.get("license", ""), parameter_lines(params), system=texts.get("system", ""),
+        layers=tuple(layers))
+
+
+def _layer(entry: Any) -> Layer:
+    if not isinstance(entry, dict):
+        raise UnusableManifest("a layer is not an object")
+    digest, size, media_type = entry.get("digest"), entry.get("size"), entry.get("mediaType")
+    if not isinstance(digest, str) or not DIGEST.fullmatch(digest):
+        raise UnusableManifest(f"digest {str(digest)[:80]!r} is not sha256: and 64 hex")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise UnusableManifest(f"layer {digest[:19]} has no valid size")
+    kind = _KINDS.get(str(media_type))
+    if kind is None:
+        raise UnusableManifest(f"layer {digest[:19]} has an unknown media type")
+    return Layer(digest, size, kind)
+
+
+def _blob(directory: Path, layer: Layer) -> Path:
+    """The blob's file: built from a checked digest, a regular file inside blobs/."""
+    blobs = (directory / "blobs").resolve()
+    path = blobs / layer.digest.replace(":", "-")
+    if path.is_symlink() or not path.is_file() or path.resolve().parent != blobs:
+        raise UnusableManifest(f"blob {layer.digest[:19]} is missing or not a regular file")
+    return path
+
+
+def _verified(path: Path, layer: Layer) -> bytes:
+    if layer.size > MAX_TEXT_BYTES:
+        raise UnusableManifest(f"layer {layer.digest[:19]} is too large for its kind")
+    with path.open("rb") as handle:
+        raw = handle.read(layer.size + 1)
+    if len(raw) != layer.size or "sha256:" + hashlib.sha256(raw).hexdigest() != layer.digest:
+        raise UnusableManifest(f"blob {layer.digest[:19]} does not match its digest")
+    return raw
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise UnusableManifest("a config or params layer is not JSON") from None
+    if not isinstance(value, dict):
+        raise UnusableManifest("a config or params layer is not a JSON object")
+    return value
