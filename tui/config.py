@@ -163,9 +163,7 @@ def load_settings(
         settings.host, chosen_by = host_flag, "flag"
     _pick_configured_host(settings, chosen_by)
     settings.warnings.extend(_exposed_secrets(settings.path, file_values, hosts))
-    # One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest.
-    if validation_error(settings.current_model) is None:
-        settings.current_model = normalize(settings.current_model)
+    settings.current_model = _spelled(settings.current_model)
     try:
         resolve_base_url(settings.host)
     except ValueError as exc:
@@ -173,6 +171,22 @@ def load_settings(
         settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
         settings.host = ""
     return settings
+
+
+def _spelled(name: str) -> str:
+    """One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest
+    (a name Ollama would refuse is kept as written, for the user to see)."""
+    return normalize(name) if validation_error(name) is None else name
+
+
+def reload_current_model(settings: Settings) -> str:
+    """The current model as the config file says now, also kept in `settings`: another
+    program (the TUI, `qgoose-tui use`, the web page) may have set it since the settings
+    were read. Without the key in the file it stays what it was (DEFAULT_MODEL, default)."""
+    values, _ = _read_file(settings.path)
+    if "current_model" in values:
+        settings.current_model = _spelled(values["current_model"])
+    return settings.current_model
 
 
 def _exposed_secrets(path: Path, values: Mapping[str, Any],
