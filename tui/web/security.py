@@ -65,7 +65,9 @@ class Guard:
                 self.check(request, origin)
                 response = await handler(request)
         except ApiError as exc:
-            response = error_reply(exc.status, exc.message, **exc.fields)
+            challenge = {"WWW-Authenticate": 'Bearer realm="qgoose-tui"'} \
+                if exc.status == 401 else {}
+            response = error_reply(exc.status, exc.message, challenge, **exc.fields)
         except web.HTTPException as exc:  # aiohttp's own: no route, wrong method, too large
             response = error_reply(exc.status, self.http_message(exc, request),
                                    headers=_allow_header(exc))
