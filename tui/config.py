@@ -189,6 +189,31 @@ def reload_current_model(settings: Settings) -> str:
     return settings.current_model
 
 
+class CurrentModelWatch:
+    """Notices another program (the TUI, `qgoose-tui use`, the web API) setting the current
+    model in the config file: one stat a check, the file read only when it has changed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._stamp = self._stamp_now()  # the file as the settings were read from it
+
+    def _stamp_now(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self._settings.path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)  # a replaced file is a new inode
+
+    def check(self) -> bool:
+        """Whether the current model changed since the last check (`settings` follows)."""
+        stamp = self._stamp_now()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        before = self._settings.current_model
+        return stamp is not None and reload_current_model(self._settings) != before
+
+
 def _exposed_secrets(path: Path, values: Mapping[str, Any],
                      hosts: Mapping[str, HostConfig]) -> list[str]:
     """A warning when a file others can read holds a password (in a host's URL)."""

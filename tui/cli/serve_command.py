@@ -1,7 +1,7 @@
 """`qgoose-tui serve`: the seed's REST API and the model-manager page for one Ollama host.
 
 Safe by default: loopback only; any other address needs a token (`--token-env NAME`).
-aiohttp is imported when the server starts, not when the command line is read.
+The parser reads this module for its flags: what serving needs is imported when it starts.
 """
 
 from __future__ import annotations
@@ -14,11 +14,8 @@ import signal
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from tui.cli.commands import EXIT_OK, BadInput, Command
-from tui.format import printable
-from tui.session import HostSession
-
 if TYPE_CHECKING:
+    from tui.cli.commands import Command
     from tui.web.security import Guard
 
 MIN_TOKEN_LENGTH = 16
@@ -40,11 +37,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def cmd_serve(cmd: Command, args: argparse.Namespace) -> int:
+    from tui.cli.commands import EXIT_OK, BadInput
+    from tui.session import HostSession
+    from tui.web.server import CannotListen, serving  # aiohttp: only when serving
+
     try:
         guard = guard_for(args, cmd.settings.env)
     except BadInput as exc:
         return cmd.fail(exc)
-    from tui.web.server import CannotListen, serving  # aiohttp: only when serving
 
     session = HostSession(cmd.client.base_url, client=cmd.client, history=cmd.history,
                           registry=cmd.settings.registry,
@@ -69,6 +69,7 @@ async def cmd_serve(cmd: Command, args: argparse.Namespace) -> int:
 
 def guard_for(args: argparse.Namespace, env: Mapping[str, str]) -> Guard:
     """The server's guard from the flags; BadInput (exit 2) for anything unsafe or wrong."""
+    from tui.cli.commands import BadInput
     from tui.web.security import Guard
 
     if not 0 <= args.port <= 65535:
@@ -110,6 +111,8 @@ def is_loopback(address: str) -> bool:
 
 def announce(cmd: Command, url: str, guard: Guard, token_env: str) -> None:
     """Say where the server is, who can reach it and what it asks of them."""
+    from tui.format import printable
+
     ollama = cmd.client.display_url
     if cmd.as_json:
         cmd.emit({"status": "serving", "url": url, "api": url + "api/models/",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from typing import Any
 
@@ -19,9 +18,9 @@ from aiohttp import web
 from tui.cli.commands import freed_by, list_json, sharing_details, status_json
 from tui.config import (
     ConfigError,
+    CurrentModelWatch,
     NotInstalledError,
     Settings,
-    reload_current_model,
     set_current_model,
 )
 from tui.format import human_size
@@ -39,52 +38,43 @@ from tui.pulls import PullJob
 from tui.session import HostSession
 from tui.space import SpaceFreed
 from tui.web.refresh import SharedRefresh
-from tui.web.replies import ApiError, reply
+from tui.web.replies import ApiError, encode, reply, reply_encoded
 
 FINISHED_PULLS_KEPT = 600.0  # seconds a finished pull stays listed, for pages to see it end
-
-
-class CurrentModel:
-    """The config's current model, read again whenever the file has changed: the TUI and
-    `qgoose-tui use` set the same key, so all of them agree on one current model."""
-
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._stamp: tuple[int, int, int] | None = None
-
-    def get(self) -> str:
-        try:
-            st = os.stat(self._settings.path)
-            stamp: tuple[int, int, int] | None = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except OSError:
-            stamp = None
-        if stamp != self._stamp:
-            self._stamp = stamp
-            if stamp is not None:
-                reload_current_model(self._settings)
-        return self._settings.current_model
 
 
 class ModelsApi:
     def __init__(self, session: HostSession, settings: Settings) -> None:
         self.session = session
         self.settings = settings
-        self.current = CurrentModel(settings)
+        self._current_watch = CurrentModelWatch(settings)
         self._fresh = SharedRefresh(session)
         self._config_write = asyncio.Lock()  # one config write at a time
+        self._listed: tuple[object, bytes] = (None, b"")  # the list's last answer, encoded
+
+    def current(self) -> str:
+        """The config's current model, as it is now: the TUI and `qgoose-tui use` set it too."""
+        self._current_watch.check()
+        return self.settings.current_model
 
     # -- the seed's endpoints ----------------------------------------------------------
     async def list_models(self, request: web.Request) -> web.Response:
         """GET …/models/: 200 even when Ollama is down (`ollama_available` says so)."""
         await self._fresh.refresh()
-        state, current = self.session.state, self.current.get()
+        state, current = self.session.state, self.current()
         if not state.online:
             return reply({"status": "error", "message": state.error, "models": [],
                           "current_model": current, "ollama_available": state.answering,
                           "count": 0})
-        return reply({"status": "success", "models": list_json(state.models, current),
-                      "current_model": current, "ollama_available": True,
-                      "count": len(state.models)})
+        # The same list and current model make the same bytes: many clients polling an
+        # unchanged list (a team's pages) cost one encoding, not one each.
+        key = (state.signature, len(state.models), current)
+        if key != self._listed[0]:
+            self._listed = (key, encode({
+                "status": "success", "models": list_json(state.models, current),
+                "current_model": current, "ollama_available": True,
+                "count": len(state.models)}))
+        return reply_encoded(self._listed[1])
 
     async def set_model(self, request: web.Request) -> web.Response:
         """POST …/models/set/ {"model": NAME}: only an installed model becomes current."""
@@ -128,7 +118,7 @@ class ModelsApi:
             "status": "success", "model": model.name,
             "message": f"Model {model.name} deleted successfully",
             "freed_bytes": freed.freed, "freed_is_approximate": freed.approximate}
-        if same_model(model.name, self.current.get()):
+        if same_model(model.name, self.current()):
             payload["note"] = (f"{model.name} was the current model; it is no longer "
                                "installed (set another)")
         return reply(payload)
@@ -145,7 +135,7 @@ class ModelsApi:
     async def status(self, request: web.Request) -> web.Response:
         """GET …/models/status/: Ollama's state; 200 when it is down too (it is a status)."""
         await self._fresh.refresh()
-        state, current = self.session.state, self.current.get()
+        state, current = self.session.state, self.current()
         host = self.session.client.display_url
         if not state.online:
             return reply({"status": "error", "message": state.error,
@@ -179,7 +169,7 @@ class ModelsApi:
         return reply({"status": "success", "model": model.name, "size": model.size,
                       "freed_bytes": freed.freed, "kept_bytes": freed.kept,
                       "shared_with": shared, "freed_is_approximate": freed.approximate,
-                      "is_current": same_model(model.name, self.current.get()),
+                      "is_current": same_model(model.name, self.current()),
                       "message": message})
 
     async def popular(self, request: web.Request) -> web.Response:

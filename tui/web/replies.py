@@ -22,12 +22,19 @@ class ApiError(Exception):
         self.fields = fields
 
 
+def encode(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False).encode()  # UTF-8: non-ASCII kept readable
+
+
 def reply(payload: dict[str, Any], status: int = 200,
           headers: dict[str, str] | None = None) -> web.Response:
-    # Non-ASCII kept readable: the body is UTF-8.
-    return web.Response(body=json.dumps(payload, ensure_ascii=False).encode(), status=status,
-                        content_type="application/json", charset="utf-8",
-                        headers={**NO_STORE, **(headers or {})})
+    return reply_encoded(encode(payload), status, headers)
+
+
+def reply_encoded(body: bytes, status: int = 200,
+                  headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(body=body, status=status, content_type="application/json",
+                        charset="utf-8", headers={**NO_STORE, **(headers or {})})
 
 
 def error_reply(status: int, message: str, headers: dict[str, str] | None = None,
