@@ -531,6 +531,7 @@ def serve_rows(runs: int) -> list[Row]:
     direct, served = figures.direct, figures.served
     added = served.median - direct.median
     errors = served.errors + direct.errors
+    lone = measure(1, SERVE_SECONDS / 4)  # what one request pays when nothing is shared
     return [
         Row(f"`serve`: GET /api/models/ ÷ the emulator's /api/tags, {SERVE_CLIENTS} clients "
             f"for {SERVE_SECONDS:g} s (median latency; requests/s; errors)",
@@ -540,6 +541,10 @@ def serve_rows(runs: int) -> list[Row]:
             added <= 0.002 and errors == 0),
         Row("peak RSS of `serve` under that load", f"{figures.peak_rss_kib / 1024:.0f} MiB",
             "", "", None),
+        Row("the same, one client at a time (median latency; requests/s)",
+            f"{lone.served.median * 1000:.1f} ms vs {lone.direct.median * 1000:.1f} ms; "
+            f"{lone.served.rate:,.0f}/s vs {lone.direct.rate:,.0f}/s",
+            f"{(lone.served.median - lone.direct.median) * 1000:+.1f} ms added", "", None),
     ]
 
 
