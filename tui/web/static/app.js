@@ -109,7 +109,7 @@ async function loadModels() {
   const models = data.models || [];
   const installed = data.status !== "success" || models.some((m) => m.is_current);
   $("current-model").textContent = (currentModel || "none") + (installed ? "" : " (not installed)");
-  setOnline(data.ollama_available === true && data.status === "success", data.message);
+  setOnline(data.status === "success", data.message, data.ollama_available === true);
   $("models").replaceChildren(...models.map(card));
   $("count").textContent = data.status === "success" ? "(" + data.count + ")" : "";
   $("empty").hidden = !(data.status === "success" && data.count === 0);
@@ -138,9 +138,12 @@ function card(model) {
   return item;
 }
 
-function setOnline(online, why) {
+function setOnline(online, why, answering = false) {
   document.body.dataset.ollama = online ? "online" : "offline";
-  if (!online) $("ollama-status").textContent = "Ollama is offline: " + (why || "not answering");
+  if (!online) {
+    $("ollama-status").textContent = (answering ? "Ollama answers with errors: " : "Ollama is offline: ") +
+      (why || "not answering");
+  }
   for (const button of document.querySelectorAll("#pull-section button")) button.disabled = !online;
 }
 
@@ -151,7 +154,7 @@ async function loadStatus() {
     $("ollama-status").textContent = "Ollama " + data.version + " online at " + data.host +
       " · " + data.count + " models, " + humanSize(data.disk_used) + loaded;
   } else {
-    setOnline(false, data.message);
+    setOnline(false, data.message, data.ollama_available === true);
   }
 }
 
@@ -300,7 +303,9 @@ async function refreshAll() {
 }
 
 $("refresh").addEventListener("click", () => { say(""); refreshAll(); });
+// What others did meanwhile (a teammate's pull, a model set in the TUI) shows within REFRESH_MS.
 setInterval(() => {
-  if ($("token-form").hidden) loadModels().then(loadStatus).catch(failed);
+  if (!$("token-form").hidden) return;
+  loadModels().then(loadStatus).then(() => { if (!running.size) return pollPulls(); }).catch(failed);
 }, REFRESH_MS);
 refreshAll();
