@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.tui.helpers import models_view, screen_text, started, wait_until
 from tests.web.conftest import Start
 from tui.app import QGooseApp
-from tui.config import Settings
+from tui.config import CurrentModelWatch, Settings, save_setting, set_current_model
 from tui.list_cache import ListCache
 from tui.widgets.model_grid import CURRENT_MARK
 
@@ -38,3 +38,18 @@ async def test_the_tui_and_the_api_share_the_current_model(start_web: Start,
         listed = (await web.get("/api/models/")).json()
         assert listed["current_model"] == "qwen2.5:7b"
         assert [m["name"] for m in listed["models"] if m["is_current"]] == ["qwen2.5:7b"]
+
+
+def test_the_watch_reads_the_file_only_when_the_current_model_changed(
+        config_path: Path) -> None:
+    settings = Settings(path=config_path)
+    watch = CurrentModelWatch(settings)
+    assert watch.check() is False  # no file yet: the default stays
+    other = Settings(path=config_path)
+    set_current_model(other, ["llama3.2:latest"], "llama3.2")
+    assert watch.check() is True and settings.current_model == "llama3.2:latest"
+    assert watch.check() is False  # nothing new
+    save_setting(config_path, "popular_models", ["phi4"])  # another key: not a change
+    assert watch.check() is False and settings.current_model == "llama3.2:latest"
+    config_path.write_text("current_model = = broken\n")  # a broken file changes nothing
+    assert watch.check() is False and settings.current_model == "llama3.2:latest"
