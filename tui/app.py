@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from tui.config import Settings, demo_folder, for_demo, use_demo_hosts
+from tui.config import CurrentModelWatch, Settings, demo_folder, for_demo, use_demo_hosts
 from tui.format import printable
 from tui.history import History, default_history_path
 from tui.list_cache import ListCache
@@ -77,6 +77,8 @@ class QGooseApp(App[None]):
         self.history = History(None) if demo else history or History(default_history_path())
         self.session_changed: Signal[Event] = Signal(self, "session-changed")
         self.views: dict[str, View] = {}  # each view, once shown
+        # `qgoose-tui use` and the web page set the same current model: shown when they do.
+        self.current_watch = CurrentModelWatch(self.settings)
         self.survive_widget_errors: bool | None = None  # None: yes, unless headless
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -198,6 +200,8 @@ class QGooseApp(App[None]):
                              severity="error")
 
     def _poll(self) -> None:  # on the interval while online, with backoff while not
+        if self.current_watch.check():
+            self.session_changed.publish(Changed("models"))
         for name, session in self.sessions.items():
             if session.due():
                 self._refresh(name, session)

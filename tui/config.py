@@ -170,9 +170,7 @@ def load_settings(
         settings.host, chosen_by = host_flag, "flag"
     _pick_configured_host(settings, chosen_by)
     settings.warnings.extend(_exposed_secrets(settings.path, file_values, hosts))
-    # One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest.
-    if validation_error(settings.current_model) is None:
-        settings.current_model = normalize(settings.current_model)
+    settings.current_model = _spelled(settings.current_model)
     try:
         resolve_base_url(settings.host)
     except ValueError as exc:
@@ -180,6 +178,47 @@ def load_settings(
         settings.warnings.append(f"{exc}; using http://127.0.0.1:11434")
         settings.host = ""
     return settings
+
+
+def _spelled(name: str) -> str:
+    """One spelling everywhere: "llama3.2" in the file or DEFAULT_MODEL is llama3.2:latest
+    (a name Ollama would refuse is kept as written, for the user to see)."""
+    return normalize(name) if validation_error(name) is None else name
+
+
+def reload_current_model(settings: Settings) -> str:
+    """The current model as the config file says now, also kept in `settings`: another
+    program (the TUI, `qgoose-tui use`, the web page) may have set it since the settings
+    were read. Without the key in the file it stays what it was (DEFAULT_MODEL, default)."""
+    values, _ = _read_file(settings.path)
+    if "current_model" in values:
+        settings.current_model = _spelled(values["current_model"])
+    return settings.current_model
+
+
+class CurrentModelWatch:
+    """Notices another program (the TUI, `qgoose-tui use`, the web API) setting the current
+    model in the config file: one stat a check, the file read only when it has changed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._stamp = self._stamp_now()  # the file as the settings were read from it
+
+    def _stamp_now(self) -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(self._settings.path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)  # a replaced file is a new inode
+
+    def check(self) -> bool:
+        """Whether the current model changed since the last check (`settings` follows)."""
+        stamp = self._stamp_now()
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        before = self._settings.current_model
+        return stamp is not None and reload_current_model(self._settings) != before
 
 
 def _exposed_secrets(path: Path, values: Mapping[str, Any],

@@ -518,19 +518,53 @@ def memory(runs: int) -> Row:
                "≤ 1.5×", ours / bare <= 1.5)
 
 
+SERVE_CLIENTS = 50
+SERVE_SECONDS = 20.0  # each side's load; `--serve-seconds` changes it
+
+
+def serve_rows(runs: int) -> list[Row]:
+    """`qgoose-tui serve`'s GET /api/models/ against the emulator's own /api/tags (the same
+    list), SERVE_CLIENTS clients for SERVE_SECONDS each: what serving adds (one run)."""
+    from tests.bench._serve_load import measure
+
+    figures = measure(SERVE_CLIENTS, SERVE_SECONDS)
+    direct, served = figures.direct, figures.served
+    added = served.median - direct.median
+    errors = served.errors + direct.errors
+    lone = measure(1, SERVE_SECONDS / 4)  # what one request pays when nothing is shared
+    return [
+        Row(f"`serve`: GET /api/models/ ÷ the emulator's /api/tags, {SERVE_CLIENTS} clients "
+            f"for {SERVE_SECONDS:g} s (median latency; requests/s; errors)",
+            f"{served.median * 1000:.1f} ms vs {direct.median * 1000:.1f} ms; "
+            f"{served.rate:,.0f}/s vs {direct.rate:,.0f}/s; {errors} errors",
+            f"{added * 1000:+.1f} ms added", "≤ 2 ms added, 0 errors",
+            added <= 0.002 and errors == 0),
+        Row("peak RSS of `serve` under that load", f"{figures.peak_rss_kib / 1024:.0f} MiB",
+            "", "", None),
+        Row("the same, one client at a time (median latency; requests/s)",
+            f"{lone.served.median * 1000:.1f} ms vs {lone.direct.median * 1000:.1f} ms; "
+            f"{lone.served.rate:,.0f}/s vs {lone.direct.rate:,.0f}/s",
+            f"{(lone.served.median - lone.direct.median) * 1000:+.1f} ms added", "", None),
+    ]
+
+
 def main() -> int:
+    global SERVE_SECONDS
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--only", help="run only the benchmark of this name")
+    parser.add_argument("--serve-seconds", type=float, default=SERVE_SECONDS,
+                        help="how long each side of the serve figure is loaded")
     args = parser.parse_args()
     runs = args.runs
+    SERVE_SECONDS = args.serve_seconds
     # The app's bytecode as pip leaves an installed package (Textual's is compiled at its
     # install): without it, every start compiles each edited module of an editable install
     # again when bytecode is not written (PYTHONDONTWRITEBYTECODE).
     compileall.compile_dir(Path(tui.__file__).parent, quiet=1)
     rows: list[Row] = []
     for bench in (startup, list_json, list_json_at_scale, grid_rows, keys_while_details_load,
-                  outdated_check, fleet_rows, pull_cpu, repaint_rate, memory):
+                  outdated_check, fleet_rows, pull_cpu, repaint_rate, memory, serve_rows):
         if args.only and bench.__name__ != args.only:
             continue
         result = bench(runs)

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -39,6 +39,7 @@ from tui.ollama import (
     ModelSummary,
     OllamaClient,
     OllamaError,
+    RunningModel,
     UnreachableError,
 )
 from tui.ollama.errors import UnusableSettingError
@@ -217,24 +218,32 @@ async def cmd_status(cmd: Command) -> int:
         return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[], **base)
     cmd.note_nameless(models, "the model list")
     cmd.note_nameless(running, "the running-model list")
-    current_installed = any(same_model(m.name, cmd.settings.current_model) for m in models)
-    disk_used = space.disk_used(models, lambda m: None)  # shared manifests once
+    status = status_json(base["host"], cmd.settings.current_model, version, models, running)
     if cmd.as_json:
-        cmd.emit({"status": "success", "ollama_available": True, **base, "version": version,
-                  "count": len(models), "current_model_installed": current_installed,
-                  "disk_used": disk_used,
-                  "running": [r.to_json() for r in running]})
+        cmd.emit(status)
         return EXIT_OK
     current = printable(cmd.settings.current_model)
     lines = [
         ("Host", base["host"]),
         ("Ollama", f"{printable(version)} (online)"),
-        ("Models", f"{len(models)} installed, {human_size(disk_used)}"),
-        ("Current", current if current_installed else f"{current} (not installed)"),
+        ("Models", f"{len(models)} installed, {human_size(status['disk_used'])}"),
+        ("Current", current if status["current_model_installed"]
+         else f"{current} (not installed)"),
         ("Loaded", ", ".join(printable(r.name) for r in running) or "none"),
     ]
     cmd.say(render_pairs(lines))
     return EXIT_OK
+
+
+def status_json(host: str, current: str, version: str, models: Sequence[ModelSummary],
+                running: Sequence[RunningModel]) -> dict[str, Any]:
+    """`status --json` and the web API's status: the host, its version, counts, the current
+    model and whether it is installed, the disk used (shared manifests once), what is loaded."""
+    return {"status": "success", "ollama_available": True, "host": host,
+            "current_model": current, "version": version, "count": len(models),
+            "current_model_installed": any(same_model(m.name, current) for m in models),
+            "disk_used": space.disk_used(models, lambda m: None),
+            "running": [r.to_json() for r in running]}
 
 
 async def cmd_use(cmd: Command, name: str) -> int:
@@ -343,9 +352,9 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
         installed = {model_key(m.name): m for m in await cmd.client.list_models()}
     except OllamaError as exc:
         return cmd.fail(exc, model=names[0] if len(names) == 1 else names)
-    details, complete = await _sharing_details(
+    details, complete = await sharing_details(
         [installed[k] for k in map(model_key, wanted) if k in installed],
-        list(installed.values()), cmd)
+        list(installed.values()), lambda m: cmd.client.show(m.name))
     results: list[dict[str, Any]] = []
     code = EXIT_OK
     deleted: list[ModelSummary] = []
@@ -385,16 +394,14 @@ async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
             # Asked or not, the user learns that the model their tools use is gone.
             print(f"qgoose-tui: note: {printable(model)} was the current model; it is no longer "
                   "installed (`qgoose-tui use NAME` picks another)", file=cmd.err)
-    freed = space.space_freed(deleted, list(installed.values()), details.get) \
-        if deleted else None
-    if freed is not None:  # models of other weights were left out on purpose
-        freed.approximate = not complete
+    freed = freed_by(deleted, list(installed.values()), details, complete) if deleted else None
     _report_results(cmd, results, freed)
     return code
 
 
-async def _sharing_details(deleting: list[ModelSummary], installed: list[ModelSummary],
-                           cmd: Command) -> tuple[dict[ModelSummary, ModelInfo], bool]:
+async def sharing_details(deleting: list[ModelSummary], installed: list[ModelSummary],
+                          show: Callable[[ModelSummary], Awaitable[ModelInfo]],
+                          ) -> tuple[dict[ModelSummary, ModelInfo], bool]:
     """/api/show of the models to delete and of those that could share their weights (the
     same family, size and quantisation: the weights file decides all three), to say
     exactly what a deletion frees; False with them when some details could not be had."""
@@ -409,10 +416,18 @@ async def _sharing_details(deleting: list[ModelSummary], installed: list[ModelSu
     async def fetch(model: ModelSummary) -> None:
         async with gate:
             with contextlib.suppress(OllamaError):
-                details[model] = await cmd.client.show(model.name)
+                details[model] = await show(model)
 
     await asyncio.gather(*(fetch(m) for m in candidates))
     return details, len(details) == len(candidates)
+
+
+def freed_by(deleting: list[ModelSummary], installed: list[ModelSummary],
+             details: dict[ModelSummary, ModelInfo], complete: bool) -> space.SpaceFreed:
+    """What deleting `deleting` frees, with the details `sharing_details` found."""
+    freed = space.space_freed(deleting, installed, details.get)
+    freed.approximate = not complete  # models of other weights were left out on purpose
+    return freed
 
 
 def _result(status: str, model: str, message: str) -> dict[str, Any]:

@@ -152,6 +152,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     cp.add_argument("--force", action="store_true",
                     help="replace a different model that has the new name")
     add("ps", "list models loaded in memory", lambda c, a: _in("commands").cmd_ps(c))
+    add("current", "print the current model, for other programs: "
+        'ollama run "$(qgoose-tui current)"', lambda c, a: _in("current_command").cmd_current(c))
+    _in("serve_command").add_arguments(add(
+        "serve", "serve the REST API and the model-manager web page (this machine only, "
+        "unless --token-env)", lambda c, a: _in("serve_command").cmd_serve(c, a)))
     _add_memory_commands(add)
     add("compare", "two to four models side by side; rows that differ marked *",
         lambda c, a: _in("compare_command").cmd_compare(c, a.names)) \

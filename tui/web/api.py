@@ -1,0 +1,256 @@
+"""The seed's model API (`…/models/`, `set/`, `pull/`, `delete/`, `info/`, `status/`) and
+what the page needs besides (`pulls/`, `space/`, `popular/`), over one HostSession.
+
+Every input is checked before Ollama is asked; every rule is the one the CLI and the TUI
+use: names (tui.ollama.names), the current model (tui.config), the space a delete frees
+(tui.space), the pulls (the session's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+from tui.cli.commands import freed_by, list_json, sharing_details, status_json
+from tui.config import (
+    ConfigError,
+    CurrentModelWatch,
+    NotInstalledError,
+    Settings,
+    set_current_model,
+)
+from tui.format import human_size
+from tui.ollama import (
+    InvalidNameError,
+    ModelNotFoundError,
+    OllamaError,
+    OllamaTimeoutError,
+    UnreachableError,
+)
+from tui.ollama.models import ModelSummary
+from tui.ollama.names import normalize, same_model
+from tui.popular import popular_models
+from tui.pulls import PullJob
+from tui.session import HostSession
+from tui.space import SpaceFreed
+from tui.web.refresh import SharedRefresh
+from tui.web.replies import ApiError, encode, reply, reply_encoded
+
+FINISHED_PULLS_KEPT = 600.0  # seconds a finished pull stays listed, for pages to see it end
+
+
+class ModelsApi:
+    def __init__(self, session: HostSession, settings: Settings) -> None:
+        self.session = session
+        self.settings = settings
+        self._current_watch = CurrentModelWatch(settings)
+        self._fresh = SharedRefresh(session)
+        self._config_write = asyncio.Lock()  # one config write at a time
+        self._listed: tuple[object, bytes] = (None, b"")  # the list's last answer, encoded
+
+    def current(self) -> str:
+        """The config's current model, as it is now: the TUI and `qgoose-tui use` set it too."""
+        self._current_watch.check()
+        return self.settings.current_model
+
+    # -- the seed's endpoints ----------------------------------------------------------
+    async def list_models(self, request: web.Request) -> web.Response:
+        """GET …/models/: 200 even when Ollama is down (`ollama_available` says so)."""
+        await self._fresh.refresh()
+        state, current = self.session.state, self.current()
+        if not state.online:
+            return reply({"status": "error", "message": state.error, "models": [],
+                          "current_model": current, "ollama_available": state.answering,
+                          "count": 0})
+        # The same list and current model make the same bytes: many clients polling an
+        # unchanged list (a team's pages) cost one encoding, not one each.
+        key = (state.signature, len(state.models), current)
+        if key != self._listed[0]:
+            self._listed = (key, encode({
+                "status": "success", "models": list_json(state.models, current),
+                "current_model": current, "ollama_available": True,
+                "count": len(state.models)}))
+        return reply_encoded(self._listed[1])
+
+    async def set_model(self, request: web.Request) -> web.Response:
+        """POST …/models/set/ {"model": NAME}: only an installed model becomes current."""
+        name = await model_in_body(request)
+        await self._online(model=name)
+        installed = [m.name for m in self.session.state.models]
+        async with self._config_write:
+            try:
+                chosen = await asyncio.to_thread(set_current_model, self.settings, installed,
+                                                 name)
+            except NotInstalledError as exc:
+                raise ApiError(404, str(exc), model=name) from None
+            except ConfigError as exc:
+                raise ApiError(500, str(exc), model=name) from None
+        await self.session.record_current(chosen)
+        message = f"Model set to {chosen}"
+        if not self.settings.saved:  # --demo: the user's own config is never changed
+            message += " (demo: not saved)"
+        return reply({"status": "success", "model": chosen, "message": message})
+
+    async def pull_model(self, request: web.Request) -> web.Response:
+        """POST …/models/pull/ {"model": NAME}: answers at once; the pull goes on here."""
+        name = await model_in_body(request)
+        await self._online(model=name)
+        if self.session.pulls.start(name) is None:
+            raise ApiError(409, f"{name} is already being pulled (see …/models/pulls/)",
+                           model=name)
+        return reply({"status": "started", "model": name,
+                      "message": f"Started pulling model {name}. This may take several "
+                                 "minutes."})
+
+    async def delete_model(self, request: web.Request) -> web.Response:
+        """DELETE …/models/delete/?model=NAME, saying what it freed."""
+        name = model_in_query(request)
+        model, freed = await self._space_freed(name)
+        try:
+            await self.session.delete(model)
+        except OllamaError as exc:
+            raise ollama_failure(exc, model=name) from None
+        payload: dict[str, Any] = {
+            "status": "success", "model": model.name,
+            "message": f"Model {model.name} deleted successfully",
+            "freed_bytes": freed.freed, "freed_is_approximate": freed.approximate}
+        if same_model(model.name, self.current()):
+            payload["note"] = (f"{model.name} was the current model; it is no longer "
+                               "installed (set another)")
+        return reply(payload)
+
+    async def model_info(self, request: web.Request) -> web.Response:
+        """GET …/models/info/?model=NAME: Ollama's details of one model."""
+        name = model_in_query(request)
+        try:
+            info = await self.session.client.show(name)
+        except OllamaError as exc:
+            raise ollama_failure(exc, model=name) from None
+        return reply({"status": "success", "model": info.name, "info": info.to_json()})
+
+    async def status(self, request: web.Request) -> web.Response:
+        """GET …/models/status/: Ollama's state; 200 when it is down too (it is a status)."""
+        await self._fresh.refresh()
+        state, current = self.session.state, self.current()
+        host = self.session.client.display_url
+        if not state.online:
+            return reply({"status": "error", "message": state.error,
+                          "ollama_available": state.answering, "host": host,
+                          "current_model": current, "version": None, "count": 0,
+                          "running": []})
+        return reply(status_json(host, current, state.version, state.models, state.running))
+
+    # -- what the page needs besides ---------------------------------------------------
+    async def pulls(self, request: web.Request) -> web.Response:
+        """GET …/models/pulls/: every pull's progress (finished ones for a while)."""
+        pulls = self.session.pulls
+        now = time.monotonic()
+        for job in pulls.jobs:
+            if job.ended_at is not None and now - job.ended_at > FINISHED_PULLS_KEPT:
+                pulls.dismiss(job.name)
+        jobs = pulls.jobs
+        return reply({"status": "success", "pulls": [pull_json(job) for job in jobs],
+                      "running": len(pulls.running), "count": len(jobs)})
+
+    async def space(self, request: web.Request) -> web.Response:
+        """GET …/models/space/?model=NAME: what deleting it would free (for the question)."""
+        name = model_in_query(request)
+        model, freed = await self._space_freed(name)
+        shared = freed.shared_with.get(model.name, [])
+        about = "about " if freed.approximate and freed.freed else ""
+        message = f"Deleting {model.name} frees {about}{human_size(freed.freed)} of disk"
+        if shared:
+            message = (f"Deleting {model.name} frees nothing: its data is shared with "
+                       f"{', '.join(shared)}")
+        return reply({"status": "success", "model": model.name, "size": model.size,
+                      "freed_bytes": freed.freed, "kept_bytes": freed.kept,
+                      "shared_with": shared, "freed_is_approximate": freed.approximate,
+                      "is_current": same_model(model.name, self.current()),
+                      "message": message})
+
+    async def popular(self, request: web.Request) -> web.Response:
+        """GET …/models/popular/: the config's popular models, offered first for a pull."""
+        return reply({"status": "success", "models": [
+            {"name": p.name, "about": p.about, "size": p.size}
+            for p in popular_models(self.settings.popular_models)]})
+
+    # -- helpers -----------------------------------------------------------------------
+    async def _online(self, **fields: Any) -> None:
+        """Refresh, then stop with 503 (unreachable) or 502 (answering badly) if Ollama is
+        not there: nothing is started against a server that is not answering."""
+        await self._fresh.refresh()
+        state = self.session.state
+        if not state.online:
+            raise ApiError(502 if state.answering else 503,
+                           state.error or "Ollama is not answering", **fields)
+
+    async def _space_freed(self, name: str) -> tuple[ModelSummary, SpaceFreed]:
+        """The installed model called `name` and what deleting it frees (404 if absent)."""
+        await self._online(model=name)
+        installed = list(self.session.state.models)
+        model = self.session.state.find(name)
+        if model is None:
+            raise ApiError(404, f"model '{name}' not found", model=name)
+        details, complete = await sharing_details([model], installed,
+                                                  self.session.model_info)
+        return model, freed_by([model], installed, details, complete)
+
+
+def pull_json(job: PullJob) -> dict[str, Any]:
+    progress = job.progress
+    eta = progress.eta
+    return {"model": job.name, "state": job.state.value, "phase": progress.phase.value,
+            "status_text": progress.status_text, "completed": progress.completed,
+            "total": progress.total, "fraction": round(progress.fraction, 4),
+            "speed": round(progress.speed), "eta": None if eta is None else round(eta, 1),
+            "error": job.error or progress.error, "attempts": job.attempts}
+
+
+# -- input --------------------------------------------------------------------------------
+async def model_in_body(request: web.Request) -> str:
+    """The valid model name of a JSON body {"model": NAME}, normalised; ApiError if not."""
+    if request.content_type != "application/json":
+        raise ApiError(415, 'send JSON with "Content-Type: application/json", like '
+                            '{"model": "llama3.2"}')
+    raw = await request.read()  # the size limit is the application's client_max_size
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, 'the body must be a JSON object, like {"model": "llama3.2"}')
+    return checked_name(data.get("model"), 'give the model as {"model": NAME}')
+
+
+def model_in_query(request: web.Request) -> str:
+    """The valid model name of `?model=NAME`, normalised; ApiError if not."""
+    given = request.query.getall("model", [])
+    if len(given) > 1:
+        raise ApiError(400, "give one model (?model=NAME once)")
+    return checked_name(given[0] if given else None, "give the model as ?model=NAME")
+
+
+def checked_name(value: object, how: str) -> str:
+    if value is None or value == "":
+        raise ApiError(400, f"the model is missing: {how}")
+    if not isinstance(value, str):
+        raise ApiError(400, f"the model must be a string: {how}")
+    try:
+        return normalize(value)
+    except InvalidNameError as exc:
+        raise ApiError(400, str(exc), model=value) from None
+
+
+def ollama_failure(exc: OllamaError, **fields: Any) -> ApiError:
+    """The HTTP status that says what went wrong with Ollama."""
+    if isinstance(exc, UnreachableError | OllamaTimeoutError):
+        return ApiError(503, str(exc), **fields)
+    if isinstance(exc, ModelNotFoundError):
+        return ApiError(404, str(exc), **fields)
+    if isinstance(exc, InvalidNameError):
+        return ApiError(400, str(exc), **fields)
+    return ApiError(502, str(exc), **fields)

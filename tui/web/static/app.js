@@ -1,0 +1,311 @@
+// The model manager's page: the seed's ModelManager, in plain JavaScript, no build step.
+// Every text that comes from the server is set with textContent: shown, never parsed as HTML.
+"use strict";
+
+const API = "/api/models/";
+const TOKEN_KEY = "qgoose-tui-token"; // sessionStorage: kept for this tab only
+const PULL_POLL_MS = 500;
+const REFRESH_MS = 10000;
+
+const $ = (id) => document.getElementById(id);
+let pullTimer = null;
+let running = new Set(); // pulls running at the last poll
+
+class NeedsToken extends Error {}
+
+// -- talking to the server ---------------------------------------------------------------
+async function call(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers.Authorization = "Bearer " + token;
+  let response;
+  try {
+    response = await fetch(API + path, { ...options, headers });
+  } catch (err) {
+    throw new Error("the server is not answering (is qgoose-tui serve still running?)");
+  }
+  let data;
+  try {
+    data = await response.json();
+  } catch (err) {
+    data = { status: "error", message: "HTTP " + response.status };
+  }
+  if (response.status === 401) {
+    askForToken(data.message);
+    throw new NeedsToken(data.message);
+  }
+  return { ok: response.ok, code: response.status, data };
+}
+
+function send(path, method, body) {
+  return call(path, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+const query = (name) => "?model=" + encodeURIComponent(name);
+
+// -- what the page says ------------------------------------------------------------------
+function say(text, isError = false) {
+  const box = $("message");
+  box.textContent = text;
+  box.classList.toggle("error", isError);
+  box.hidden = !text;
+}
+
+function failed(err) {
+  if (!(err instanceof NeedsToken)) say(err.message || String(err), true);
+}
+
+function humanSize(n) {
+  if (!Number.isFinite(n) || n < 1000) return Math.max(0, Math.trunc(n || 0)) + " B";
+  const units = ["kB", "MB", "GB", "TB", "PB"];
+  let value = n;
+  for (const unit of units) {
+    value /= 1000;
+    if (value < 1000 || unit === "PB") return (value < 100 ? value.toFixed(1) : value.toFixed(0)) + " " + unit;
+  }
+  return n + " B";
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "";
+  const s = Math.round(seconds);
+  if (s < 60) return s + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min " + String(s % 60).padStart(2, "0") + " s";
+  return Math.floor(s / 3600) + " h " + String(Math.floor((s % 3600) / 60)).padStart(2, "0") + " min";
+}
+
+function when(text) {
+  const date = new Date(text);
+  if (!text || Number.isNaN(date.getTime()) || date.getFullYear() < 2) return "";
+  return date.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+// -- the token (only when the server asks for one) ------------------------------------------
+function askForToken(why) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("token-why").textContent = (why || "This server needs a token.") + " Token:";
+  $("token-form").hidden = false;
+  $("token-input").focus();
+}
+
+$("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const token = $("token-input").value.trim();
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $("token-input").value = "";
+  $("token-form").hidden = true;
+  refreshAll();
+});
+
+// -- the list --------------------------------------------------------------------------
+async function loadModels() {
+  const { data } = await call("");
+  const currentModel = data.current_model || "";
+  const models = data.models || [];
+  const installed = data.status !== "success" || models.some((m) => m.is_current);
+  $("current-model").textContent = (currentModel || "none") + (installed ? "" : " (not installed)");
+  setOnline(data.status === "success", data.message, data.ollama_available === true);
+  $("models").replaceChildren(...models.map(card));
+  $("count").textContent = data.status === "success" ? "(" + data.count + ")" : "";
+  $("empty").hidden = !(data.status === "success" && data.count === 0);
+}
+
+function card(model) {
+  const item = $("model-card").content.firstElementChild.cloneNode(true);
+  const details = model.details || {};
+  item.dataset.name = model.name;
+  item.querySelector(".name").textContent = model.name;
+  const cloud = Boolean(model.remote_host || model.remote_model || model.name.endsWith(":cloud"));
+  item.querySelector(".size").textContent = cloud ? "cloud (runs on ollama.com)" : humanSize(model.size);
+  item.querySelector(".params").textContent = details.parameter_size || "—";
+  item.querySelector(".quant").textContent = details.quantization_level || "—";
+  item.querySelector(".family").textContent = details.family || "—";
+  item.querySelector(".modified").textContent = when(model.modified_at) || "—";
+  if (model.is_current) {
+    item.classList.add("current");
+    item.querySelector(".mark").hidden = false;
+  }
+  const use = item.querySelector(".use");
+  use.disabled = model.is_current;
+  use.addEventListener("click", () => setCurrent(model.name).catch(failed));
+  item.querySelector(".info").addEventListener("click", () => showInfo(model.name).catch(failed));
+  item.querySelector(".delete").addEventListener("click", () => askDelete(model.name).catch(failed));
+  return item;
+}
+
+function setOnline(online, why, answering = false) {
+  document.body.dataset.ollama = online ? "online" : "offline";
+  if (!online) {
+    $("ollama-status").textContent = (answering ? "Ollama answers with errors: " : "Ollama is offline: ") +
+      (why || "not answering");
+  }
+  for (const button of document.querySelectorAll("#pull-section button")) button.disabled = !online;
+}
+
+async function loadStatus() {
+  const { data } = await call("status/");
+  if (data.ollama_available && data.status === "success") {
+    const loaded = data.running.length ? " · loaded: " + data.running.map((r) => r.name).join(", ") : "";
+    $("ollama-status").textContent = "Ollama " + data.version + " online at " + data.host +
+      " · " + data.count + " models, " + humanSize(data.disk_used) + loaded;
+  } else {
+    setOnline(false, data.message, data.ollama_available === true);
+  }
+}
+
+// -- the actions ---------------------------------------------------------------------------
+async function setCurrent(name) {
+  const { ok, data } = await send("set/", "POST", { model: name });
+  say(data.message, !ok);
+  if (ok) await loadModels();
+}
+
+async function showInfo(name) {
+  const { ok, data } = await call("info/" + query(name));
+  if (!ok) return say(data.message, true);
+  const info = data.info;
+  const details = info.details || {};
+  $("info-name").textContent = data.model;
+  const facts = [
+    ["Family", details.family],
+    ["Parameters", details.parameter_size],
+    ["Quantization", details.quantization_level],
+    ["Format", details.format],
+    ["Context", details.context_length ? details.context_length.toLocaleString() + " tokens" : ""],
+    ["Can", (info.capabilities || []).join(", ")],
+    ["Modified", when(info.modified_at)],
+  ];
+  $("info-facts").replaceChildren(...facts.filter(([, value]) => value).flatMap(([label, value]) => {
+    const dt = document.createElement("dt");
+    const dd = document.createElement("dd");
+    dt.textContent = label;
+    dd.textContent = value;
+    return [dt, dd];
+  }));
+  $("info-template").textContent = info.template || "(none)";
+  $("info-license").textContent = info.license || "(none)";
+  $("info").hidden = false;
+  $("info").scrollIntoView({ block: "nearest" });
+}
+
+$("info-close").addEventListener("click", () => { $("info").hidden = true; });
+
+async function askDelete(name) {
+  const { ok, data } = await call("space/" + query(name));
+  if (!ok) return say(data.message, true);
+  $("confirm-title").textContent = "Delete " + data.model + "?";
+  $("confirm-space").textContent = data.message + ".";
+  const current = $("confirm-current");
+  current.hidden = !data.is_current;
+  current.textContent = data.is_current ? "It is the current model: programs that use it will not find it." : "";
+  const dialog = $("confirm-delete");
+  dialog.returnValue = "";
+  dialog.onclose = () => {
+    if (dialog.returnValue === "delete") deleteModel(data.model).catch(failed);
+  };
+  dialog.showModal();
+  $("confirm-no").focus();
+}
+
+async function deleteModel(name) {
+  const { ok, data } = await send("delete/" + query(name), "DELETE");
+  if (!ok) return say(data.message, true);
+  const freed = (data.freed_is_approximate && data.freed_bytes ? "about " : "") + humanSize(data.freed_bytes);
+  say(data.message + ": " + freed + " freed." + (data.note ? " " + data.note + "." : ""));
+  if ($("info-name").textContent === name) $("info").hidden = true;
+  await loadModels();
+}
+
+async function pull(name) {
+  const { ok, data } = await send("pull/", "POST", { model: name });
+  say(data.message, !ok);
+  if (ok) pollPulls();
+}
+
+$("pull-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const name = $("pull-name").value.trim();
+  if (name) pull(name).then(() => { $("pull-name").value = ""; }).catch(failed);
+});
+
+async function loadPopular() {
+  const { ok, data } = await call("popular/");
+  if (!ok) return;
+  $("popular").replaceChildren(...data.models.map((model) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.name = model.name;
+    button.textContent = model.name + (model.size ? " · " + humanSize(model.size) : "");
+    if (model.about) button.title = model.about;
+    button.disabled = document.body.dataset.ollama === "offline";
+    button.addEventListener("click", () => pull(model.name).catch(failed));
+    return button;
+  }));
+}
+
+// -- pulls: polled while any runs ---------------------------------------------------------
+async function pollPulls() {
+  clearTimeout(pullTimer);
+  let data;
+  try {
+    ({ data } = await call("pulls/"));
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  $("pulls").replaceChildren(...data.pulls.map(pullItem));
+  const now = new Set(data.pulls.filter((p) => p.state === "running").map((p) => p.model));
+  const ended = data.pulls.filter((p) => running.has(p.model) && !now.has(p.model));
+  running = now;
+  if (ended.length) {
+    for (const p of ended) {
+      if (p.state === "done") say("Pulled " + p.model + ".");
+      else if (p.state === "failed") say("The pull of " + p.model + " failed: " + p.error, true);
+    }
+    loadModels().catch(failed);
+  }
+  if (now.size) pullTimer = setTimeout(pollPulls, PULL_POLL_MS);
+}
+
+function pullItem(p) {
+  const item = $("pull-item").content.firstElementChild.cloneNode(true);
+  item.dataset.model = p.model;
+  item.dataset.state = p.state;
+  item.classList.add(p.state);
+  item.querySelector(".pull-name").textContent = p.model;
+  item.querySelector(".pull-state").textContent = p.state === "running" ? p.phase : p.state;
+  item.querySelector("progress").value = p.fraction;
+  let figures;
+  if (p.state === "failed") figures = p.error;
+  else if (p.state === "done") figures = "Done" + (p.total ? ": " + humanSize(p.total) : "");
+  else if (p.total) {
+    figures = Math.floor(p.fraction * 100) + "% · " + humanSize(p.completed) + " of " + humanSize(p.total);
+    if (p.speed) figures += " · " + humanSize(p.speed) + "/s";
+    if (p.eta !== null) figures += " · " + duration(p.eta) + " left";
+  } else figures = p.status_text || p.phase;
+  item.querySelector(".pull-figures").textContent = figures;
+  return item;
+}
+
+// -- start ---------------------------------------------------------------------------------
+async function refreshAll() {
+  try {
+    await loadModels();
+    await Promise.all([loadStatus(), loadPopular(), pollPulls()]);
+  } catch (err) {
+    failed(err);
+  }
+}
+
+$("refresh").addEventListener("click", () => { say(""); refreshAll(); });
+// What others did meanwhile (a teammate's pull, a model set in the TUI) shows within REFRESH_MS.
+setInterval(() => {
+  if (!$("token-form").hidden) return;
+  loadModels().then(loadStatus).then(() => { if (!running.size) return pollPulls(); }).catch(failed);
+}, REFRESH_MS);
+refreshAll();
