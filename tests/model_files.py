@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.emulator.catalog import CatalogModel
+from tui.emulator.blobs import BlobStore
 from tui.emulator.disk import small_model, write_model
 from tui.ollama.names import parse_name
 
@@ -21,7 +22,11 @@ def write_store(root: Path, names: list[str]) -> dict[str, tuple[CatalogModel, d
     made = {}
     for name in names:
         model, contents = small_model(name)
-        write_model(root, name, model, contents)
+        blobs = BlobStore()
+        for digest, data in contents.items():
+            blobs.put(digest, data)
+        write_model(root, name, model, blobs)
+        blobs.close()
         made[name] = (model, contents)
     return made
 
