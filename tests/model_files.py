@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.emulator.catalog import CatalogModel
 from tui.emulator.blobs import BlobStore
+from tui.emulator.catalog import CatalogModel
 from tui.emulator.disk import small_model, write_model
 from tui.ollama.names import parse_name
 
