@@ -8,13 +8,17 @@ are not made again, these tests fail and say how to make them.
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from screenshots.make_screenshots import read_record, svg_digest
 from screenshots.scenes import SHOTS, take
+from screenshots.terminal_page import CELL_HEIGHT, CELL_WIDTH, page
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURES = ROOT / "screenshots"
@@ -50,3 +54,47 @@ async def test_the_picture_shows_the_app_as_it_is_now(name: str, tmp_path: Path)
     svg = await take(name, tmp_path)
     assert read_record().get(f"{name}.png") == svg_digest(svg), \
         f"the app no longer looks like screenshots/{name}.png: {REMAKE}"
+
+
+def drawn(markup: str) -> str:
+    """The page for one line of Rich markup, exported to SVG as Textual does."""
+    console = Console(record=True, width=40, file=io.StringIO(), color_system="truecolor")
+    console.print(markup, highlight=False, end="")
+    return page(console.export_svg())[0]
+
+
+def columns(page_html: str) -> dict[int, str]:
+    """Each character the page draws as text, by the terminal column it is drawn at."""
+    at: dict[int, str] = {}
+    runs = re.findall(r'<text class="[^"]*-r\d+[^"]*"[^>]* x="([\d. ]+)"[^>]*>(.*?)</text>',
+                      page_html)
+    for xs, body in runs:
+        chars = html.unescape(re.sub(r"</?tspan[^>]*>", "", body))
+        for x, char in zip(xs.split(), chars, strict=True):
+            at[round(float(x) / CELL_WIDTH)] = char
+    return at
+
+
+def test_bold_text_keeps_to_its_cells() -> None:
+    # Drawn in one piece, a bold run as wide as the font makes it ran into the next word.
+    at = columns(drawn("Delete [bold]deepseek-r1:8b[/bold] from emulator?"))
+    line = "Delete deepseek-r1:8b from emulator?"
+    assert "".join(at.get(column, "?") for column in range(len(line))) \
+        == line.replace(" ", "\xa0")
+
+
+def test_emoji_take_two_cells_each() -> None:
+    # Rich's SVG squeezes 👀🔧 into the width of two characters, not four cells.
+    page_html = drawn("👀🔧 x")
+    assert columns(page_html) == {0: "👀", 2: "🔧", 4: "\xa0", 5: "x"}
+    assert page_html.count('<tspan class="wide">') == 2
+
+
+def test_a_frame_edge_is_one_solid_rectangle() -> None:
+    # A dialog's thick top edge, drawn with glyphs, stuck out as separate blocks.
+    page_html = drawn("[red on blue]▀▀▀▀[/]x")
+    rects = re.findall(r'<rect class="[^"]*-r\d+" x="([\d.]+)" y="[\d.]+" '
+                       r'width="([\d.]+)" height="([\d.]+)"', page_html)
+    assert [(float(x), float(w), float(h)) for x, w, h in rects] \
+        == [(0, 4 * CELL_WIDTH, CELL_HEIGHT / 2)]
+    assert columns(page_html) == {4: "x"}
