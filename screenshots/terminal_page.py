@@ -45,27 +45,29 @@ BLOCKS = _blocks()
 
 @dataclass(frozen=True)
 class Font:
-    """An installed font, the Debian package that has it, and its advance in em (for the
-    monospace font, the size that makes one character exactly one cell wide)."""
+    """An installed font, the Debian package that has it, and, where it matters, its advance
+    in em (for the monospace font, to find the size at which a character is one cell wide)."""
 
     name: str
     package: str
-    advance: float
+    advance: float = 0.0
 
 
 MONO = Font("DejaVu Sans Mono", "fonts-dejavu-core", 1233 / 2048)
-MONO_BOLD = Font("DejaVu Sans Mono Bold", "fonts-dejavu-core", 1233 / 2048)
-SYMBOLS = Font("Symbola", "fonts-symbola", 0.0)
-# Drawn from the symbol font: ⧉, which DejaVu lacks, and ⬆, which it draws tiny.
-FROM_SYMBOLS = "⬆⧉"
+MONO_FACES = {("normal", 400): MONO.name, ("normal", 700): "DejaVu Sans Mono Bold",
+              ("italic", 400): "DejaVu Sans Mono Oblique",
+              ("italic", 700): "DejaVu Sans Mono Bold Oblique"}  # all of the same advance
+SYMBOLS = Font("Symbola", "fonts-symbola")
+FROM_SYMBOLS = "⬆⧉"  # ⧉, which DejaVu lacks, and ⬆, which it draws tiny
+EMOJI = Font("Noto Color Emoji", "fonts-noto-color-emoji", 2550 / 2048)
+FONTS = (*(Font(face, MONO.package) for face in MONO_FACES.values()), SYMBOLS, EMOJI)
+
 # DejaVu Sans Mono's box-drawing lines reach from 0.25 em below the baseline to 0.938 em
 # above: drawn at this size (a little taller than a row, so that rows overlap rather than
 # leave a hairline between them) and this much lower, they fill their cell.
 BOX_EMS = (512 + 1921) / 2048
 BOX_SIZE = (CELL_HEIGHT + 0.4) / BOX_EMS
 BOX_DROP = (1921 - 512) / 2048 / 2 * BOX_SIZE - (BASELINE - CELL_HEIGHT / 2)  # centre to centre
-EMOJI = Font("Noto Color Emoji", "fonts-noto-color-emoji", 2550 / 2048)
-FONTS = (MONO, MONO_BOLD, SYMBOLS, EMOJI)
 
 
 def missing_fonts() -> list[Font]:
@@ -142,9 +144,11 @@ def page(svg: str) -> tuple[str, tuple[int, int]]:
     mono_size = CELL_WIDTH / MONO.advance
     emoji = 2 * CELL_WIDTH / EMOJI.advance
     chars = ", ".join(f"U+{ord(char):X}" for char in FROM_SYMBOLS)
+    faces = "\n".join(f'@font-face {{ font-family: "shot-mono"; font-style: {slant}; '
+                      f'font-weight: {weight}; src: local("{face}"); }}'
+                      for (slant, weight), face in MONO_FACES.items())
     style = f"""
-@font-face {{ font-family: "shot-mono"; font-weight: 400; src: local("{MONO.name}"); }}
-@font-face {{ font-family: "shot-mono"; font-weight: 700; src: local("{MONO_BOLD.name}"); }}
+{faces}
 @font-face {{ font-family: "shot-symbols"; src: local("{SYMBOLS.name}"); unicode-range: {chars}; }}
 @font-face {{ font-family: "shot-emoji"; src: local("{EMOJI.name}"); }}
 html, body {{ margin: 0; padding: 0; background: transparent; }}
