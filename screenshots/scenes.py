@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 import tui.screens.models
 from tui.app import QGooseApp
@@ -207,6 +208,24 @@ SHOTS: dict[str, tuple[tuple[int, int], Scene]] = {
 }
 
 
+async def settled_picture(pilot: Pilot, timeout: float = 3) -> str:
+    """The screen as SVG once it has stopped changing (a panel still filling in, under a
+    busy CPU, would make another picture), or as it is when `timeout` runs out (a pull
+    under way never stops). Text cursors stay lit rather than blink: a picture of the same
+    screen must be the same picture."""
+    for field in pilot.app.screen.query("Input, TextArea"):
+        if isinstance(field, Input | TextArea):
+            field.cursor_blink = False
+    picture = pilot.app.export_screenshot()
+    for _ in range(int(timeout / 0.25)):
+        await pilot.pause(0.25)
+        again = pilot.app.export_screenshot()
+        if again == picture:
+            break
+        picture = again
+    return picture
+
+
 async def take(name: str, workdir: Path) -> str:
     """The SVG of one scene, as Textual saves it."""
     size, scene = SHOTS[name]
@@ -214,4 +233,4 @@ async def take(name: str, workdir: Path) -> str:
         app = QGooseApp(Settings(path=workdir / f"{name}.toml"), demo=True)
         async with app.run_test(size=size) as pilot:
             await scene(pilot)
-            return app.export_screenshot()
+            return await settled_picture(pilot)
