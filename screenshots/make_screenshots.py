@@ -1,217 +1,171 @@
-"""Make the README's screenshots: the real app in demo mode, driven by Pilot, saved as SVG
-and turned into PNG (with Debian's `rsvg-convert`, or cairosvg if that is installed).
+"""Make the README's screenshots: the real app in demo mode, driven by Pilot (scenes.py), saved
+as the SVG Textual writes, and drawn into PNG by headless Chromium the way a good UTF-8
+terminal draws the screen (terminal_page.py): emoji badges, ⬆ marks, frames that join up.
 
-    python screenshots/make_screenshots.py
+Set-up, once (Debian or Ubuntu; the browser and fonts are for the PNGs only):
 
-The emulator's demo data is fixed, so running it again gives the same pictures. The SVG
-renderers here have no emoji font, so the grid's capability badges are drawn as the letters a
-console shows (V T R E I C) rather than as empty boxes.
+    sudo apt-get install chromium fonts-dejavu-core fonts-symbola fonts-noto-color-emoji
+
+(or run this script as root with --install-fonts), and the project's venv
+(`python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'`). Then, from the repository's root:
+
+    .venv/bin/python screenshots/make_screenshots.py               # every picture, ~1 min
+    .venv/bin/python screenshots/make_screenshots.py main offline  # only these
+    .venv/bin/python screenshots/make_screenshots.py --svg-only    # SVGs, no browser
+    .venv/bin/python screenshots/make_screenshots.py --redraw      # PNGs from the SVGs here
+
+and look at each PNG. It writes screenshots/NAME.svg and NAME.png, and records in
+screenshots/rendered-from.sha256 the SHA-256 of the SVG each PNG was drawn from.
+tests/tui/test_screenshots.py makes some of the SVGs again and fails when the app no longer
+looks like its pictures: re-run this script then (and commit the SVGs, PNGs and the record).
+A scene that fails is named, and the others are still made.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from textual.pilot import Pilot
+if not __package__:  # run as a file: make the repository's packages importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui.app import QGooseApp
-from tui.config import Settings
-from tui.ollama.names import parse_name
-from tui.screens.models import ModelsScreen
+from screenshots.scenes import SHOTS, take  # noqa: E402
+from screenshots.terminal_page import missing_fonts, page  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-os.environ["LC_ALL"] = "C"  # letters for badges: see above
-Scene = Callable[[Pilot], Awaitable[None]]
+RECORD = HERE / "rendered-from.sha256"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
-async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise RuntimeError("the app never got there")
+def svg_digest(svg: str) -> str:
+    return hashlib.sha256(svg.encode()).hexdigest()
 
 
-def models_view(app: QGooseApp) -> ModelsScreen:
-    view = app.views["models"]
-    assert isinstance(view, ModelsScreen)
-    return view
+def read_record() -> dict[str, str]:
+    """Each PNG's file name and the SHA-256 of the SVG it was drawn from."""
+    if not RECORD.exists():
+        return {}
+    pairs = (line.split(maxsplit=1) for line in RECORD.read_text().splitlines() if line)
+    return {name.strip().replace(".svg", ".png"): digest for digest, name in pairs}
 
 
-async def details_shown(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp)
-    grid = models_view(app).grid
-    await until(pilot, lambda: grid.highlighted is not None
-                and app.session.cached_info(grid.highlighted) is not None)
-    await pilot.pause(0.3)
+def write_record(record: dict[str, str]) -> None:
+    # `sha256sum -c rendered-from.sha256` in this folder checks the committed SVGs.
+    RECORD.write_text("".join(f"{digest}  {png.replace('.png', '.svg')}\n"
+                              for png, digest in sorted(record.items())))
 
 
-async def ready(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp)
-    await until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
-    await details_shown(pilot)
+def draw_png(svg: str, png: Path, browser: str, scale: int) -> None:
+    """Draw `svg` into `png` with a headless browser, on a fresh profile every time."""
+    html, (width, height) = page(svg)
+    with tempfile.TemporaryDirectory(prefix="qgoose-shot-") as tmp:
+        page_file, drawn = Path(tmp) / "page.html", Path(tmp) / "drawn.png"
+        page_file.write_text(html, encoding="utf-8")
+        command = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", f"--user-data-dir={Path(tmp) / 'profile'}", "--hide-scrollbars",
+            f"--window-size={width},{height}", f"--force-device-scale-factor={scale}",
+            "--default-background-color=00000000", f"--screenshot={drawn}", page_file.as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "LC_ALL": "C.UTF-8"})
+        if done.returncode != 0 or not drawn.exists():
+            raise RuntimeError(f"{browser} failed:\n{done.stderr[-2000:]}")
+        shutil.move(drawn, png)
 
 
-async def main_screen(pilot: Pilot) -> None:
-    await ready(pilot)
-    assert isinstance(pilot.app, QGooseApp)
-    models_view(pilot.app).grid.select_name("llama3.2:latest")
-    await details_shown(pilot)
+def find_browser(wanted: str | None) -> str:
+    for name in (wanted,) if wanted else BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    raise SystemExit(f"no browser found ({wanted or ', '.join(BROWSERS)}): "
+                     "apt-get install chromium, or name one with --browser")
 
 
-async def pull_in_progress(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp) and app.emulator is not None
-    await ready(pilot)
-    store = app.emulator.store
-    for name, share in (("llama3.1:8b", 0.62), ("qwen3:8b", 0.18)):
-        weights = store.catalog[f"registry.ollama.ai/library/{name}"].layers[0]
-        store.blobs[weights.digest] = int(weights.size * share)
-    app.emulator.pull_rate = 42e6  # a steady, realistic line: speed and ETA show
-    app.start_pull("llama3.1:8b")
-    app.start_pull("qwen3:8b")
-    await until(pilot, lambda: all(j.progress.completed for j in app.session.pulls.jobs))
-    await pilot.pause(1.5)
+def check_fonts(install: bool) -> None:
+    missing = missing_fonts()
+    if missing and install:
+        packages = sorted({font.package for font in missing})
+        subprocess.run(["apt-get", "update", "-q"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=True)
+        missing = missing_fonts()
+    if missing:
+        packages = sorted({font.package for font in missing})
+        raise SystemExit(f"fonts missing: {', '.join(f.name for f in missing)}; "
+                         f"install them with: sudo apt-get install {' '.join(packages)} "
+                         "(or run as root with --install-fonts)")
 
 
-async def pulls_view(pilot: Pilot) -> None:
-    await pull_in_progress(pilot)
-    await pilot.press("P", "enter")  # the Pulls view, with the first pull's layers
-    await pilot.pause(0.5)
+async def make(names: list[str], browser: str | None, scale: int, redraw: bool) -> list[str]:
+    """Make each picture (or, with `redraw`, only its PNG from its SVG); the names of those
+    that failed. The browser draws one picture while Pilot plays the next scene."""
+    record, failed = read_record(), []
+    drawing: list[tuple[str, str, asyncio.Future[None]]] = []
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=2) as browsers, \
+            tempfile.TemporaryDirectory(prefix="qgoose-shots-") as workdir:
+        for name in names:
+            svg_file = HERE / f"{name}.svg"
+            try:
+                svg = svg_file.read_text("utf-8") if redraw else await take(name, Path(workdir))
+            except Exception as error:  # one broken scene should not cost the others
+                print(f"{name}: the scene failed: {error!r}", file=sys.stderr)
+                failed.append(name)
+                continue
+            svg_file.write_text(svg, encoding="utf-8")
+            print(f"screenshots/{name}.svg")
+            if browser is not None:
+                png = HERE / f"{name}.png"
+                drawing.append((name, svg, loop.run_in_executor(
+                    browsers, draw_png, svg, png, browser, scale)))
+        for name, svg, drawn in drawing:
+            try:
+                await drawn
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                print(f"{name}: the browser failed: {error}", file=sys.stderr)
+                failed.append(name)
+                continue
+            record[f"{name}.png"] = svg_digest(svg)
+            write_record(record)
+            print(f"screenshots/{name}.png")
+    return failed
 
 
-async def running_view(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp) and app.emulator is not None
-    await ready(pilot)
-    app.emulator.store.load(parse_name("qwen2.5:7b"), -1)
-    app.refresh_models()
-    await pilot.press("2")
-    await pilot.pause(0.5)
-
-
-async def delete_confirm(pilot: Pilot) -> None:
-    await ready(pilot)
-    await pilot.press("down", "down", "d")
-    await pilot.pause(0.2)
-
-
-async def pull_dialog(pilot: Pilot) -> None:
-    await ready(pilot)
-    await pilot.press("p", *"qwen2.5:14b")
-    await pilot.pause(0.2)
-
-
-async def offline(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp) and app.emulator is not None
-    await ready(pilot)
-    await app.emulator.stop()
-    app.refresh_models()
-    state = app.session.state
-    await until(pilot, lambda: state.online is False)
-    since = state.offline_since or 0.0
-    status_bar = models_view(app).status_bar
-    status_bar.clock = lambda: since + 12
-    state.next_check = since + 16
-    status_bar.refresh()
-    app.clear_notifications()  # the toast names the emulator's random port
-    await pilot.pause(0.2)
-
-
-async def updates_known(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp)
-    await ready(pilot)
-    await until(pilot, lambda: all(app.session.update_check(m) is not None
-                                   for m in app.session.state.models))
-
-
-async def hosts_view(pilot: Pilot) -> None:
-    app = pilot.app
-    assert isinstance(app, QGooseApp)
-    await ready(pilot)
-    await until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
-    await pilot.press("4")
-    await pilot.pause(0.5)
-
-
-async def benchmark(pilot: Pilot) -> None:
-    await updates_known(pilot)
-    models_view(pilot.app).grid.select_name("llama3.2:latest")
-    await pilot.press("b", "enter")
-    app = pilot.app
-    await until(pilot, lambda: not getattr(app.screen, "running", True), timeout=30)
-    await pilot.pause(0.3)
-
-
-async def update_question(pilot: Pilot) -> None:
-    await updates_known(pilot)
-    await pilot.press("ctrl+u")
-    await pilot.pause(0.3)
-
-
-async def one_shot_prompt(pilot: Pilot) -> None:
-    await ready(pilot)
-    models_view(pilot.app).grid.select_name("qwen3:8b")
-    await pilot.press("t", *"Say hello to the geese", "enter")
-    await pilot.pause(2.5)
-    pilot.app.screen.set_focus(None)
-    await pilot.pause(0.2)
-
-
-SHOTS: list[tuple[str, tuple[int, int], Scene]] = [
-    ("hosts-view", (110, 30), hosts_view),
-    ("benchmark", (110, 30), benchmark),
-    ("update-question", (110, 30), update_question),
-    ("prompt", (110, 30), one_shot_prompt),
-    ("main", (140, 36), main_screen),
-    ("main-80x24", (80, 24), ready),
-    ("pull-dialog", (100, 30), pull_dialog),
-    ("pull-progress", (120, 32), pull_in_progress),
-    ("pulls-view", (120, 32), pulls_view),
-    ("running-view", (100, 30), running_view),
-    ("delete-confirm", (100, 30), delete_confirm),
-    ("offline", (100, 30), offline),
-]
-
-
-async def shoot(name: str, size: tuple[int, int], scene: Scene, workdir: Path) -> Path:
-    app = QGooseApp(Settings(path=workdir / f"{name}.toml"), demo=True)
-    svg = HERE / f"{name}.svg"
-    async with app.run_test(size=size) as pilot:
-        await scene(pilot)
-        app.save_screenshot(filename=svg.name, path=str(HERE))
-    return svg
-
-
-def to_png(svg: Path) -> Path:
-    png = svg.with_suffix(".png")
-    if shutil.which("rsvg-convert"):
-        subprocess.run(["rsvg-convert", str(svg), "-o", str(png)], check=True)
-    else:
-        import cairosvg  # type: ignore[import-not-found]
-
-        cairosvg.svg2png(url=str(svg), write_to=str(png))
-    return png
-
-
-async def main() -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        for name, size, scene in SHOTS:
-            svg = await shoot(name, size, scene, Path(tmp))
-            print(to_png(svg).relative_to(HERE.parent))
-    return 0
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(SHOTS)}")
+    parser.add_argument("--svg-only", action="store_true", help="no PNGs, no browser")
+    parser.add_argument("--redraw", action="store_true",
+                        help="only draw the PNGs again from the SVGs already here")
+    parser.add_argument("--browser", help="the Chromium to use (default: found on PATH)")
+    parser.add_argument("--scale", type=int, default=1, help="device pixels a CSS pixel")
+    parser.add_argument("--install-fonts", action="store_true",
+                        help="apt-get install the missing fonts (as root)")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in SHOTS]
+    if unknown:
+        parser.error(f"no such picture: {', '.join(unknown)} (there are {', '.join(SHOTS)})")
+    browser = None
+    if not args.svg_only:
+        browser = find_browser(args.browser)
+        check_fonts(args.install_fonts)
+    if args.redraw and args.svg_only:
+        parser.error("--redraw draws PNGs: it cannot go with --svg-only")
+    failed = asyncio.run(make(args.names or list(SHOTS), browser, args.scale, args.redraw))
+    if failed:
+        print(f"not made: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(main())
