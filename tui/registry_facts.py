@@ -28,8 +28,9 @@ import httpx
 import platformdirs
 
 from tui import gguf
+from tui.format import human_size
 from tui.layer_changes import RegistryLayer, registry_layers
-from tui.memory import MemoryEstimate, estimate_memory
+from tui.memory import MemoryEstimate, Verdict, estimate_memory, verdict
 from tui.ollama.models import ModelDetails, ModelInfo
 from tui.ollama.names import parse_name
 from tui.registry import (
@@ -279,3 +280,37 @@ def free_disk(models_dir: str) -> int | None:
         return shutil.disk_usage(models_dir).free if models_dir else None
     except OSError:
         return None
+
+
+def context_label(tokens: int) -> str:
+    """8192 → "8k", 40960 → "40k", 1000 → "1,000"."""
+    return f"{tokens // 1024}k" if tokens % 1024 == 0 else f"{tokens:,}"
+
+
+def fit_contexts(fit_context: int, maximum: int | None) -> list[int]:
+    """The contexts a verdict is given at before a pull: the configured one, and 32k
+    when the model takes that much."""
+    if maximum and fit_context >= maximum:
+        return [maximum]
+    return [fit_context, 32768] if fit_context < 32768 and (maximum or 32768) >= 32768 \
+        else [fit_context]
+
+
+def fit_words(facts: RegistryFacts, contexts: list[int], kv_cache_type: str,
+              vram: int | None) -> tuple[str, Verdict | None]:
+    """ "20.0 GB to download · fits at 8k · does not fit: 33.0 GB at 32k vs 12.0 GB", and
+    the verdict at the first context (None without a VRAM size). Raises UnknownEstimate."""
+    parts = [f"{human_size(facts.download_size)} to download"]
+    first: Verdict | None = None
+    for context in contexts:
+        estimate = facts.estimate(context, kv_cache_type)
+        label = context_label(context)
+        needed = human_size(estimate.total)
+        if vram is None:
+            parts.append(f"needs {needed} at {label}")
+            continue
+        said = verdict(estimate.total, vram)
+        first = first or said
+        parts.append(f"fits at {label}" if said == "fits" else
+                     f"{said}: {needed} at {label} vs {human_size(vram)}")
+    return " · ".join(parts), first
