@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tui.bench import AnyBench, Progress
     from tui.ollama.client import OllamaClient
     from tui.registry import UpdateCheck, UpdateChecker
+    from tui.registry_facts import RegistryFacts, RegistryFactsReader
 
 # "host": the app switched to another host; "fleet": another host's state or models changed.
 Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage",
@@ -93,6 +94,7 @@ class HostSession:
         self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
         self.registry = registry  # "" for registry.ollama.ai
         self._updates: UpdateChecker | None = None
+        self._facts: RegistryFactsReader | None = None
         self.checking_updates = False
         self._updating: dict[str, ModelSummary] = {}  # model key → the model before its update
         self.capabilities: dict[str, tuple[str, ...]] = \
@@ -342,6 +344,15 @@ class HostSession:
             self._updates = UpdateChecker(self.registry, show=self.model_info)
         return self._updates
 
+    async def registry_facts(self, name: str) -> RegistryFacts:
+        """A model's size and memory figures from its registry, before a pull (raises
+        RegistryFactsError); the reader is made on first use."""
+        if self._facts is None:
+            from tui.registry_facts import RegistryFactsReader
+
+            self._facts = RegistryFactsReader(self.registry)
+        return await self._facts.facts(name)
+
     def update_check(self, model: ModelSummary) -> UpdateCheck | None:
         return self._updates.known(model) if self._updates is not None else None
 
@@ -439,6 +450,8 @@ class HostSession:
             await self._client.aclose()
         if self._updates is not None:
             await self._updates.aclose()
+        if self._facts is not None:
+            await self._facts.aclose()
 
 
 def _figures(running: list[RunningModel]) -> list[tuple[object, ...]]:

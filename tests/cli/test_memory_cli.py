@@ -12,6 +12,10 @@ from tui.emulator.server import Emulator
 
 @pytest.fixture
 def run(threaded_emulator: Emulator, config_path: Path, capsys: pytest.CaptureFixture):
+    # The emulator serves the registry side too: models not installed are read from it.
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(f'registry = "{threaded_emulator.url}"\n')
+
     def runner(*args: str) -> tuple[int, str, str]:
         code = cli.main(["--host", threaded_emulator.url, "--config", str(config_path), *args])
         out, err = capsys.readouterr()
@@ -82,8 +86,8 @@ def test_fit_as_a_table_and_its_refusals(run) -> None:
     code, out, _ = run("fit", "llava:7b", "--vram", "8GB")
     assert code == EXIT_OK and "On 8.0 GB  partly on CPU" in out
     assert "2,048" in out and "32,768" in out and "does not fit" in out
-    code, _, err = run("fit", "qwen3:0.6b")
-    assert code == EXIT_ERROR and "pull it first" in err
+    code, _, err = run("fit", "nosuchmodel:0.6b")
+    assert code == EXIT_ERROR and "has no nosuchmodel:0.6b (HTTP 404)" in err
     code, _, err = run("fit", "glm-4.6:cloud")
     assert code == EXIT_ERROR and "cloud model runs on ollama.com" in err
     code, _, err = run("fit", "qwen3:8b", "--vram", "lots")
@@ -184,3 +188,33 @@ def test_unloading_a_model_that_is_not_loaded_says_so(run) -> None:
     assert code == EXIT_OK and out == "phi4:14b was not loaded\n"
     run("load", "phi4:14b")
     assert run("unload", "phi4:14b")[1] == "Unloaded phi4:14b\n"
+
+
+def test_fit_of_a_model_not_installed_reads_its_registry(run) -> None:
+    installed = json.loads(run("fit", "qwen3:8b", "--ctx", "8192", "--json")[1])
+    assert run("rm", "qwen3:8b", "--json")[0] == EXIT_OK
+    code, out, _ = run("fit", "qwen3:8b", "--ctx", "8192", "--json")
+    registry = json.loads(out)
+    assert code == EXIT_OK
+    assert (installed["source"], registry["source"]) == ("installed", "registry")
+    assert registry["kv_cache_bytes"] == installed["kv_cache_bytes"] == 8192 * 256 * 8 * 36 * 2
+    assert registry["total_bytes"] == installed["total_bytes"]
+    assert registry["download_bytes"] == installed["weights_bytes"]
+    assert registry["file_type"] == "Q4_K_M" and registry["family"] == "qwen3"
+    code, out, _ = run("fit", "qwen3:32b", "--vram", "12GB")
+    assert code == EXIT_OK and "the registry (not installed)" in out
+    assert "Download    20.0 GB" in out and "does not fit" in out
+
+
+def test_pull_check_says_size_and_verdict_and_pulls_nothing(run, config_path: Path) -> None:
+    config_path.write_text(config_path.read_text() + 'vram = "12GB"\nfit_context = 32768\n')
+    code, out, err = run("pull", "qwen3:32b", "--check")
+    assert (code, err) == (EXIT_OK, "")
+    assert out.startswith("qwen3:32b: 20.0 GB to download; at 32,768 tokens it needs ")
+    assert out.rstrip().endswith(": does not fit on 12.0 GB")
+    code, out, _ = run("pull", "qwen3:0.6b", "--check", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["source"] == "registry" and data["verdict"] == "fits"
+    assert "qwen3:0.6b" not in run("list")[1]  # nothing pulled
+    code, _, err = run("pull", "nosuchmodel", "--check")
+    assert code == EXIT_ERROR and "has no nosuchmodel:latest" in err

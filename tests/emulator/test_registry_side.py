@@ -52,7 +52,7 @@ async def test_the_models_dir_holds_the_stored_manifest(version: str, tmp_path: 
     assert on_disk == (served if version == "0.33" else go_reencoding(served))
 
 
-async def test_the_registry_serves_text_blobs_only() -> None:
+async def test_the_registry_serves_text_blobs_and_redirects_weights() -> None:
     async with running_emulator() as emu, httpx.AsyncClient(base_url=emu.url) as http:
         manifest = (await http.get("/v2/library/gemma3/manifests/4b")).json()
         show = (await http.post("/api/show", json={"model": "gemma3:4b"})).json()
@@ -73,8 +73,9 @@ async def test_the_registry_serves_text_blobs_only() -> None:
     assert json.loads(blobs["params"].content) == {
         "stop": ["<end_of_turn>"], "temperature": 1, "top_k": 64, "top_p": 0.95}
     assert b"\\u003cend_of_turn\\u003e" in blobs["params"].content  # Go wrote it
-    assert blobs["model"].status_code == 404 and \
-        blobs["model"].json()["errors"][0]["code"] == "BLOB_UNKNOWN"
+    # Weights go to a storage host, as on the real registry.
+    assert blobs["model"].status_code == 307 and \
+        blobs["model"].headers["location"] == f"/storage/blobs/{layers['model']['digest']}"
     assert head.status_code == 200 and head.content == b""
     assert elsewhere.status_code == 404  # another repository's blob
     assert failing.status_code == 503

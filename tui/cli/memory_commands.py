@@ -12,6 +12,7 @@ from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_tab
 from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.durations import keep_alive_value, keep_alive_words
 from tui.ollama.names import model_key, normalize, same_model
+from tui.registry_facts import RegistryFacts, RegistryFactsError, RegistryFactsReader, free_disk
 
 
 def parse_keep_alive(text: str | None) -> str | int | None:
@@ -76,29 +77,35 @@ async def cmd_unload(cmd: Command, names: list[str], every: bool) -> int:
 
 async def cmd_fit(cmd: Command, name: str, context: int | None, kv_cache_type: str | None,
                   vram_text: str | None, parallel: int) -> int:
+    """The estimate of an installed model from /api/show; of any other from its registry
+    (its manifest and the header of its weights), by the same estimator."""
     settings = cmd.settings
     kv_type = kv_cache_type or settings.kv_cache_type
+    facts: RegistryFacts | None = None
     try:
         if kv_type not in KV_CACHE_TYPES:
             raise BadInput(f"--kv-cache must be one of {', '.join(KV_CACHE_TYPES)}")
         vram = vram_total(vram_text) if vram_text else settings.vram_bytes
         model = normalize(name)
-        info = await cmd.client.show(model)
-        summary = next((m for m in await cmd.client.list_models()
-                        if same_model(m.name, model)), None)
-        size = summary.size if summary else 0
         ctx = context or settings.fit_context
+        try:
+            info = await cmd.client.show(model)
+            summary = next((m for m in await cmd.client.list_models()
+                            if same_model(m.name, model)), None)
+            size = summary.size if summary else 0
+        except ModelNotFoundError:
+            facts = await registry_facts(cmd, model)
+            info, size = facts.model(), facts.download_size
         estimate = estimate_memory(info, size, ctx, kv_type, parallel)
-    except ModelNotFoundError as exc:
-        return cmd.fail(exc, "; fit estimates installed models (pull it first)", model=name)
-    except (OllamaError, BadInput, UnknownEstimate) as exc:
+    except (OllamaError, BadInput, UnknownEstimate, RegistryFactsError) as exc:
         return cmd.fail(exc, model=name)
     except ValueError as exc:  # a --vram that is not a size
         return cmd.fail(BadInput(f"--vram: {exc}"), model=name)
+    free = free_disk(_models_dir(cmd)) if facts else None
     if cmd.as_json:
-        cmd.emit(fit_json(model, estimate, vram))
+        cmd.emit({**fit_json(model, estimate, vram), **source_json(facts, free)})
         return EXIT_OK
-    cmd.say(render_pairs(fit_lines(model, estimate, vram)))
+    cmd.say(render_pairs(fit_lines(model, estimate, vram) + download_lines(facts, free)))
     if context is None:
         rows = [[f"{row.context:,}", human_size(row.total),
                  verdict(row.total, vram) if vram else ""]
@@ -106,6 +113,72 @@ async def cmd_fit(cmd: Command, name: str, context: int | None, kv_cache_type: s
         cmd.say("\n" + render_table(["CONTEXT", "MEMORY", "ON A " + human_size(vram) + " GPU"
                                      if vram else ""], rows))
     return EXIT_OK
+
+
+async def cmd_pull_check(cmd: Command, name: str) -> int:
+    """`pull NAME --check`: the download size and the verdict at fit_context, then stop."""
+    settings = cmd.settings
+    try:
+        model = normalize(name)
+        facts = await registry_facts(cmd, model)
+        estimate = facts.estimate(settings.fit_context, settings.kv_cache_type)
+    except (OllamaError, UnknownEstimate, RegistryFactsError) as exc:
+        return cmd.fail(exc, model=name)
+    vram = settings.vram_bytes
+    free = free_disk(_models_dir(cmd))
+    if cmd.as_json:
+        cmd.emit({**fit_json(model, estimate, vram), **source_json(facts, free)})
+    else:
+        cmd.say(printable(check_sentence(model, facts, estimate, vram, free)))
+    return EXIT_OK
+
+
+async def registry_facts(cmd: Command, model: str) -> RegistryFacts:
+    reader = RegistryFactsReader(cmd.settings.registry)
+    try:
+        return await reader.facts(model)
+    finally:
+        await reader.aclose()
+
+
+def _models_dir(cmd: Command) -> str:
+    entry = cmd.settings.hosts.get(cmd.settings.host_name)
+    return entry.models_dir if entry else ""
+
+
+def check_sentence(model: str, facts: RegistryFacts, estimate: MemoryEstimate,
+                   vram: int | None, free: int | None) -> str:
+    """ "qwen3:32b: 20.0 GB to download (120 GB free); at 8,192 tokens it needs 24.1 GB:
+    does not fit on 12.0 GB" """
+    disk = ""
+    if free is not None:
+        disk = f" ({human_size(free)} free)" if free >= facts.download_size else \
+            f" (only {human_size(free)} free: it does not fit on the disk)"
+    memory = f"at {estimate.context:,} tokens it needs {human_size(estimate.total)}"
+    fit = f": {verdict(estimate.total, vram)} on {human_size(vram)}" if vram else \
+        " (set vram in the config for a verdict)"
+    return f"{model}: {human_size(facts.download_size)} to download{disk}; {memory}{fit}"
+
+
+def source_json(facts: RegistryFacts | None, free: int | None) -> dict[str, Any]:
+    if facts is None:
+        return {"source": "installed"}
+    return {"source": "registry", "download_bytes": facts.download_size,
+            "free_disk_bytes": free,
+            "disk_fits": None if free is None else facts.download_size <= free,
+            "family": facts.family or facts.model().architecture,
+            "file_type": facts.file_type, "weights_digest": facts.weights_digest}
+
+
+def download_lines(facts: RegistryFacts | None,
+                   free: int | None) -> list[tuple[str, str]]:
+    if facts is None:
+        return []
+    lines = [("Source", "the registry (not installed)"),
+             ("Download", human_size(facts.download_size))]
+    if free is not None:
+        lines.append(("Free disk", human_size(free)))
+    return lines
 
 
 def fit_json(model: str, estimate: MemoryEstimate, vram: int | None) -> dict[str, Any]:

@@ -88,13 +88,16 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     add("use", "set the current model (must be installed)",
         lambda c, a: _in("commands").cmd_use(c, a.name)).add_argument("name")
     pull = add("pull", "download a model, with progress (--on: onto several hosts at once)",
-               lambda c, a: _in("fleet_commands").cmd_pull_on(c, a.name, a.on) if a.on else
+               lambda c, a: _in("memory_commands").cmd_pull_check(c, a.name) if a.check else
+               _in("fleet_commands").cmd_pull_on(c, a.name, a.on) if a.on else
                _in("commands").cmd_pull(c, a.name, a.stream, _is_tty(c.out)))
     pull.add_argument("name")
     pull.add_argument("--on", metavar="HOSTS", default="",
                       help="configured hosts, separated by commas, or 'all'")
     pull.add_argument("--stream", action="store_true",
                       help="with --json: print every progress event, one JSON object a line")
+    pull.add_argument("--check", action="store_true",
+                      help="only say the download size and whether it fits (nothing pulled)")
     rm = add("rm", "delete models (asks first on a terminal; --on: from several hosts)",
              lambda c, a: _rm(c, a))
     rm.add_argument("names", nargs="+", metavar="NAME")

@@ -126,6 +126,9 @@ class CatalogModel:
     layers: tuple[Layer, ...] = field(default=())
     manifest_style: str = "compact"  # one of MANIFEST_STYLES
     parent: str = ""  # the model it was created from (details.parent_model in /api/show)
+    # More of the architecture's own figures (key length, sliding window, experts), under
+    # `<family>.` in model_info and in the weights' GGUF header alike.
+    arch_extra: tuple[tuple[str, Any], ...] = ()
 
     @property
     def size(self) -> int:
@@ -253,6 +256,7 @@ class CatalogModel:
             f"{arch}.block_count": self.block_count,
             f"{arch}.context_length": self.context_length,
             f"{arch}.embedding_length": self.embedding_length,
+            **{f"{arch}.{key}": value for key, value in self.arch_extra},
             "tokenizer.ggml.model": "gpt2",
             "tokenizer.ggml.merges": [] if verbose else None,
             "tokenizer.ggml.token_type": [1, 3, 3] if verbose else None,
@@ -300,7 +304,8 @@ def _layers(name: str, weights: int, template: str, license_text: str, params: s
 def make_model(name: str, family: str, psize: str, quant: str, pcount: int, weights: int,
            ctx: int, emb: int, blocks: int, heads: int, kv: int, caps: tuple[str, ...],
            template: str, license_text: str, params: str = "", system: str = "",
-           projector: int = 0, remote_host: str = "") -> CatalogModel:
+           projector: int = 0, remote_host: str = "",
+           arch_extra: tuple[tuple[str, Any], ...] = ()) -> CatalogModel:
     if remote_host:
         # A cloud model is only a small stub on disk; it runs elsewhere.
         layers: tuple[Layer, ...] = (Layer("sha256:" + fake_digest(name, "config"), 384,
@@ -308,7 +313,8 @@ def make_model(name: str, family: str, psize: str, quant: str, pcount: int, weig
     else:
         layers = _layers(name, weights, template, license_text, params, system, projector)
     return CatalogModel(name, family, psize, quant, pcount, ctx, emb, blocks, heads, kv, caps,
-                        template, license_text, params, system, remote_host, layers)
+                        template, license_text, params, system, remote_host, layers,
+                        arch_extra=arch_extra)
 
 
 LLAMA_LICENSE = _license("LLAMA 3.2 COMMUNITY LICENSE AGREEMENT (demo text)", "Meta Platforms")
@@ -317,6 +323,7 @@ MIT = _license("MIT License (demo text)", "the model's authors")
 GEMMA = _license("Gemma Terms of Use (demo text)", "Google LLC")
 _LLAMA_PARAMS = 'stop "<|start_header_id|>"\nstop "<|end_header_id|>"\nstop "<|eot_id|>"'
 _CHATML_PARAMS = 'stop "<|im_start|>"\nstop "<|im_end|>"'
+_QWEN3_HEADS = (("attention.key_length", 128), ("attention.value_length", 128))
 
 # The real llama3.2:latest layers (see tests/fixtures/pull_llama3.2.ndjson).
 _LLAMA32_LAYERS = (
@@ -371,10 +378,21 @@ def _detailed_models() -> list[CatalogModel]:
                _CHATML_PARAMS),
         make_model("qwen3:8b", "qwen3", "8.2B", "Q4_K_M", 8190735360, 5225372160, 40960, 4096, 36,
                32, 8, ("completion", "tools", "thinking"), CHATML_TEMPLATE, APACHE,
-               'repeat_penalty 1\nstop "<|im_start|>"\nstop "<|im_end|>"\ntemperature 0.6'),
+               'repeat_penalty 1\nstop "<|im_start|>"\nstop "<|im_end|>"\ntemperature 0.6',
+               arch_extra=_QWEN3_HEADS),
+        # qwen3's published figures: 32b dense, 30b a mixture of 128 experts (8 used).
+        make_model("qwen3:32b", "qwen3", "32.8B", "Q4_K_M", 32762123264, 20 * 10**9, 40960,
+               5120, 64, 64, 8, ("completion", "tools", "thinking"), CHATML_TEMPLATE, APACHE,
+               arch_extra=_QWEN3_HEADS),
+        make_model("qwen3:30b", "qwen3moe", "30.5B", "Q4_K_M", 30532122624, 19 * 10**9, 40960,
+               2048, 48, 32, 4, ("completion", "tools", "thinking"), CHATML_TEMPLATE, APACHE,
+               arch_extra=(*_QWEN3_HEADS, ("expert_count", 128), ("expert_used_count", 8))),
         make_model("gemma3:4b", "gemma3", "4.3B", "Q4_K_M", 4299915632, 3338801804, 131072, 2560,
                34, 8, 4, ("completion", "vision"), GEMMA_TEMPLATE, GEMMA,
-               'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95'),
+               'stop "<end_of_turn>"\ntemperature 1\ntop_k 64\ntop_p 0.95',
+               # gemma3: 256-wide heads, and 5 of every 6 layers see a 1,024-token window.
+               arch_extra=(("attention.key_length", 256), ("attention.value_length", 256),
+                           ("attention.sliding_window", 1024))),
         make_model("mistral:latest", "llama", "7.2B", "Q4_0", 7248023552, 4113289888, 32768, 4096,
                32, 32, 8, ("completion", "tools"), MISTRAL_TEMPLATE, APACHE,
                'stop "[INST]"\nstop "[/INST]"'),

@@ -615,16 +615,19 @@ class ModelsScreen(View):
 
     def action_pull(self) -> None:
         from tui.popular import popular_models  # not needed for the first frame
-        from tui.screens.pull_dialog import PullDialog
+        from tui.screens.pull_dialog import FitCheck, PullDialog
 
-        popular = popular_models(self.qapp.settings.popular_models)
+        settings = self.qapp.settings
+        popular = popular_models(settings.popular_models)
         installed = [m.name for m in self.qapp.session.state.models]
+        fit = FitCheck(self.qapp.session.registry_facts, settings.fit_context,
+                       settings.kv_cache_type, settings.vram_bytes)
 
         def chosen(name: str | None) -> None:
             if name:
                 self.qapp.start_pull(name)
 
-        self.app.push_screen(PullDialog(popular, installed), chosen)
+        self.app.push_screen(PullDialog(popular, installed, fit), chosen)
 
     def action_toggle_info(self) -> None:
         self.info_panel.display = not self.info_panel.display

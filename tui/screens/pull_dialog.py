@@ -1,6 +1,12 @@
-"""The pull dialog (`p`): popular models, or any name, validated as you type."""
+"""The pull dialog (`p`): popular models, or any name, validated as you type; for a valid
+name, its download size and whether it fits this host, from its registry (a worker that
+the next keystroke cancels). Pulling what does not fit asks first."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -10,9 +16,28 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.format import human_size
-from tui.ollama.names import normalize, same_model, validation_error
+from tui.format import human_size, printable
+from tui.memory import UnknownEstimate, Verdict
+from tui.ollama.errors import OllamaError
+from tui.ollama.names import model_key, normalize, same_model, validation_error
 from tui.popular import PopularModel
+
+if TYPE_CHECKING:
+    from tui.registry_facts import RegistryFacts
+
+DEBOUNCE = 0.3  # seconds of no typing before the registry is asked
+
+
+class FitCheck:
+    """How to tell whether a name fits before pulling it: the registry's facts, and this
+    host's settings."""
+
+    def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
+                 kv_cache_type: str, vram: int | None) -> None:
+        self.facts = facts
+        self.context = context
+        self.kv_cache_type = kv_cache_type
+        self.vram = vram
 
 
 class PullDialog(ModalScreen[str | None]):
@@ -28,15 +53,22 @@ class PullDialog(ModalScreen[str | None]):
     PullDialog #name { margin-top: 1; }
     PullDialog #problem { color: $error; height: auto; min-height: 1; }
     PullDialog #problem.-ok { color: $success; }
+    PullDialog #fit { color: $text-muted; height: auto; }
+    PullDialog #fit.-fits { color: $success; }
+    PullDialog #fit.-partly { color: $warning; }
+    PullDialog #fit.-too-big { color: $error; }
     PullDialog OptionList { height: auto; max-height: 12; }
     PullDialog .hint { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, popular: list[PopularModel], installed: list[str]) -> None:
+    def __init__(self, popular: list[PopularModel], installed: list[str],
+                 fit: FitCheck | None = None) -> None:
         super().__init__()
         self.popular = popular
         self.installed = installed
+        self.fit = fit
+        self._verdicts: dict[str, tuple[Verdict | None, str]] = {}  # by model key
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -44,6 +76,7 @@ class PullDialog(ModalScreen[str | None]):
             yield Input(placeholder="any name: qwen2.5:14b, hf.co/org/repo:Q4_K_M, …",
                         id="name", select_on_focus=False)
             yield Static("", id="problem")
+            yield Static("", id="fit")
             yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
                          classes="hint")
             yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
@@ -67,6 +100,8 @@ class PullDialog(ModalScreen[str | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         problem = self.query_one("#problem", Static)
+        self.workers.cancel_group(self, "fit")
+        self._show_fit("", None)
         text = event.value.strip()
         if not text:
             problem.update("")
@@ -80,6 +115,36 @@ class PullDialog(ModalScreen[str | None]):
         name = normalize(text)
         note = " (installed — pull to update)" if self._is_installed(name) else ""
         problem.update(Text(f"✓ will pull {name}{note}"))
+        if self.fit is not None:
+            known = self._verdicts.get(model_key(name))
+            if known is not None:
+                self._show_fit(known[1], known[0])
+            else:
+                self._show_fit("checking the registry…", None)
+                self.run_worker(self._check(name), group="fit", exclusive=True,
+                                exit_on_error=False)
+
+    async def _check(self, name: str) -> None:
+        from tui.registry_facts import RegistryFactsError, fit_contexts, fit_words
+
+        assert self.fit is not None
+        await asyncio.sleep(DEBOUNCE)  # typing on: this worker is cancelled meanwhile
+        fit = self.fit
+        try:
+            facts = await fit.facts(name)
+            contexts = fit_contexts(fit.context, facts.model().context_length)
+            words, said = fit_words(facts, contexts, fit.kv_cache_type, fit.vram)
+        except (RegistryFactsError, OllamaError, UnknownEstimate) as exc:
+            words, said = f"size unknown: {exc}", None
+        self._verdicts[model_key(name)] = (said, words)
+        self._show_fit(words, said)
+
+    def _show_fit(self, words: str, said: Verdict | None) -> None:
+        shown = self.query_one("#fit", Static)
+        for verdict, style in (("fits", "-fits"), ("partly on CPU", "-partly"),
+                               ("does not fit", "-too-big")):
+            shown.set_class(said == verdict, style)
+        shown.update(Text(printable(words)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -90,11 +155,28 @@ class PullDialog(ModalScreen[str | None]):
         if reason:
             self.query_one("#problem", Static).update(Text(reason))
             return
-        self.dismiss(normalize(text))
+        self._pull(normalize(text))
+
+    def _pull(self, name: str) -> None:
+        """Pull `name`; when it is known not to fit this host, only once the user agrees."""
+        said, words = self._verdicts.get(model_key(name), (None, ""))
+        if said != "does not fit":
+            self.dismiss(name)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(name)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Pull {name}?", Text(f"{name} does not fit this host's GPU: {printable(words)}"),
+            "It would run mostly on the CPU, very slowly.", yes_label="Pull anyway",
+            danger=False), answered)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.dismiss(normalize(event.option.id))
+            self._pull(normalize(event.option.id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
