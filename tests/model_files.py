@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.emulator.blobs import BlobStore
 from tui.emulator.catalog import CatalogModel
 from tui.emulator.disk import small_model, write_model
 from tui.ollama.names import parse_name
@@ -21,7 +22,9 @@ def write_store(root: Path, names: list[str]) -> dict[str, tuple[CatalogModel, d
     made = {}
     for name in names:
         model, contents = small_model(name)
-        write_model(root, name, model, contents)
+        blobs = BlobStore()  # write_model reads a BlobStore; callers keep the plain dict
+        blobs.update(contents)
+        write_model(root, name, model, blobs)
         made[name] = (model, contents)
     return made
 

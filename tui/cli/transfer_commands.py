@@ -3,10 +3,12 @@ between hosts without the internet (see tui/transfer/)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from tui.cli.commands import EXIT_OK, BadInput, Command, ProgressLine
 from tui.cli.fleet_commands import chosen_hosts
+from tui.fleet import remembered_versions
 from tui.format import human_size, printable
 from tui.hosts_config import HostConfig
 from tui.ollama import OllamaClient, OllamaError
@@ -47,9 +49,13 @@ def _store_of(cmd: Command, host: HostConfig) -> ModelsDir:
     return ModelsDir(Path(path))
 
 
-async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
-                is_tty: bool, force: bool, as_name: str = "") -> TransferProgress:
+async def _send(cmd: Command, source: BlobSource, source_label: str, name: str,
+                target: HostConfig, is_tty: bool, force: bool,
+                as_name: str = "") -> TransferProgress:
+    """Send the model, then remember which digest it got on the target (the Hosts matrix
+    and `fleet` then count a copy the target re-encoded as the same version)."""
     line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
+    same = await asyncio.to_thread(remembered_versions, cmd.history)
 
     def report(progress: TransferProgress) -> None:
         if line is None:
@@ -62,23 +68,44 @@ async def _send(cmd: Command, source: BlobSource, name: str, target: HostConfig,
     async with OllamaClient(target.base_url,
                             **target.client_options(cmd.settings.env)) as client:
         try:
-            return await send_model(source, name, client, report, as_name, replace=force,
-                                    target_label=target.name)
+            progress = await send_model(source, name, client, report, as_name,
+                                        replace=force, target_label=target.name,
+                                        known_copies=same.copies_of)
         finally:
             if line is not None:
                 line.finish()
+    if progress.target_digest and not progress.already_there:
+        await asyncio.to_thread(cmd.history.record_transfer, source_label,
+                                progress.source_digest, target.base_url,
+                                progress.target_digest, normalize(as_name or name))
+    return progress
+
+
+def outcome(progress: TransferProgress) -> str:
+    """What became of the digest: kept, or re-encoded by the target."""
+    if progress.same_digest:
+        return "the same digest on both"
+    if not progress.target_digest:
+        return "the target does not list it yet"
+    return ("re-encoded by the target (Ollama ≥ 0.30): its digest there is "
+            f"{progress.target_digest[:12]}")
 
 
 def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
     message = (f"{name} is on {target}: sent {human_size(progress.total)} in "
-               f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there")
+               f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there; "
+               f"{outcome(progress)}")
     if progress.already_there:
-        message = f"{name} is already on {target} (the same digest): nothing was sent"
+        kind = "the same digest" if progress.same_digest else \
+            f"a copy an earlier transfer made, digest {progress.target_digest[:12]} there"
+        message = f"{name} is already on {target} ({kind}): nothing was sent"
     if cmd.as_json:
         cmd.emit({"status": "success", "model": name, "to": target,
                   "sent_bytes": progress.total, "uploaded": progress.uploaded,
                   "skipped": progress.skipped, "already_there": progress.already_there,
-                  "message": message})
+                  "same_digest": progress.same_digest,
+                  "source_digest": progress.source_digest,
+                  "target_digest": progress.target_digest or None, "message": message})
     else:
         cmd.say(printable(message))
     return EXIT_OK
@@ -88,8 +115,8 @@ async def cmd_transfer(cmd: Command, name: str, source: str, target: str,
                        is_tty: bool, force: bool = False) -> int:
     try:
         source_host, target_host = _one_host(cmd, source), _one_host(cmd, target)
-        progress = await _send(cmd, _store_of(cmd, source_host), name, target_host, is_tty,
-                               force)
+        progress = await _send(cmd, _store_of(cmd, source_host), source_host.base_url, name,
+                               target_host, is_tty, force)
     except (BadInput, TransferError, OllamaError) as exc:
         return _failed(cmd, exc, model=name)
     return _done(cmd, name, target_host.name, progress)
@@ -117,7 +144,8 @@ async def cmd_import(cmd: Command, file: str, target: str, as_name: str, is_tty:
     try:
         host = _one_host(cmd, target)
         with Bundle(Path(file)) as bundle:
-            progress = await _send(cmd, bundle, bundle.name, host, is_tty, force, as_name)
+            progress = await _send(cmd, bundle, f"bundle:{Path(file).name}", bundle.name,
+                                   host, is_tty, force, as_name)
             name = normalize(as_name or bundle.name)
     except (BadInput, TransferError, OllamaError) as exc:
         return _failed(cmd, exc)
