@@ -81,20 +81,11 @@ async def _send(cmd: Command, source: BlobSource, source_label: str, name: str,
     return progress
 
 
-def outcome(progress: TransferProgress) -> str:
-    """What became of the digest: kept, or re-encoded by the target."""
-    if progress.same_digest:
-        return "the same digest on both"
-    if not progress.target_digest:
-        return "the target does not list it yet"
-    return ("re-encoded by the target (Ollama ≥ 0.30): its digest there is "
-            f"{progress.target_digest[:12]}")
-
 
 def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
     message = (f"{name} is on {target}: sent {human_size(progress.total)} in "
                f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there; "
-               f"{outcome(progress)}")
+               f"{progress.outcome}")
     if progress.already_there:
         kind = "the same digest" if progress.same_digest else \
             f"a copy an earlier transfer made, digest {progress.target_digest[:12]} there"

@@ -56,6 +56,16 @@ class TransferProgress:
         return self.target_digest == self.source_digest
 
     @property
+    def outcome(self) -> str:
+        """What became of the digest: kept, or re-encoded by the target."""
+        if self.same_digest:
+            return "the same digest on both"
+        if not self.target_digest:
+            return "the target does not list it yet"
+        return ("re-encoded by the target (Ollama ≥ 0.30): its digest there is "
+                f"{self.target_digest[:12]}")
+
+    @property
     def verifying(self) -> bool:
         return self.checked < self.to_check
 
