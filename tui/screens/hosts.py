@@ -112,8 +112,8 @@ class HostsScreen(View):
         self._same = SameVersions()
 
     def resumed(self) -> None:
-        self.run_worker(self._load_versions, group="versions", exclusive=True,
-                        exit_on_error=False)
+        # Not exclusive: a cancelled worker would leave its coroutine never awaited.
+        self.run_worker(self._load_versions(), group="versions", exit_on_error=False)
 
     async def _load_versions(self) -> None:
         self._same = await asyncio.to_thread(remembered_versions, self.qapp.history)
