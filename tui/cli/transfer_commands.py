@@ -12,7 +12,7 @@ from tui.fleet import remembered_versions
 from tui.format import human_size, printable
 from tui.hosts_config import HostConfig
 from tui.ollama import OllamaClient, OllamaError
-from tui.ollama.names import normalize
+from tui.ollama.names import normalize, same_model
 from tui.transfer import (
     BlobSource,
     Bundle,
@@ -23,6 +23,7 @@ from tui.transfer import (
     export_bundle,
     send_model,
 )
+from tui.transfer.files import copy_files, writable_store
 
 
 def _failed(cmd: Command, exc: Exception, **json_fields: str) -> int:
@@ -49,11 +50,40 @@ def _store_of(cmd: Command, host: HostConfig) -> ModelsDir:
     return ModelsDir(Path(path))
 
 
+def _files_target(cmd: Command, target: HostConfig, via: str) -> Path | None:
+    """The target's store to write into, when the copy goes as files."""
+    if via == "api" or (via == "auto" and not writable_store(target.models_dir)):
+        return None  # auto: only a models_dir the config names, never a guessed one
+    path = target.store_path(cmd.settings.env)
+    if not writable_store(path):
+        raise BadInput(f"the model files of {target.name} cannot be written from here: set "
+                       f"models_dir for [hosts.{target.name}] to its models directory, "
+                       "writable by this user (or use --via api)")
+    return Path(path)
+
+
+async def _copy_files(cmd: Command, source: BlobSource, name: str, target: HostConfig,
+                      store: Path, force: bool, as_name: str) -> TransferProgress:
+    """Write the model into the target's store, then ask the target which digest it lists
+    (Ollama reads its manifests from disk on each list: no restart needed)."""
+    progress = await asyncio.to_thread(copy_files, source, name, store, None, as_name,
+                                       replace=force, target_label=target.name)
+    async with OllamaClient(target.base_url,
+                            **target.client_options(cmd.settings.env)) as client:
+        listed = next((m for m in await client.list_models()
+                       if same_model(m.name, as_name or name)), None)
+    progress.target_digest = listed.digest.removeprefix("sha256:") if listed else ""
+    return progress
+
+
 async def _send(cmd: Command, source: BlobSource, source_label: str, name: str,
                 target: HostConfig, is_tty: bool, force: bool,
-                as_name: str = "") -> TransferProgress:
+                as_name: str = "", via: str = "auto") -> TransferProgress:
     """Send the model, then remember which digest it got on the target (the Hosts matrix
     and `fleet` then count a copy the target re-encoded as the same version)."""
+    store = _files_target(cmd, target, via)
+    if store is not None:
+        return await _copy_files(cmd, source, name, target, store, force, as_name)
     line = ProgressLine(cmd.out) if is_tty and not cmd.as_json else None
     same = await asyncio.to_thread(remembered_versions, cmd.history)
 
@@ -83,7 +113,8 @@ async def _send(cmd: Command, source: BlobSource, source_label: str, name: str,
 
 
 def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
-    message = (f"{name} is on {target}: sent {human_size(progress.total)} in "
+    how = "written into its models directory" if progress.way == "files" else "sent"
+    message = (f"{name} is on {target}: {how} {human_size(progress.total)} in "
                f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there; "
                f"{progress.outcome}")
     if progress.already_there:
@@ -94,7 +125,7 @@ def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> i
         cmd.emit({"status": "success", "model": name, "to": target,
                   "sent_bytes": progress.total, "uploaded": progress.uploaded,
                   "skipped": progress.skipped, "already_there": progress.already_there,
-                  "same_digest": progress.same_digest,
+                  "way": progress.way, "same_digest": progress.same_digest,
                   "source_digest": progress.source_digest,
                   "target_digest": progress.target_digest or None, "message": message})
     else:
@@ -103,13 +134,16 @@ def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> i
 
 
 async def cmd_transfer(cmd: Command, name: str, source: str, target: str,
-                       is_tty: bool, force: bool = False) -> int:
+                       is_tty: bool, force: bool = False, via: str = "auto") -> int:
     try:
         source_host, target_host = _one_host(cmd, source), _one_host(cmd, target)
         progress = await _send(cmd, _store_of(cmd, source_host), source_host.base_url, name,
-                               target_host, is_tty, force)
+                               target_host, is_tty, force, via=via)
     except (BadInput, TransferError, OllamaError) as exc:
         return _failed(cmd, exc, model=name)
+    except OSError as exc:  # writing into the target's store: a full disk, a permission
+        return _failed(cmd, BadInput(f"cannot write into the models directory of "
+                                     f"{target}: {exc.strerror or exc}"), model=name)
     return _done(cmd, name, target_host.name, progress)
 
 
@@ -140,4 +174,7 @@ async def cmd_import(cmd: Command, file: str, target: str, as_name: str, is_tty:
             name = normalize(as_name or bundle.name)
     except (BadInput, TransferError, OllamaError) as exc:
         return _failed(cmd, exc)
+    except OSError as exc:  # writing into the target's store: a full disk, a permission
+        return _failed(cmd, BadInput(f"cannot write into the models directory of {target}: "
+                                     f"{exc.strerror or exc}"))
     return _done(cmd, name, host.name, progress)

@@ -50,6 +50,7 @@ class TransferProgress:
     # Its digest on the target once created: another one when the target rewrote the
     # weights (Ollama 0.30 and later re-encodes GGUF created from files); "" if not listed.
     target_digest: str = ""
+    way: str = "api"  # api: uploaded then created; files: written into the target's store
 
     @property
     def same_digest(self) -> bool:
