@@ -310,7 +310,9 @@ class HostsScreen(View):
 
     async def _transfer(self, model: str, source: HostConfig, targets: list[str]) -> None:
         from tui.transfer import ModelsDir, TransferError, TransferProgress, send_model
+        from tui.transfer.files import copy_files, writable_store
 
+        configs = {h.name: h for h in self.qapp.settings.fleet()}
         store = ModelsDir(Path(source.store_path(self.qapp.settings.env)))
         line = self.transfer_line
         line.set_class(True, "-shown")
@@ -324,11 +326,24 @@ class HostsScreen(View):
                                      f"{human_size(progress.step[1])}  {progress.status}  "
                                      "(x cancels)"))
 
+                target = configs.get(name)
                 try:
                     # The dialog named the hosts with another version: chosen to be replaced.
-                    progress = await send_model(store, model, session.client, report,
-                                                replace=True,
-                                                known_copies=self._same.copies_of)
+                    if target is not None and writable_store(target.models_dir):
+                        # Its store is writable here: the files, every digest kept.
+                        progress = await asyncio.to_thread(
+                            copy_files, store, model, Path(target.models_dir), None,
+                            replace=True, target_label=self._label(name))
+                    else:
+                        progress = await send_model(store, model, session.client, report,
+                                                    replace=True,
+                                                    known_copies=self._same.copies_of)
+                except OSError as exc:
+                    self.qapp.notify_text(f"cannot write into its models directory: "
+                                          f"{exc.strerror or exc}",
+                                          title=f"Transfer to {self._label(name)}",
+                                          severity="error")
+                    continue
                 except (TransferError, OllamaError) as exc:
                     self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
                                           severity="error")
@@ -338,7 +353,13 @@ class HostsScreen(View):
                                             source.base_url, progress.source_digest,
                                             session.base_url, progress.target_digest, model)
                 await session.refresh()
-                self.qapp.notify_text(f"{model} is on {self._label(name)}: {progress.outcome}")
+                if progress.way == "files":  # what the server lists from the files written
+                    listed = next((m for m in session.state.models
+                                   if same_model(m.name, model)), None)
+                    progress.target_digest = listed.digest if listed else ""
+                how = "its model files written" if progress.way == "files" else "sent"
+                self.qapp.notify_text(f"{model} is on {self._label(name)} ({how}): "
+                                      f"{progress.outcome}")
         finally:
             line.set_class(False, "-shown")
         await self._load_versions()
