@@ -113,9 +113,10 @@ async def _send(cmd: Command, source: BlobSource, source_label: str, name: str,
 
 
 def _done(cmd: Command, name: str, target: str, progress: TransferProgress) -> int:
-    how = "written into its models directory" if progress.way == "files" else "sent"
+    how = "wrote" if progress.way == "files" else "sent"
+    into = " into its models directory" if progress.way == "files" else ""
     message = (f"{name} is on {target}: {how} {human_size(progress.total)} in "
-               f"{len(progress.uploaded)} blob(s), {len(progress.skipped)} already there; "
+               f"{len(progress.uploaded)} blob(s){into}, {len(progress.skipped)} already there; "
                f"{progress.outcome}")
     if progress.already_there:
         kind = "the same digest" if progress.same_digest else \
