@@ -22,11 +22,9 @@ def write_store(root: Path, names: list[str]) -> dict[str, tuple[CatalogModel, d
     made = {}
     for name in names:
         model, contents = small_model(name)
-        blobs = BlobStore()
-        for digest, data in contents.items():
-            blobs.put(digest, data)
+        blobs = BlobStore()  # write_model reads a BlobStore; callers keep the plain dict
+        blobs.update(contents)
         write_model(root, name, model, blobs)
-        blobs.close()
         made[name] = (model, contents)
     return made
 

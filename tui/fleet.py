@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui import space
 from tui.hosts_config import HostConfig
@@ -16,6 +16,9 @@ from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.host import redact
 from tui.ollama.models import ModelSummary, RunningModel
 from tui.ollama.names import model_key
+
+if TYPE_CHECKING:
+    from tui.history import History
 
 HOST_DEADLINE = 8.0  # seconds for one host's whole answer, whatever it does
 T = TypeVar("T")
@@ -90,27 +93,77 @@ async def survey(hosts: list[HostConfig], env: Mapping[str, str],
     return reports
 
 
+class SameVersions:
+    """Which manifest digests are one version of a model: equal digests, and the two ends of
+    each transfer remembered (a target from Ollama 0.30 on re-encodes the weights it is sent,
+    so its copy has another digest). A digest names the same bytes on any host, so the
+    pairs join digests, not hosts."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self._parent: dict[str, str] = {}
+        for one, other in pairs:
+            root, joined = self.version(one), self.version(other)
+            self._parent.setdefault(joined, joined)
+            self._parent[root] = joined
+
+    def version(self, digest: str) -> str:
+        """One digest standing for every digest of the same version."""
+        digest = digest.removeprefix("sha256:")
+        while (up := self._parent.get(digest, digest)) != digest:
+            self._parent[digest] = self._parent.get(up, up)  # halve the path
+            digest = up
+        return digest
+
+    def same(self, one: str, other: str) -> bool:
+        return self.version(one) == self.version(other)
+
+    def copies_of(self, digest: str) -> set[str]:
+        """The other digests known to be this version."""
+        version = self.version(digest)
+        return {d for d in list(self._parent) if d != digest and self.version(d) == version}
+
+
+def remembered_versions(history: History) -> SameVersions:
+    """The transfers the history keeps, as versions (a read: it writes nothing)."""
+    return SameVersions((t.source_digest, t.target_digest) for t in history.transfers())
+
+
 @dataclass(frozen=True)
 class MatrixRow:
     name: str
     digests: dict[str, str | None]  # host → its digest, None where absent (offline: absent)
+    # host → the digest standing for its version (SameVersions); empty: the digests.
+    versions: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def stale(self) -> set[str]:
-        """Hosts whose copy differs from the digest most hosts have."""
-        present = [d for d in self.digests.values() if d]
+        """Hosts whose copy is another version than the one most hosts have."""
+        versions = self.versions or self.digests
+        present = [d for d in versions.values() if d]
         if len(set(present)) < 2:
             return set()
         common, _ = Counter(present).most_common(1)[0]
-        return {h for h, d in self.digests.items() if d and d != common}
+        return {h for h, d in versions.items() if d and d != common}
+
+    @property
+    def copies(self) -> set[str]:
+        """Hosts with another digest that is the same version (a transferred copy)."""
+        digests = {d for d in self.digests.values() if d}
+        if len(digests) < 2:
+            return set()
+        stale = self.stale
+        common, _ = Counter(d for h, d in self.digests.items()
+                            if d and h not in stale).most_common(1)[0]
+        return {h for h, d in self.digests.items() if d and d != common and h not in stale}
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "hosts": dict(self.digests),
-                "stale_on": sorted(self.stale)}
+                "stale_on": sorted(self.stale), "copies_on": sorted(self.copies)}
 
 
-def matrix(reports: list[HostReport]) -> list[MatrixRow]:
-    """Models × hosts over the hosts that answered, by name (Ollama's identity rule)."""
+def matrix(reports: list[HostReport], same: SameVersions | None = None) -> list[MatrixRow]:
+    """Models × hosts over the hosts that answered, by name (Ollama's identity rule); with
+    `same`, a remembered transfer's copy counts as the same version as its source."""
     names: dict[str, str] = {}
     found: dict[str, dict[str, str]] = {}
     for report in reports:
@@ -119,7 +172,11 @@ def matrix(reports: list[HostReport]) -> list[MatrixRow]:
             names.setdefault(key, model.name)
             found.setdefault(key, {})[report.name] = model.digest
     online = [r.name for r in reports if r.online]
-    rows = [MatrixRow(names[key], {host: found[key].get(host) for host in online})
-            for key in found]
+    rows = []
+    for key in found:
+        digests = {host: found[key].get(host) for host in online}
+        versions = {host: same.version(d) if d else None for host, d in digests.items()} \
+            if same is not None else {}
+        rows.append(MatrixRow(names[key], digests, versions))
     rows.sort(key=lambda row: row.name.casefold())
     return rows

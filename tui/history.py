@@ -10,6 +10,7 @@ cannot be opened or written is reported, never fatal.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
@@ -51,10 +52,21 @@ CREATE TABLE IF NOT EXISTS usage (
     times_current INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (host, model)
 );
+CREATE TABLE IF NOT EXISTS transfers (
+    source TEXT NOT NULL,          -- the source host's address (or the bundle's file)
+    source_digest TEXT NOT NULL,   -- the manifest digest there (64 hex)
+    target TEXT NOT NULL,          -- the target host's address
+    target_digest TEXT NOT NULL,   -- the one it got there (another if the target rewrote it)
+    model TEXT NOT NULL,           -- the name it was created under
+    at TEXT NOT NULL,
+    PRIMARY KEY (source, source_digest, target, target_digest)
+);
 """
 # Seen loaded again within this long is the same use (Ollama's default keep-alive).
 SAME_USE = timedelta(minutes=5)
 KEEP_BENCHMARKS = 5000  # older results are dropped: the file stays small
+KEEP_TRANSFERS = 5000
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def default_history_path() -> Path:
@@ -98,6 +110,18 @@ class Usage:
                 "last_used": when(self.last_used), "last_loaded": when(self.last_loaded),
                 "times_loaded": self.times_loaded, "last_current": when(self.last_current),
                 "times_current": self.times_current}
+
+
+@dataclass(frozen=True)
+class TransferRecord:
+    """A model sent from one host to another, and the digest it got there."""
+
+    source: str
+    source_digest: str
+    target: str
+    target_digest: str
+    model: str
+    at: datetime
 
 
 class HistoryUnavailable(Exception):
@@ -225,6 +249,42 @@ class History:
                 latest[digest] = record  # later rows replace earlier ones
         return latest
 
+    # -- transfers ---------------------------------------------------------------------
+    def record_transfer(self, source: str, source_digest: str, target_url: str,
+                        target_digest: str, model: str, at: datetime | None = None) -> bool:
+        """Keep that `model` (source_digest on `source`, a host's address or a bundle's
+        file) became target_digest on the target; False (and `problem` says why) when it
+        could not be written."""
+        import sqlite3
+
+        when = (at or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+        try:
+            with self._connection() as db:
+                db.execute("INSERT OR REPLACE INTO transfers (source, source_digest, target, "
+                           "target_digest, model, at) VALUES (?, ?, ?, ?, ?, ?)",
+                           (redact(source), _bare(source_digest), redact(target_url),
+                            _bare(target_digest), model, when))
+                db.execute("DELETE FROM transfers WHERE rowid NOT IN (SELECT rowid FROM "
+                           "transfers ORDER BY at DESC LIMIT ?)", (KEEP_TRANSFERS,))
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def transfers(self) -> list[TransferRecord]:
+        """Every transfer kept, oldest first; none (and `problem` says why) when the file
+        cannot be read. Rows whose digests are not digests are skipped."""
+        rows = self._read("SELECT source, source_digest, target, target_digest, model, at "
+                          "FROM transfers ORDER BY at")
+        found = []
+        for source, source_digest, target, target_digest, model, at in rows:
+            when = _time(at)
+            if when is None or not all(isinstance(d, str) and _HEX_DIGEST.fullmatch(d)
+                                       for d in (source_digest, target_digest)):
+                continue  # a row someone else wrote badly
+            found.append(TransferRecord(str(source), source_digest, str(target),
+                                        target_digest, str(model), when))
+        return found
 
     # -- usage -------------------------------------------------------------------------
     def _upsert(self, base_url: str, names: list[str], at: datetime | None,
@@ -295,6 +355,11 @@ class History:
                                _time(current),
                                times_current if isinstance(times_current, int) else 0)
         return found
+
+def _bare(digest: str) -> str:
+    """A manifest digest as /api/tags gives it: 64 hex, without `sha256:`."""
+    return digest.removeprefix("sha256:").lower()
+
 
 def _time(text: Any) -> datetime | None:
     try:

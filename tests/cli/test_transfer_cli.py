@@ -29,6 +29,22 @@ def pair(tmp_path: Path):
 
 
 @pytest.fixture
+def pair_033(tmp_path: Path):
+    """A source, and a target from Ollama 0.30 on: it re-encodes weights created from files."""
+    store_dir = tmp_path / "old-models"
+    source = ThreadedEmulator(store=Store.small(["tiny-a:1m", "tiny-b:1m"]),
+                              models_dir=store_dir)
+    target = ThreadedEmulator(store=Store.small([]), server_version="0.33")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[hosts.old]\nurl = "{source.emulator.url}"\n'
+                      f'models_dir = "{store_dir}"\n'
+                      f'[hosts.new]\nurl = "{target.emulator.url}"\n')
+    yield source.emulator, target.emulator, config, store_dir
+    source.close()
+    target.close()
+
+
+@pytest.fixture
 def run(pair, capsys: pytest.CaptureFixture):
     config = pair[2]
 
@@ -128,3 +144,85 @@ def test_a_remote_source_without_models_dir_is_refused(tmp_path: Path, capsys) -
     code = cli.main(["--config", str(config), "transfer", "m", "--from", "far", "--to", "near"])
     assert code == EXIT_USAGE
     assert "set models_dir for [hosts.far]" in capsys.readouterr().err
+
+
+def test_a_target_that_re_encodes_says_so_and_fleet_counts_the_copy(
+        pair_033, capsys: pytest.CaptureFixture) -> None:
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--config", str(pair_033[2]), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new", "--json")
+    data = json.loads(out)
+    source_digest, target_digest = digests(run, "old")["tiny-a:1m"], \
+        digests(run, "new")["tiny-a:1m"]
+    assert code == EXIT_OK and source_digest != target_digest
+    assert data["same_digest"] is False and data["target_digest"] == target_digest
+    assert data["source_digest"] == source_digest
+    assert data["message"].endswith("re-encoded by the target (Ollama ≥ 0.30): its digest "
+                                    f"there is {target_digest[:12]}")
+    # The history remembers the copy: fleet shows one version on both hosts.
+    code, out, _ = run("fleet", "--json")
+    row = next(m for m in json.loads(out)["models"] if m["name"] == "tiny-a:1m")
+    assert row["hosts"] == {"old": source_digest, "new": target_digest}
+    assert row["stale_on"] == [] and row["copies_on"] == ["new"]
+    code, out, _ = run("fleet")
+    line = next(li for li in out.splitlines() if li.startswith("tiny-a:1m"))
+    assert line.split()[1:] == ["✓", "✓"]
+    # Sent again: the copy there is this very model, so nothing is sent or replaced.
+    code, out, _ = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new")
+    assert code == EXIT_OK and out.strip() == (
+        "tiny-a:1m is already on new (a copy an earlier transfer made, digest "
+        f"{target_digest[:12]} there): nothing was sent")
+
+
+def test_a_target_that_keeps_the_bytes_says_the_same_digest(run) -> None:
+    code, out, _ = run("transfer", "tiny-b:1m", "--from", "gpu1", "--to", "gpu2")
+    assert code == EXIT_OK and out.strip().endswith("; the same digest on both")
+    code, out, _ = run("transfer", "tiny-b:1m", "--from", "gpu1", "--to", "gpu2", "--json")
+    data = json.loads(out)
+    assert data["same_digest"] is True and data["already_there"] is True
+
+
+def test_a_writable_target_store_gets_the_files_and_keeps_every_digest(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    source_dir, target_dir = tmp_path / "old-models", tmp_path / "new-models"
+    source = ThreadedEmulator(store=Store.small(["tiny-a:1m"]), models_dir=source_dir)
+    target = ThreadedEmulator(store=Store.small([]), models_dir=target_dir,
+                              server_version="0.33")
+    config = tmp_path / "config.toml"
+    config.write_text(f'[hosts.old]\nurl = "{source.emulator.url}"\n'
+                      f'models_dir = "{source_dir}"\n'
+                      f'[hosts.new]\nurl = "{target.emulator.url}"\n'
+                      f'models_dir = "{target_dir}"\n')
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--config", str(config), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    try:
+        code, out, _ = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new", "--json")
+        data = json.loads(out)
+        # No /api/create: the running server lists what was written into its store.
+        assert code == EXIT_OK and data["way"] == "files" and data["same_digest"] is True
+        assert not [r for r in target.emulator.requests if r.path == "/api/create"]
+        assert digests(run, "new")["tiny-a:1m"] == digests(run, "old")["tiny-a:1m"]
+        assert not [p for p in target_dir.rglob(".qgoose-*")]  # no temporary file left
+        code, out, _ = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new")
+        assert out.strip() == "tiny-a:1m is already on new (the same digest): nothing was sent"
+        # Through the API instead, the 0.33 target re-encodes the weights.
+        code, out, _ = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new", "--json",
+                           "--via", "api", "--force")
+        assert json.loads(out)["way"] == "api"
+        code, _, err = run("transfer", "tiny-a:1m", "--from", "new", "--to", "old",
+                           "--via", "files", "--force")
+        assert code == EXIT_OK
+    finally:
+        source.close()
+        target.close()
+    # A target without a models directory here cannot take files: said in one line.
+    config.write_text(config.read_text().replace(str(target_dir), str(tmp_path / "none")))
+    code, _, err = run("transfer", "tiny-a:1m", "--from", "old", "--to", "new", "--via", "files")
+    assert code == EXIT_USAGE and "cannot be written from here" in err

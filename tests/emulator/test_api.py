@@ -405,3 +405,38 @@ async def test_a_trailing_slash_redirects_as_gin_does(http) -> None:
     assert (moved.status_code, moved.headers["location"]) == (301, "/api/tags")
     assert (await http.post("/api/show/", json={})).status_code == 307
     assert (await http.get("/api/nothing/")).text == "404 page not found"
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_create_from_files_rewrites_the_weights_from_0_30_on(version: str) -> None:
+    from tui.emulator.gguf import read_header
+
+    facts = Facts("qwen3", 751_632_384, "Q4_K_M", 40960, 1024)
+    weights = gguf_weights("upload", facts, 16_384)
+    digest = "sha256:" + hashlib.sha256(weights).hexdigest()
+    async with running_emulator(store=Store.small([]), server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        await http.post(f"/api/blobs/{digest}", content=weights)
+        body = {"model": "mine", "files": {"model.gguf": digest}}
+        statuses = [line["status"] for line in (await _lines(http, "/api/create", body))[1]]
+        modelfile = (await http.post("/api/show", json={"model": "mine"})).json()["modelfile"]
+        used = next(line.split()[1] for line in modelfile.splitlines()
+                    if line.startswith("FROM ")).rsplit("/", 1)[1].replace("-", ":", 1)
+        again = [line["status"] for line in (await _lines(http, "/api/create", {
+            **body, "model": "again"}))[1]]
+        tags = {m["name"]: m for m in (await http.get("/api/tags")).json()["models"]}
+        rewritten = emu.store.contents.read(used)
+    if version == "0.12":  # the uploaded bytes are the weights, as sent
+        assert used == digest and "validating GGUF model" not in statuses
+        assert f"using existing layer {digest}" in statuses
+    else:  # llama-quantize's copy: new bytes, the same facts, the same each time
+        assert statuses[:3] == ["parsing GGUF", "validating GGUF model", "verifying conversion"]
+        assert used != digest and f"creating new layer {used}" in statuses
+        assert rewritten is not None and rewritten != weights
+        assert "sha256:" + hashlib.sha256(rewritten).hexdigest() == used
+        header = read_header(rewritten)
+        assert (header.architecture, header.parameter_count, header.file_type) == \
+            ("qwen3", 751_632_384, "Q4_K_M")
+        assert again[:3] == statuses[:3]
+    assert tags["mine:latest"]["digest"] == tags["again:latest"]["digest"]
+    assert tags["mine:latest"]["details"]["quantization_level"] == "Q4_K_M"

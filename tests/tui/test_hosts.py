@@ -145,6 +145,69 @@ async def test_transfer_from_the_matrix(tmp_path: Path, make_app) -> None:
         assert len(same) == 1  # the same digest on both hosts
 
 
+async def test_a_copy_the_target_re_encoded_is_the_same_version(tmp_path: Path,
+                                                                  make_app) -> None:
+    from tui.emulator.server import running_emulator
+    from tui.emulator.store import Store
+
+    store_dir = tmp_path / "models"
+    async with running_emulator(store=Store.small(["tiny-a:1m"]), models_dir=store_dir) as a, \
+            running_emulator(store=Store.small([]), server_version="0.33") as b:
+        app = make_app(a.url)
+        app.settings.hosts = {"one": HostConfig("one", a.url, models_dir=str(store_dir)),
+                              "two": HostConfig("two", b.url)}
+        app.settings.host_name = "one"
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await wait_until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
+            await pilot.press("4")
+            await wait_until(pilot, lambda: bool(getattr(app.views["hosts"], "_rows", [])))
+            await pilot.press("t", "enter")
+            await wait_until(pilot, lambda: "re-encoded by the target (Ollama ≥ 0.30)"
+                             in notices(app))
+            await wait_until(pilot, lambda: matrix_row(app, "tiny-a:1m") ==
+                             ["tiny-a:1m", "✓", "✓"])
+            digests = {s.state.models[0].digest for s in app.sessions.values()}
+            assert len(digests) == 2  # two digests, one version: the history says so
+        # A new run reads the remembered transfer: still the same version.
+        again = make_app(a.url)
+        again.settings.hosts = app.settings.hosts
+        again.settings.host_name = "one"
+        async with again.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await wait_until(pilot, lambda: all(s.state.online for s in again.sessions.values()))
+            await pilot.press("4")
+            await wait_until(pilot, lambda: matrix_row(again, "tiny-a:1m") ==
+                             ["tiny-a:1m", "✓", "✓"])
+
+
+async def test_a_target_whose_store_is_writable_gets_the_files(tmp_path: Path,
+                                                               make_app) -> None:
+    from tui.emulator.server import running_emulator
+    from tui.emulator.store import Store
+
+    one_dir, two_dir = tmp_path / "one", tmp_path / "two"
+    async with running_emulator(store=Store.small(["tiny-a:1m"]), models_dir=one_dir) as a, \
+            running_emulator(store=Store.small([]), models_dir=two_dir,
+                             server_version="0.33") as b:
+        app = make_app(a.url)
+        app.settings.hosts = {"one": HostConfig("one", a.url, models_dir=str(one_dir)),
+                              "two": HostConfig("two", b.url, models_dir=str(two_dir))}
+        app.settings.host_name = "one"
+        async with app.run_test(size=(120, 30)) as pilot:
+            await started(pilot)
+            await wait_until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
+            await pilot.press("4")
+            await wait_until(pilot, lambda: bool(getattr(app.views["hosts"], "_rows", [])))
+            await pilot.press("t", "enter")
+            await wait_until(pilot, lambda: "(its model files written): the same digest on "
+                             "both" in notices(app))
+            await wait_until(pilot, lambda: matrix_row(app, "tiny-a:1m") ==
+                             ["tiny-a:1m", "✓", "✓"])
+        assert not [r for r in b.requests if r.path == "/api/create"]
+        assert len({s.state.models[0].digest for s in app.sessions.values()}) == 1
+
+
 def test_how_long_a_host_has_been_up_or_down() -> None:
     import time
 

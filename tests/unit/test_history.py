@@ -149,3 +149,27 @@ def test_a_history_in_a_read_only_folder_is_still_read(tmp_path: Path) -> None:
         folder.chmod(0o755)
     assert read.returncode == 0, read.stderr
     assert read.stdout.strip() == "['registry.ollama.ai/library/a:latest']"
+
+
+def test_transfers_are_remembered_and_join_versions(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tui.fleet import remembered_versions
+
+    path = tmp_path / "h.sqlite3"
+    a, b, c = "a" * 64, "b" * 64, "c" * 64
+    assert History(path).transfers() == []  # nothing yet, and nothing created by the read
+    assert not path.exists()
+    history = History(path)
+    assert history.record_transfer("http://u:pw@gpu1:11434", f"sha256:{a}",
+                                   "http://gpu2:11434", b, "tiny:1m")
+    assert history.record_transfer("http://gpu2:11434", b, "http://gpu3:11434", c, "tiny:1m")
+    with sqlite3.connect(path) as db:  # a row someone else wrote badly is skipped
+        db.execute("INSERT INTO transfers VALUES ('x', 'not a digest', 'y', ?, 'm', "
+                   "'2026-01-01T00:00:00+00:00')", (a,))
+    kept = History(path).transfers()
+    assert [(t.source, t.source_digest, t.target_digest) for t in kept] == [
+        ("http://u:***@gpu1:11434", a, b), ("http://gpu2:11434", b, c)]
+    same = remembered_versions(History(path))
+    assert same.same(a, c) and same.same(f"sha256:{b}", a) and not same.same(a, "d" * 64)
+    assert same.copies_of(a) == {b, c}

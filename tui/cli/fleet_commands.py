@@ -5,12 +5,13 @@ Exit codes: 0 when every host did its part, 1 otherwise; per-host results in the
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tui import space
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
 from tui.filter_query import parse_query
-from tui.fleet import HostReport, matrix, on_each, survey
+from tui.fleet import HostReport, matrix, on_each, remembered_versions, survey
 from tui.format import human_size, printable, render_table
 from tui.hosts_config import HostConfig
 from tui.ollama import OllamaClient, OllamaError
@@ -62,8 +63,10 @@ async def cmd_hosts(cmd: Command) -> int:
 
 
 async def cmd_fleet(cmd: Command, filter_text: str) -> int:
-    reports = await survey(warned(cmd, cmd.settings.fleet()), cmd.settings.env)
-    rows = matrix(reports)
+    reports, same = await asyncio.gather(
+        survey(warned(cmd, cmd.settings.fleet()), cmd.settings.env),
+        asyncio.to_thread(remembered_versions, cmd.history))
+    rows = matrix(reports, same)
     if filter_text.strip():
         query = parse_query(filter_text)
         if query.problems:

@@ -107,12 +107,16 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     transfer = add("transfer", "copy a model to another host without the internet (the "
                    "source's model files must be readable here)",
                    lambda c, a: _in("transfer_commands").cmd_transfer(c, a.name, a.source, a.target,
-                                                               _is_tty(c.out), a.force))
+                                                               _is_tty(c.out), a.force, a.via))
     transfer.add_argument("name")
     transfer.add_argument("--from", dest="source", required=True, metavar="HOST")
     transfer.add_argument("--to", dest="target", required=True, metavar="HOST")
     transfer.add_argument("--force", action="store_true",
                           help="replace another version of the model on the target")
+    transfer.add_argument("--via", choices=("auto", "api", "files"), default="auto",
+                          help="files: write into the target's models_dir (every digest kept); "
+                          "api: upload and create (Ollama >= 0.30 re-encodes the weights); "
+                          "auto: files when the target's models_dir is writable here")
     export = add("export", "write a model (manifest and blobs) to a tar file",
                  lambda c, a: _in("transfer_commands").cmd_export(c, a.name, a.file, a.source))
     export.add_argument("name")

@@ -140,6 +140,39 @@ class BlobStore:
         self._files[digest] = (target, size)
         return size
 
+    def derive(self, digest: str, chunks: Iterable[bytes]) -> tuple[str, int]:
+        """Keep a new blob made of `chunks` (a rewrite of `digest`'s bytes), streamed to a
+        file while hashed; its digest and size."""
+        folder = self._folder()
+        hasher, size = hashlib.sha256(), 0
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".derive-", delete=False) as out:
+            partial = out.name
+            try:
+                for chunk in chunks:
+                    hasher.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+            except BaseException:
+                os.unlink(partial)
+                raise
+        new = "sha256:" + hasher.hexdigest()
+        target = folder / file_name(new)
+        os.replace(partial, target)
+        self._files.setdefault(new, (target, size))
+        return new, size
+
+    def chunks(self, digest: str) -> Iterable[bytes]:
+        """The bytes of `digest` in pieces (nothing when it is not kept)."""
+        if digest in self._memory:
+            yield self._memory[digest]
+            return
+        path = self.path(digest)
+        if path is None:
+            return
+        with path.open("rb") as handle:
+            while block := handle.read(CHUNK):
+                yield block
+
     def copy_to(self, digest: str, target: Path) -> bool:
         """Write `digest`'s bytes to `target` (unless a file of its size is there)."""
         size = self.size(digest)

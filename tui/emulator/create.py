@@ -4,7 +4,8 @@ first when missing) or from uploaded files (`files`, GGUF only), with `template`
 
 A model created `from` another shares its weights blob (the same digest in both manifests;
 deleting one keeps the blob for the other). One created from files takes its family,
-parameter count, quantisation and context length from the GGUF header.
+parameter count, quantisation and context length from the GGUF header; from 0.30 on
+(the 0.33 profile) its weights are rewritten as llama-quantize does, so get a new digest.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,7 @@ from tui.emulator.pull import Events, answer_events, pull_events, transfer_event
 from tui.emulator.wire import ApiError, read_request
 
 if TYPE_CHECKING:
+    from tui.emulator.blobs import BlobStore
     from tui.emulator.server import Emulator
 
 _FIELDS = {"model": str, "name": str, "from": str, "files": dict, "template": str,
@@ -145,7 +148,7 @@ async def _quantize(emulator: Emulator, have: str, want: str, weights: Layer) ->
 async def _from_files(emulator: Emulator, name: ModelName, files: dict[str, str],
                       data: dict[str, Any], licenses: list[str]) -> Events:
     contents = emulator.store.contents
-    weights: list[tuple[str, Facts]] = []
+    weights: list[tuple[str, Facts, int]] = []
     for path, sent in sorted(files.items()):
         digest = sent.replace("-", ":", 1)
         yield {"status": "parsing GGUF"}
@@ -158,13 +161,20 @@ async def _from_files(emulator: Emulator, name: ModelName, files: dict[str, str]
             yield {"error": "unknown type", "_status": 400}
             return
         try:
-            weights.append((digest, Facts.of(read_header(head))))
+            header = read_header(head)
         except NotGGUF:
             yield {"error": "supplied file was not in GGUF format", "_status": 400}
             return
-    digest, facts = weights[0]
+        weights.append((digest, Facts.of(header), header.length))
+    digest, facts, header_length = weights[0]
+    if emulator.profile.rewrites_uploaded_weights:
+        yield {"status": "validating GGUF model"}
+        digest = await asyncio.to_thread(_rewrite_weights, contents, digest, header_length)
+        yield {"status": "verifying conversion"}
+        yield {"status": f"creating new layer {digest}"}
+    else:
+        yield {"status": f"using existing layer {digest}"}
     layers = [Layer(digest, contents.size(digest) or 0, "model")]
-    yield {"status": f"using existing layer {digest}"}
     params = dict(data.get("parameters") or {})
     layers, statuses = _apply(emulator, layers, data, licenses, params, facts)
     for status in statuses:
@@ -177,6 +187,23 @@ async def _from_files(emulator: Emulator, name: ModelName, files: dict[str, str]
         parameter_lines(params), system=data.get("system") or "", layers=tuple(layers))
     async for event in _finish(emulator, name, created):
         yield event
+
+
+_REENCODE = bytes(range(256))[::-1]  # each byte of tensor data b → 255 - b
+
+
+def _rewrite_weights(contents: BlobStore, digest: str, header_length: int) -> str:
+    """What llama-quantize's COPY does to the emulator's uploads: the same GGUF header (the
+    same facts), the tensor data re-encoded, so a new, stable digest."""
+    def rewritten() -> Iterator[bytes]:
+        at = 0
+        for chunk in contents.chunks(digest):
+            head = chunk[:max(header_length - at, 0)]
+            at += len(chunk)
+            yield head + chunk[len(head):].translate(_REENCODE)
+        yield b"\0" * 32  # the data aligned again: the digest changes even with no tensors
+
+    return contents.derive(digest, rewritten())[0]
 
 
 def _apply(emulator: Emulator, layers: list[Layer], data: dict[str, Any],

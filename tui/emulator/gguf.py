@@ -39,6 +39,7 @@ class Header:
     version: int
     tensor_count: int
     values: dict[str, Any] = field(default_factory=dict)
+    length: int = 0  # bytes of the header (the key-values end there; tensor data follows)
 
     @property
     def architecture(self) -> str:
@@ -110,6 +111,7 @@ def read_header(data: bytes) -> Header:
     for _ in range(count):
         key = reader.text()
         header.values[key] = reader.value(reader.number("<I", 4))
+    header.length = reader.at
     return header
 
 

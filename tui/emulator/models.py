@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from functools import partial
 from typing import TYPE_CHECKING
@@ -47,6 +48,8 @@ async def _status(request: web.Request) -> web.Response:
 
 
 async def _tags(emulator: Emulator, request: web.Request) -> web.Response:
+    if emulator.models_dir is not None:
+        await asyncio.to_thread(emulator.sync_models_dir)
     entries = [tag_entry(m, emulator.profile) for m in emulator.store.installed_sorted()]
     return json_response({"models": entries})
 

@@ -113,6 +113,7 @@ class Emulator:
                                      self.max_waiting_connections)
         self.downloaders: dict[str, object] = {}  # digest → the pull advancing it
         self.skipped_manifests: list[str] = []  # models_dir manifests that were not read
+        self._manifests_seen: tuple[tuple[str, int, int], ...] | None = None
         self.store.make_outdated(self.outdated)
         if self.models_dir is not None:
             self._use_models_dir(self.models_dir)
@@ -123,6 +124,8 @@ class Emulator:
         from tui.emulator.disk import write_model
         from tui.emulator.models_dir import read_models_dir
 
+        for part in ("blobs", "manifests"):  # made at start, as `ollama serve` does
+            (directory / part).mkdir(parents=True, exist_ok=True)
         found = read_models_dir(directory)
         self.skipped_manifests = found.skipped
         contents = self.store.contents
@@ -133,6 +136,35 @@ class Emulator:
             write_model(directory, entry.name, entry.model, contents, self.profile.raw_manifest)
         for name, model in found.models:
             self.store.install(model, name)
+        self._manifests_seen = _manifest_files(directory)  # what /api/tags compares with
+
+    def sync_models_dir(self) -> None:
+        """List what was written into the models directory since, as Ollama's /api/tags
+        does (it walks the manifests at every call): a manifest new or changed on disk
+        installs its model. Read again only when the manifest files changed."""
+        from tui.emulator.models_dir import read_models_dir
+
+        directory = self.models_dir
+        if directory is None:
+            return
+        seen = _manifest_files(directory)
+        if seen is None or seen == self._manifests_seen:
+            return
+        # Only manifests written since: one the emulator deleted (it leaves the file) stays
+        # deleted.
+        changed = {"{}/{}/{}:{}".format(*Path(path).relative_to(directory / "manifests").parts)
+                   for path, *_ in set(seen) - set(self._manifests_seen or ())
+                   if len(Path(path).relative_to(directory / "manifests").parts) == 4}
+        self._manifests_seen = seen
+        found = read_models_dir(directory)
+        for digest, (path, size) in found.blobs.items():
+            if digest not in self.store.contents:
+                self.store.contents.adopt(digest, path, size)
+        for name, model in found.models:
+            entry = self.store.find_installed(parse_name(name))
+            if name in changed and (entry is None or [la.digest for la in entry.model.layers]
+                                    != [la.digest for la in model.layers]):
+                self.store.install(model, name)
 
     # -- lifecycle -----------------------------------------------------------------------
     @property
@@ -363,3 +395,12 @@ async def running_emulator(**options: Any) -> AsyncIterator[Emulator]:
     finally:
         await emulator.stop()
         emulator.close()
+
+
+def _manifest_files(directory: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """Each manifest file's path, change time and size (None: the folder cannot be read)."""
+    try:
+        return tuple(sorted((str(p), (st := p.stat()).st_mtime_ns, st.st_size)
+                            for p in (directory / "manifests").rglob("*") if p.is_file()))
+    except OSError:
+        return None

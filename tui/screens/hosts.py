@@ -4,11 +4,13 @@ present ✓, absent ·, or a different version from most hosts ≠ (a stale copy
 
 Enter on a host shows it in the other views; in the matrix `p` pulls the highlighted model
 onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `t` copies
-it there from a host whose model files are readable (no internet needed), `d` deletes it
+it there from a host whose model files are readable (no internet needed; a copy the target
+re-encoded, as Ollama 0.30 and later do, is remembered as the same version), `d` deletes it
 from the hosts you choose (each with the space it frees), `/` filters."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +23,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui import space
 from tui.filter_query import Facts, parse_query
-from tui.fleet import HostReport, MatrixRow, matrix
+from tui.fleet import HostReport, MatrixRow, SameVersions, matrix, remembered_versions
 from tui.format import human_duration, human_size, printable
 from tui.hosts_config import HostConfig
 from tui.ollama import OllamaError
@@ -106,6 +108,16 @@ class HostsScreen(View):
         yield self.matrix
         self.transfer_line = Static(id="transfer")
         yield self.transfer_line
+        # The transfers the history remembers: a copy a target re-encoded is the same version.
+        self._same = SameVersions()
+
+    def resumed(self) -> None:
+        # Not exclusive: a cancelled worker would leave its coroutine never awaited.
+        self.run_worker(self._load_versions(), group="versions", exit_on_error=False)
+
+    async def _load_versions(self) -> None:
+        self._same = await asyncio.to_thread(remembered_versions, self.qapp.history)
+        self._show_matrix()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_filter":
@@ -139,7 +151,7 @@ class HostsScreen(View):
     def rows(self) -> list[MatrixRow]:
         """The matrix rows the filter keeps."""
         reports = [report_of(name, s) for name, s in self.qapp.sessions.items()]
-        rows = matrix(reports)
+        rows = matrix(reports, self._same)
         text = self.filter_box.value
         if not text.strip():
             self.problem.set_class(False, "-shown")
@@ -298,7 +310,9 @@ class HostsScreen(View):
 
     async def _transfer(self, model: str, source: HostConfig, targets: list[str]) -> None:
         from tui.transfer import ModelsDir, TransferError, TransferProgress, send_model
+        from tui.transfer.files import copy_files, writable_store
 
+        configs = {h.name: h for h in self.qapp.settings.fleet()}
         store = ModelsDir(Path(source.store_path(self.qapp.settings.env)))
         line = self.transfer_line
         line.set_class(True, "-shown")
@@ -312,17 +326,43 @@ class HostsScreen(View):
                                      f"{human_size(progress.step[1])}  {progress.status}  "
                                      "(x cancels)"))
 
+                target = configs.get(name)
                 try:
                     # The dialog named the hosts with another version: chosen to be replaced.
-                    await send_model(store, model, session.client, report, replace=True)
+                    if target is not None and writable_store(target.models_dir):
+                        # Its store is writable here: the files, every digest kept.
+                        progress = await asyncio.to_thread(
+                            copy_files, store, model, Path(target.models_dir), None,
+                            replace=True, target_label=self._label(name))
+                    else:
+                        progress = await send_model(store, model, session.client, report,
+                                                    replace=True,
+                                                    known_copies=self._same.copies_of)
+                except OSError as exc:
+                    self.qapp.notify_text(f"cannot write into its models directory: "
+                                          f"{exc.strerror or exc}",
+                                          title=f"Transfer to {self._label(name)}",
+                                          severity="error")
+                    continue
                 except (TransferError, OllamaError) as exc:
                     self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
                                           severity="error")
                     continue
+                if progress.target_digest and not progress.already_there:
+                    await asyncio.to_thread(self.qapp.history.record_transfer,
+                                            source.base_url, progress.source_digest,
+                                            session.base_url, progress.target_digest, model)
                 await session.refresh()
-                self.qapp.notify_text(f"{model} is on {self._label(name)}")
+                if progress.way == "files":  # what the server lists from the files written
+                    listed = next((m for m in session.state.models
+                                   if same_model(m.name, model)), None)
+                    progress.target_digest = listed.digest if listed else ""
+                how = "its model files written" if progress.way == "files" else "sent"
+                self.qapp.notify_text(f"{model} is on {self._label(name)} ({how}): "
+                                      f"{progress.outcome}")
         finally:
             line.set_class(False, "-shown")
+        await self._load_versions()
         self.show()
 
     def action_cancel_transfer(self) -> None:

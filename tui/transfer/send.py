@@ -5,14 +5,16 @@ name validated (no request yet); the target's list says whether it has this very
 or another one under the name (refused unless the caller may replace it); every blob is read
 through its digest check ("verifying"); only then is each blob the target lacks uploaded
 (read and checked again as it streams: the file may change meanwhile), and `/api/create`
-rebuilds the model from the weights and the verified text layers.
+rebuilds the model from the weights and the verified text layers. Ollama 0.30 and later
+rewrite weights created from files (llama-quantize), so the model may get another digest
+there: the target's list after the create says which.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +46,25 @@ class TransferProgress:
     uploaded: list[str] = field(default_factory=list)
     status: str = ""
     already_there: bool = False  # the target had this very model: nothing was done
+    source_digest: str = ""  # the model's manifest digest (hex) at the source
+    # Its digest on the target once created: another one when the target rewrote the
+    # weights (Ollama 0.30 and later re-encodes GGUF created from files); "" if not listed.
+    target_digest: str = ""
+    way: str = "api"  # api: uploaded then created; files: written into the target's store
+
+    @property
+    def same_digest(self) -> bool:
+        return self.target_digest == self.source_digest
+
+    @property
+    def outcome(self) -> str:
+        """What became of the digest: kept, or re-encoded by the target."""
+        if self.same_digest:
+            return "the same digest on both"
+        if not self.target_digest:
+            return "the target does not list it yet"
+        return ("re-encoded by the target (Ollama ≥ 0.30): its digest there is "
+                f"{self.target_digest[:12]}")
 
     @property
     def verifying(self) -> bool:
@@ -61,6 +82,13 @@ class TransferProgress:
 
 
 Report = Callable[[TransferProgress], None]
+# The digests a model (by its source digest) is known to have become on the target, from
+# earlier transfers there: such a copy is this very model.
+KnownCopies = Callable[[str], Collection[str]]
+
+
+def _hex(digest: str) -> str:
+    return digest.removeprefix("sha256:")
 
 
 def _plan(model: LocalModel) -> tuple[Layer, list[Layer]]:
@@ -152,19 +180,23 @@ async def _verify(source: BlobSource, model: LocalModel, progress: TransferProgr
 
 async def send_model(source: BlobSource, name: str, target: OllamaClient,
                      report: Report | None = None, as_name: str = "", *,
-                     replace: bool = False, target_label: str = "the target") -> TransferProgress:
-    """Verify, upload what the target lacks, then create the model there. Another model
-    under the name on the target is replaced only with `replace`. Cancel by cancelling the
-    task: blobs already uploaded stay (a retry skips them). Raises TransferError (TargetExists
-    for a name taken) and OllamaError."""
+                     replace: bool = False, target_label: str = "the target",
+                     known_copies: KnownCopies | None = None) -> TransferProgress:
+    """Verify, upload what the target lacks, then create the model there, and say which
+    digest it got there. Another model under the name on the target is replaced only with
+    `replace` (a known copy of this one is this one). Cancel by cancelling the task: blobs
+    already uploaded stay (a retry skips them). Raises TransferError (TargetExists for a
+    name taken) and OllamaError."""
     report = report or (lambda progress: None)
     model = source.model(name)
     new_name = _target_name(as_name or model.name)
     weights, texts = _plan(model)
-    progress = TransferProgress()
+    progress = TransferProgress(source_digest=_hex(model.digest))
     there = await _installed(target, new_name)
-    if there is not None and there.digest.removeprefix("sha256:") == model.digest:
+    copies = {_hex(d) for d in known_copies(progress.source_digest)} if known_copies else set()
+    if there is not None and _hex(there.digest) in {progress.source_digest, *copies}:
         progress.already_there = True
+        progress.target_digest = _hex(there.digest)
         return progress
     if there is not None and not replace:
         raise TargetExists(f"{taken_problem(there.name, target_label)}; it is another version "
@@ -194,4 +226,6 @@ async def send_model(source: BlobSource, name: str, target: OllamaClient,
     async for status in target.create(new_name, body):
         progress.status = status
         report(progress)
+    created = await _installed(target, new_name)
+    progress.target_digest = _hex(created.digest) if created is not None else ""
     return progress
