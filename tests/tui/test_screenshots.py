@@ -32,8 +32,14 @@ REMAKE = ("make them again with `.venv/bin/python screenshots/make_screenshots.p
 CHECKED = ["main", "delete-confirm"]
 
 
+# Pictures of the web page, made by screenshots/make_web_screenshot.py in a browser.
+WEB_PICTURES = {"web-page"}
+
+
 def readme_pictures() -> list[str]:
-    return re.findall(r"\(screenshots/([\w-]+)\.png\)", (ROOT / "README.md").read_text())
+    """The terminal pictures the README shows."""
+    found = re.findall(r"\(screenshots/([\w-]+)\.png\)", (ROOT / "README.md").read_text())
+    return [name for name in found if name not in WEB_PICTURES]
 
 
 def test_each_picture_is_drawn_from_the_svg_beside_it() -> None:
