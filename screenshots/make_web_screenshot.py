@@ -14,10 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tui.config import Settings, set_current_model
 from tui.emulator.server import running_emulator
-from tui.history import History
-from tui.session import HostSession
+from tui.services.config import Settings, set_current_model
+from tui.services.history import History
+from tui.services.session import HostSession
 from tui.web.security import Guard
 from tui.web.server import serving
 

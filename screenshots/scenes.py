@@ -15,11 +15,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-import tui.screens.models
-from tui.app import QGooseApp
-from tui.config import Settings
+import tui.ui.screens.models
 from tui.ollama.names import parse_name
-from tui.screens.models import ModelsScreen
+from tui.services.config import Settings
+from tui.ui.app import QGooseApp
+from tui.ui.screens.models import ModelsScreen
 
 Scene = Callable[[Pilot], Awaitable[None]]
 
@@ -41,14 +41,14 @@ def picture_taking() -> Iterator[None]:
     wanted: dict[str, str | None] = {"LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
                                      "NO_COLOR": None}
     saved = {name: os.environ.get(name) for name in wanted}
-    delay = tui.screens.models.UPDATE_CHECK_DELAY
+    delay = tui.ui.screens.models.UPDATE_CHECK_DELAY
     try:
         _set_environment(wanted)
-        tui.screens.models.UPDATE_CHECK_DELAY = 0.01
+        tui.ui.screens.models.UPDATE_CHECK_DELAY = 0.01
         yield
     finally:
         _set_environment(saved)
-        tui.screens.models.UPDATE_CHECK_DELAY = delay
+        tui.ui.screens.models.UPDATE_CHECK_DELAY = delay
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:

@@ -26,18 +26,18 @@ from textual import events
 
 import tui
 from tests.conftest import ThreadedEmulator
-from tui.app import QGooseApp
-from tui.config import Settings
 from tui.emulator.server import Emulator
 from tui.emulator.store import Store
-from tui.history import History
-from tui.list_cache import ListCache
 from tui.ollama import OllamaClient
 from tui.ollama.progress import PullProgress
-from tui.registry import UpdateChecker
-from tui.screens.models import ModelsScreen
-from tui.session import Changed
-from tui.widgets.model_grid import ModelGrid
+from tui.services.config import Settings
+from tui.services.history import History
+from tui.services.list_cache import ListCache
+from tui.services.registry import UpdateChecker
+from tui.services.session import Changed
+from tui.ui.app import QGooseApp
+from tui.ui.screens.models import ModelsScreen
+from tui.ui.widgets.model_grid import ModelGrid
 
 DEMO_MODELS = len(Store.demo().installed)  # the demo set; --models adds generated ones
 
@@ -359,7 +359,7 @@ def _cli_run(args: list[str]) -> tuple[float, int]:
 def fleet_rows(runs: int) -> list[Row]:
     """`fleet --json` over 20 emulators (demo sets: they share every model) against one
     host's `list --json`; then with one of them never answering."""
-    from tui.fleet import HOST_DEADLINE
+    from tui.services.fleet import HOST_DEADLINE
 
     servers = [ThreadedEmulator() for _ in range(20)]
     try:

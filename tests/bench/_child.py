@@ -72,7 +72,7 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
         # The app is imported here to be watched, before main() would import it; so the
         # garbage collection main() pauses for the TUI's start is paused here already.
         gc.disable()
-        from tui.screens.models import ModelsScreen
+        from tui.ui.screens.models import ModelsScreen
 
         show_models = ModelsScreen.show_models
 

@@ -292,8 +292,8 @@ def test_the_demo_never_writes_the_users_config(tmp_path, capsys) -> None:
 
 async def test_the_demo_app_saves_elsewhere_and_says_so(tmp_path) -> None:
     from tests.tui.helpers import models_view, screen_text, started
-    from tui.app import QGooseApp
-    from tui.config import load_settings
+    from tui.services.config import load_settings
+    from tui.ui.app import QGooseApp
 
     config = tmp_path / "config.toml"
     config.write_text('current_model = "my-own:latest"\n')
@@ -309,7 +309,7 @@ async def test_the_demo_app_saves_elsewhere_and_says_so(tmp_path) -> None:
 
 
 def test_no_password_in_the_settings_repr(tmp_path) -> None:
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     settings = load_settings(tmp_path / "c.toml", env={"OLLAMA_HOST": "http://u:s3cret@gpu:1"})
     assert "s3cret" not in repr(settings) and settings.base_url.endswith("@gpu:1")
@@ -446,7 +446,7 @@ def test_mv_renames_safely_and_the_current_model_follows(run, config_path) -> No
 @pytest.mark.parametrize("as_json", [True, False])
 def test_stats_says_when_the_history_cannot_be_read(run, as_json: bool) -> None:
     # It said "never" for every model, with "status": "success".
-    from tui.history import default_history_path
+    from tui.services.history import default_history_path
 
     default_history_path().mkdir(parents=True)  # a folder where the file should be
     code, out, err = run("stats", *(["--json"] if as_json else []))

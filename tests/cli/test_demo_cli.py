@@ -210,8 +210,8 @@ def test_the_demo_app_leaves_no_folder(stop: str, temp_dir: Path, tmp_path: Path
 async def test_a_demo_app_made_directly_removes_its_folder(temp_dir: Path,
                                                           tmp_path: Path) -> None:
     from tests.tui.helpers import started
-    from tui.app import QGooseApp
-    from tui.config import Settings
+    from tui.services.config import Settings
+    from tui.ui.app import QGooseApp
 
     app = QGooseApp(Settings(path=tmp_path / "c.toml"), demo=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -225,8 +225,8 @@ async def test_the_demo_app_never_uses_the_users_hosts_or_files(
         tmp_path: Path, capture: CaptureServer) -> None:
     from tests.tui.helpers import notices, wait_until
     from tests.tui.test_hosts import fleet_ready
-    from tui.app import QGooseApp
-    from tui.config import load_settings
+    from tui.services.config import load_settings
+    from tui.ui.app import QGooseApp
 
     # A user host named like a demo host, whose model files are readable here.
     store = tmp_path / "user-models"

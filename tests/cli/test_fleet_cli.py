@@ -52,7 +52,8 @@ def fleet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def run(fleet, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
     _, config = fleet
-    monkeypatch.setattr("tui.fleet.HOST_DEADLINE", 1.5)  # the stuck host's limit, for speed
+    # The stuck host's limit, short for speed.
+    monkeypatch.setattr("tui.services.fleet.HOST_DEADLINE", 1.5)
     outputs = []
 
     def runner(*args: str) -> tuple[int, str, str]:

@@ -131,9 +131,9 @@ def test_bench_reports_what_ollama_measured(run, threaded_emulator: Emulator) ->
 
 def test_bench_measures_embedding_models_in_inputs_a_second(run,
                                                           threaded_emulator: Emulator) -> None:
-    from tui.bench import EMBED_INPUTS
     from tui.emulator.replies import embed_timings
     from tui.ollama.names import parse_name
+    from tui.services.bench import EMBED_INPUTS
 
     code, out, _ = run("bench", "nomic-embed-text", "--runs", "2", "--json")
     data = json.loads(out)
@@ -148,7 +148,7 @@ def test_bench_measures_embedding_models_in_inputs_a_second(run,
 
 
 def test_bench_results_are_kept_for_the_tui(run, threaded_emulator: Emulator) -> None:
-    from tui.history import History, default_history_path
+    from tui.services.history import History, default_history_path
 
     run("bench", "qwen3:8b", "--runs", "2", "--json")
     run("bench", "mistral", "--runs", "2", "--json")

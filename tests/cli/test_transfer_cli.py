@@ -99,7 +99,7 @@ def test_a_damaged_source_blob_is_refused(run, pair) -> None:
 
 
 def test_a_source_that_cannot_be_read_says_so(run, pair, tmp_path: Path) -> None:
-    from tui.hosts_config import HostConfig
+    from tui.services.hosts_config import HostConfig
 
     # Ollama on this machine: its own directory; a remote host needs models_dir.
     assert HostConfig("here", "127.0.0.1:11434").store_path({"OLLAMA_MODELS": "/m"}) == "/m"

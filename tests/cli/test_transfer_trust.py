@@ -417,7 +417,7 @@ def test_a_member_twice_or_one_not_listed_is_refused(world: World) -> None:
 
 async def test_every_blob_is_verified_before_the_first_byte_is_sent(world: World) -> None:
     from tui.ollama import OllamaClient
-    from tui.transfer import ModelsDir, TransferProgress, send_model
+    from tui.services.transfer import ModelsDir, TransferProgress, send_model
 
     seen: list[tuple[str, float, int]] = []  # status, fraction, requests sent by then
 

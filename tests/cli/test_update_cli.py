@@ -11,9 +11,9 @@ import pytest
 from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE, TEST_REPLY_INTERVAL, ThreadedEmulator
 from tui import cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from tui.core.format import human_size
 from tui.emulator.server import Emulator
 from tui.emulator.store import key_of
-from tui.format import human_size
 from tui.ollama.names import parse_name
 
 

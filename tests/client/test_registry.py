@@ -10,14 +10,14 @@ import pytest
 import respx
 
 from tests.conftest import fixture_json
+from tui.core.format import human_size
 from tui.emulator.catalog import demo_catalog
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import key_of
-from tui.format import human_size
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import parse_name
-from tui.registry import UpdateChecker, manifest_url
+from tui.services.registry import UpdateChecker, manifest_url
 
 
 @pytest.mark.parametrize(("name", "registry", "url"), [

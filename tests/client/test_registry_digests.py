@@ -7,7 +7,7 @@ import httpx
 import respx
 
 from tui.ollama.models import ModelSummary
-from tui.registry import UpdateChecker
+from tui.services.registry import UpdateChecker
 
 REGISTRY = "http://127.0.0.1:9"
 URL = f"{REGISTRY}/v2/library/m/manifests/latest"

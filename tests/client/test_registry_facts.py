@@ -8,11 +8,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tui.core.memory import estimate_memory
 from tui.emulator.registry import blob_log
 from tui.emulator.server import running_emulator
-from tui.memory import estimate_memory
 from tui.ollama import OllamaClient
-from tui.registry_facts import RegistryFactsError, RegistryFactsReader
+from tui.services.registry_facts import RegistryFactsError, RegistryFactsReader
 
 
 async def _installed_estimate(url: str, name: str, context: int):  # type: ignore[no-untyped-def]

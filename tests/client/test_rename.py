@@ -4,7 +4,7 @@ import pytest
 
 from tui.emulator.server import Emulator
 from tui.ollama import OllamaClient
-from tui.rename import RenameError, copy_model, destination_problem, rename_model
+from tui.services.rename import RenameError, copy_model, destination_problem, rename_model
 
 
 async def names(client: OllamaClient) -> set[str]:

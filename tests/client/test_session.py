@@ -5,11 +5,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from tui.core.pulls import PullState
 from tui.emulator.server import Emulator
-from tui.list_cache import ListCache
 from tui.ollama.names import parse_name
-from tui.pulls import PullState
-from tui.session import Changed, HostSession, Notice, Pulled
+from tui.services.list_cache import ListCache
+from tui.services.session import Changed, HostSession, Notice, Pulled
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ import pytest
 import respx
 
 from tests.conftest import FIXTURES, fixture_json, fixture_ndjson
+from tui.core.format import processor_text, relative_time, until_text
+from tui.core.model_columns import COLUMNS
+from tui.core.model_facts import model_facts
 from tui.emulator.catalog import demo_catalog
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import Store
-from tui.format import processor_text, relative_time, until_text
-from tui.model_columns import COLUMNS
-from tui.model_facts import model_facts
 from tui.ollama import OllamaClient
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel
 from tui.ollama.names import parse_name

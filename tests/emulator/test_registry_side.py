@@ -10,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tui.core.go_manifest import go_reencoding
 from tui.emulator.server import running_emulator
 from tui.emulator.store import Store
-from tui.go_manifest import go_reencoding
 
 
 def sha256(data: bytes) -> str:

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.cli import parser as cli
-from tui.format import processor_text, until_text
-from tui.model_columns import COLUMNS
-from tui.model_facts import model_facts, model_sections
+from tui.core.format import processor_text, until_text
+from tui.core.model_columns import COLUMNS
+from tui.core.model_facts import model_facts, model_sections
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.host import resolve_base_url
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent, RunningModel

@@ -14,9 +14,9 @@ from textual.color import Color
 
 from tests.fuzz.test_fuzz import FUZZ
 from tui.cli.output import json_for_terminal
-from tui.format import printable
+from tui.core.format import printable
 from tui.ollama.json_limits import MAX_DEPTH, loads_bounded
-from tui.widgets.safe_text import ControlFilter
+from tui.ui.widgets.safe_text import ControlFilter
 
 # Controls, bidi marks, separators, surrogates and private use mixed into ordinary text.
 ODD = st.sampled_from(["\x1b", "\x07", "\x9b", "\x85", "\x7f", "\u202e", "\u2066", "\u200f",

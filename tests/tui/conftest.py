@@ -13,10 +13,10 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.helpers import started
-from tui.app import QGooseApp
-from tui.config import Settings
 from tui.emulator.server import Emulator
-from tui.list_cache import ListCache
+from tui.services.config import Settings
+from tui.services.list_cache import ListCache
+from tui.ui.app import QGooseApp
 
 
 @pytest.fixture

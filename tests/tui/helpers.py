@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from tui.app import QGooseApp
-from tui.screens.models import ModelsScreen
-from tui.screens.pulls import PullsScreen
+from tui.ui.app import QGooseApp
+from tui.ui.screens.models import ModelsScreen
+from tui.ui.screens.pulls import PullsScreen
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:

@@ -6,9 +6,9 @@ import pytest
 from tests.tui.helpers import grid_names, models_view, shows, wait_until
 from tui.emulator.replies import timings
 from tui.emulator.server import Emulator
-from tui.history import History, default_history_path
 from tui.ollama.names import parse_name
-from tui.screens.bench import BenchScreen
+from tui.services.history import History, default_history_path
+from tui.ui.screens.bench import BenchScreen
 
 
 def speed_text(grid) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from tests.hostile import deep_answers, evil_answers, hostile_ollama
 from tests.tui.helpers import info_text, notices, shows, started, wait_until
-from tui.app import QGooseApp
+from tui.ui.app import QGooseApp
 
 TOO_DEEP = "JSON nested more than 64 levels deep"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.tui.helpers import notices, started
-from tui.config import load_settings
 from tui.emulator.server import running_emulator
-from tui.list_cache import ListCache
+from tui.services.config import load_settings
+from tui.services.list_cache import ListCache
 
 
 async def test_every_fleet_host_is_warned_about_once(tmp_path: Path) -> None:
-    from tui.app import QGooseApp
+    from tui.ui.app import QGooseApp
 
     async with running_emulator() as one, running_emulator() as two:
         config = tmp_path / "config.toml"

@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from tests.hostile import CONTROLS, EVIL, evil_answers, hostile_ollama
 from tests.tui.helpers import info_text, models_view, notices, screen_text, started, wait_until
-from tui.app import QGooseApp
 from tui.ollama.models import ModelInfo
+from tui.ui.app import QGooseApp
 
 
 def raw_controls(text: str) -> list[str]:

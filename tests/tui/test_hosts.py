@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from tests.tui.helpers import grid_names, notices, screen_text, shows, started, wait_until
-from tui.app import QGooseApp
-from tui.config import Settings
-from tui.hosts_config import HostConfig
-from tui.screens.hosts import HostsScreen
-from tui.screens.hosts_dialog import HostPicker, HostsDialog
+from tui.services.config import Settings
+from tui.services.hosts_config import HostConfig
+from tui.ui.app import QGooseApp
+from tui.ui.screens.hosts import HostsScreen
+from tui.ui.screens.hosts_dialog import HostPicker, HostsDialog
 
 
 def demo(tmp_path: Path) -> QGooseApp:
@@ -211,11 +211,11 @@ async def test_a_target_whose_store_is_writable_gets_the_files(tmp_path: Path,
 def test_how_long_a_host_has_been_up_or_down() -> None:
     import time
 
-    from tui.screens.hosts import state_text
+    from tui.ui.screens.hosts import state_text
 
     class FakeSession:
         def __init__(self, online: bool, since: float) -> None:
-            from tui.server_state import ServerState
+            from tui.core.server_state import ServerState
 
             self.state = ServerState()
             self.state.online = online

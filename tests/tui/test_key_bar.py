@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.tui.helpers import models_view, wait_until
-from tui.widgets.key_bar import KeyBar
+from tui.ui.widgets.key_bar import KeyBar
 
 
 def key_bar(pilot: Pilot) -> KeyBar:

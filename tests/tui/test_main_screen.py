@@ -20,7 +20,7 @@ from tests.tui.helpers import (
 from tui.emulator.server import Emulator
 from tui.emulator.versions import SERVER_VERSIONS
 from tui.ollama.names import parse_name
-from tui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
+from tui.ui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
 
 
 @pytest.mark.size(130, 40)
@@ -160,7 +160,7 @@ async def test_a_short_current_model_name_is_the_same_model_everywhere(
 ) -> None:
     # DEFAULT_MODEL=llama3.2 once read "★ current" in the panel, "(not installed)" in the
     # status bar, and no ★ in the grid.
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     settings = load_settings(None, env={"DEFAULT_MODEL": "Llama3.2"})
     assert settings.current_model == "Llama3.2:latest"
@@ -344,8 +344,8 @@ async def test_narrow_terminals_put_the_panel_under_the_grid(emulator: Emulator,
 CRASHING_APP = """
 import sys
 from pathlib import Path
-from tui.app import QGooseApp
-from tui.config import Settings
+from tui.ui.app import QGooseApp
+from tui.services.config import Settings
 
 class Crashing(QGooseApp):
     def on_ready(self):

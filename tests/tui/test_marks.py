@@ -1,10 +1,10 @@
 """Multi-select in the grid, and deletes that say what they really free."""
 
 from tests.tui.helpers import grid_names, models_view, notices, shows, wait_until
+from tui.core.format import human_size
 from tui.emulator.server import Emulator
-from tui.format import human_size
 from tui.ollama.names import model_key, parse_name
-from tui.screens.confirm import ConfirmScreen
+from tui.ui.screens.confirm import ConfirmScreen
 
 
 def marked_names(app) -> list[str]:
@@ -66,7 +66,7 @@ async def test_a_copy_shares_its_blobs_so_deleting_it_frees_nothing(pilot,
 
 
 async def test_compare_the_marked_models(pilot) -> None:
-    from tui.screens.compare import CompareScreen
+    from tui.ui.screens.compare import CompareScreen
 
     app, grid = pilot.app, models_view(pilot.app).grid
     grid.select_name("qwen3:8b")

@@ -3,7 +3,7 @@ literally; Esc stops a long answer."""
 
 from tests.tui.helpers import models_view, notices, screen_text, shows, wait_until
 from tui.emulator.server import Emulator
-from tui.screens.prompt import PromptScreen
+from tui.ui.screens.prompt import PromptScreen
 
 
 async def ask(pilot, model: str, prompt: str) -> PromptScreen:

@@ -7,8 +7,8 @@ from textual.widgets import Static
 from tests.tui.helpers import shows, wait_until
 from tui.emulator.registry import blob_log
 from tui.emulator.server import Emulator
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.pull_dialog import PullDialog
+from tui.ui.screens.confirm import ConfirmScreen
+from tui.ui.screens.pull_dialog import PullDialog
 
 
 def fit_line(app) -> str:

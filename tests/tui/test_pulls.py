@@ -6,10 +6,10 @@ import pytest
 from textual import events
 
 from tests.tui.helpers import grid_names, models_view, notices, pulls_view, shows, wait_until
+from tui.core.pulls import PullState
 from tui.emulator.server import Emulator
 from tui.ollama.progress import Phase
-from tui.pulls import PullState
-from tui.screens.pull_dialog import PullDialog
+from tui.ui.screens.pull_dialog import PullDialog
 
 
 async def test_pull_a_popular_model_and_watch_it_finish(pilot, emulator: Emulator) -> None:
@@ -231,8 +231,8 @@ async def test_the_pulls_view_starts_on_a_running_pull(pilot, emulator: Emulator
 
 
 async def test_finished_pulls_leave_the_strip_and_x_clears_them(pilot, monkeypatch) -> None:
-    from tui.screens.text_dialog import TextDialog
-    from tui.widgets import pulls_strip
+    from tui.ui.screens.text_dialog import TextDialog
+    from tui.ui.widgets import pulls_strip
 
     monkeypatch.setattr(pulls_strip, "LINGER", 0.5)
     app = pilot.app

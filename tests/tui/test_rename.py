@@ -3,7 +3,7 @@ a failed rename keeping the original."""
 
 from tests.tui.helpers import grid_names, models_view, notices, shows, wait_until
 from tui.emulator.server import Emulator
-from tui.screens.rename_dialog import RenameDialog
+from tui.ui.screens.rename_dialog import RenameDialog
 
 
 async def test_rename_checks_the_name_as_typed_and_the_current_model_follows(pilot) -> None:
@@ -47,7 +47,7 @@ async def test_a_failed_rename_keeps_the_original(pilot, emulator: Emulator) -> 
 
 
 async def test_a_copy_onto_another_model_asks_first(pilot) -> None:
-    from tui.screens.confirm import ConfirmScreen
+    from tui.ui.screens.confirm import ConfirmScreen
 
     app = pilot.app
     digest = {m.name: m.digest for m in app.session.state.models}

@@ -7,9 +7,9 @@ from textual import events
 from textual.command import CommandPalette
 
 from tests.tui.helpers import models_view, notices
+from tui.core.pulls import PullState
 from tui.emulator.server import Emulator
-from tui.pulls import PullState
-from tui.widget_guard import guard_option_list_paging
+from tui.ui.compat import guard_option_list_paging
 
 
 async def test_page_down_right_after_opening_the_palette(pilot) -> None:

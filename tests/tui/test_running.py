@@ -5,7 +5,7 @@ import pytest
 from tests.tui.helpers import models_view, notices, screen_text, shows, wait_until
 from tui.emulator.server import Emulator
 from tui.ollama.names import model_key, parse_name
-from tui.screens.load_dialog import LoadDialog
+from tui.ui.screens.load_dialog import LoadDialog
 
 
 def running_names(app) -> list[str]:

@@ -7,9 +7,9 @@ Update them with `pytest tests/tui/test_snapshots.py --snapshot-update` and look
 from pathlib import Path
 
 from tests.tui.helpers import models_view, screen_text, wait_until
-from tui.app import QGooseApp
-from tui.config import Settings
 from tui.ollama.names import parse_name
+from tui.services.config import Settings
+from tui.ui.app import QGooseApp
 
 
 def demo_app(tmp_path: Path) -> QGooseApp:
@@ -201,7 +201,7 @@ def test_hosts_view(snap_compare, tmp_path: Path) -> None:
 
 def test_compare_screen(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
-        from tui.screens.compare import CompareScreen
+        from tui.ui.screens.compare import CompareScreen
 
         app = pilot.app
         await loaded(pilot)

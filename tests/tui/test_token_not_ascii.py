@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.tui.helpers import notices, screen_text, shows, wait_until
-from tui.app import QGooseApp
-from tui.config import Settings
 from tui.emulator.server import Emulator
-from tui.hosts_config import HostConfig
-from tui.list_cache import ListCache
+from tui.services.config import Settings
+from tui.services.hosts_config import HostConfig
+from tui.services.list_cache import ListCache
+from tui.ui.app import QGooseApp
 
 
 async def test_a_token_that_is_not_ascii_is_the_host_s_error(emulator: Emulator,

@@ -10,11 +10,11 @@ from tests.tui.helpers import (
     started,
     wait_until,
 )
+from tui.core.format import human_size
 from tui.emulator.server import Emulator
 from tui.emulator.store import key_of
-from tui.format import human_size
 from tui.ollama.names import parse_name
-from tui.screens.confirm import ConfirmScreen
+from tui.ui.screens.confirm import ConfirmScreen
 
 
 def update_marks(app) -> dict[str, str]:

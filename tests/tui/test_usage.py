@@ -4,7 +4,7 @@ model), kept for the next start and shared with the CLI; the unused filter."""
 import pytest
 
 from tests.tui.helpers import grid_names, models_view, wait_until
-from tui.history import History, default_history_path
+from tui.services.history import History, default_history_path
 
 
 def used_text(app, name: str) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import DEFAULT_CURRENT_MODEL, ConfigError, load_settings, save_setting
+from tui.services.config import DEFAULT_CURRENT_MODEL, ConfigError, load_settings, save_setting
 
 
 def write(path: Path, text: str) -> Path:
@@ -107,7 +107,7 @@ def test_a_bad_host_in_the_environment_falls_back_with_a_warning(config_path: Pa
 
 
 def test_set_current_model_takes_the_installed_spelling(tmp_path) -> None:
-    from tui.config import Settings, set_current_model
+    from tui.services.config import Settings, set_current_model
 
     settings = Settings(path=tmp_path / "config.toml")
     chosen = set_current_model(settings, ["Llama3.2:latest", "qwen2.5:7b"], "llama3.2")
@@ -116,8 +116,8 @@ def test_set_current_model_takes_the_installed_spelling(tmp_path) -> None:
 
 
 def test_set_current_model_refuses_a_model_that_is_not_installed(tmp_path) -> None:
-    from tui.config import NotInstalledError, Settings, set_current_model
     from tui.ollama import InvalidNameError
+    from tui.services.config import NotInstalledError, Settings, set_current_model
 
     settings = Settings(path=tmp_path / "config.toml")
     with pytest.raises(NotInstalledError, match="pull it first"):
@@ -132,7 +132,7 @@ def test_set_current_model_refuses_a_model_that_is_not_installed(tmp_path) -> No
     ("library/mistral", "mistral:latest"), ("not a name", "not a name"),
 ])
 def test_the_current_model_is_normalised_when_the_config_loads(tmp_path, given, kept) -> None:
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     assert load_settings(tmp_path / "none.toml", env={"DEFAULT_MODEL": given}) \
         .current_model == kept
@@ -177,7 +177,7 @@ def test_a_symlinked_config_is_written_through_to_its_target(tmp_path) -> None:
 
 
 def test_hosts_tables_and_their_problems(tmp_path) -> None:
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     path = tmp_path / "config.toml"
     path.write_text('[hosts.gpu1]\nurl = "http://gpu1:11434"\ntoken_env = "GPU1_TOKEN"\n'
@@ -197,7 +197,7 @@ def test_hosts_tables_and_their_problems(tmp_path) -> None:
 
 
 def test_a_readable_config_with_a_password_is_warned_about(tmp_path) -> None:
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     path = tmp_path / "config.toml"
     path.write_text('host = "http://me:pw@gpu:11434"\n')

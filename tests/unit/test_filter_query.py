@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.filter_query import Facts, parse_query
+from tui.core.filter_query import Facts, parse_query
 from tui.ollama.models import ModelSummary
 
 
@@ -135,7 +135,7 @@ def test_the_readme_and_the_command_help_name_every_term(capsys) -> None:
     from pathlib import Path
 
     from tui.cli.parser import main
-    from tui.filter_query import TERMS
+    from tui.core.filter_query import TERMS
 
     readme = (Path(__file__).parents[2] / "README.md").read_text()
     section = readme[readme.index("**The filter language**"):][:1500]

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui.format import human_duration, human_size, printable, relative_time
+from tui.core.format import human_duration, human_size, printable, relative_time
 
 NOW = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -54,7 +54,7 @@ def test_every_control_and_bidi_character_is_escaped_and_the_rest_kept() -> None
 def test_json_escapes_give_the_same_string_back() -> None:
     import json
 
-    from tui.format import json_escape
+    from tui.core.format import json_escape
 
     text = json.dumps("x\u202e\x9b\U000e0001y", ensure_ascii=False)
     escaped = printable(text, escape=json_escape)
@@ -62,7 +62,7 @@ def test_json_escapes_give_the_same_string_back() -> None:
 
 
 def test_a_long_text_is_cut_with_a_note_of_what_is_left() -> None:
-    from tui.format import excerpt
+    from tui.core.format import excerpt
 
     license_text = "\n".join(f"line {n}" for n in range(3200))
     shown = excerpt(license_text, max_lines=200, max_chars=20_000)
@@ -74,7 +74,7 @@ def test_a_long_text_is_cut_with_a_note_of_what_is_left() -> None:
 
 
 def test_short_relative_times_fit_a_narrow_column() -> None:
-    from tui.format import short_relative_time
+    from tui.core.format import short_relative_time
 
     assert [short_relative_time(NOW - d, now=NOW) for d in (
         timedelta(seconds=5), timedelta(minutes=5), timedelta(days=12), timedelta(days=64),

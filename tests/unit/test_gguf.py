@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.gguf_bytes import ARR, BOOL, F32, I32, STR, U32, U64, gguf_string, header, kv, qwen3_8b
-from tui.gguf import GGUFError, NeedMoreBytes, has_needed_keys, read_header
+from tui.core.gguf import GGUFError, NeedMoreBytes, has_needed_keys, read_header
 
 FUZZ = settings(max_examples=int(os.environ.get("QGOOSE_FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

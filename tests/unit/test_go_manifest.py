@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tui.core.go_manifest import go_reencoding, local_digests
 from tui.emulator.go_manifest import go_reencoded as emulator_reencoded
-from tui.go_manifest import go_reencoding, local_digests
 
 FUZZ = settings(max_examples=int(os.environ.get("QGOOSE_FUZZ_EXAMPLES", "150")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.history import History, HistoryUnavailable
+from tui.services.history import History, HistoryUnavailable
 
 HOST = "http://gpu1:11434"
 
@@ -142,7 +142,7 @@ def test_a_history_in_a_read_only_folder_is_still_read(tmp_path: Path) -> None:
     try:
         read = subprocess.run(
             [*prefix, sys.executable, "-c",
-             "import sys; from pathlib import Path; from tui.history import History; "
+             "import sys; from pathlib import Path; from tui.services.history import History; "
              "print(list(History(Path(sys.argv[1])).read_usage(sys.argv[2])))",
              str(folder / "h.sqlite3"), HOST], capture_output=True, text=True, timeout=60)
     finally:
@@ -154,7 +154,7 @@ def test_a_history_in_a_read_only_folder_is_still_read(tmp_path: Path) -> None:
 def test_transfers_are_remembered_and_join_versions(tmp_path: Path) -> None:
     import sqlite3
 
-    from tui.fleet import remembered_versions
+    from tui.services.fleet import remembered_versions
 
     path = tmp_path / "h.sqlite3"
     a, b, c = "a" * 64, "b" * 64, "c" * 64

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import Settings
-from tui.hosts_config import HostConfig, is_loopback
+from tui.services.config import Settings
+from tui.services.hosts_config import HostConfig, is_loopback
 
 TOKEN = "tok-SECRET-123"
 
@@ -63,7 +63,7 @@ def test_each_hosts_warnings_are_given_once(tmp_path: Path) -> None:
 
 
 def test_the_current_hosts_warnings_come_with_the_settings(tmp_path: Path) -> None:
-    from tui.config import load_settings
+    from tui.services.config import load_settings
 
     path = tmp_path / "config.toml"
     path.write_text('host = "d"\n[hosts.d]\nurl = "http://127.0.0.1:1"\ntoken_env = "D"\n'

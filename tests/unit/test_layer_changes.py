@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.layer_changes import Changes, compare, registry_layers, to_read
+from tui.core.layer_changes import Changes, compare, registry_layers, to_read
 from tui.ollama.models import ModelInfo
 
 TEMPLATE = "{{ .System }}<|user|>{{ .Prompt }}<|assistant|>"

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import fixture_json
-from tui.memory import UnknownEstimate, estimate_memory, fit_contexts, verdict
+from tui.core.memory import UnknownEstimate, estimate_memory, fit_contexts, verdict
 from tui.ollama.models import ModelInfo
 
 GIB = 1024**3

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.model_columns import COLUMNS, matches, parameter_count, visible_models
+from tui.core.model_columns import COLUMNS, matches, parameter_count, visible_models
 from tui.ollama.models import ModelDetails, ModelSummary
 
 

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
+from tui.core.pulls import Pulls, PullState
 from tui.ollama.models import PullEvent
-from tui.pulls import Pulls, PullState
 
 
 class Task:
@@ -67,8 +67,8 @@ def test_the_summary_adds_up_the_running_pulls(pulls: Pulls) -> None:
 
 
 def test_the_status_bar_summary_reads_short() -> None:
-    from tui.pulls import PullsSummary
-    from tui.widgets.status_bar import pulls_summary_text
+    from tui.core.pulls import PullsSummary
+    from tui.ui.widgets.status_bar import pulls_summary_text
 
     assert pulls_summary_text(PullsSummary()) == ""
     assert pulls_summary_text(PullsSummary(failed=2)) == "⇣ 2 failed"

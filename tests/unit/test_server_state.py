@@ -2,8 +2,8 @@
 
 import pytest
 
+from tui.core.server_state import BACKOFF_MAX, ServerState, models_signature
 from tui.ollama.models import ModelSummary, RunningModel
-from tui.server_state import BACKOFF_MAX, ServerState, models_signature
 
 
 def model(name: str, size: int = 1, digest: str = "d") -> ModelSummary:

@@ -1,7 +1,7 @@
 """What deleting really frees, and the disk used with shared blobs counted once."""
 
+from tui.core.space import disk_used, space_freed, weights_blob
 from tui.ollama.models import ModelInfo, ModelSummary
-from tui.space import disk_used, space_freed, weights_blob
 
 BLOB_A = "sha256-" + "a" * 64
 BLOB_B = "sha256-" + "b" * 64

@@ -19,10 +19,10 @@ import pytest
 
 from tests.conftest import fixture_json
 from tests.web.openapi_check import response_problems
-from tui.config import Settings
 from tui.emulator.server import Emulator
-from tui.history import History
-from tui.session import HostSession
+from tui.services.config import Settings
+from tui.services.history import History
+from tui.services.session import HostSession
 from tui.web.openapi import openapi
 from tui.web.security import Guard
 from tui.web.server import serving

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import JSON, SEED, Web
-from tui.config import Settings, load_settings
+from tui.services.config import Settings, load_settings
 
 
 def assert_seed_shape(seed: Any, ours: Any, where: str = "$") -> None:
@@ -64,7 +64,7 @@ async def test_set_is_the_seeds_shape_and_is_the_one_current_model(web: Web) -> 
 
 async def test_a_model_set_elsewhere_is_the_current_model_here_at_once(web: Web) -> None:
     """`qgoose-tui use` or the TUI in another process write the config: serve follows."""
-    from tui.config import set_current_model
+    from tui.services.config import set_current_model
 
     other = Settings(path=web.settings.path)
     set_current_model(other, ["qwen2.5:7b"], "qwen2.5:7b")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from tests.tui.helpers import models_view, screen_text, started, wait_until
 from tests.web.conftest import Start
-from tui.app import QGooseApp
-from tui.config import CurrentModelWatch, Settings, save_setting, set_current_model
-from tui.list_cache import ListCache
-from tui.widgets.model_grid import CURRENT_MARK
+from tui.services.config import CurrentModelWatch, Settings, save_setting, set_current_model
+from tui.services.list_cache import ListCache
+from tui.ui.app import QGooseApp
+from tui.ui.widgets.model_grid import CURRENT_MARK
 
 
 async def test_the_tui_and_the_api_share_the_current_model(start_web: Start,

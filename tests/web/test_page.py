@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from tests.web.conftest import TOKEN, ThreadedWeb
-from tui.config import load_settings
+from tui.services.config import load_settings
 from tui.web.security import Guard
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")

@@ -14,11 +14,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from tui import space
 from tui.cli.output import printable_stream, raw, write_json
-from tui.config import ConfigError, NotInstalledError, Settings, set_current_model
-from tui.filter_query import Facts, parse_query
-from tui.format import (
+from tui.core import space
+from tui.core.filter_query import Facts, parse_query
+from tui.core.format import (
     counted,
     human_duration,
     human_rate,
@@ -30,9 +29,8 @@ from tui.format import (
     render_table,
     until_text,
 )
-from tui.history import History, default_history_path
-from tui.model_columns import COLUMNS
-from tui.model_facts import model_facts, model_sections
+from tui.core.model_columns import COLUMNS
+from tui.core.model_facts import model_facts, model_sections
 from tui.ollama import (
     InvalidNameError,
     ModelInfo,
@@ -45,6 +43,8 @@ from tui.ollama import (
 from tui.ollama.errors import UnusableSettingError
 from tui.ollama.names import matcher, model_key, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
+from tui.services.config import ConfigError, NotInstalledError, Settings, set_current_model
+from tui.services.history import History, default_history_path
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the operation failed (not found, server error, …)
@@ -183,7 +183,7 @@ async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[
         await asyncio.gather(*(fetch(m) for m in models
                                if not m.is_remote and not m.capabilities))
     if query.needs_updates:
-        from tui.registry import UpdateChecker
+        from tui.services.registry import UpdateChecker
 
         checker = UpdateChecker(cmd.settings.registry)
         try:
@@ -459,7 +459,7 @@ def _report_results(cmd: Command, results: list[dict[str, Any]],
 
 async def cmd_cp(cmd: Command, source: str, destination: str, force: bool = False) -> int:
     """Copy a model; a different model under the new name is replaced only with --force."""
-    from tui.rename import NameTakenError, RenameError, copy_model
+    from tui.services.rename import NameTakenError, RenameError, copy_model
 
     try:
         src = normalize(source)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tui.bench import BenchResult, CannotBenchmark, run_benchmark
-from tui.bench import figures as result_figures
 from tui.cli.commands import EXIT_OK, BadInput, Command
-from tui.compare import compare_rows, text_diff
-from tui.format import printable, render_pairs, render_table
+from tui.core.compare import compare_rows, text_diff
+from tui.core.format import printable, render_pairs, render_table
 from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.names import normalize, same_model
+from tui.services.bench import BenchResult, CannotBenchmark, run_benchmark
+from tui.services.bench import figures as result_figures
 
 
 async def cmd_compare(cmd: Command, names: list[str]) -> int:

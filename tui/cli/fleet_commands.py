@@ -8,14 +8,14 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tui import space
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
-from tui.filter_query import parse_query
-from tui.fleet import HostReport, matrix, on_each, remembered_versions, survey
-from tui.format import human_size, printable, render_table
-from tui.hosts_config import HostConfig
+from tui.core import space
+from tui.core.filter_query import parse_query
+from tui.core.format import human_size, printable, render_table
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.names import normalize, same_model
+from tui.services.fleet import HostReport, matrix, on_each, remembered_versions, survey
+from tui.services.hosts_config import HostConfig
 
 PRESENT, ABSENT, STALE = "✓", "·", "≠"
 

@@ -6,13 +6,18 @@ import contextlib
 from typing import Any
 
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command
-from tui.config import KV_CACHE_TYPES, vram_total
-from tui.format import human_size, printable, render_pairs, render_table
-from tui.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_table, verdict
+from tui.core.format import human_size, printable, render_pairs, render_table
+from tui.core.memory import MemoryEstimate, UnknownEstimate, estimate_memory, fit_table, verdict
 from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ollama.durations import keep_alive_value, keep_alive_words
 from tui.ollama.names import model_key, normalize, same_model
-from tui.registry_facts import RegistryFacts, RegistryFactsError, RegistryFactsReader, free_disk
+from tui.services.config import KV_CACHE_TYPES, vram_total
+from tui.services.registry_facts import (
+    RegistryFacts,
+    RegistryFactsError,
+    RegistryFactsReader,
+    free_disk,
+)
 
 
 def parse_keep_alive(text: str | None) -> str | int | None:

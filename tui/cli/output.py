@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO, cast
 
-from tui.format import json_escape, printable
+from tui.core.format import json_escape, printable
 
 
 class PrintableStream:

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from tui import __version__
 from tui.cli.output import printable_stream, write_json
-from tui.config import (
+from tui.core.format import parse_size
+from tui.services.config import (
     KV_CACHE_TYPES,
     Settings,
     demo_folder,
@@ -28,8 +29,7 @@ from tui.config import (
     load_settings,
     use_demo_hosts,
 )
-from tui.format import parse_size
-from tui.history import History
+from tui.services.history import History
 
 if TYPE_CHECKING:
     from tui.cli.commands import Command
@@ -66,7 +66,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     if not commands:
         parser.set_defaults(command=None)
         return parser
-    from tui.filter_query import terms_examples  # the commands' help only, not the TUI's
+    from tui.core.filter_query import terms_examples  # the commands' help only, not the TUI's
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -168,7 +168,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     add("compare", "two to four models side by side; rows that differ marked *",
         lambda c, a: _in("compare_command").cmd_compare(c, a.names)) \
         .add_argument("names", nargs="+", metavar="NAME")
-    from tui.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS  # not for the TUI
+    from tui.services.bench import DEFAULT_PROMPT, DEFAULT_RUNS, MAX_RUNS  # not for the TUI
 
     bench = add("bench", "a model's speed here, as Ollama measures it: tokens/s (inputs/s "
                 "for embedding models); kept for the TUI's Speed column",
@@ -420,7 +420,7 @@ def _run_tui(settings: Settings, demo: bool) -> int:
     # first frame make hundreds of thousands of objects and ~100 collections (~15 ms of
     # the start). The app turns it back on once that frame is drawn.
     gc.disable()
-    from tui.app import run_app
+    from tui.ui.app import run_app
 
     try:
         return run_app(settings, demo=demo)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, Command
-from tui.config import ConfigError, set_current_model
-from tui.format import printable
+from tui.core.format import printable
 from tui.ollama.names import same_model
-from tui.rename import RenameError, rename_model
+from tui.services.config import ConfigError, set_current_model
+from tui.services.rename import RenameError, rename_model
 
 
 async def cmd_mv(cmd: Command, source: str, destination: str) -> int:

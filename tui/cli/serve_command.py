@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def cmd_serve(cmd: Command, args: argparse.Namespace) -> int:
     from tui.cli.commands import EXIT_OK, BadInput
-    from tui.session import HostSession
+    from tui.services.session import HostSession
     from tui.web.server import CannotListen, serving  # aiohttp: only when serving
 
     try:
@@ -111,7 +111,7 @@ def is_loopback(address: str) -> bool:
 
 def announce(cmd: Command, url: str, guard: Guard, token_env: str) -> None:
     """Say where the server is, who can reach it and what it asks of them."""
-    from tui.format import printable
+    from tui.core.format import printable
 
     ollama = cmd.client.display_url
     if cmd.as_json:

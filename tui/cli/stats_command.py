@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 
 from tui.cli.commands import EXIT_OK, Command
-from tui.format import printable, relative_time, render_table
-from tui.history import HistoryUnavailable, Usage
+from tui.core.format import printable, relative_time, render_table
 from tui.ollama import OllamaError
 from tui.ollama.names import model_key
+from tui.services.history import HistoryUnavailable, Usage
 
 NOTHING_RECORDED = {"first_seen": None, "last_used": None, "last_loaded": None,
                     "times_loaded": 0, "last_current": None, "times_current": 0}

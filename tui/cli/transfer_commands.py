@@ -1,5 +1,5 @@
 """`transfer NAME --from A --to B`, `export NAME FILE`, `import FILE --to HOST`: models
-between hosts without the internet (see tui/transfer/)."""
+between hosts without the internet (see tui/services/transfer/)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from pathlib import Path
 
 from tui.cli.commands import EXIT_OK, BadInput, Command, ProgressLine
 from tui.cli.fleet_commands import chosen_hosts
-from tui.fleet import remembered_versions
-from tui.format import human_size, printable
-from tui.hosts_config import HostConfig
+from tui.core.format import human_size, printable
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.names import normalize, same_model
-from tui.transfer import (
+from tui.services.fleet import remembered_versions
+from tui.services.hosts_config import HostConfig
+from tui.services.transfer import (
     BlobSource,
     Bundle,
     ModelsDir,
@@ -23,7 +23,7 @@ from tui.transfer import (
     export_bundle,
     send_model,
 )
-from tui.transfer.files import copy_files, writable_store
+from tui.services.transfer.files import copy_files, writable_store
 
 
 def _failed(cmd: Command, exc: Exception, **json_fields: str) -> int:

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showing_progress
-from tui.format import printable, render_table
+from tui.core.format import printable, render_table
+from tui.core.updates import SHORT_DIGEST, UpdateOutcome
 from tui.ollama import InvalidNameError, ModelNotFoundError, OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key, normalize
 from tui.ollama.progress import PullProgress
-from tui.registry import UpdateCheck, UpdateChecker, summary
-from tui.updates import SHORT_DIGEST, UpdateOutcome
+from tui.services.registry import UpdateCheck, UpdateChecker, summary
 
 
 async def _checks(cmd: Command, models: list[ModelSummary]) -> list[UpdateCheck]:

@@ -2,7 +2,7 @@
 printable: the server's own words in it (an error, a name) are escaped when the exception
 is made, so no one who shows one can forget it."""
 
-from tui.format import printable
+from tui.core.format import printable
 
 
 class OllamaError(Exception):

@@ -2,8 +2,8 @@
 what the page needs besides (`pulls/`, `space/`, `popular/`), over one HostSession.
 
 Every input is checked before Ollama is asked; every rule is the one the CLI and the TUI
-use: names (tui.ollama.names), the current model (tui.config), the space a delete frees
-(tui.space), the pulls (the session's).
+use: names (tui.ollama.names), the current model (tui.services.config), the space a delete frees
+(tui.core.space), the pulls (the session's).
 """
 
 from __future__ import annotations
@@ -16,14 +16,10 @@ from typing import Any
 from aiohttp import web
 
 from tui.cli.commands import freed_by, list_json, sharing_details, status_json
-from tui.config import (
-    ConfigError,
-    CurrentModelWatch,
-    NotInstalledError,
-    Settings,
-    set_current_model,
-)
-from tui.format import human_size
+from tui.core.format import human_size
+from tui.core.popular import popular_models
+from tui.core.pulls import PullJob
+from tui.core.space import SpaceFreed
 from tui.ollama import (
     InvalidNameError,
     ModelNotFoundError,
@@ -33,10 +29,14 @@ from tui.ollama import (
 )
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import normalize, same_model
-from tui.popular import popular_models
-from tui.pulls import PullJob
-from tui.session import HostSession
-from tui.space import SpaceFreed
+from tui.services.config import (
+    ConfigError,
+    CurrentModelWatch,
+    NotInstalledError,
+    Settings,
+    set_current_model,
+)
+from tui.services.session import HostSession
 from tui.web.refresh import SharedRefresh
 from tui.web.replies import ApiError, encode, reply, reply_encoded
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tui.session import HostSession
+from tui.services.session import HostSession
 
 
 class SharedRefresh:

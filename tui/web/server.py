@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from tui.config import Settings
-from tui.session import HostSession
+from tui.services.config import Settings
+from tui.services.session import HostSession
 from tui.web.api import ModelsApi
 from tui.web.app import make_app
 from tui.web.security import Guard

@@ -1,0 +1,1 @@
+"""Pure model facts and rules: no I/O, no Textual, no httpx."""

@@ -1,0 +1,182 @@
+"""Several Ollama hosts at once: each asked in parallel under its own deadline (a host that
+is down never slows the others), and the matrix of models × hosts. Free of Textual; the
+CLI's `hosts`, `fleet`, `pull --on` and `rm --on` use it, the Hosts view shows the same."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tui.core import space
+from tui.ollama import OllamaClient, OllamaError
+from tui.ollama.host import redact
+from tui.ollama.models import ModelSummary, RunningModel
+from tui.ollama.names import model_key
+from tui.services.hosts_config import HostConfig
+
+if TYPE_CHECKING:
+    from tui.services.history import History
+
+HOST_DEADLINE = 8.0  # seconds for one host's whole answer, whatever it does
+T = TypeVar("T")
+
+
+@dataclass
+class HostReport:
+    name: str
+    url: str  # without any password
+    online: bool = False
+    version: str = ""
+    models: list[ModelSummary] = field(default_factory=list)
+    running: list[RunningModel] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def disk_bytes(self) -> int:
+        return space.disk_used(self.models, lambda m: None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "url": self.url, "online": self.online,
+                "version": self.version or None, "count": len(self.models),
+                "disk_bytes": self.disk_bytes if self.online else None,
+                "loaded": [r.name for r in self.running], "error": self.error or None}
+
+
+def client_for(host: HostConfig, env: Mapping[str, str], deadline: float) -> OllamaClient:
+    """A client with the host's token and TLS options, and short deadlines."""
+    return OllamaClient(host.base_url, timeout=deadline, connect_timeout=min(3.0, deadline),
+                        **host.client_options(env))
+
+
+async def on_each(hosts: list[HostConfig], env: Mapping[str, str],
+                  work: Callable[[OllamaClient], Awaitable[T]],
+                  deadline: float | None) -> dict[str, T | OllamaError]:
+    """Run `work` against every host at once; each host's result or its error, by name.
+    `deadline` None: no overall limit (a pull may take hours)."""
+    async def one(host: HostConfig) -> T | OllamaError:
+        async with client_for(host, env, deadline or HOST_DEADLINE) as client:
+            try:
+                async with asyncio.timeout(deadline):
+                    return await work(client)
+            except TimeoutError:
+                return OllamaError(f"{host.name} did not answer within {deadline:.0f} s")
+            except OllamaError as exc:
+                return exc
+
+    results = await asyncio.gather(*(one(h) for h in hosts))
+    return dict(zip((h.name for h in hosts), results, strict=True))
+
+
+async def survey(hosts: list[HostConfig], env: Mapping[str, str],
+                 deadline: float | None = None) -> list[HostReport]:
+    """Every host's state: version, models, loaded models (or why it did not answer);
+    each host gets `deadline` seconds (HOST_DEADLINE by default)."""
+    async def ask(client: OllamaClient) -> tuple[str, list[ModelSummary], list[RunningModel]]:
+        version, models, running = await asyncio.gather(client.version(),
+                                                        client.list_models(), client.ps())
+        return version, list(models), list(running)
+
+    answers = await on_each(hosts, env, ask, deadline or HOST_DEADLINE)
+    reports = []
+    for host in hosts:
+        report = HostReport(host.name, redact(host.base_url))
+        answer = answers[host.name]
+        if isinstance(answer, OllamaError):
+            report.error = str(answer)
+        else:
+            report.online = True
+            report.version, report.models, report.running = answer
+        reports.append(report)
+    return reports
+
+
+class SameVersions:
+    """Which manifest digests are one version of a model: equal digests, and the two ends of
+    each transfer remembered (a target from Ollama 0.30 on re-encodes the weights it is sent,
+    so its copy has another digest). A digest names the same bytes on any host, so the
+    pairs join digests, not hosts."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self._parent: dict[str, str] = {}
+        for one, other in pairs:
+            root, joined = self.version(one), self.version(other)
+            self._parent.setdefault(joined, joined)
+            self._parent[root] = joined
+
+    def version(self, digest: str) -> str:
+        """One digest standing for every digest of the same version."""
+        digest = digest.removeprefix("sha256:")
+        while (up := self._parent.get(digest, digest)) != digest:
+            self._parent[digest] = self._parent.get(up, up)  # halve the path
+            digest = up
+        return digest
+
+    def same(self, one: str, other: str) -> bool:
+        return self.version(one) == self.version(other)
+
+    def copies_of(self, digest: str) -> set[str]:
+        """The other digests known to be this version."""
+        version = self.version(digest)
+        return {d for d in list(self._parent) if d != digest and self.version(d) == version}
+
+
+def remembered_versions(history: History) -> SameVersions:
+    """The transfers the history keeps, as versions (a read: it writes nothing)."""
+    return SameVersions((t.source_digest, t.target_digest) for t in history.transfers())
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    name: str
+    digests: dict[str, str | None]  # host → its digest, None where absent (offline: absent)
+    # host → the digest standing for its version (SameVersions); empty: the digests.
+    versions: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def stale(self) -> set[str]:
+        """Hosts whose copy is another version than the one most hosts have."""
+        versions = self.versions or self.digests
+        present = [d for d in versions.values() if d]
+        if len(set(present)) < 2:
+            return set()
+        common, _ = Counter(present).most_common(1)[0]
+        return {h for h, d in versions.items() if d and d != common}
+
+    @property
+    def copies(self) -> set[str]:
+        """Hosts with another digest that is the same version (a transferred copy)."""
+        digests = {d for d in self.digests.values() if d}
+        if len(digests) < 2:
+            return set()
+        stale = self.stale
+        common, _ = Counter(d for h, d in self.digests.items()
+                            if d and h not in stale).most_common(1)[0]
+        return {h for h, d in self.digests.items() if d and d != common and h not in stale}
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "hosts": dict(self.digests),
+                "stale_on": sorted(self.stale), "copies_on": sorted(self.copies)}
+
+
+def matrix(reports: list[HostReport], same: SameVersions | None = None) -> list[MatrixRow]:
+    """Models × hosts over the hosts that answered, by name (Ollama's identity rule); with
+    `same`, a remembered transfer's copy counts as the same version as its source."""
+    names: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {}
+    for report in reports:
+        for model in report.models:
+            key = model_key(model.name)
+            names.setdefault(key, model.name)
+            found.setdefault(key, {})[report.name] = model.digest
+    online = [r.name for r in reports if r.online]
+    rows = []
+    for key in found:
+        digests = {host: found[key].get(host) for host in online}
+        versions = {host: same.version(d) if d else None for host, d in digests.items()} \
+            if same is not None else {}
+        rows.append(MatrixRow(names[key], digests, versions))
+    rows.sort(key=lambda row: row.name.casefold())
+    return rows

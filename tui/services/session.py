@@ -1,0 +1,466 @@
+"""One Ollama host as the app sees it: its client, what it has, when to ask again, its pulls.
+
+Free of Textual, so it is tested with pytest-asyncio against the emulator. The app holds
+one session per host; views learn of changes through `subscribe`, never by polling it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from tui.core import space
+from tui.core.format import counted
+from tui.core.pulls import PullJob, Pulls, Spawn
+from tui.core.server_state import BACKOFF_START, ServerState
+from tui.ollama import OllamaError, OllamaTimeoutError, UnreachableError
+from tui.ollama.host import redact
+from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
+from tui.ollama.names import model_key
+from tui.services.history import BenchRecord, History
+from tui.services.list_cache import ListCache
+from tui.services.usage_log import UsageLog
+
+if TYPE_CHECKING:
+    from tui.ollama.client import OllamaClient
+    from tui.services.bench import AnyBench, Progress
+    from tui.services.registry import UpdateCheck, UpdateChecker
+    from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
+
+# "host": the app switched to another host; "fleet": another host's state or models changed.
+Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage",
+                "host", "fleet"]
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Something views show has changed: the server state, the model list, the pulls."""
+
+    topic: Topic
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should be told once (a toast)."""
+
+    message: str
+    title: str = ""
+    severity: Literal["information", "warning", "error"] = "information"
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """A pull finished and the model list already shows the model."""
+
+    name: str
+
+
+Event = Changed | Notice | Pulled
+Listener = Callable[[Event], None]
+
+
+def _spawn_task(coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    return asyncio.get_running_loop().create_task(coro)
+
+
+class HostSession:
+    def __init__(self, base_url: str, *, label: str = "", refresh_interval: float = 5.0,
+                 spawn: Spawn = _spawn_task, list_cache: ListCache | None = None,
+                 client: OllamaClient | None = None, history: History | None = None,
+                 registry: str = "", client_options: dict[str, Any] | None = None) -> None:
+        self.base_url = base_url
+        self._client = client
+        self._client_options = client_options or {}  # headers (a token), TLS: never shown
+        self.label = label or redact(base_url).removeprefix("http://")
+        self.refresh_interval = refresh_interval
+        # Never wait longer to retry a vanished Ollama than to re-check a live one.
+        self.state = ServerState(backoff_start=min(BACKOFF_START, refresh_interval))
+        self.pulls = Pulls(self._run_pull, spawn)
+        self._info: dict[tuple[str, str], ModelInfo] = {}
+        self._asking: dict[tuple[str, str], asyncio.Future[ModelInfo]] = {}  # in flight
+        self._listeners: list[Listener] = []
+        self._list_cache = list_cache
+        self._nameless_told = 0  # nameless entries already reported, to say it once
+        self.loading: dict[str, str] = {}  # model key → its name, while a load runs
+        self._disk_used: tuple[tuple[int, int, int], int] | None = None  # (inputs, bytes)
+        self.refreshing = False
+        self.history = history
+        self.usage = UsageLog(history, base_url)
+        self._usage_tasks: set[asyncio.Task[None]] = set()
+        self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
+        self.registry = registry  # "" for registry.ollama.ai
+        self._updates: UpdateChecker | None = None
+        self._facts: RegistryFactsReader | None = None
+        self.checking_updates = False
+        self._updating: dict[str, ModelSummary] = {}  # model key → the model before its update
+        self.capabilities: dict[str, tuple[str, ...]] = \
+            list_cache.load_capabilities() if list_cache is not None else {}
+        if list_cache is not None:
+            cached = list_cache.load(base_url)
+            if cached:
+                self.state.show_cached(cached)
+
+    @property
+    def client(self) -> OllamaClient:
+        """Made on first use, so the first frame does not wait for httpx to import."""
+        if self._client is None:
+            from tui.ollama.client import OllamaClient
+
+            self._client = OllamaClient(self.base_url, **self._client_options)
+        return self._client
+
+    # -- telling the views -------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def _emit(self, event: Event) -> None:
+        for listener in self._listeners:
+            listener(event)
+
+    # -- the model list ----------------------------------------------------------------
+    def due(self, now: float | None = None) -> bool:
+        return not self.refreshing and self.state.due(time.monotonic() if now is None else now)
+
+    async def refresh(self) -> None:
+        """Ask for version, models and loaded models at once; record the answer or failure."""
+        state = self.state
+        was_online = state.online
+        self.refreshing = True
+        try:
+            need_version = state.online is not True or not state.version
+            version, models, running = await asyncio.gather(
+                self.client.version() if need_version else _already(state.version),
+                self.client.list_models(),
+                self._running_models(),
+            )
+        except OllamaError as exc:
+            unreachable = isinstance(exc, UnreachableError | OllamaTimeoutError)
+            state.record_failure(str(exc), time.monotonic(), answering=not unreachable)
+            if was_online is not False:
+                self._emit(Notice(str(exc), "Ollama is not answering", "error"))
+            self._emit(Changed("state"))
+            return
+        finally:
+            self.refreshing = False
+        state.version = version
+        running_before = _figures(state.running)
+        changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
+        if _figures(running) != running_before:
+            self._emit(Changed("running"))
+        if was_online is False:
+            self._emit(Notice("Ollama is back"))
+        self._tell_nameless(getattr(models, "skipped", 0))
+        if changed:
+            self._emit(Changed("models"))
+            if self._list_cache is not None:
+                await asyncio.to_thread(self._list_cache.save, self.base_url, models)
+        self._emit(Changed("state"))
+        await self._record_usage(self.usage.seen(m.name for m in models))
+        await self._record_usage(self.usage.loaded(r.name for r in running))
+
+    async def _record_usage(self, write: Coroutine[Any, Any, bool]) -> None:
+        if await write:
+            self._emit(Changed("usage"))
+
+    async def record_current(self, name: str) -> None:
+        """The user made `name` the current model."""
+        await self._record_usage(self.usage.current(name))
+
+    def _tell_nameless(self, count: int) -> None:
+        if count and count != self._nameless_told:
+            self._emit(Notice(f"Left out {counted(count, 'entry', 'entries')} without a name "
+                              "from Ollama's model list", "Odd model list", "warning"))
+        self._nameless_told = count
+
+    async def _running_models(self) -> list[RunningModel]:
+        try:
+            return await self.client.ps()
+        except OllamaError:
+            return []  # an old server without /api/ps still lists its models
+
+    # -- memory ------------------------------------------------------------------------
+    async def refresh_running(self) -> None:
+        """Ask only what is loaded (cheap: the Running view asks every 2 s)."""
+        if not self.state.online:
+            return
+        try:
+            running = await self.client.ps()
+        except OllamaError:
+            return  # the next full refresh says what went wrong
+        self._take_running(running)
+
+    def _take_running(self, running: list[RunningModel]) -> None:
+        state = self.state
+        if _figures(running) == _figures(state.running):
+            return
+        loaded_before = state.loaded_keys()
+        state.running = running
+        self._emit(Changed("running"))
+        if state.loaded_keys() != loaded_before:
+            self._emit(Changed("models"))  # the grid's loaded markers
+        if running:
+            self._spawn_usage(self.usage.loaded([r.name for r in running]))
+
+    def _spawn_usage(self, write: Coroutine[Any, Any, bool]) -> None:
+        """Record usage without making the caller wait for the disk."""
+        task = asyncio.get_running_loop().create_task(self._record_usage(write))
+        self._usage_tasks.add(task)
+        task.add_done_callback(self._usage_tasks.discard)
+
+    async def load(self, name: str, keep_alive: str | int | None) -> None:
+        """Load a model into memory (it can take minutes); tell how it went."""
+        key = model_key(name)
+        self.loading[key] = name
+        self._emit(Changed("running"))
+        before = {model_key(r.name): r.name for r in self.state.running}
+        problem = ""
+        try:
+            await self.client.load(name, keep_alive)
+        except OllamaError as exc:
+            problem = str(exc)
+        finally:
+            self.loading.pop(key, None)
+        await self.refresh_running()  # so that "loaded" means the Running view shows it
+        self._emit(Changed("running"))
+        # Ollama unloads others, without a word, to make room: say which went.
+        evicted = [shown for k, shown in before.items()
+                   if k != key and k not in self.state.loaded_keys()]
+        room = f"; to make room, Ollama unloaded {', '.join(evicted)}" if evicted else ""
+        self._emit(Notice(problem, f"Could not load {name}", "error") if problem
+                   else Notice(f"{name} is loaded{room}"))
+
+    async def unload(self, names: list[str]) -> None:
+        """Unload models (every kind unloads, embedding and cloud ones too)."""
+        done = 0
+        for name in names:
+            try:
+                await self.client.unload(name)
+                done += 1
+            except OllamaError as exc:
+                self._emit(Notice(str(exc), f"Could not unload {name}", "error"))
+        if done:
+            self._emit(Notice(f"Unloaded {names[0]}" if len(names) == 1
+                              else f"Unloaded {counted(done, 'model')}"))
+        await self.refresh_running()
+
+    # -- one model ---------------------------------------------------------------------
+    def cached_info(self, model: ModelSummary) -> ModelInfo | None:
+        return self._info.get(_info_key(model))
+
+    async def model_info(self, model: ModelSummary) -> ModelInfo:
+        """/api/show for `model`, asked once per name and digest: callers asking while the
+        answer is on its way (the info panel and the background fetch) share it."""
+        info = self.cached_info(model)
+        if info is not None:
+            return info
+        key = _info_key(model)
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = self._asking[key] = asyncio.ensure_future(self.client.show(model.name))
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        info = await asyncio.shield(asking)  # one caller cancelled leaves it to the others
+        self._info[key] = info
+        if model.digest:
+            self.capabilities[model.digest] = info.capabilities
+        return info
+
+    def disk_used(self) -> int:
+        """Bytes on disk, shared blobs counted once (by weights blob where details are in).
+
+        The status bar asks at every repaint (10 a second during a pull): the figure is
+        worked out again only when the list or the details known have changed."""
+        # The signature changes with the list; a cached list shown before it has none yet.
+        inputs = (self.state.signature, len(self.state.models), len(self._info))
+        if self._disk_used is None or self._disk_used[0] != inputs:
+            self._disk_used = (inputs, space.disk_used(self.state.models, self.cached_info))
+        return self._disk_used[1]
+
+    def known_capabilities(self, model: ModelSummary) -> tuple[str, ...] | None:
+        """What the model can do, from the list, its details, or a previous run."""
+        if model.capabilities:
+            return model.capabilities  # newer servers list them in /api/tags
+        info = self.cached_info(model)
+        if info is not None:
+            return info.capabilities
+        return self.capabilities.get(model.digest) if model.digest else None
+
+    async def save_capabilities(self) -> None:
+        if self._list_cache is not None:
+            await asyncio.to_thread(self._list_cache.save_capabilities, dict(self.capabilities))
+
+    # -- speed -------------------------------------------------------------------------
+    async def load_history(self) -> None:
+        """Benchmark results and usage kept from earlier runs (the CLI's too), this host's."""
+        if self.history is not None:
+            self.benchmarks = await asyncio.to_thread(self.history.latest_benchmarks,
+                                                      self.base_url)
+            await self.usage.load()
+            self._emit(Changed("benchmarks"))
+            self._emit(Changed("usage"))
+
+    def benchmark_of(self, model: ModelSummary) -> BenchRecord | None:
+        return self.benchmarks.get(model.digest) if model.digest else None
+
+    async def benchmark(self, model: ModelSummary, *, runs: int, prompt: str,
+                        progress: Progress | None = None) -> AnyBench:
+        """Measure `model` here and keep the result. Raises OllamaError, CannotBenchmark;
+        cancelling the task stops it."""
+        from tui.services.bench import figures as result_figures  # not needed for the first frame
+        from tui.services.bench import run_benchmark
+
+        capabilities = () if model.is_remote else \
+            self.known_capabilities(model) or (await self.model_info(model)).capabilities
+        try:
+            result = await run_benchmark(self.client, model.name, capabilities, runs=runs,
+                                         prompt=prompt, remote=model.is_remote,
+                                         progress=progress)
+        finally:
+            await self.refresh_running()  # it unloaded, then loaded the model
+        figures = result_figures(result, prompt)
+        record = BenchRecord(model.name, model.digest, datetime.now(UTC), result.kind,
+                             result.unit, result.speed.median, figures)
+        if model.digest:
+            self.benchmarks[model.digest] = record
+        if self.history is not None and not await asyncio.to_thread(
+                self.history.record_benchmark, self.base_url, model.name, model.digest,
+                figures, result.unit, result.speed.median, record.at):
+            self._emit(Notice(f"The result was not kept: {self.history.problem}",
+                              "Benchmark", "warning"))
+        self._emit(Changed("benchmarks"))
+        return result
+
+    # -- updates -----------------------------------------------------------------------
+    @property
+    def updates(self) -> UpdateChecker:
+        """Made on first use: most starts never check for updates."""
+        if self._updates is None:
+            from tui.services.registry import UpdateChecker
+
+            # /api/show lets an update say what it changes (weights or only text).
+            self._updates = UpdateChecker(self.registry, show=self.model_info)
+        return self._updates
+
+    async def registry_facts(self, name: str) -> RegistryFacts:
+        """A model's size and memory figures from its registry, before a pull (raises
+        RegistryFactsError); the reader is made on first use."""
+        if self._facts is None:
+            from tui.services.registry_facts import RegistryFactsReader
+
+            self._facts = RegistryFactsReader(self.registry)
+        return await self._facts.facts(name)
+
+    def update_check(self, model: ModelSummary) -> UpdateCheck | None:
+        return self._updates.known(model) if self._updates is not None else None
+
+    async def check_updates(self) -> list[UpdateCheck]:
+        """Ask the registries about every installed model (each digest once a session)."""
+        self.checking_updates = True
+        try:
+            return await self.updates.check_all(list(self.state.models))
+        finally:
+            self.checking_updates = False
+            self._emit(Changed("updates"))
+
+    def update(self, models: list[ModelSummary]) -> tuple[list[str], list[str]]:
+        """Pull the outdated ones among `models` (never the current or unchecked ones);
+        the names started, and those left alone."""
+        started, left = [], []
+        for model in models:
+            check = self.update_check(model)
+            if check is None or not check.outdated:
+                left.append(model.name)
+                continue
+            self._updating[model_key(model.name)] = model
+            if self.pulls.start(model.name) is not None:
+                started.append(model.name)
+        return started, left
+
+    async def _pulled(self, name: str) -> None:
+        """Say what a pull did: for an update, old → new digest and the size change."""
+        before = self._updating.pop(model_key(name), None)
+        if before is None:
+            self._emit(Notice(f"Pulled {name}"))
+            return
+        from tui.core.updates import UpdateOutcome
+
+        after = next((m for m in self.state.models if model_key(m.name) == model_key(name)),
+                     None)
+        self._emit(Notice(UpdateOutcome.of(before, after).sentence(), "Update"))
+        if after is not None:
+            await self.updates.check(after)  # its new digest: now "up to date", we expect
+        self._emit(Changed("updates"))
+
+    async def rename(self, model: ModelSummary, new_name: str, keep_old: bool = False,
+                     replace: bool = False) -> str:
+        """Copy (keep_old; onto another model only with `replace`) or safely rename; the new
+        name. Raises RenameError (the original is then always kept)."""
+        from tui.services.rename import copy_model, rename_model
+
+        try:
+            if keep_old:
+                done = await copy_model(self.client, model.name, new_name, replace=replace)
+            else:
+                done = await rename_model(self.client, model.name, new_name)
+        finally:
+            await self.refresh()
+        return done.name
+
+    async def delete(self, model: ModelSummary) -> None:
+        """Delete a model; the list drops it at once. Raises OllamaError."""
+        await self.client.delete(model.name)
+        self.state.forget(model.name)
+        self._emit(Changed("models"))
+        self._emit(Changed("state"))
+
+    # -- pulls -------------------------------------------------------------------------
+    async def _run_pull(self, job: PullJob) -> None:
+        try:
+            async for event in self.client.pull(job.name, coalesce=True):
+                job.progress.feed(event, time.monotonic())
+                self.pulls.changed = True
+                # A fast stream has data ready at every read and would never give the
+                # event loop back: yield, so keys and repaints go on during a pull.
+                await asyncio.sleep(0)
+        except asyncio.CancelledError:
+            job.cancel()
+            self.pulls.changed = True
+            raise
+        except OllamaError as exc:
+            self._pull_failed(job, str(exc))
+        except Exception as exc:  # a bug must fail the pull visibly, never leave it "running"
+            self._pull_failed(job, f"unexpected error: {type(exc).__name__}: {exc}")
+        else:
+            await self.refresh()  # so that "done" means the list already shows it
+            job.finish()
+            self.pulls.changed = True
+            await self._pulled(job.name)
+            self._emit(Pulled(job.name))
+
+    def _pull_failed(self, job: PullJob, message: str) -> None:
+        job.fail(message)
+        self.pulls.changed = True
+        self._emit(Notice(message, f"Pull of {job.name} failed", "error"))
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        if self._updates is not None:
+            await self._updates.aclose()
+        if self._facts is not None:
+            await self._facts.aclose()
+
+
+def _figures(running: list[RunningModel]) -> list[tuple[object, ...]]:
+    return [(r.name, r.size, r.size_vram, r.expires_at_text, r.context_length) for r in running]
+
+
+async def _already(value: str) -> str:
+    return value
+
+
+def _info_key(model: ModelSummary) -> tuple[str, str]:
+    return (model_key(model.name), model.digest)

@@ -1,0 +1,1 @@
+"""The Textual application: the app shell, its screens and widgets."""

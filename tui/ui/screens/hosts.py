@@ -1,0 +1,380 @@
+"""The Hosts view: every Ollama host (online or not, for how long, version, models, disk,
+loaded models and VRAM in use, pulls under way) and below it the matrix of models × hosts:
+present ✓, absent ·, or a different version from most hosts ≠ (a stale copy).
+
+Enter on a host shows it in the other views; in the matrix `p` pulls the highlighted model
+onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `t` copies
+it there from a host whose model files are readable (no internet needed; a copy the target
+re-encoded, as Ollama 0.30 and later do, is remembered as the same version), `d` deletes it
+from the hosts you choose (each with the space it frees), `/` filters."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from tui.core import space
+from tui.core.filter_query import Facts, parse_query
+from tui.core.format import human_duration, human_size, printable
+from tui.ollama import OllamaError
+from tui.ollama.host import redact
+from tui.ollama.names import same_model
+from tui.services.fleet import HostReport, MatrixRow, SameVersions, matrix, remembered_versions
+from tui.services.hosts_config import HostConfig
+from tui.ui.screens.view import View
+from tui.ui.widgets.safe_text import server_text
+from tui.ui.widgets.status_bar import pulls_summary_text
+
+if TYPE_CHECKING:
+    from tui.services.session import HostSession
+
+PRESENT, ABSENT, STALE = "✓", "·", "≠"
+HOST_COLUMNS = ("", "Host", "State", "Version", "Models", "Disk", "Loaded", "VRAM used",
+                "Pulls")
+
+
+def report_of(name: str, session: HostSession) -> HostReport:
+    """What the session knows, in the fleet's terms (for the matrix)."""
+    state = session.state
+    return HostReport(name, session.base_url, online=bool(state.online),
+                      version=state.version, models=list(state.models),
+                      running=list(state.running), error=state.error)
+
+
+def state_text(session: HostSession) -> Text:
+    state = session.state
+    if state.online is None:
+        return Text("connecting", style="dim")
+    if state.online:
+        # For how long, once it is worth saying (and a picture of a fresh start is stable).
+        up = time.monotonic() - (state.online_since or time.monotonic())
+        return Text("online" + (f" {human_duration(up)}" if up >= 60 else ""), style="green")
+    away = human_duration(time.monotonic() - (state.offline_since or time.monotonic()))
+    return Text(f"offline {away}", style="red")
+
+
+class HostsScreen(View):
+    VIEW_NAME = "hosts"
+    AUTO_FOCUS = "#matrix"
+    TOPICS = frozenset({"state", "models", "fleet", "running"})
+    DEFAULT_CSS = """
+    HostsScreen #hosts { height: auto; max-height: 40%; }
+    /* Seen even while the matrix has the focus: which host the view is about. */
+    HostsScreen #hosts > .datatable--cursor { background: $secondary 40%; text-style: bold; }
+    HostsScreen #matrix-filter { height: 1; border: none; padding: 0 1; background: $boost; }
+    HostsScreen #matrix-title { padding: 0 1; text-style: bold; height: 1; }
+    HostsScreen #matrix { height: 1fr; }
+    HostsScreen #transfer { height: auto; padding: 0 1; color: $accent; display: none; }
+    HostsScreen #transfer.-shown { display: block; }
+    HostsScreen #matrix-problem { color: $error; height: auto; padding: 0 1; display: none; }
+    HostsScreen #matrix-problem.-shown { display: block; }
+    """
+    BINDINGS = [
+        Binding("p", "pull_on_hosts", "Pull onto…",
+                tooltip="pull the highlighted model onto the hosts you choose"),
+        Binding("d", "delete_on_hosts", "Delete from…",
+                tooltip="delete the highlighted model from the hosts you choose"),
+        Binding("t", "transfer_to_hosts", "Transfer to…",
+                tooltip="copy the highlighted model to the hosts you choose without the "
+                "internet (a host that has it must have readable model files)"),
+        Binding("x", "cancel_transfer", "Cancel transfer", show=False,
+                tooltip="stop the transfer under way (blobs already sent stay: a retry "
+                "skips them)"),
+        Binding("slash", "focus_filter", "Filter", priority=True),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        self.hosts: DataTable[str | Text] = DataTable(id="hosts", cursor_type="row")
+        self.hosts.add_columns(*HOST_COLUMNS)
+        self.filter_box = Input(placeholder="/ to filter the matrix: words, cap:vision, "
+                                "size<5GB…", id="matrix-filter")
+        self.problem = Static(id="matrix-problem")
+        self.matrix: DataTable[str | Text] = DataTable(id="matrix", cursor_type="row",
+                                                       zebra_stripes=True)
+        yield self.hosts
+        yield Static("Models × hosts  (✓ present · absent ≠ another version than most)",
+                     id="matrix-title")
+        yield self.filter_box
+        yield self.problem
+        yield self.matrix
+        self.transfer_line = Static(id="transfer")
+        yield self.transfer_line
+        # The transfers the history remembers: a copy a target re-encoded is the same version.
+        self._same = SameVersions()
+
+    def resumed(self) -> None:
+        # Not exclusive: a cancelled worker would leave its coroutine never awaited.
+        self.run_worker(self._load_versions(), group="versions", exit_on_error=False)
+
+    async def _load_versions(self) -> None:
+        self._same = await asyncio.to_thread(remembered_versions, self.qapp.history)
+        self._show_matrix()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input)
+        return True
+
+    # -- drawing ---------------------------------------------------------------------------
+    def show(self) -> None:
+        self._show_hosts()
+        self._show_matrix()
+
+    def _show_hosts(self) -> None:
+        table = self.hosts
+        row = table.cursor_row
+        table.clear()
+        for name, session in self.qapp.sessions.items():
+            state = session.state
+            online = bool(state.online)
+            vram = sum(r.size_vram for r in state.running)
+            table.add_row("▶" if session is self.qapp.session else "",
+                          Text(printable(session.label or redact(session.base_url))),
+                          state_text(session), server_text(state.version),
+                          str(len(state.models)) if online else "",
+                          human_size(session.disk_used()) if online else "",
+                          str(len(state.running)) if online else "",
+                          human_size(vram) if vram else "",
+                          pulls_summary_text(session.pulls.summary()), key=name)
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def rows(self) -> list[MatrixRow]:
+        """The matrix rows the filter keeps."""
+        reports = [report_of(name, s) for name, s in self.qapp.sessions.items()]
+        rows = matrix(reports, self._same)
+        text = self.filter_box.value
+        if not text.strip():
+            self.problem.set_class(False, "-shown")
+            return rows
+        models = {m.name: m for r in reports for m in r.models}
+        query = parse_query(text, Facts())
+        self.problem.update(Text("; ".join(query.problems)))
+        self.problem.set_class(bool(query.problems), "-shown")
+        return [row for row in rows if row.name in models and query.accepts(models[row.name])]
+
+    def _show_matrix(self) -> None:
+        table = self.matrix
+        online = [n for n, s in self.qapp.sessions.items() if s.state.online]
+        rows = self.rows()
+        # Another host's pull repaints this view ten times a second: rebuild the table
+        # only when what it shows has changed.
+        drawn = (tuple(online), tuple(rows))
+        if drawn == getattr(self, "_drawn", None):
+            return
+        self._drawn = drawn
+        kept = self._highlighted()
+        table.clear(columns=True)
+        table.add_column("Model", key="model")
+        for name in online:
+            table.add_column(server_text(self.qapp.sessions[name].label or name), key=name)
+        self._rows = rows
+        for row in self._rows:
+            cells = [Text(STALE, style="yellow") if host in row.stale else
+                     Text(PRESENT, style="green") if row.digests.get(host) else
+                     Text(ABSENT, style="dim") for host in online]
+            table.add_row(Text(printable(row.name)), *cells, key=row.name)
+        if kept is not None:
+            index = next((i for i, r in enumerate(self._rows) if r.name == kept.name), 0)
+            table.move_cursor(row=index)
+
+    def _highlighted(self) -> MatrixRow | None:
+        rows = getattr(self, "_rows", [])
+        index = self.matrix.cursor_row
+        return rows[index] if 0 <= index < len(rows) else None
+
+    # -- keys ------------------------------------------------------------------------------
+    @on(DataTable.RowSelected, "#hosts")
+    def _host_chosen(self, event: DataTable.RowSelected) -> None:
+        name = event.row_key.value
+        if name is not None and name in self.qapp.sessions:
+            self.qapp.switch_host(name)
+            self.qapp.notify_text(f"Showing {self.qapp.session.label or name}")
+
+    @on(Input.Changed, "#matrix-filter")
+    def _filter(self) -> None:
+        self._show_matrix()
+
+    @on(Input.Submitted, "#matrix-filter")
+    def _filter_done(self) -> None:
+        self.matrix.focus()
+
+    def action_focus_filter(self) -> None:
+        self.set_focus(self.filter_box)
+
+    def action_clear_filter(self) -> None:
+        self.filter_box.value = ""
+        self.problem.update("")
+        self.matrix.focus()
+
+    def action_pull_on_hosts(self) -> None:
+        from tui.ui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+                                                       else "has it" if row.digests.get(name)
+                                                       else "lacks it"),
+                    name in row.stale or not row.digests.get(name))
+                   for name in row.digests]
+
+        def chosen(names: list[str] | None) -> None:
+            for name in names or []:
+                self.qapp.sessions[name].pulls.start(row.name)
+            if names:
+                self.qapp.pulls_started()
+                self.qapp.notify_text(f"Pulling {row.name} on {', '.join(names)}: each "
+                                      "host's Pulls view has its progress")
+
+        self.app.push_screen(HostsDialog(f"Pull {row.name} onto", choices, "Pull"), chosen)
+
+    def action_delete_on_hosts(self) -> None:
+        from tui.ui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        having = [name for name, digest in row.digests.items() if digest]
+        freed = {name: self._freed(name, row.name) for name in having}
+        choices = [(name, f"{self._label(name)}: frees {human_size(freed[name])}"
+                    + (" (another version)" if name in row.stale else ""), False)
+                   for name in having]
+
+        def chosen(names: list[str] | None) -> None:
+            if names:
+                self.run_worker(self._delete(row.name, names), group="fleet-delete",
+                                exit_on_error=False)
+
+        self.app.push_screen(HostsDialog(f"Delete {row.name} from", choices, "Delete",
+                                         danger=True), chosen)
+
+    async def _delete(self, model: str, names: list[str]) -> None:
+        done = []
+        for name in names:
+            session = self.qapp.sessions[name]
+            summary = next((m for m in session.state.models if same_model(m.name, model)),
+                           None)
+            if summary is None:
+                continue
+            try:
+                await session.delete(summary)
+                done.append(name)
+            except OllamaError as exc:  # said per host; the others go on
+                self.qapp.notify_text(str(exc), title=f"{self._label(name)}: not deleted",
+                                      severity="error")
+        if done:
+            self.qapp.notify_text(f"Deleted {model} from {', '.join(done)}")
+        self.show()
+
+    def action_transfer_to_hosts(self) -> None:
+        from tui.ui.screens.hosts_dialog import HostsDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        configs = {h.name: h for h in self.qapp.settings.fleet()}
+        env = self.qapp.settings.env
+        sources = [name for name, digest in row.digests.items() if digest and name in configs
+                   and Path(configs[name].store_path(env) or "/nonexistent").is_dir()]
+        if not sources:
+            self.qapp.notify_text(f"No host that has {row.name} has model files readable "
+                                  "here: set models_dir for one of them in the config",
+                                  severity="warning")
+            return
+        source = sources[0]
+        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+                                                       else "lacks it"), True)
+                   for name, digest in row.digests.items()
+                   if name != source and (not digest or name in row.stale)]
+        if not choices:
+            self.qapp.notify_text(f"Every host already has {row.name}")
+            return
+
+        def chosen(names: list[str] | None) -> None:
+            if names:
+                self.run_worker(self._transfer(row.name, configs[source], names),
+                                group="transfer", exclusive=True, exit_on_error=False)
+
+        self.app.push_screen(HostsDialog(f"Copy {row.name} from {self._label(source)} to",
+                                         choices, "Transfer"), chosen)
+
+    async def _transfer(self, model: str, source: HostConfig, targets: list[str]) -> None:
+        from tui.services.transfer import ModelsDir, TransferError, TransferProgress, send_model
+        from tui.services.transfer.files import copy_files, writable_store
+
+        configs = {h.name: h for h in self.qapp.settings.fleet()}
+        store = ModelsDir(Path(source.store_path(self.qapp.settings.env)))
+        line = self.transfer_line
+        line.set_class(True, "-shown")
+        try:
+            for name in targets:
+                session = self.qapp.sessions[name]
+
+                def report(progress: TransferProgress, name: str = name) -> None:
+                    line.update(Text(f"{model} → {self._label(name)}: "
+                                     f"{progress.fraction * 100:.0f}% of "
+                                     f"{human_size(progress.step[1])}  {progress.status}  "
+                                     "(x cancels)"))
+
+                target = configs.get(name)
+                try:
+                    # The dialog named the hosts with another version: chosen to be replaced.
+                    if target is not None and writable_store(target.models_dir):
+                        # Its store is writable here: the files, every digest kept.
+                        progress = await asyncio.to_thread(
+                            copy_files, store, model, Path(target.models_dir), None,
+                            replace=True, target_label=self._label(name))
+                    else:
+                        progress = await send_model(store, model, session.client, report,
+                                                    replace=True,
+                                                    known_copies=self._same.copies_of)
+                except OSError as exc:
+                    self.qapp.notify_text(f"cannot write into its models directory: "
+                                          f"{exc.strerror or exc}",
+                                          title=f"Transfer to {self._label(name)}",
+                                          severity="error")
+                    continue
+                except (TransferError, OllamaError) as exc:
+                    self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
+                                          severity="error")
+                    continue
+                if progress.target_digest and not progress.already_there:
+                    await asyncio.to_thread(self.qapp.history.record_transfer,
+                                            source.base_url, progress.source_digest,
+                                            session.base_url, progress.target_digest, model)
+                await session.refresh()
+                if progress.way == "files":  # what the server lists from the files written
+                    listed = next((m for m in session.state.models
+                                   if same_model(m.name, model)), None)
+                    progress.target_digest = listed.digest if listed else ""
+                how = "its model files written" if progress.way == "files" else "sent"
+                self.qapp.notify_text(f"{model} is on {self._label(name)} ({how}): "
+                                      f"{progress.outcome}")
+        finally:
+            line.set_class(False, "-shown")
+        await self._load_versions()
+        self.show()
+
+    def action_cancel_transfer(self) -> None:
+        if self.transfer_line.has_class("-shown"):
+            self.workers.cancel_group(self, "transfer")
+            self.transfer_line.set_class(False, "-shown")
+            self.qapp.notify_text("Transfer cancelled: the blobs already sent stay, so a "
+                                  "new transfer skips them", severity="warning")
+
+    def _label(self, name: str) -> str:
+        return self.qapp.sessions[name].label or name
+
+    def _freed(self, name: str, model: str) -> int:
+        session = self.qapp.sessions[name]
+        return space.freed_by_deleting(model, session.state.models, session.cached_info)

@@ -1,0 +1,182 @@
+"""The pull dialog (`p`): popular models, or any name, validated as you type; for a valid
+name, its download size and whether it fits this host, from its registry (a worker that
+the next keystroke cancels). Pulling what does not fit asks first."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.format import human_size, printable
+from tui.core.memory import UnknownEstimate, Verdict
+from tui.core.popular import PopularModel
+from tui.ollama.errors import OllamaError
+from tui.ollama.names import model_key, normalize, same_model, validation_error
+
+if TYPE_CHECKING:
+    from tui.services.registry_facts import RegistryFacts
+
+DEBOUNCE = 0.3  # seconds of no typing before the registry is asked
+
+
+class FitCheck:
+    """How to tell whether a name fits before pulling it: the registry's facts, and this
+    host's settings."""
+
+    def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
+                 kv_cache_type: str, vram: int | None) -> None:
+        self.facts = facts
+        self.context = context
+        self.kv_cache_type = kv_cache_type
+        self.vram = vram
+
+
+class PullDialog(ModalScreen[str | None]):
+    """Dismissed with the normalised name to pull, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    PullDialog { align: center middle; }
+    PullDialog > Vertical {
+        width: 76; max-width: 96%; height: auto; max-height: 96%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    PullDialog .title { text-style: bold; }
+    PullDialog #name { margin-top: 1; }
+    PullDialog #problem { color: $error; height: auto; min-height: 1; }
+    PullDialog #problem.-ok { color: $success; }
+    PullDialog #fit { color: $text-muted; height: auto; }
+    PullDialog #fit.-fits { color: $success; }
+    PullDialog #fit.-partly { color: $warning; }
+    PullDialog #fit.-too-big { color: $error; }
+    PullDialog OptionList { height: auto; max-height: 12; }
+    PullDialog .hint { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, popular: list[PopularModel], installed: list[str],
+                 fit: FitCheck | None = None) -> None:
+        super().__init__()
+        self.popular = popular
+        self.installed = installed
+        self.fit = fit
+        self._verdicts: dict[str, tuple[Verdict | None, str]] = {}  # by model key
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("Pull a model", classes="title")
+            yield Input(placeholder="any name: qwen2.5:14b, hf.co/org/repo:Q4_K_M, …",
+                        id="name", select_on_focus=False)
+            yield Static("", id="problem")
+            yield Static("", id="fit")
+            yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
+                         classes="hint")
+            yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
+                             id="popular")
+            yield Static("Tab switches between the name and the list · Esc cancels",
+                         classes="hint")
+
+    def _is_installed(self, name: str) -> bool:
+        return any(same_model(name, installed) for installed in self.installed)
+
+    def _label(self, model: PopularModel) -> Text:
+        label = Text(f"{model.name:<18}", style="bold", no_wrap=True, overflow="ellipsis")
+        label.append(f" {model.about[:25]:<25}")
+        label.append(f" {human_size(model.size) if model.size else '':>7}", style="dim")
+        if self._is_installed(model.name):
+            label.append("  ✓ installed", style="green")
+        return label
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        problem = self.query_one("#problem", Static)
+        self.workers.cancel_group(self, "fit")
+        self._show_fit("", None)
+        text = event.value.strip()
+        if not text:
+            problem.update("")
+            return
+        reason = validation_error(text)
+        if reason:
+            problem.set_class(False, "-ok")
+            problem.update(Text(reason))
+            return
+        problem.set_class(True, "-ok")
+        name = normalize(text)
+        note = " (installed — pull to update)" if self._is_installed(name) else ""
+        problem.update(Text(f"✓ will pull {name}{note}"))
+        if self.fit is not None:
+            known = self._verdicts.get(model_key(name))
+            if known is not None:
+                self._show_fit(known[1], known[0])
+            else:
+                self._show_fit("checking the registry…", None)
+                self.run_worker(self._check(name), group="fit", exclusive=True,
+                                exit_on_error=False)
+
+    async def _check(self, name: str) -> None:
+        from tui.services.registry_facts import RegistryFactsError, fit_contexts, fit_words
+
+        assert self.fit is not None
+        await asyncio.sleep(DEBOUNCE)  # typing on: this worker is cancelled meanwhile
+        fit = self.fit
+        try:
+            facts = await fit.facts(name)
+            contexts = fit_contexts(fit.context, facts.model().context_length)
+            words, said = fit_words(facts, contexts, fit.kv_cache_type, fit.vram)
+        except (RegistryFactsError, OllamaError, UnknownEstimate) as exc:
+            words, said = f"size unknown: {exc}", None
+        self._verdicts[model_key(name)] = (said, words)
+        self._show_fit(words, said)
+
+    def _show_fit(self, words: str, said: Verdict | None) -> None:
+        shown = self.query_one("#fit", Static)
+        for verdict, style in (("fits", "-fits"), ("partly on CPU", "-partly"),
+                               ("does not fit", "-too-big")):
+            shown.set_class(said == verdict, style)
+        shown.update(Text(printable(words)))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#popular", OptionList).focus()
+            return
+        reason = validation_error(text)
+        if reason:
+            self.query_one("#problem", Static).update(Text(reason))
+            return
+        self._pull(normalize(text))
+
+    def _pull(self, name: str) -> None:
+        """Pull `name`; when it is known not to fit this host, only once the user agrees."""
+        said, words = self._verdicts.get(model_key(name), (None, ""))
+        if said != "does not fit":
+            self.dismiss(name)
+            return
+        from tui.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(name)
+
+        self.app.push_screen(ConfirmScreen(
+            f"Pull {name}?", Text(f"{name} does not fit this host's GPU: {printable(words)}"),
+            "It would run mostly on the CPU, very slowly.", yes_label="Pull anyway",
+            danger=False), answered)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self._pull(normalize(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
