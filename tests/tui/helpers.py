@@ -15,7 +15,7 @@ from tui.ui.screens.models import ModelsScreen
 from tui.ui.screens.pulls import PullsScreen
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0) -> None:
     """Let the app run until `condition()` holds; fail the test if it never does."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -140,8 +140,8 @@ async def test_quitting_with_pulls_running_asks_first(pilot, emulator: Emulator)
 async def test_a_flood_of_progress_events_is_drawn_at_most_ten_times_a_second(
     pilot, emulator: Emulator
 ) -> None:
-    # 271 MB in 5,418-byte steps: about 50,000 progress lines in a few seconds.
-    emulator.pull_step = 5_418
+    # 271 MB in 10,836-byte steps: about 25,000 progress lines in a few seconds.
+    emulator.pull_step = 10_836
     emulator.progress_interval = 0.00005
     app = pilot.app
     published: list[float] = []

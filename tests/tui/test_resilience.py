@@ -54,7 +54,7 @@ async def test_a_failing_widget_is_reported_and_the_pulls_go_on(pilot, emulator:
     await _until(lambda: app.current_mode == "running")
 
 
-async def _until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def _until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
     """Like wait_until, without Pilot: it waits for every widget, and one has stopped."""
     for _ in range(int(timeout / 0.05)):
         if condition():
