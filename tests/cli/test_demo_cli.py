@@ -19,7 +19,6 @@ import sys
 import tempfile
 import termios
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,6 @@ from tui.emulator.store import Store
 
 DEMO_HOSTS = ["emulator", "gpu-a", "gpu-b"]
 TOKEN = "tok-SECRET-123"
-
-
-@pytest.fixture
-def capture() -> Iterator[CaptureServer]:
-    server = CaptureServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ do not connect to them (export reads files; a transfer reads its source's files)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from tui.emulator.store import Store
 
 TOKEN = "tok-SECRET-123"
 IN_THE_CLEAR = "the token travels in the clear"
-
-
-@pytest.fixture
-def capture() -> Iterator[CaptureServer]:
-    server = CaptureServer()
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -61,7 +53,7 @@ def test_hosts_named_as_a_source_or_target_are_warned_about(run, capture: Captur
     _, _, err = run(config, "transfer", "tiny-a:1m", "--from", "b", "--to", "d")
     assert err.count(IN_THE_CLEAR) == 1 and err.count("D_TOKEN is not set") == 1
     # Only d was contacted, and without a token (its variable is not set).
-    assert capture.requests and all(auth == "" for _, _, auth in capture.requests)
+    assert capture.requests and all(r.authorization == "" for r in capture.requests)
 
 
 def test_every_fleet_host_is_warned_about_once(run, capture: CaptureServer) -> None:
@@ -74,5 +66,5 @@ def test_every_fleet_host_is_warned_about_once(run, capture: CaptureServer) -> N
     # d in use: warned when the settings are read, and not again for the fleet.
     code, out, err = run('host = "d"\n' + fleet, "hosts", "--json")
     assert err.count("D_TOKEN is not set") == 1 and len(json.loads(out)["hosts"]) == 2
-    sent = {auth for _, _, auth in capture.requests}
+    sent = {r.authorization for r in capture.requests}
     assert sent == {"", f"Bearer {TOKEN}"}  # a's token to a; nothing for d

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.capture_server import CaptureServer
 from tests.conftest import ThreadedEmulator
 from tests.model_files import (
     Member,
@@ -30,7 +31,6 @@ from tests.model_files import (
     write_store,
     write_tar,
 )
-from tests.ollama_capture_server import CaptureServer
 from tui import cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from tui.emulator.catalog import CatalogModel

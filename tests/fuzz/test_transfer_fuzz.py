@@ -32,8 +32,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.capture_server import CaptureServer
 from tests.model_files import Member, write_tar
-from tests.ollama_capture_server import CaptureServer
 from tui import cli
 
 EXAMPLES = int(os.environ.get("QGOOSE_FUZZ_EXAMPLES", "15"))
