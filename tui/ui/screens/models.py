@@ -34,8 +34,8 @@ VARIANT_BINDINGS = [
     Binding("v", "variant('create')", "Variant", show=False,
             tooltip="make a variant of the highlighted model: context, system prompt, "
             "parameters, quantized weights (no Modelfile needed)"),
-    Binding("S", "variant('push')", "Push", show=False,
-            tooltip="push the highlighted model to its registry (S again cancels)"),
+    Binding("O", "variant('push')", "Push", show=False,
+            tooltip="push the highlighted model to its registry (O again cancels)"),
     Binding("R", "variant('rebuild')", "Rebuild", show=False,
             tooltip="make the highlighted variant again from its updated base"),
     Binding("M", "variant('modelfile')", "Save Modelfile", show=False,

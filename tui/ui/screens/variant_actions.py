@@ -1,4 +1,4 @@
-"""The Models view's variant actions: the create form (`v`), push (`S`, again to cancel),
+"""The Models view's variant actions: the create form (`v`), push (`O`, again to cancel),
 rebuild from an updated base (`R`) and saving the Modelfile (`M`). Kept apart from
 models.py: each runs an operation of tui/ops/variants.py and reports it."""
 
@@ -77,10 +77,10 @@ async def _push(screen: ModelsScreen, model: ModelSummary) -> None:
     def show(event: PullEvent) -> None:
         if event.digest and event.total and event.digest not in shown:
             shown.add(event.digest)
-            qapp.notify_text(f"{event.status} ({human_size(event.total)}); S again cancels",
+            qapp.notify_text(f"{event.status} ({human_size(event.total)}); O again cancels",
                              title=f"Pushing {model.name}", timeout=2)
 
-    qapp.notify_text("Pushing… (S again cancels)", title=model.name)
+    qapp.notify_text("Pushing… (O again cancels)", title=model.name)
     try:
         result = await push_model(qapp.session.client, model.name, show)
     except asyncio.CancelledError:
