@@ -81,8 +81,11 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
         .add_argument("--filter", metavar="QUERY", default="",
                       help="only the models the query accepts, as in the filter box: "
                            + terms_examples())
-    add("info", "show one model's details", lambda c, a: _in("commands").cmd_info(c, a.name)) \
-        .add_argument("name")
+    info = add("info", "show one model's details",
+               lambda c, a: _in("variant_commands").cmd_modelfile(c, a.name) if a.modelfile
+               else _in("commands").cmd_info(c, a.name))
+    info.add_argument("name")
+    info.add_argument("--modelfile", action="store_true", help="print its Modelfile")
     add("status", "host, version, counts, current and loaded models",
         lambda c, a: _in("commands").cmd_status(c))
     add("use", "set the current model (must be installed)",
@@ -177,6 +180,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=_number(int, 1, MAX_RUNS), default=DEFAULT_RUNS, metavar="N",
                        help="how many times to run the prompt (the first is cold)")
     bench.add_argument("--prompt", default=DEFAULT_PROMPT, metavar="TEXT")
+    _in("variant_commands").add_arguments(add, _is_tty)
     _add_emulator_command(sub)
     return parser
 

@@ -102,8 +102,9 @@ async def _from_model(emulator: Emulator, name: ModelName, base_name: ModelName,
     source = base.name
     layers = [replace(layer, source=source) for layer in model.layers
               if layer.kind != "config"]
-    for layer in layers:
-        yield {"status": f"using existing layer {layer.digest}"}
+    # Ollama says which layers it reuses only once the new ones exist (after a quantize's
+    # progress, or its refusal), just before the manifest is written.
+    reused = [f"using existing layer {layer.digest}" for layer in layers]
     quantize = (data.get("quantize") or data.get("quantization") or "").upper()
     quantization = model.quantization
     if quantize:
@@ -121,11 +122,13 @@ async def _from_model(emulator: Emulator, name: ModelName, base_name: ModelName,
             quantized = Layer("sha256:" + fake_digest(weights.digest, quantize), size, "model")
             layers = [quantized if layer is weights else layer for layer in layers]
             quantization = quantize
+            reused = [f"creating new layer {quantized.digest}" if weights.digest in status
+                      else status for status in reused]
     params = {**_parameters(model.parameters), **(data.get("parameters") or {})}
     facts = Facts(model.family, model.parameter_count, quantization, model.context_length,
                   model.embedding_length)
     layers, statuses = _apply(emulator, layers, data, licenses, params, facts)
-    for status in statuses:
+    for status in reused + statuses:
         yield {"status": status}
     created = replace(
         model, name=name.display, quantization=quantization, layers=tuple(layers),

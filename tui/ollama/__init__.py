@@ -12,6 +12,7 @@ from tui.ollama.errors import (
     OllamaTimeoutError,
     ProtocolError,
     PullFailedError,
+    PushRefusedError,
     ServerError,
     UnreachableError,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "ProtocolError",
     "PullEvent",
     "PullFailedError",
+    "PushRefusedError",
     "RunningModel",
     "ServerError",
     "UnreachableError",

@@ -20,6 +20,7 @@ from tui.ollama.errors import (
     OllamaTimeoutError,
     ProtocolError,
     PullFailedError,
+    PushRefusedError,
     ServerError,
     UnreachableError,
     UnusableSettingError,
@@ -238,6 +239,13 @@ class OllamaClient:
     async def create(self, name: str, body: Mapping[str, Any]) -> AsyncIterator[str]:
         """Create `name` from uploaded files (`files`, `template`, `system`, `parameters`,
         `license`), yielding Ollama's status lines; ends after "success"."""
+        async for event in self.create_events(name, body):
+            if event.status:
+                yield event.status
+
+    async def create_events(self, name: str, body: Mapping[str, Any]) -> AsyncIterator[PullEvent]:
+        """Create `name` (`from` a model, or `files`), yielding each of Ollama's progress
+        lines (a quantize counts its bytes, as a pull does); ends after "success"."""
         model = normalize(name)
         what = f"the creation of {model}"
         done = False
@@ -246,12 +254,30 @@ class OllamaClient:
         async with contextlib.aclosing(stream) as batches:
             async for lines in batches:
                 for data in _objects(lines, what):
-                    status = data.get("status")
-                    if isinstance(status, str):
-                        done = done or status == "success"
-                        yield status
+                    event = PullEvent.from_json(data)
+                    done = done or event.status == "success"
+                    yield event
         if not done:
             raise ConnectionLostError(f"{what} stopped before Ollama reported success")
+
+    async def push(self, name: str) -> AsyncIterator[PullEvent]:
+        """Push a model to its registry, yielding each progress event (like a pull); ends
+        after "success". The registry's refusals become PushRefusedError."""
+        model = normalize(name)
+        what = f"the push of {model}"
+        succeeded = False
+        stream = self._ndjson("POST", "/api/push", {"model": model, "stream": True}, what, model)
+        async with contextlib.aclosing(stream) as batches:
+            async for lines in batches:
+                for line in lines:
+                    event = PullEvent.from_json(require_object(decode_line(line), what))
+                    if event.error:
+                        raise push_error(event.error, model)
+                    succeeded = succeeded or event.status == "success"
+                    yield event
+        if not succeeded:
+            raise ConnectionLostError(f"{what} stopped before Ollama reported success: "
+                                      "the connection was cut")
 
     async def unload(self, name: str) -> None:
         await self.load(name, keep_alive=0)
@@ -565,3 +591,18 @@ def _pull_error(error: str, model: str) -> OllamaError:
             f"{model} is not in the registry (Ollama: {error}); check the name and tag", model
         )
     return PullFailedError(model, error)
+
+
+def push_error(error: str, model: str) -> OllamaError:
+    """A push's failure, with what to do about it."""
+    lowered = error.lower()
+    if "unknown ollama key" in lowered:
+        return PushRefusedError(model, error, "this Ollama server is not signed in to "
+                                "ollama.com: run `ollama signin` on it (or add its key at "
+                                "https://ollama.com/settings/keys)")
+    if "unauthorized" in lowered or "access denied" in lowered:
+        return PushRefusedError(model, error, "you may not push to this namespace: copy the "
+                                "model under your own user name (YOU/model) and push that")
+    if "no such file" in lowered or "not found" in lowered:
+        return ModelNotFoundError(f"{model} is not installed (Ollama: {error})", model)
+    return PushRefusedError(model, error, "")

@@ -68,6 +68,19 @@ class PullFailedError(ServerError):
         self.model = model
 
 
+class PushRefusedError(ServerError):
+    """The registry refused a push (not signed in, not the namespace's owner); `hint` says
+    what to do."""
+
+    def __init__(self, model: str, error: str, hint: str) -> None:
+        OllamaError.__init__(self, f"the push of {model} failed: {error}"
+                             + (f" ({hint})" if hint else ""))
+        self.status = 200
+        self.error = printable(error)
+        self.model = model
+        self.hint = hint
+
+
 class ProtocolError(OllamaError):
     """The answer was not what Ollama sends: not JSON, HTML from a proxy, cut short."""
 

@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS transfers (
     at TEXT NOT NULL,
     PRIMARY KEY (source, source_digest, target, target_digest)
 );
+CREATE TABLE IF NOT EXISTS recipes (
+    host TEXT NOT NULL,            -- the server's address, without any password
+    model TEXT NOT NULL,           -- the variant's key (full name, lower case)
+    name TEXT NOT NULL,            -- as shown
+    recipe TEXT NOT NULL,          -- base, base digest and changes, as JSON (core.recipes)
+    at TEXT NOT NULL,
+    PRIMARY KEY (host, model)
+);
 """
 # Seen loaded again within this long is the same use (Ollama's default keep-alive).
 SAME_USE = timedelta(minutes=5)
@@ -284,6 +292,39 @@ class History:
                 continue  # a row someone else wrote badly
             found.append(TransferRecord(str(source), source_digest, str(target),
                                         target_digest, str(model), when))
+        return found
+
+    # -- recipes -----------------------------------------------------------------------
+    def record_recipe(self, base_url: str, name: str, recipe: dict[str, Any]) -> bool:
+        """Keep how the variant `name` was made on this host (replacing what was kept of an
+        earlier model of that name); False (and `problem` says why) if not written."""
+        import sqlite3
+
+        from tui.ollama.names import model_key
+
+        when = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self._connection() as db:
+                db.execute("INSERT OR REPLACE INTO recipes (host, model, name, recipe, at) "
+                           "VALUES (?, ?, ?, ?, ?)", (redact(base_url), model_key(name), name,
+                                                      json.dumps(recipe), when))
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return False
+        return True
+
+    def recipes(self, base_url: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Model key → (name, recipe as kept) of the variants made on this host; none (and
+        `problem` says why) when the file cannot be read. Damaged rows are skipped."""
+        found = {}
+        for key, name, text in self._read("SELECT model, name, recipe FROM recipes WHERE "
+                                          "host = ? ORDER BY at", redact(base_url)):
+            try:
+                data = loads_bounded(text)
+            except (TypeError, ValueError):
+                continue
+            if isinstance(key, str) and isinstance(data, dict):
+                found[key] = (str(name), data)
         return found
 
     # -- usage -------------------------------------------------------------------------

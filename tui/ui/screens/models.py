@@ -30,6 +30,17 @@ from tui.ui.widgets.pulls_strip import PullsStrip
 if TYPE_CHECKING:
     from tui.services.bench import AnyBench
 
+VARIANT_BINDINGS = [
+    Binding("v", "variant('create')", "Variant", show=False,
+            tooltip="make a variant of the highlighted model: context, system prompt, "
+            "parameters, quantized weights (no Modelfile needed)"),
+    Binding("O", "variant('push')", "Push", show=False,
+            tooltip="push the highlighted model to its registry (O again cancels)"),
+    Binding("R", "variant('rebuild')", "Rebuild", show=False,
+            tooltip="make the highlighted variant again from its updated base"),
+    Binding("M", "variant('modelfile')", "Save Modelfile", show=False,
+            tooltip="save the highlighted model's Modelfile to NAME.Modelfile here"),
+]
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
 DETAILS_AT_ONCE = 4  # /api/show requests in flight for the grid's columns
@@ -96,6 +107,7 @@ class ModelsScreen(View):
         Binding("i", "toggle_info", "Info panel", show=False,
                 tooltip="show or hide the info panel"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        *VARIANT_BINDINGS,
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -628,6 +640,20 @@ class ModelsScreen(View):
                 self.qapp.start_pull(name)
 
         self.app.push_screen(PullDialog(popular, installed, fit), chosen)
+
+    def action_variant(self, action: str) -> None:
+        """The variant actions (tui/ui/screens/variant_actions.py) on the highlighted model."""
+        from tui.ui.screens import variant_actions  # not needed for the first frame
+
+        model = self.grid.highlighted
+        if model is None:
+            return
+        if action == "push":
+            variant_actions.push_or_cancel(self, model)
+            return
+        run = {"create": variant_actions.open_create_form, "rebuild": variant_actions.rebuild,
+               "modelfile": variant_actions.save_modelfile}[action]
+        self.run_worker(run(self, model), group="variants", exit_on_error=False)
 
     def action_toggle_info(self) -> None:
         self.info_panel.display = not self.info_panel.display

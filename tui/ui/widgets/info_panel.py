@@ -131,6 +131,10 @@ class InfoPanel(VerticalScroll):
                 parts += [Text(f"\n{heading}", style="bold underline"),
                           server_text(excerpt(body, SECTION_LINES, SECTION_CHARS),
                                       multiline=True)]
+            if info.modelfile.strip():  # as Ollama writes it; M saves it whole
+                parts += [Text("\nModelfile (M saves it)", style="bold underline"),
+                          server_text(excerpt(info.modelfile.strip(), SECTION_LINES,
+                                              SECTION_CHARS), multiline=True)]
         self.body.update(Group(*parts))
 
     @staticmethod

@@ -1,0 +1,101 @@
+"""`create`, `push`, `rebuild` and `info --modelfile` through the real entry point, against
+an emulator on a loopback socket."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tui.cli import parser as cli
+from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from tui.emulator.server import Emulator
+
+
+@pytest.fixture
+def run(threaded_emulator: Emulator, config_path: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
+    # The history (recipes) in the test's own folder, never the user's.
+    monkeypatch.setattr("tui.services.history.default_history_path",
+                        lambda: tmp_path / "history.sqlite3")
+    monkeypatch.setattr("tui.cli.commands.default_history_path",
+                        lambda: tmp_path / "history.sqlite3")
+
+    def runner(*args: str) -> tuple[int, str, str]:
+        code = cli.main(["--host", threaded_emulator.url, "--config", str(config_path), *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return runner
+
+
+def test_create_a_variant_as_json_then_see_its_modelfile(run) -> None:
+    code, out, err = run("create", "llama3.2-32k", "--from", "llama3.2", "--num-ctx", "32k",
+                         "--system", "Answer briefly.", "--temperature", "0.3",
+                         "--stop", "END", "--param", "seed=7", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and err == ""
+    assert data["status"] == "success" and data["model"] == "llama3.2-32k:latest"
+    assert data["recipe"]["parameters"] == {"seed": 7, "num_ctx": 32768, "temperature": 0.3,
+                                            "stop": ["END"]}
+    assert data["recipe"]["base"] == "llama3.2:latest" and len(data["digest"]) == 64
+    code, out, _ = run("info", "llama3.2-32k", "--modelfile")
+    assert code == EXIT_OK
+    assert "PARAMETER num_ctx 32768" in out and 'SYSTEM """Answer briefly."""' in out
+    code, out, _ = run("info", "llama3.2-32k", "--modelfile", "--json")
+    assert json.loads(out)["modelfile"].startswith("# Modelfile generated")
+
+
+def test_create_prints_the_statuses_then_says_what_it_made(run) -> None:
+    code, out, _ = run("create", "short", "--from", "llama3.2", "--ctx", "2048")
+    assert code == EXIT_OK
+    assert "short: writing manifest" in out
+    assert out.splitlines()[-1] == "Created short:latest from llama3.2:latest"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--temperature", "warm"), "temperature must be a number, not 'warm'"),
+    (("--param", "num_context=4"), "unknown parameter 'num_context'"),
+    (("--param", "seed"), "'seed' is not KEY=VALUE"),
+    (("--num-ctx", "lots"), "num_ctx must be a whole number, not 'lots'"),
+    (("--quantize", "Q8_0"), "already quantized (Q4_K_M)"),
+])
+def test_bad_input_is_one_line_and_exit_2(run, args: tuple[str, ...], message: str) -> None:
+    code, out, err = run("create", "v", "--from", "llama3.2", *args, "--json")
+    assert code == EXIT_USAGE and message in json.loads(out)["message"]
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_replacing_needs_force_and_a_missing_base_fails(run) -> None:
+    assert run("create", "v", "--from", "llama3.2")[0] == EXIT_OK
+    code, _, err = run("create", "v", "--from", "llama3.2")
+    assert code == EXIT_ERROR and "v:latest already exists" in err
+    assert run("create", "v", "--from", "llama3.2", "--force")[0] == EXIT_OK
+    code, _, err = run("create", "w", "--from", "nosuch")
+    assert code == EXIT_ERROR and "nosuch:latest is not installed here" in err
+
+
+def test_push_with_progress_and_the_refusals(run, threaded_emulator: Emulator) -> None:
+    run("create", "demo/mine", "--from", "llama3.2")
+    code, out, _ = run("push", "demo/mine")
+    assert code == EXIT_OK and "demo/mine: pushing manifest" in out
+    assert out.splitlines()[-1].startswith("Pushed demo/mine:latest (")
+    code, out, _ = run("push", "llama3.2", "--json")
+    assert code == EXIT_USAGE and "has no namespace" in json.loads(out)["message"]
+    threaded_emulator.account = ""
+    code, _, err = run("push", "demo/mine")
+    assert code == EXIT_ERROR and "run `ollama signin`" in err
+
+
+def test_rebuild_after_the_base_is_updated(run, threaded_emulator: Emulator) -> None:
+    base = threaded_emulator.store.make_outdated(1)[0]
+    run("create", "follow", "--from", base, "--num-ctx", "4096")
+    code, out, _ = run("rebuild")
+    assert code == EXIT_OK and "bases are unchanged" in out
+    assert run("pull", base)[0] == EXIT_OK
+    code, out, _ = run("rebuild", "--json")
+    data = json.loads(out)
+    assert code == EXIT_OK and data["rebuilt"] == 1
+    assert data["results"] == [{"model": "follow:latest", "status": "rebuilt",
+                                "message": f"Rebuilt follow:latest from {base}"}]
+    code, _, err = run("rebuild", "llama3.2")
+    assert code == EXIT_ERROR and "no recipe to rebuild it" in err

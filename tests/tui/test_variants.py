@@ -1,0 +1,131 @@
+"""The variant form (`v`) against the emulator: the name and parameters checked as typed,
+the memory line and the Modelfile preview following the form, creating selects the new
+model, quantize offered only for unquantized weights, Ollama's errors shown as written."""
+
+import pytest
+from textual.widgets import Input, Static, TextArea
+
+from tests.tui.helpers import models_view, wait_until
+from tui.emulator.server import Emulator
+from tui.ui.screens.create_dialog import CreateDialog
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def open_form(pilot, model: str) -> CreateDialog:
+    models_view(pilot.app).grid.select_name(model)
+    await pilot.press("v")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CreateDialog))
+    return pilot.app.screen
+
+
+async def set_input(pilot, selector: str, value: str) -> None:
+    pilot.app.screen.query_one(selector, Input).value = value
+    await pilot.pause()
+
+
+@pytest.mark.size(80, 24)
+async def test_the_form_checks_as_typed_and_previews_the_modelfile(pilot) -> None:
+    app = pilot.app
+    form = await open_form(pilot, "llama3.2:latest")
+    assert form.query_one("#name", Input).has_focus
+    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2")
+    assert "the base's name" in text_of(app, "#name-problem")
+    await pilot.press("ctrl+a", "ctrl+k", *"bad name!")
+    assert "invalid" in text_of(app, "#name-problem").lower()
+    await pilot.press("ctrl+a", "ctrl+k", *"qwen3:8b")
+    assert "qwen3:8b exists: creating asks before replacing it" in text_of(app, "#name-problem")
+    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
+    assert "✓ llama3.2-32k:latest" in text_of(app, "#name-problem")
+    # The base's own values are filled in (llama3.2's stop words).
+    assert "<|eot_id|>" in form.query_one("#stop", TextArea).text
+    await set_input(pilot, "#num_ctx", "32768")
+    assert "at 32,768 tokens" in text_of(app, "#fit")
+    await set_input(pilot, "#num_ctx", "8192")
+    assert "at 8,192 tokens" in text_of(app, "#fit")
+    await set_input(pilot, "#temperature", "hot")
+    assert "temperature must be a number, not 'hot'" in text_of(app, "#problems")
+    await pilot.press("ctrl+s")
+    assert isinstance(app.screen, CreateDialog)  # refused while a field is wrong
+    await set_input(pilot, "#temperature", "0.4")
+    form.query_one("#other", TextArea).text = "seed 42\nmirostat 2"
+    await pilot.pause()
+    assert "line 2 of the other parameters: unknown parameter 'mirostat'" in \
+        text_of(app, "#problems")
+    form.query_one("#other", TextArea).text = "seed 42"
+    form.query_one("#system", TextArea).text = "You are terse."
+    await pilot.pause()
+    assert text_of(app, "#problems") == ""
+    assert text_of(app, "#preview") == (
+        "FROM llama3.2:latest\nPARAMETER num_ctx 8192\nPARAMETER temperature 0.4\n"
+        'PARAMETER seed 42\nSYSTEM """You are terse."""\n')
+
+
+async def test_creating_shows_statuses_then_selects_the_new_model(pilot,
+                                                                  emulator: Emulator) -> None:
+    app = pilot.app
+    await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
+    await set_input(pilot, "#num_ctx", "32768")
+    app.screen.query_one("#system", TextArea).text = "You are terse."
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    grid = models_view(app).grid
+    await wait_until(pilot, lambda: not isinstance(app.screen, CreateDialog) and
+                     grid.highlighted is not None and
+                     grid.highlighted.name == "llama3.2-32k:latest")
+    info = await app.session.client.show("llama3.2-32k")
+    assert dict(info.parameter_lines())["num_ctx"] == "32768"
+    assert info.system == "You are terse."
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and sent["from"] == "llama3.2:latest"
+
+
+async def test_quantize_only_for_unquantized_weights(pilot) -> None:
+    form = await open_form(pilot, "llama3.2:latest")
+    assert not form.query("#quantize")
+    await pilot.press("escape")
+    form = await open_form(pilot, "nomic-embed-text:latest")
+    form.query_one("#quantize").value = "Q8_0"
+    await pilot.pause()
+    assert "expected size 145 MB" in text_of(pilot.app, "#quantize-fit")
+    assert "quantize q8_0" in text_of(pilot.app, "#preview")
+
+
+async def test_ollamas_error_is_shown_as_written(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"v2")
+    emulator.store.installed.clear()  # the base vanishes between the form and the create
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: "Failed:" in text_of(app, "#statuses"))
+    assert "llama3.2:latest is not installed here" in text_of(app, "#statuses")
+    assert isinstance(app.screen, CreateDialog)  # nothing typed is lost
+
+
+async def test_the_info_panel_shows_the_modelfile_and_m_saves_it(
+        pilot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tui.helpers import info_text, notices
+
+    monkeypatch.chdir(tmp_path)
+    app = pilot.app
+    models_view(app).grid.select_name("qwen2.5:7b")
+    await wait_until(pilot, lambda: "Modelfile (M saves it)" in info_text(app))
+    assert 'SYSTEM """You are Qwen, created by Alibaba Cloud.' in info_text(app)
+    await pilot.press("M")
+    saved = tmp_path / "qwen2.5_7b.Modelfile"
+    await wait_until(pilot, lambda: saved.exists())
+    assert saved.read_text().startswith('# Modelfile generated by "ollama show"')
+    await wait_until(pilot, lambda: "Saved the Modelfile of qwen2.5:7b" in notices(app))
+
+
+async def test_push_from_the_tui_reports_a_refusal_with_what_to_do(
+        pilot, emulator: Emulator) -> None:
+    from tests.tui.helpers import notices
+
+    app = pilot.app
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("O")
+    await wait_until(pilot, lambda: "has no namespace" in notices(app))

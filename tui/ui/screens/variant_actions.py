@@ -1,0 +1,126 @@
+"""The Models view's variant actions: the create form (`v`), push (`O`, again to cancel),
+rebuild from an updated base (`R`) and saving the Modelfile (`M`). Kept apart from
+models.py: each runs an operation of tui/ops/variants.py and reports it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.format import human_size
+from tui.ollama import OllamaError
+from tui.ollama.models import ModelSummary, PullEvent
+from tui.ops.variants import (
+    VariantRefused,
+    create_variant,
+    modelfile_of,
+    push_model,
+    rebuild_variants,
+)
+from tui.services.session import Changed
+
+if TYPE_CHECKING:
+    from tui.core.recipes import Recipe
+    from tui.ui.screens.models import ModelsScreen
+
+_PUSHES: dict[str, asyncio.Task[None]] = {}  # model name → its push, while it runs
+
+
+async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
+    from tui.ui.screens.create_dialog import CreateDialog, MemorySettings
+
+    session, settings = screen.qapp.session, screen.qapp.settings
+    if model.is_remote:
+        screen.qapp.notify_text(f"{model.name} is a cloud model: variants are made from "
+                                "local ones")
+        return
+    try:
+        info = await session.model_info(model)
+    except OllamaError as exc:
+        screen.qapp.notify_text(str(exc), title="Cannot make a variant", severity="error")
+        return
+
+    async def create(name: str, recipe: Recipe, replace: bool,
+                     show: Callable[[PullEvent], None]) -> str:
+        result = await create_variant(session.client, session.history, name, recipe,
+                                      replace_existing=replace, on_event=show)
+        return result.model
+
+    async def created(name: str | None) -> None:
+        if not name:
+            return
+        await session.refresh()
+        screen.grid.select_name(name)
+        screen.qapp.session_changed.publish(Changed("models"))
+        screen.qapp.notify_text(f"Created {name} from {model.name}")
+
+    memory = MemorySettings(settings.fit_context, settings.kv_cache_type, settings.vram_bytes)
+    installed = [m.name for m in session.state.models]
+    screen.app.push_screen(CreateDialog(model, info, installed, memory, create), created)
+
+
+def push_or_cancel(screen: ModelsScreen, model: ModelSummary) -> None:
+    """Push `model`, its progress in toasts; asked again while it runs, cancel it."""
+    running = _PUSHES.get(model.name)
+    if running is not None and not running.done():
+        running.cancel()
+        return
+    _PUSHES[model.name] = asyncio.get_running_loop().create_task(_push(screen, model))
+
+
+async def _push(screen: ModelsScreen, model: ModelSummary) -> None:
+    qapp = screen.qapp
+    shown: set[str] = set()
+
+    def show(event: PullEvent) -> None:
+        if event.digest and event.total and event.digest not in shown:
+            shown.add(event.digest)
+            qapp.notify_text(f"{event.status} ({human_size(event.total)}); O again cancels",
+                             title=f"Pushing {model.name}", timeout=2)
+
+    qapp.notify_text("Pushing… (O again cancels)", title=model.name)
+    try:
+        result = await push_model(qapp.session.client, model.name, show)
+    except asyncio.CancelledError:
+        qapp.notify_text(f"Push of {model.name} cancelled", severity="warning")
+        return
+    except (OllamaError, VariantRefused) as exc:
+        qapp.notify_text(str(exc), title=f"Push of {model.name} failed", severity="error",
+                         timeout=15)
+        return
+    finally:
+        _PUSHES.pop(model.name, None)
+    qapp.notify_text(f"Pushed {result.model} ({human_size(result.pushed_bytes)})")
+
+
+async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
+    session = screen.qapp.session
+    if session.history is None:
+        screen.qapp.notify_text("No history here: recipes are not kept", severity="error")
+        return
+    screen.qapp.notify_text(f"Rebuilding {model.name}…")
+    result = await rebuild_variants(session.client, session.history, [model.name])
+    for outcome in result.outcomes:
+        screen.qapp.notify_text(outcome.message, severity="information"
+                                if outcome.status != "error" else "error")
+    await session.refresh()
+    screen.qapp.session_changed.publish(Changed("models"))
+
+
+async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
+    """Write the model's Modelfile to `<name>.Modelfile` in the working folder."""
+    try:
+        result = await modelfile_of(screen.qapp.session.client, model.name)
+    except OllamaError as exc:
+        screen.qapp.notify_text(str(exc), severity="error")
+        return
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in result.model)
+    path = Path.cwd() / f"{safe}.Modelfile"
+    try:
+        await asyncio.to_thread(path.write_text, result.modelfile, encoding="utf-8")
+    except OSError as exc:
+        screen.qapp.notify_text(f"Could not write {path}: {exc.strerror}", severity="error")
+        return
+    screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}")
