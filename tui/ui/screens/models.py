@@ -127,7 +127,7 @@ class ModelsScreen(View):
                                        settings.kv_cache_type, settings.vram_bytes))
         plain = plain_terminal()
         columns.append(caps_column(lambda m: self.qapp.session.known_capabilities(m), plain))
-        columns.append(update_column(lambda m: self.qapp.session.update_check(m), plain))
+        columns.append(update_column(lambda m: self.qapp.session.model_updates.known(m), plain))
         columns.append(speed_column(lambda m: self.qapp.session.benchmark_of(m)))
         columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
         self._updates_asked = False
@@ -246,14 +246,14 @@ class ModelsScreen(View):
     # -- updates -------------------------------------------------------------------------
     def check_updates(self) -> None:
         self._updates_asked = True
-        self.run_worker(self.qapp.session.check_updates(), group="updates", exclusive=True,
+        self.run_worker(self.qapp.session.check_for_updates(), group="updates", exclusive=True,
                         exit_on_error=False)
 
     def action_check_updates(self) -> None:
-        if self.qapp.session.checking_updates:
+        if self.qapp.session.model_updates.asking_registries:
             self.qapp.notify_text("Already asking the registries")
             return
-        self.qapp.session.updates.forget()
+        self.qapp.session.model_updates.forget()
         self.check_updates()
         self.qapp.notify_text("Asking the registries which models have newer versions…")
 
@@ -268,13 +268,13 @@ class ModelsScreen(View):
         """Update those of `models` with a newer version, after saying which and what is
         left alone."""
         session = self.qapp.session
-        checks = [(m, session.update_check(m)) for m in models]
+        checks = [(m, session.model_updates.known(m)) for m in models]
         outdated = [m for m, c in checks if c is not None and c.outdated]
         if not outdated:
             if len(models) == 1 and checks[0][1] is not None:
                 check = checks[0][1]
                 self.qapp.notify_text(f"{models[0].name}: {check.state} ({check.reason})")
-            elif session.checking_updates or any(c is None for _, c in checks):
+            elif session.model_updates.asking_registries or any(c is None for _, c in checks):
                 self.qapp.notify_text("Still asking the registries; try again in a moment "
                                       "(o asks again)")
             else:
@@ -288,7 +288,7 @@ class ModelsScreen(View):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                started, _ = session.update(outdated)
+                started, _ = session.model_updates.start_pulls(outdated)
                 self.qapp.pulls_started()
                 self.qapp.notify_text(f"Updating {counted(len(started), 'model')}: progress "
                                       "in the Pulls view (P)")
@@ -320,7 +320,7 @@ class ModelsScreen(View):
         memory = MemoryView(settings.kv_cache_type, settings.vram_bytes)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
                              same_model(model.name, settings.current_model), error, memory,
-                             session.benchmark_of(model), session.update_check(model))
+                             session.benchmark_of(model), session.model_updates.known(model))
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:
@@ -386,7 +386,7 @@ class ModelsScreen(View):
             self.check_updates()
 
     def _update_state(self, model: ModelSummary) -> str | None:
-        check = self.qapp.session.update_check(model)
+        check = self.qapp.session.model_updates.known(model)
         return check.state if check is not None else None
 
     def _context_of(self, model: ModelSummary) -> int | None:
