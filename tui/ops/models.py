@@ -178,7 +178,11 @@ async def delete(session: HostSession, names: list[str],
                  installed: list[ModelSummary] | None = None) -> DeleteReport:
     """Delete the models named, without asking; each one's outcome and what it all freed.
     Raises InvalidNameError, OllamaError (only when the list could not be had)."""
-    plan = await plan_delete(session, names, installed)
+    return await carry_out(session, await plan_delete(session, names, installed))
+
+
+async def carry_out(session: HostSession, plan: DeletePlan) -> DeleteReport:
+    """Delete every model of the plan, without asking."""
     report = DeleteReport()
     for name in plan.wanted:
         await delete_one(session, plan, name, report)
