@@ -19,7 +19,7 @@ from tui.core.format import counted, printable
 from tui.core.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
-from tui.ollama.names import model_key, same_model
+from tui.ollama.names import same_model
 from tui.services.config import ConfigError, NotInstalledError, set_current_model
 from tui.services.session import Changed, Event, Pulled
 from tui.ui.screens.view import View
@@ -366,15 +366,10 @@ class ModelsScreen(View):
 
     def _apply_filter(self, text: str) -> None:
         """Filter with the filter language; terms it cannot read are shown, not fatal."""
-        from tui.core.filter_query import Facts, parse_query  # not needed for the first frame
+        from tui.core.filter_query import parse_query  # not needed for the first frame
 
-        session, settings = self.qapp.session, self.qapp.settings
-        facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
-                      loaded=session.state.loaded_keys(),
-                      current=model_key(settings.current_model),
-                      update_state=self._update_state,
-                      last_used=lambda m: session.usage.last_used(m.name))
-        query = parse_query(text, facts)
+        session = self.qapp.session
+        query = parse_query(text, session.facts(self.qapp.settings.current_model))
         self.grid.set_filter(text, query.accepts if text.strip() else None)
         if self.grid.marked:
             self._marks_changed()  # how many marks the filter hides
@@ -384,15 +379,6 @@ class ModelsScreen(View):
             self._fetch_details()
         if query.needs_updates and session.state.online and not self._updates_asked:
             self.check_updates()
-
-    def _update_state(self, model: ModelSummary) -> str | None:
-        check = self.qapp.session.model_updates.known(model)
-        return check.state if check is not None else None
-
-    def _context_of(self, model: ModelSummary) -> int | None:
-        info = self.qapp.session.cached_info(model)
-        return model.details.context_length or (info.context_length if info else None)
-
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -600,9 +586,9 @@ class ModelsScreen(View):
             self.qapp.notify_text(f"{model.name} is an embedding model: it turns text into "
                                   "vectors, it does not answer (b measures its speed)")
             return
-        client = self.qapp.session.client
+        session = self.qapp.session
         self.app.push_screen(PromptScreen(
-            model.name, lambda prompt: client.generate_stream(model.name, prompt)))
+            model.name, lambda prompt: session.generate_stream(model.name, prompt)))
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted
