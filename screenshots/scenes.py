@@ -87,7 +87,7 @@ async def ready(pilot: Pilot) -> None:
     session = app.session
     await until(pilot, lambda: all(session.known_capabilities(m) is not None
                                    for m in session.state.models if not m.is_remote))
-    await until(pilot, lambda: all(session.update_check(m) is not None
+    await until(pilot, lambda: all(session.model_updates.known(m) is not None
                                    for m in session.state.models))
     await details_shown(pilot)
 

@@ -317,9 +317,9 @@ async def _outdated_figures(models: int, latency: float) -> tuple[float, list[fl
                 grid = grid_of(app)
                 grid.focus()
                 # The app starts its check a moment after the list: wait for it to begin.
-                while not app.session.checking_updates:
+                while not app.session.model_updates.asking_registries:
                     await pilot.pause(0.01)
-                while app.session.checking_updates:
+                while app.session.model_updates.asking_registries:
                     latencies.append(await key_latency(app, grid, len(latencies)))
         return wall, latencies, outdated
     finally:

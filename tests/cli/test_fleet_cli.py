@@ -11,6 +11,7 @@ from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE, ThreadedEmulator
 from tui import cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from tui.emulator.catalog import demo_catalog
+from tui.emulator.names import parse_name
 from tui.emulator.store import Store
 
 TOKEN = "s3cret-token-value"
@@ -82,6 +83,18 @@ def test_the_matrix_marks_dead_hosts_and_keeps_the_rest(run) -> None:
                                 "gpu4": None}
     code, out, _ = run("fleet", "--filter", "qwen")
     assert "qwen2.5:7b" in out and "llama3.2" not in out and "down: offline" in out
+
+
+def test_the_fleet_filter_answers_capabilities_and_loaded(run, fleet) -> None:
+    servers, _ = fleet
+    servers["gpu4"].emulator.store.load(parse_name("mistral"), 600)
+    # No host lists capabilities in /api/tags (Ollama 0.12): their details are asked.
+    code, out, _ = run("fleet", "--filter", "cap:vision", "--json")
+    assert [m["name"] for m in json.loads(out)["models"]] == ["gemma3:4b"]
+    code, out, _ = run("fleet", "--filter", "loaded", "--json")
+    assert [m["name"] for m in json.loads(out)["models"]] == ["mistral:latest"]
+    code, _, err = run("fleet", "--filter", "outdated", "--json")
+    assert code == EXIT_USAGE and "outdated is asked per host" in err
 
 
 def test_a_stale_copy_is_marked(run, fleet) -> None:

@@ -37,6 +37,6 @@ async def test_a_registry_manifest_too_deep_makes_the_update_unknown(
             assert "sent no manifest: " + TOO_DEEP in info_text(app)
             await pilot.press("o")  # asked again, on purpose: the same answer
             await wait_until(pilot, lambda: "Asking the registries" in notices(app))
-            await wait_until(pilot, lambda: not app.session.checking_updates
+            await wait_until(pilot, lambda: not app.session.model_updates.asking_registries
                              and TOO_DEEP in info_text(app))
             assert "Something went wrong" not in notices(app)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.tui.helpers import grid_names, notices, screen_text, shows, started, wait_until
+from tui.emulator.catalog import demo_catalog
 from tui.services.config import Settings
 from tui.services.hosts_config import HostConfig
 from tui.ui.app import QGooseApp
@@ -45,6 +46,22 @@ async def test_the_matrix_shows_who_has_what(tmp_path: Path) -> None:
         await pilot.press("slash", *"llama")
         assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
                                                               "mistral:latest"]
+
+
+async def test_the_matrix_filter_answers_capabilities_from_every_host(tmp_path: Path) -> None:
+    # cap:vision once matched nothing here (the matrix had no facts), and said nothing.
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        vision = {m.name for m in demo_catalog() if "vision" in m.capabilities}
+        expected = sorted({m.name for s in app.sessions.values() for m in s.state.models
+                           if m.name in vision}, key=str.casefold)
+        assert expected
+        await pilot.press("slash", *"cap:vision")
+        view = app.screen
+        assert isinstance(view, HostsScreen)
+        await wait_until(pilot, lambda: [r.name for r in view.rows()] == expected, timeout=10)
+        assert not view.problem.has_class("-shown")
 
 
 async def test_pull_onto_the_hosts_that_lack_a_model_then_delete_a_stale_copy(

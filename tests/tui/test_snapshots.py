@@ -26,7 +26,7 @@ async def loaded(pilot) -> None:
     await wait_until(pilot, lambda: all(app.session.known_capabilities(m) is not None
                                         for m in app.session.state.models if not m.is_remote))
     # And the ⬆ column every model's update state (the demo has three outdated).
-    await wait_until(pilot, lambda: all(app.session.update_check(m) is not None
+    await wait_until(pilot, lambda: all(app.session.model_updates.known(m) is not None
                                         for m in app.session.state.models))
     await pilot.pause(0.2)
 

@@ -25,7 +25,7 @@ def update_marks(app) -> dict[str, str]:
 
 async def checked(pilot) -> None:
     app = pilot.app
-    await wait_until(pilot, lambda: all(app.session.update_check(m) is not None
+    await wait_until(pilot, lambda: all(app.session.model_updates.known(m) is not None
                                         for m in app.session.state.models))
 
 

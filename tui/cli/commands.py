@@ -6,17 +6,13 @@ of the Quantum Goose model API this app grew from (`{"status": …, "model": …
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from tui.cli.output import printable_stream, raw, write_json
-from tui.core import space
-from tui.core.filter_query import Facts, parse_query
 from tui.core.format import (
     counted,
     human_duration,
@@ -33,18 +29,18 @@ from tui.core.model_columns import COLUMNS
 from tui.core.model_facts import model_facts, model_sections
 from tui.ollama import (
     InvalidNameError,
-    ModelInfo,
-    ModelSummary,
     OllamaClient,
     OllamaError,
-    RunningModel,
     UnreachableError,
 )
 from tui.ollama.errors import UnusableSettingError
-from tui.ollama.names import matcher, model_key, normalize, same_model
+from tui.ollama.names import matcher, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
-from tui.services.config import ConfigError, NotInstalledError, Settings, set_current_model
+from tui.ops import listing
+from tui.ops import models as ops_models
+from tui.services.config import ConfigError, NotInstalledError, Settings
 from tui.services.history import History, default_history_path
+from tui.services.session import HostSession
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # the operation failed (not found, server error, …)
@@ -73,10 +69,24 @@ class Command:
     err: TextIO = field(default_factory=lambda: sys.stderr)
     confirm: Callable[[str], bool] | None = None  # None: not interactive
     history: History = field(default_factory=lambda: History(default_history_path()))
+    _session: HostSession | None = None
 
     def __post_init__(self) -> None:
         # Whatever a command prints passes printable(): none of them can forget it.
         self.out, self.err = printable_stream(self.out), printable_stream(self.err)
+
+    @property
+    def session(self) -> HostSession:
+        """The host's session, as the TUI and the web API hold one, over this client."""
+        if self._session is None or self._session.history is not self.history:
+            self._session = HostSession(self.client.base_url, client=self.client,
+                                        history=self.history, registry=self.settings.registry)
+        return self._session
+
+    async def close(self) -> None:
+        """What the session opened besides the client (registry connections)."""
+        if self._session is not None:
+            await self._session.model_updates.aclose()
 
     def emit(self, payload: dict[str, Any]) -> None:
         # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.
@@ -118,27 +128,23 @@ def exit_code_for(error: Exception | str) -> int:
     return EXIT_ERROR
 
 
-def list_json(models: list[ModelSummary], current: str) -> list[dict[str, Any]]:
-    is_current = matcher(current)
-    return [{**m.to_json(), "is_current": is_current(m.name)} for m in models]
-
-
 async def cmd_list(cmd: Command, filter_text: str = "") -> int:
     current = cmd.settings.current_model
     try:
-        listed = await cmd.client.list_models()
-        cmd.note_nameless(listed, "the model list")
-        models = await filtered(cmd, listed, filter_text) if filter_text.strip() else listed
+        listed = await listing.list_models(cmd.session, current, filter_text)
+        cmd.note_nameless(cmd.session.state.models, "the model list")
+        if listed.problems:
+            raise BadInput("invalid filter: " + "; ".join(listed.problems))
     except (OllamaError, BadInput) as exc:
         return cmd.fail(exc, models=[], current_model=current,
                         ollama_available=not isinstance(exc, UnreachableError), count=0)
     if cmd.as_json:
-        cmd.emit({"status": "success", "models": list_json(models, current),
-                  "current_model": current, "ollama_available": True, "count": len(models)})
+        cmd.emit(listed.to_json())
         return EXIT_OK
+    models = listed.models
     if not models:
-        cmd.say(f"No model matches {filter_text.strip()!r} ({counted(len(listed), 'model')} "
-                "installed)" if listed else
+        cmd.say(f"No model matches {filter_text.strip()!r} ({counted(listed.installed, 'model')} "
+                "installed)" if listed.installed else
                 "No models installed. Pull one with: qgoose-tui pull llama3.2")
         return EXIT_OK
     rows, is_current = [], matcher(current)
@@ -151,56 +157,15 @@ async def cmd_list(cmd: Command, filter_text: str = "") -> int:
     return EXIT_OK
 
 
-async def filtered(cmd: Command, models: list[ModelSummary], text: str) -> list[ModelSummary]:
-    """The models the filter language accepts; details asked only when the query needs them
-    and the list lacks them (older servers), eight requests at a time."""
-    details: dict[str, ModelInfo] = {}
-    loaded: set[str] = set()
-    states: dict[str, str] = {}
-    if any(word.lstrip("-").casefold() == "loaded" for word in text.split()):
-        loaded = {model_key(r.name) for r in await cmd.client.ps()}
-    usage = await asyncio.to_thread(cmd.history.usage, cmd.client.base_url) \
-        if "unused" in text.casefold() else {}
-    facts = Facts(
-        last_used=lambda m: u.last_used if (u := usage.get(model_key(m.name))) else None,
-        update_state=lambda m: states.get(m.name),
-        capabilities=lambda m: m.capabilities or (
-            details[m.name].capabilities if m.name in details else None),
-        context_length=lambda m: m.details.context_length or (
-            details[m.name].context_length if m.name in details else None),
-        loaded=loaded, current=model_key(cmd.settings.current_model))
-    query = parse_query(text, facts)
-    if query.problems:
-        raise BadInput("invalid filter: " + "; ".join(query.problems))
-    if query.needs_details:
-        gate = asyncio.Semaphore(8)
-
-        async def fetch(model: ModelSummary) -> None:
-            async with gate:
-                with contextlib.suppress(OllamaError):
-                    details[model.name] = await cmd.client.show(model.name)
-
-        await asyncio.gather(*(fetch(m) for m in models
-                               if not m.is_remote and not m.capabilities))
-    if query.needs_updates:
-        from tui.services.registry import UpdateChecker
-
-        checker = UpdateChecker(cmd.settings.registry)
-        try:
-            states.update((c.name, c.state) for c in await checker.check_all(models))
-        finally:
-            await checker.aclose()
-    return [m for m in models if query.accepts(m)]
-
-
 async def cmd_info(cmd: Command, name: str) -> int:
     try:
-        info = await cmd.client.show(name)
+        details = await ops_models.info(cmd.session, name)
     except OllamaError as exc:
         return cmd.fail(exc, model=name)
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": info.name, "info": info.to_json()})
+        cmd.emit(details.to_json())
         return EXIT_OK
+    info = details.info
     facts = [("Model", info.name), *model_facts(None, info)]
     cmd.say(render_pairs([(label, printable(value)) for label, value in facts]))
     for title, text in model_sections(info):
@@ -209,58 +174,42 @@ async def cmd_info(cmd: Command, name: str) -> int:
 
 
 async def cmd_status(cmd: Command) -> int:
-    base = {"host": cmd.client.display_url, "current_model": cmd.settings.current_model}
+    current = cmd.settings.current_model
     try:
-        version = await cmd.client.version()
-        models = await cmd.client.list_models()
-        running = await cmd.client.ps()
+        status = await listing.status(cmd.session, current)
     except OllamaError as exc:
-        return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[], **base)
-    cmd.note_nameless(models, "the model list")
-    cmd.note_nameless(running, "the running-model list")
-    status = status_json(base["host"], cmd.settings.current_model, version, models, running)
+        return cmd.fail(exc, ollama_available=False, version=None, count=0, running=[],
+                        host=cmd.client.display_url, current_model=current)
+    cmd.note_nameless(status.models, "the model list")
+    cmd.note_nameless(status.running, "the running-model list")
+    figures = status.to_json()
     if cmd.as_json:
-        cmd.emit(status)
+        cmd.emit(figures)
         return EXIT_OK
-    current = printable(cmd.settings.current_model)
     lines = [
-        ("Host", base["host"]),
-        ("Ollama", f"{printable(version)} (online)"),
-        ("Models", f"{len(models)} installed, {human_size(status['disk_used'])}"),
-        ("Current", current if status["current_model_installed"]
-         else f"{current} (not installed)"),
-        ("Loaded", ", ".join(printable(r.name) for r in running) or "none"),
+        ("Host", status.host),
+        ("Ollama", f"{printable(status.version)} (online)"),
+        ("Models", f"{len(status.models)} installed, {human_size(figures['disk_used'])}"),
+        ("Current", printable(current) if figures["current_model_installed"]
+         else f"{printable(current)} (not installed)"),
+        ("Loaded", ", ".join(printable(r.name) for r in status.running) or "none"),
     ]
     cmd.say(render_pairs(lines))
     return EXIT_OK
 
 
-def status_json(host: str, current: str, version: str, models: Sequence[ModelSummary],
-                running: Sequence[RunningModel]) -> dict[str, Any]:
-    """`status --json` and the web API's status: the host, its version, counts, the current
-    model and whether it is installed, the disk used (shared manifests once), what is loaded."""
-    return {"status": "success", "ollama_available": True, "host": host,
-            "current_model": current, "version": version, "count": len(models),
-            "current_model_installed": any(same_model(m.name, current) for m in models),
-            "disk_used": space.disk_used(models, lambda m: None),
-            "running": [r.to_json() for r in running]}
-
-
 async def cmd_use(cmd: Command, name: str) -> int:
     try:
-        normalize(name)
-        models = await cmd.client.list_models()
-        chosen = set_current_model(cmd.settings, [m.name for m in models], name)
+        chosen = await ops_models.use(cmd.session, cmd.settings, name)
     except (OllamaError, NotInstalledError, ConfigError) as exc:
         return cmd.fail(exc, model=name)
-    cmd.remember(lambda h: h.record_current(cmd.client.base_url, chosen))
-    message = f"Model set to {chosen}"
-    if not cmd.settings.saved:  # --demo: the user's own config is never changed
-        message += " (demo: not saved)"
+    if not chosen.recorded and cmd.history.problem:  # a history out of reach: a note
+        print(f"qgoose-tui: note: usage not recorded: {printable(cmd.history.problem)}",
+              file=cmd.err)
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": chosen, "message": message})
+        cmd.emit(chosen.to_json())
     else:
-        cmd.say(message)
+        cmd.say(chosen.message)
     return EXIT_OK
 
 
@@ -348,133 +297,69 @@ def format_progress(progress: PullProgress, width: int = 24) -> str:
 
 async def cmd_rm(cmd: Command, names: list[str], assume_yes: bool) -> int:
     try:
-        wanted = [normalize(n) for n in names]
-        installed = {model_key(m.name): m for m in await cmd.client.list_models()}
+        plan = await ops_models.plan_delete(cmd.session, names)
     except OllamaError as exc:
         return cmd.fail(exc, model=names[0] if len(names) == 1 else names)
-    details, complete = await sharing_details(
-        [installed[k] for k in map(model_key, wanted) if k in installed],
-        list(installed.values()), lambda m: cmd.client.show(m.name))
-    results: list[dict[str, Any]] = []
-    code = EXIT_OK
-    deleted: list[ModelSummary] = []
-    for model in wanted:
-        summary = installed.get(model_key(model))
-        if summary is None:
-            code = max(code, EXIT_ERROR)
-            results.append(_result("error", model, f"model '{model}' not found"))
-            continue
-        if cmd.confirm and not assume_yes:
-            extra = " (the current model)" if same_model(model, cmd.settings.current_model) else ""
-            # Another tag of the same manifest keeps every blob: say the delete frees nothing.
-            shared = space.space_freed([summary], list(installed.values()),
-                                       lambda m: None).shared_with.get(summary.name)
-            size = human_size(summary.size) if not shared else \
-                f"{human_size(summary.size)}, shared with {printable(shared[0])}: frees nothing"
+    report = ops_models.DeleteReport()
+    for name in plan.wanted:
+        model = plan.find(name)
+        if model is not None and cmd.confirm and not assume_yes:
+            extra = " (the current model)" if same_model(name, cmd.settings.current_model) \
+                else ""
             try:
-                yes = cmd.confirm(f"Delete {model} ({size}){extra}? [y/N] ")
+                yes = cmd.confirm(f"Delete {name} ({plan.question_size(model)}){extra}? [y/N] ")
             except PromptInterrupted:
-                _report_results(cmd, results)
-                names = [r["model"] for r in results if r["status"] == "success"]
-                done = f"deleted only {', '.join(names)}" if names else "nothing deleted"
+                _report(cmd, report)
+                gone = [o.model for o in report.outcomes if o.status == "success"]
+                done = f"deleted only {', '.join(gone)}" if gone else "nothing deleted"
                 print(f"\nqgoose-tui: interrupted: {done}", file=cmd.err)
                 return EXIT_INTERRUPTED
             if not yes:
-                results.append(_result("cancelled", model, f"kept {model}"))
+                report.outcomes.append(ops_models.Outcome("cancelled", name, f"kept {name}"))
                 continue
-        try:
-            await cmd.client.delete(model)
-        except OllamaError as exc:
-            code = max(code, exit_code_for(exc))
-            results.append(_result("error", model, str(exc)))
-            continue
-        results.append(_result("success", model, f"Model {model} deleted successfully"))
-        deleted.append(summary)
-        if same_model(model, cmd.settings.current_model):
+        await ops_models.delete_one(cmd.session, plan, name, report)
+        if report.deleted and report.deleted[-1] is model and \
+                same_model(name, cmd.settings.current_model):
             # Asked or not, the user learns that the model their tools use is gone.
-            print(f"qgoose-tui: note: {printable(model)} was the current model; it is no longer "
+            print(f"qgoose-tui: note: {printable(name)} was the current model; it is no longer "
                   "installed (`qgoose-tui use NAME` picks another)", file=cmd.err)
-    freed = freed_by(deleted, list(installed.values()), details, complete) if deleted else None
-    _report_results(cmd, results, freed)
-    return code
+    _report(cmd, ops_models.finish(plan, report))
+    codes = [exit_code_for(e) for e in report.errors]
+    missing = any(o.status == "error" for o in report.outcomes)
+    return max([EXIT_ERROR if missing else EXIT_OK, *codes])
 
 
-async def sharing_details(deleting: list[ModelSummary], installed: list[ModelSummary],
-                          show: Callable[[ModelSummary], Awaitable[ModelInfo]],
-                          ) -> tuple[dict[ModelSummary, ModelInfo], bool]:
-    """/api/show of the models to delete and of those that could share their weights (the
-    same family, size and quantisation: the weights file decides all three), to say
-    exactly what a deletion frees; False with them when some details could not be had."""
-    def looks(m: ModelSummary) -> tuple[str, str, str]:
-        return (m.details.family, m.details.parameter_size, m.details.quantization_level)
-
-    wanted = {looks(m) for m in deleting}
-    candidates = [m for m in installed if looks(m) in wanted and not m.is_remote]
-    gate = asyncio.Semaphore(8)
-    details: dict[ModelSummary, ModelInfo] = {}
-
-    async def fetch(model: ModelSummary) -> None:
-        async with gate:
-            with contextlib.suppress(OllamaError):
-                details[model] = await show(model)
-
-    await asyncio.gather(*(fetch(m) for m in candidates))
-    return details, len(details) == len(candidates)
-
-
-def freed_by(deleting: list[ModelSummary], installed: list[ModelSummary],
-             details: dict[ModelSummary, ModelInfo], complete: bool) -> space.SpaceFreed:
-    """What deleting `deleting` frees, with the details `sharing_details` found."""
-    freed = space.space_freed(deleting, installed, details.get)
-    freed.approximate = not complete  # models of other weights were left out on purpose
-    return freed
-
-
-def _result(status: str, model: str, message: str) -> dict[str, Any]:
-    return {"status": status, "model": model, "message": printable(message)}
-
-
-def _report_results(cmd: Command, results: list[dict[str, Any]],
-                    freed: space.SpaceFreed | None = None) -> None:
-    figures = {} if freed is None else {"freed_bytes": freed.freed,
-                                        "freed_is_approximate": freed.approximate}
-    for result in results:
-        stream = cmd.err if result["status"] == "error" else cmd.out
-        if result["status"] == "error":
-            print(f"qgoose-tui: error: {result['message']}", file=stream)
+def _report(cmd: Command, report: ops_models.DeleteReport) -> None:
+    for outcome in report.outcomes:
+        if outcome.status == "error":
+            print(f"qgoose-tui: error: {printable(outcome.message)}", file=cmd.err)
         elif not cmd.as_json:
-            print(result["message"], file=stream)
+            print(printable(outcome.message), file=cmd.out)
+    freed = report.freed
     if freed is not None and not cmd.as_json:
         about = "about " if freed.approximate and freed.freed else ""
         kept = f" ({human_size(freed.kept)} stays: shared with other models)" \
             if freed.kept else ""
         print(f"Freed {about}{human_size(freed.freed)} of disk{kept}", file=cmd.out)
     if cmd.as_json:
-        if len(results) == 1:
-            cmd.emit({**results[0], **figures})
-        else:
-            ok = all(r["status"] != "error" for r in results)
-            cmd.emit({"status": "success" if ok else "error", "results": results, **figures})
+        cmd.emit(report.to_json())
 
 
 async def cmd_cp(cmd: Command, source: str, destination: str, force: bool = False) -> int:
     """Copy a model; a different model under the new name is replaced only with --force."""
-    from tui.services.rename import NameTakenError, RenameError, copy_model
+    from tui.services.rename import NameTakenError, RenameError
 
     try:
-        src = normalize(source)
-        normalize(destination)  # a bad name is a usage error (exit 2), said before anything
-        copy = await copy_model(cmd.client, src, destination, replace=force)
+        copied = await ops_models.copy(cmd.session, source, destination, replace=force)
     except InvalidNameError as exc:
         return cmd.fail(exc, model=destination)
     except RenameError as exc:
         hint = " (--force replaces it)" if isinstance(exc, NameTakenError) else ""
         return cmd.fail(exc, hint, model=destination)
-    message = f"Copied {src} to {copy.name}"
     if cmd.as_json:
-        cmd.emit({"status": "success", "model": copy.name, "source": src, "message": message})
+        cmd.emit(copied.to_json())
     else:
-        cmd.say(printable(message))
+        cmd.say(printable(copied.to_json()["message"]))
     return EXIT_OK
 
 

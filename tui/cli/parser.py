@@ -387,7 +387,10 @@ async def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         if args.demo:  # the demo's servers are new each time: nothing of them is worth keeping
             cmd.history = History(None)
         handler: Handler = args.handler
-        return await handler(cmd, args)
+        try:
+            return await handler(cmd, args)
+        finally:
+            await cmd.close()
 
 
 @contextlib.asynccontextmanager

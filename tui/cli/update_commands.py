@@ -7,26 +7,16 @@ from tui.cli.commands import EXIT_ERROR, EXIT_OK, BadInput, Command, pull_showin
 from tui.core.format import printable, render_table
 from tui.core.updates import SHORT_DIGEST, UpdateOutcome
 from tui.ollama import InvalidNameError, ModelNotFoundError, OllamaError
-from tui.ollama.models import ModelInfo, ModelSummary
+from tui.ollama.models import ModelSummary
 from tui.ollama.names import model_key, normalize
 from tui.ollama.progress import PullProgress
-from tui.services.registry import UpdateCheck, UpdateChecker, summary
+from tui.ops.updates import check_updates
+from tui.services.registry import UpdateCheck
 
 
 async def _checks(cmd: Command, models: list[ModelSummary]) -> list[UpdateCheck]:
     """Each model's state; an update also says what it changes (from /api/show)."""
-    async def show(model: ModelSummary) -> ModelInfo:
-        return await cmd.client.show(model.name)
-
-    checker = UpdateChecker(cmd.settings.registry, show=show)
-    try:
-        return await checker.check_all(models)
-    finally:
-        await checker.aclose()
-
-
-def _counts_text(checks: list[UpdateCheck]) -> str:
-    return ", ".join(f"{count} {state}" for state, count in summary(checks).items() if count)
+    return (await check_updates(cmd.session, models)).checks
 
 
 async def cmd_outdated(cmd: Command) -> int:
@@ -36,16 +26,14 @@ async def cmd_outdated(cmd: Command) -> int:
     except OllamaError as exc:
         return cmd.fail(exc, models=[])
     cmd.note_nameless(models, "the model list")
-    checks = await _checks(cmd, list(models))
+    report = await check_updates(cmd.session, list(models))
     if cmd.as_json:
-        cmd.emit({"status": "success", "models": [c.to_json() for c in checks],
-                  "counts": dict(summary(checks)),
-                  "outdated": [c.name for c in checks if c.outdated]})
+        cmd.emit(report.to_json())
         return EXIT_OK
     rows = [[printable(c.name), c.state, c.local_digest[:SHORT_DIGEST],
-             c.registry_digest[:SHORT_DIGEST], printable(c.reason)] for c in checks]
+             c.registry_digest[:SHORT_DIGEST], printable(c.reason)] for c in report.checks]
     cmd.say(render_table(["NAME", "STATE", "LOCAL", "REGISTRY", "WHY"], rows))
-    cmd.say(f"\n{_counts_text(checks)}" if checks else "No models installed")
+    cmd.say(f"\n{report.counts_text()}" if report.checks else "No models installed")
     return EXIT_OK
 
 

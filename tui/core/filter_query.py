@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -82,6 +82,9 @@ class Facts:
     update_state: Callable[[ModelSummary], str | None] = lambda m: None  # None: not checked
     last_used: Callable[[ModelSummary], datetime | None] = lambda m: None  # None: never
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    # Terms this view cannot answer (a flag, `unused`, a field or a compared figure) → why:
+    # each is reported as a problem, never left to match nothing in silence.
+    unanswerable: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,6 +117,9 @@ def parse_query(text: str, facts: Facts | None = None) -> Query:
 
 def _term(term: str, facts: Facts, query: Query) -> Predicate:
     lowered = term.casefold()
+    why = facts.unanswerable.get(_kind(lowered))
+    if why:
+        raise ValueError(why)
     if lowered in FLAGS:
         query.needs_updates = query.needs_updates or lowered == "outdated"
         return _flag(lowered, facts)
@@ -133,6 +139,16 @@ def _term(term: str, facts: Facts, query: Query) -> Predicate:
     if any(op in term for op in "<>="):
         raise ValueError(f"only {', '.join(COMPARED)} can be compared")
     return lambda m: matches(m, term)
+
+
+def _kind(term: str) -> str:
+    """What a term asks: a flag, "unused", a field's key or a compared figure; else ""."""
+    if term in FLAGS or term.startswith("unused"):
+        return "unused" if term.startswith("unused") else term
+    comparison = _COMPARISON.fullmatch(term)
+    if comparison:
+        return comparison.group(1)
+    return term.partition(":")[0] if ":" in term else ""
 
 
 def _unused(term: str, facts: Facts) -> Predicate:

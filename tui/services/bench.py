@@ -8,15 +8,20 @@ second. The median and spread over the runs, the first (cold, it loads the model
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from tui.ollama.generation import EmbedResult, GenerateResult
+from tui.services.history import BenchRecord
 
 if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
+    from tui.ollama.models import ModelSummary
+    from tui.services.session import HostSession
 
 DEFAULT_PROMPT = "Write one sentence about geese."
 DEFAULT_RUNS = 3
@@ -167,3 +172,25 @@ async def run_benchmark(client: OllamaClient, model: str, capabilities: tuple[st
                                                options={"num_predict": MAX_TOKENS}))
         report(index + 1, runs)
     return BenchResult(generated)
+
+
+async def benchmark_kept(session: HostSession, model: ModelSummary, runs: int, prompt: str,
+                         progress: Progress | None) -> tuple[AnyBench, BenchRecord, str]:
+    """Measure `model` on the session's host and keep the result in the history: the
+    result, its record, and why it was not kept ("" when it was)."""
+    capabilities = () if model.is_remote else \
+        session.known_capabilities(model) or (await session.model_info(model)).capabilities
+    try:
+        result = await run_benchmark(session.client, model.name, capabilities, runs=runs,
+                                     prompt=prompt, remote=model.is_remote, progress=progress)
+    finally:
+        await session.refresh_running()  # it unloaded, then loaded the model
+    kept = figures(result, prompt)
+    record = BenchRecord(model.name, model.digest, datetime.now(UTC), result.kind,
+                         result.unit, result.speed.median, kept)
+    history = session.history
+    if history is not None and not await asyncio.to_thread(
+            history.record_benchmark, session.base_url, model.name, model.digest, kept,
+            result.unit, result.speed.median, record.at):
+        return result, record, history.problem
+    return result, record, ""

@@ -5,6 +5,7 @@ CLI's `hosts`, `fleet`, `pull --on` and `rm --on` use it, the Hosts view shows t
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ from tui.ollama.names import model_key
 from tui.services.hosts_config import HostConfig
 
 if TYPE_CHECKING:
+    from tui.core.filter_query import Facts
     from tui.services.history import History
+    from tui.services.session import HostSession
 
 HOST_DEADLINE = 8.0  # seconds for one host's whole answer, whatever it does
 T = TypeVar("T")
@@ -180,3 +183,64 @@ def matrix(reports: list[HostReport], same: SameVersions | None = None) -> list[
         rows.append(MatrixRow(names[key], digests, versions))
     rows.sort(key=lambda row: row.name.casefold())
     return rows
+
+
+class Fleet:
+    """Several hosts' sessions, as the TUI holds them and the command line makes them:
+    each asked at once under its own deadline, their facts as one, an operation on some."""
+
+    def __init__(self, sessions: Mapping[str, HostSession]) -> None:
+        self.sessions = dict(sessions)  # host name → its session, in the config's order
+
+    @classmethod
+    def of_hosts(cls, hosts: list[HostConfig], env: Mapping[str, str], registry: str = "",
+                 deadline: float | None = None) -> Fleet:
+        """Sessions for the configured hosts (their token and TLS options, short deadlines:
+        HOST_DEADLINE is read now, so a test may shorten it)."""
+        from tui.services.session import HostSession
+
+        limit = deadline or HOST_DEADLINE
+        return cls({h.name: HostSession(h.base_url, label=h.name, registry=registry,
+                                        client=client_for(h, env, limit)) for h in hosts})
+
+    async def survey(self, deadline: float | None = None) -> list[HostReport]:
+        """Refresh every host at once; each one's state (or why it did not answer)."""
+        limit = deadline or HOST_DEADLINE
+
+        async def refresh(name: str, session: HostSession) -> None:
+            try:
+                async with asyncio.timeout(limit):
+                    await session.refresh()
+            except TimeoutError:
+                session.state.record_failure(f"{name} did not answer within {limit:.0f} s",
+                                             time.monotonic())
+
+        await asyncio.gather(*(refresh(n, s) for n, s in self.sessions.items()))
+        return self.reports()
+
+    def reports(self) -> list[HostReport]:
+        return [report_of(name, session) for name, session in self.sessions.items()]
+
+    def facts(self, current: str) -> Facts:
+        from tui.services.model_details import fleet_facts
+
+        return fleet_facts(self.online(), current)
+
+    def online(self) -> list[HostSession]:
+        return [s for s in self.sessions.values() if s.state.online]
+
+    async def fetch_details(self) -> None:
+        """Every online host's missing details at once (capabilities for the filter)."""
+        await asyncio.gather(*(s.fetch_details(s.state.models) for s in self.online()))
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(s.aclose() for s in self.sessions.values()))
+
+
+def report_of(name: str, session: HostSession) -> HostReport:
+    """What a session knows of its host, as a survey reports it."""
+    state = session.state
+    return HostReport(name, redact(session.base_url), bool(state.online), state.version,
+                      list(state.models) if state.online else [],
+                      list(state.running) if state.online else [],
+                      "" if state.online else state.error)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from tui.core import space
@@ -23,12 +22,15 @@ from tui.ollama.models import ModelInfo, ModelSummary, RunningModel
 from tui.ollama.names import model_key
 from tui.services.history import BenchRecord, History
 from tui.services.list_cache import ListCache
+from tui.services.model_updates import ModelUpdates
 from tui.services.usage_log import UsageLog
 
 if TYPE_CHECKING:
+    from tui.core.filter_query import Facts
     from tui.ollama.client import OllamaClient
+    from tui.ollama.generation import GenerateResult
     from tui.services.bench import AnyBench, Progress
-    from tui.services.registry import UpdateCheck, UpdateChecker
+    from tui.services.registry import UpdateCheck
     from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
 
 # "host": the app switched to another host; "fleet": another host's state or models changed.
@@ -93,10 +95,10 @@ class HostSession:
         self._usage_tasks: set[asyncio.Task[None]] = set()
         self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
         self.registry = registry  # "" for registry.ollama.ai
-        self._updates: UpdateChecker | None = None
         self._facts: RegistryFactsReader | None = None
-        self.checking_updates = False
-        self._updating: dict[str, ModelSummary] = {}  # model key → the model before its update
+        self.model_updates = ModelUpdates(registry, self.model_info, self.pulls,
+                                          lambda: self._emit(Changed("updates")))
+        self.last_error: OllamaError | None = None  # why the last refresh failed
         self.capabilities: dict[str, tuple[str, ...]] = \
             list_cache.load_capabilities() if list_cache is not None else {}
         if list_cache is not None:
@@ -138,6 +140,7 @@ class HostSession:
                 self._running_models(),
             )
         except OllamaError as exc:
+            self.last_error = exc
             unreachable = isinstance(exc, UnreachableError | OllamaTimeoutError)
             state.record_failure(str(exc), time.monotonic(), answering=not unreachable)
             if was_online is not False:
@@ -146,7 +149,7 @@ class HostSession:
             return
         finally:
             self.refreshing = False
-        state.version = version
+        state.version, self.last_error = version, None
         running_before = _figures(state.running)
         changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
         if _figures(running) != running_before:
@@ -162,13 +165,24 @@ class HostSession:
         await self._record_usage(self.usage.seen(m.name for m in models))
         await self._record_usage(self.usage.loaded(r.name for r in running))
 
+    async def fetch_list(self, running: bool = False) -> list[ModelSummary]:
+        """The model list alone (and what is loaded, with `running`), for one-shot callers
+        such as the command line: raises OllamaError; the state keeps the answer."""
+        models = await self.client.list_models()
+        loaded = await self.client.ps() if running else self.state.running
+        self.state.record_success(models, loaded, time.monotonic(), self.refresh_interval)
+        return models
+
     async def _record_usage(self, write: Coroutine[Any, Any, bool]) -> None:
         if await write:
             self._emit(Changed("usage"))
 
-    async def record_current(self, name: str) -> None:
-        """The user made `name` the current model."""
-        await self._record_usage(self.usage.current(name))
+    async def record_current(self, name: str) -> bool:
+        """The user made `name` the current model; False if that could not be recorded."""
+        written = await self.usage.current(name)
+        if written:
+            self._emit(Changed("usage"))
+        return written
 
     def _tell_nameless(self, count: int) -> None:
         if count and count != self._nameless_told:
@@ -288,6 +302,25 @@ class HostSession:
             return info.capabilities
         return self.capabilities.get(model.digest) if model.digest else None
 
+    async def fetch_details(self, priority: Sequence[ModelSummary] = (), full: bool = False,
+                            fetched: Callable[[list[ModelSummary]], None] | None = None,
+                            ) -> list[ModelSummary]:
+        """/api/show for the models lacking details, `priority` first (model_details)."""
+        from tui.services.model_details import fetch_details
+
+        return await fetch_details(self, priority, full, fetched)
+
+    def facts(self, current: str) -> Facts:
+        """What the filter language may ask of this host's models (`current`: the
+        config's current model)."""
+        from tui.services.model_details import session_facts
+
+        return session_facts(self, current)
+
+    def generate_stream(self, name: str, prompt: str) -> AsyncIterator[GenerateResult]:
+        """Stream `name`'s answer to `prompt` (the prompt screen); raises OllamaError."""
+        return self.client.generate_stream(name, prompt)
+
     async def save_capabilities(self) -> None:
         if self._list_cache is not None:
             await asyncio.to_thread(self._list_cache.save_capabilities, dict(self.capabilities))
@@ -309,41 +342,17 @@ class HostSession:
                         progress: Progress | None = None) -> AnyBench:
         """Measure `model` here and keep the result. Raises OllamaError, CannotBenchmark;
         cancelling the task stops it."""
-        from tui.services.bench import figures as result_figures  # not needed for the first frame
-        from tui.services.bench import run_benchmark
+        from tui.services.bench import benchmark_kept  # not needed for the first frame
 
-        capabilities = () if model.is_remote else \
-            self.known_capabilities(model) or (await self.model_info(model)).capabilities
-        try:
-            result = await run_benchmark(self.client, model.name, capabilities, runs=runs,
-                                         prompt=prompt, remote=model.is_remote,
-                                         progress=progress)
-        finally:
-            await self.refresh_running()  # it unloaded, then loaded the model
-        figures = result_figures(result, prompt)
-        record = BenchRecord(model.name, model.digest, datetime.now(UTC), result.kind,
-                             result.unit, result.speed.median, figures)
+        result, record, problem = await benchmark_kept(self, model, runs, prompt, progress)
         if model.digest:
             self.benchmarks[model.digest] = record
-        if self.history is not None and not await asyncio.to_thread(
-                self.history.record_benchmark, self.base_url, model.name, model.digest,
-                figures, result.unit, result.speed.median, record.at):
-            self._emit(Notice(f"The result was not kept: {self.history.problem}",
-                              "Benchmark", "warning"))
+        if problem:
+            self._emit(Notice(f"The result was not kept: {problem}", "Benchmark", "warning"))
         self._emit(Changed("benchmarks"))
         return result
 
-    # -- updates -----------------------------------------------------------------------
-    @property
-    def updates(self) -> UpdateChecker:
-        """Made on first use: most starts never check for updates."""
-        if self._updates is None:
-            from tui.services.registry import UpdateChecker
-
-            # /api/show lets an update say what it changes (weights or only text).
-            self._updates = UpdateChecker(self.registry, show=self.model_info)
-        return self._updates
-
+    # -- registries --------------------------------------------------------------------
     async def registry_facts(self, name: str) -> RegistryFacts:
         """A model's size and memory figures from its registry, before a pull (raises
         RegistryFactsError); the reader is made on first use."""
@@ -353,46 +362,18 @@ class HostSession:
             self._facts = RegistryFactsReader(self.registry)
         return await self._facts.facts(name)
 
-    def update_check(self, model: ModelSummary) -> UpdateCheck | None:
-        return self._updates.known(model) if self._updates is not None else None
-
-    async def check_updates(self) -> list[UpdateCheck]:
+    async def check_for_updates(self) -> list[UpdateCheck]:
         """Ask the registries about every installed model (each digest once a session)."""
-        self.checking_updates = True
-        try:
-            return await self.updates.check_all(list(self.state.models))
-        finally:
-            self.checking_updates = False
-            self._emit(Changed("updates"))
-
-    def update(self, models: list[ModelSummary]) -> tuple[list[str], list[str]]:
-        """Pull the outdated ones among `models` (never the current or unchecked ones);
-        the names started, and those left alone."""
-        started, left = [], []
-        for model in models:
-            check = self.update_check(model)
-            if check is None or not check.outdated:
-                left.append(model.name)
-                continue
-            self._updating[model_key(model.name)] = model
-            if self.pulls.start(model.name) is not None:
-                started.append(model.name)
-        return started, left
+        return await self.model_updates.check_all(list(self.state.models))
 
     async def _pulled(self, name: str) -> None:
         """Say what a pull did: for an update, old → new digest and the size change."""
-        before = self._updating.pop(model_key(name), None)
-        if before is None:
+        outcome = self.model_updates.outcome(name, self.state.models)
+        if outcome is None:
             self._emit(Notice(f"Pulled {name}"))
             return
-        from tui.core.updates import UpdateOutcome
-
-        after = next((m for m in self.state.models if model_key(m.name) == model_key(name)),
-                     None)
-        self._emit(Notice(UpdateOutcome.of(before, after).sentence(), "Update"))
-        if after is not None:
-            await self.updates.check(after)  # its new digest: now "up to date", we expect
-        self._emit(Changed("updates"))
+        self._emit(Notice(outcome.sentence(), "Update"))
+        await self.model_updates.recheck(name, self.state.models)
 
     async def rename(self, model: ModelSummary, new_name: str, keep_old: bool = False,
                      replace: bool = False) -> str:
@@ -448,8 +429,7 @@ class HostSession:
     async def aclose(self) -> None:
         if self._client is not None:
             await self._client.aclose()
-        if self._updates is not None:
-            await self._updates.aclose()
+        await self.model_updates.aclose()
         if self._facts is not None:
             await self._facts.aclose()
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.cli.commands import freed_by, list_json, sharing_details, status_json
 from tui.core.format import human_size
 from tui.core.popular import popular_models
 from tui.core.pulls import PullJob
@@ -29,12 +28,13 @@ from tui.ollama import (
 )
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import normalize, same_model
+from tui.ops import listing
+from tui.ops import models as ops_models
 from tui.services.config import (
     ConfigError,
     CurrentModelWatch,
     NotInstalledError,
     Settings,
-    set_current_model,
 )
 from tui.services.session import HostSession
 from tui.web.refresh import SharedRefresh
@@ -71,66 +71,59 @@ class ModelsApi:
         key = (state.signature, len(state.models), current)
         if key != self._listed[0]:
             self._listed = (key, encode({
-                "status": "success", "models": list_json(state.models, current),
-                "current_model": current, "ollama_available": True,
-                "count": len(state.models)}))
+                **(await listing.list_models(self.session, current, models=state.models)
+                   ).to_json()}))
         return reply_encoded(self._listed[1])
 
     async def set_model(self, request: web.Request) -> web.Response:
         """POST …/models/set/ {"model": NAME}: only an installed model becomes current."""
         name = await model_in_body(request)
         await self._online(model=name)
-        installed = [m.name for m in self.session.state.models]
         async with self._config_write:
             try:
-                chosen = await asyncio.to_thread(set_current_model, self.settings, installed,
-                                                 name)
+                chosen = await ops_models.use(self.session, self.settings, name,
+                                              self.session.state.models)
             except NotInstalledError as exc:
                 raise ApiError(404, str(exc), model=name) from None
             except ConfigError as exc:
                 raise ApiError(500, str(exc), model=name) from None
-        await self.session.record_current(chosen)
-        message = f"Model set to {chosen}"
-        if not self.settings.saved:  # --demo: the user's own config is never changed
-            message += " (demo: not saved)"
-        return reply({"status": "success", "model": chosen, "message": message})
+        return reply(chosen.to_json())
 
     async def pull_model(self, request: web.Request) -> web.Response:
         """POST …/models/pull/ {"model": NAME}: answers at once; the pull goes on here."""
         name = await model_in_body(request)
         await self._online(model=name)
-        if self.session.pulls.start(name) is None:
+        try:
+            started = ops_models.start_pull(self.session, name)
+        except ops_models.AlreadyPulling:
             raise ApiError(409, f"{name} is already being pulled (see …/models/pulls/)",
-                           model=name)
-        return reply({"status": "started", "model": name,
-                      "message": f"Started pulling model {name}. This may take several "
-                                 "minutes."})
+                           model=name) from None
+        return reply(started.to_json())
 
     async def delete_model(self, request: web.Request) -> web.Response:
         """DELETE …/models/delete/?model=NAME, saying what it freed."""
         name = model_in_query(request)
-        model, freed = await self._space_freed(name)
-        try:
-            await self.session.delete(model)
-        except OllamaError as exc:
-            raise ollama_failure(exc, model=name) from None
-        payload: dict[str, Any] = {
-            "status": "success", "model": model.name,
-            "message": f"Model {model.name} deleted successfully",
-            "freed_bytes": freed.freed, "freed_is_approximate": freed.approximate}
-        if same_model(model.name, self.current()):
-            payload["note"] = (f"{model.name} was the current model; it is no longer "
-                               "installed (set another)")
+        await self._online(model=name)
+        report = await ops_models.delete(self.session, [name], self.session.state.models)
+        if report.errors:
+            raise ollama_failure(report.errors[0], model=name)
+        if not report.deleted:
+            raise ApiError(404, f"model '{name}' not found", model=name)
+        payload = report.to_json()
+        gone = ops_models.was_current(report, self.current())
+        if gone:
+            payload["note"] = f"{gone} was the current model; it is no longer installed " \
+                              "(set another)"
         return reply(payload)
 
     async def model_info(self, request: web.Request) -> web.Response:
         """GET …/models/info/?model=NAME: Ollama's details of one model."""
         name = model_in_query(request)
         try:
-            info = await self.session.client.show(name)
+            details = await ops_models.info(self.session, name)
         except OllamaError as exc:
             raise ollama_failure(exc, model=name) from None
-        return reply({"status": "success", "model": info.name, "info": info.to_json()})
+        return reply(details.to_json())
 
     async def status(self, request: web.Request) -> web.Response:
         """GET …/models/status/: Ollama's state; 200 when it is down too (it is a status)."""
@@ -142,7 +135,8 @@ class ModelsApi:
                           "ollama_available": state.answering, "host": host,
                           "current_model": current, "version": None, "count": 0,
                           "running": []})
-        return reply(status_json(host, current, state.version, state.models, state.running))
+        return reply(listing.HostStatus(host, current, state.version, state.models,
+                                        state.running).to_json())
 
     # -- what the page needs besides ---------------------------------------------------
     async def pulls(self, request: web.Request) -> web.Response:
@@ -191,13 +185,11 @@ class ModelsApi:
     async def _space_freed(self, name: str) -> tuple[ModelSummary, SpaceFreed]:
         """The installed model called `name` and what deleting it frees (404 if absent)."""
         await self._online(model=name)
-        installed = list(self.session.state.models)
         model = self.session.state.find(name)
         if model is None:
             raise ApiError(404, f"model '{name}' not found", model=name)
-        details, complete = await sharing_details([model], installed,
-                                                  self.session.model_info)
-        return model, freed_by([model], installed, details, complete)
+        plan = await ops_models.plan_delete(self.session, [name], self.session.state.models)
+        return model, plan.freed([model])
 
 
 def pull_json(job: PullJob) -> dict[str, Any]:

@@ -22,12 +22,19 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from tui.core import space
-from tui.core.filter_query import Facts, parse_query
+from tui.core.filter_query import parse_query
 from tui.core.format import human_duration, human_size, printable
 from tui.ollama import OllamaError
 from tui.ollama.host import redact
 from tui.ollama.names import same_model
-from tui.services.fleet import HostReport, MatrixRow, SameVersions, matrix, remembered_versions
+from tui.services.fleet import (
+    Fleet,
+    HostReport,
+    MatrixRow,
+    SameVersions,
+    matrix,
+    remembered_versions,
+)
 from tui.services.hosts_config import HostConfig
 from tui.ui.screens.view import View
 from tui.ui.widgets.safe_text import server_text
@@ -157,10 +164,27 @@ class HostsScreen(View):
             self.problem.set_class(False, "-shown")
             return rows
         models = {m.name: m for r in reports for m in r.models}
-        query = parse_query(text, Facts())
+        fleet = Fleet(self.qapp.sessions)  # cap:, ctx, loaded, current: every host's facts
+        query = parse_query(text, fleet.facts(self.qapp.settings.current_model))
+        if query.needs_details:
+            self._fetch_details(fleet)
         self.problem.update(Text("; ".join(query.problems)))
         self.problem.set_class(bool(query.problems), "-shown")
         return [row for row in rows if row.name in models and query.accepts(models[row.name])]
+
+    def _fetch_details(self, fleet: Fleet) -> None:
+        """Every host's missing details, once for each state of their lists (a model
+        whose details fail must not have them asked at every repaint)."""
+        lists = tuple((n, s.state.signature) for n, s in fleet.sessions.items())
+        if lists != getattr(self, "_details_for", None):
+            self._details_for = lists
+
+            async def fetch() -> None:
+                await fleet.fetch_details()
+                self.show()
+
+            self.run_worker(fetch(), group="fleet-details", exclusive=True,
+                            exit_on_error=False)
 
     def _show_matrix(self) -> None:
         table = self.matrix

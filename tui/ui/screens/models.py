@@ -19,7 +19,7 @@ from tui.core.format import counted, printable
 from tui.core.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
-from tui.ollama.names import model_key, same_model
+from tui.ollama.names import same_model
 from tui.services.config import ConfigError, NotInstalledError, set_current_model
 from tui.services.session import Changed, Event, Pulled
 from tui.ui.screens.view import View
@@ -139,7 +139,7 @@ class ModelsScreen(View):
                                        settings.kv_cache_type, settings.vram_bytes))
         plain = plain_terminal()
         columns.append(caps_column(lambda m: self.qapp.session.known_capabilities(m), plain))
-        columns.append(update_column(lambda m: self.qapp.session.update_check(m), plain))
+        columns.append(update_column(lambda m: self.qapp.session.model_updates.known(m), plain))
         columns.append(speed_column(lambda m: self.qapp.session.benchmark_of(m)))
         columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
         self._updates_asked = False
@@ -258,14 +258,14 @@ class ModelsScreen(View):
     # -- updates -------------------------------------------------------------------------
     def check_updates(self) -> None:
         self._updates_asked = True
-        self.run_worker(self.qapp.session.check_updates(), group="updates", exclusive=True,
+        self.run_worker(self.qapp.session.check_for_updates(), group="updates", exclusive=True,
                         exit_on_error=False)
 
     def action_check_updates(self) -> None:
-        if self.qapp.session.checking_updates:
+        if self.qapp.session.model_updates.asking_registries:
             self.qapp.notify_text("Already asking the registries")
             return
-        self.qapp.session.updates.forget()
+        self.qapp.session.model_updates.forget()
         self.check_updates()
         self.qapp.notify_text("Asking the registries which models have newer versions…")
 
@@ -280,13 +280,13 @@ class ModelsScreen(View):
         """Update those of `models` with a newer version, after saying which and what is
         left alone."""
         session = self.qapp.session
-        checks = [(m, session.update_check(m)) for m in models]
+        checks = [(m, session.model_updates.known(m)) for m in models]
         outdated = [m for m, c in checks if c is not None and c.outdated]
         if not outdated:
             if len(models) == 1 and checks[0][1] is not None:
                 check = checks[0][1]
                 self.qapp.notify_text(f"{models[0].name}: {check.state} ({check.reason})")
-            elif session.checking_updates or any(c is None for _, c in checks):
+            elif session.model_updates.asking_registries or any(c is None for _, c in checks):
                 self.qapp.notify_text("Still asking the registries; try again in a moment "
                                       "(o asks again)")
             else:
@@ -300,7 +300,7 @@ class ModelsScreen(View):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                started, _ = session.update(outdated)
+                started, _ = session.model_updates.start_pulls(outdated)
                 self.qapp.pulls_started()
                 self.qapp.notify_text(f"Updating {counted(len(started), 'model')}: progress "
                                       "in the Pulls view (P)")
@@ -332,7 +332,7 @@ class ModelsScreen(View):
         memory = MemoryView(settings.kv_cache_type, settings.vram_bytes)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
                              same_model(model.name, settings.current_model), error, memory,
-                             session.benchmark_of(model), session.update_check(model))
+                             session.benchmark_of(model), session.model_updates.known(model))
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:
@@ -378,15 +378,10 @@ class ModelsScreen(View):
 
     def _apply_filter(self, text: str) -> None:
         """Filter with the filter language; terms it cannot read are shown, not fatal."""
-        from tui.core.filter_query import Facts, parse_query  # not needed for the first frame
+        from tui.core.filter_query import parse_query  # not needed for the first frame
 
-        session, settings = self.qapp.session, self.qapp.settings
-        facts = Facts(capabilities=session.known_capabilities, context_length=self._context_of,
-                      loaded=session.state.loaded_keys(),
-                      current=model_key(settings.current_model),
-                      update_state=self._update_state,
-                      last_used=lambda m: session.usage.last_used(m.name))
-        query = parse_query(text, facts)
+        session = self.qapp.session
+        query = parse_query(text, session.facts(self.qapp.settings.current_model))
         self.grid.set_filter(text, query.accepts if text.strip() else None)
         if self.grid.marked:
             self._marks_changed()  # how many marks the filter hides
@@ -396,15 +391,6 @@ class ModelsScreen(View):
             self._fetch_details()
         if query.needs_updates and session.state.online and not self._updates_asked:
             self.check_updates()
-
-    def _update_state(self, model: ModelSummary) -> str | None:
-        check = self.qapp.session.update_check(model)
-        return check.state if check is not None else None
-
-    def _context_of(self, model: ModelSummary) -> int | None:
-        info = self.qapp.session.cached_info(model)
-        return model.details.context_length or (info.context_length if info else None)
-
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -612,9 +598,9 @@ class ModelsScreen(View):
             self.qapp.notify_text(f"{model.name} is an embedding model: it turns text into "
                                   "vectors, it does not answer (b measures its speed)")
             return
-        client = self.qapp.session.client
+        session = self.qapp.session
         self.app.push_screen(PromptScreen(
-            model.name, lambda prompt: client.generate_stream(model.name, prompt)))
+            model.name, lambda prompt: session.generate_stream(model.name, prompt)))
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted
