@@ -27,7 +27,7 @@ def offset_of(pilot: Pilot, description: str) -> tuple[int, int]:
 
 async def test_the_bar_shows_the_keys_of_the_view_on_screen(pilot) -> None:
     text = bar_text(pilot)
-    for words in ("s Sort", "/ Filter", "u Use", "d Delete", "p Pull", "? Help", "q Quit",
+    for words in ("s Sort", "/ Filter", "u Use", "d Delete", "p Pull", "? more", "q Quit",
                   "^p palette"):
         assert words in text
     await pilot.press("4")  # the Hosts view has keys of its own
@@ -36,7 +36,7 @@ async def test_the_bar_shows_the_keys_of_the_view_on_screen(pilot) -> None:
 
 
 async def test_clicking_a_key_does_what_the_key_does(pilot) -> None:
-    await pilot.click(KeyBar, offset=offset_of(pilot, "Help"))
+    await pilot.click(KeyBar, offset=offset_of(pilot, "more"))
     await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")
 
 
@@ -65,3 +65,14 @@ async def test_a_narrow_terminal_keeps_whole_keys_and_the_palette_key(pilot) -> 
     assert 0 < len(drawn) < len(keys)  # drawn closer together, and the last left out
     for start, end, key in drawn:  # none cut in half
         assert text[start:end].strip() == f"{key.display} {key.description}"
+
+
+@pytest.mark.size(80, 24)
+async def test_at_80_columns_the_left_out_keys_are_one_question_mark_away(pilot) -> None:
+    text = bar_text(pilot)
+    assert "? more" in text and "? Help" not in text  # the view has keys only ? lists
+    assert text.index("? more") < text.index("^p palette")
+    for words in ("s Sort", "/ Filter", "u Use", "d Delete", "p Pull"):  # the most used stay
+        assert words in text
+    await pilot.click(KeyBar, offset=offset_of(pilot, "more"))
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "HelpScreen")

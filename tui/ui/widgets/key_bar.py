@@ -8,12 +8,14 @@ key, hovering shows its tooltip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+HELP_KEY = "question_mark"  # the key that lists every other one
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,18 +79,25 @@ class KeyBar(Widget, can_focus=False):
             shown.pop(binding.action, None)
         return list(shown.values()), palette
 
+    def _keys_not_on_bar(self) -> bool:
+        """Whether the view has keys that only `?` lists (bindings not shown on the bar)."""
+        return any(not binding.show and binding.description
+                   for _node, binding, _enabled, _tooltip in self.screen.active_bindings.values())
+
     def render(self) -> Text:
         keys, palette = self.keys()
         right, right_spans = self._keys_text([palette] if palette is not None else [])
         # The palette's key keeps its place on the right. Keys that do not fit are drawn
         # closer together, then the last ones left out (? lists every key).
         room = self.size.width - right.cell_len - (1 if palette is not None else 0)
+        if self._keys_not_on_bar():
+            # `? more` says there is more than the bar shows, where `? Help` would not.
+            keys = [replace(k, description="more") if k.key == HELP_KEY else k for k in keys]
         line, spans = self._keys_text(keys)
         if line.cell_len > room:
             line, spans = self._keys_text(keys, compact=True)
         if line.cell_len > room:
-            spans = [span for span in spans if span[1] <= room]
-            line.truncate(spans[-1][1] if spans else 0)
+            line, spans = self._most_used(keys, room)
         self._spans = spans
         if palette is not None:
             line.append(" " * max(0, room - line.cell_len))
@@ -97,6 +106,28 @@ class KeyBar(Widget, can_focus=False):
             self._spans += [(start + offset, end + offset, key) for start, end, key in right_spans]
             line.append_text(right)
         return line
+
+    def _most_used(self, keys: list[Key], room: int
+                   ) -> tuple[Text, list[tuple[int, int, Key]]]:
+        """The first keys (the bindings list the most used first) that fit, then `? more`:
+        a newcomer at 80 columns still sees where the others are."""
+        more = next((k for k in keys if k.key == HELP_KEY), None)
+        if more is None:
+            line, spans = self._keys_text(keys, compact=True)
+        else:
+            keys = [k for k in keys if k is not more]
+            more = replace(more, description="more")
+            _, more_spans = self._keys_text([more], compact=True)
+            line, spans = self._keys_text(keys, compact=True)
+            room -= more_spans[0][1]
+        spans = [span for span in spans if span[1] <= room]
+        line.truncate(spans[-1][1] if spans else 0)
+        if more is not None:
+            tail, tail_spans = self._keys_text([more], compact=True)
+            offset = line.cell_len
+            spans += [(start + offset, end + offset, key) for start, end, key in tail_spans]
+            line.append_text(tail)
+        return line, spans
 
     def _keys_text(self, keys: list[Key], compact: bool = False
                    ) -> tuple[Text, list[tuple[int, int, Key]]]:
