@@ -154,7 +154,8 @@ async def offline(pilot: Pilot) -> None:
     status_bar = models_view(app).status_bar
     status_bar.clock = lambda: since + 12
     state.next_check = since + 16
-    status_bar.refresh()
+    models_view(app).show_status()
+    status_bar.refresh()  # the clock is no reactive: drawn again with the pinned one
     app.clear_notifications()  # the toast names the emulator's random port
     await pilot.pause(0.2)
 

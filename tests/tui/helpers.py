@@ -11,6 +11,7 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tui.ui.app import QGooseApp
+from tui.ui.compat import shown_notifications
 from tui.ui.screens.models import ModelsScreen
 from tui.ui.screens.pulls import PullsScreen
 
@@ -50,7 +51,7 @@ def screen_text(app: QGooseApp) -> str:
 
 def notices(app: QGooseApp) -> str:
     """The text of every notification (toast) the app has shown and not yet expired."""
-    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
+    return "\n".join(f"{n.title}: {n.message}" for n in shown_notifications(app))
 
 
 def shows(app: QGooseApp, text: str) -> bool:

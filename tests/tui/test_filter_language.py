@@ -15,7 +15,7 @@ async def test_a_structured_query_filters_as_you_type(pilot) -> None:
     app = pilot.app
     await pilot.press("slash", *"cap:vision size<5GB")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["gemma3:4b", "llava:7b"])
-    assert not models_view(app).filter_problem.has_class("-shown")
+    assert not models_view(app).filter_bar.problem_line.has_class("-shown")
 
 
 async def test_an_unreadable_term_is_shown_and_the_rest_still_filters(pilot) -> None:
@@ -34,7 +34,7 @@ async def test_a_typo_in_a_capability_is_shown_with_a_hint(pilot) -> None:
     assert len(grid_names(app)) == 10  # the unreadable term filters nothing out
     await pilot.press(*["backspace"] * 3, *"ion")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["gemma3:4b", "llava:7b"])
-    assert not models_view(app).filter_problem.has_class("-shown")
+    assert not models_view(app).filter_bar.problem_line.has_class("-shown")
 
 
 async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(

@@ -265,3 +265,16 @@ async def test_focus_starts_in_the_matrix_and_ticks_read_without_colour(tmp_path
         await pilot.press("space")  # the first one's tick changes, and its mark follows
         assert marks()[0][1] != before[0][1]
         assert all((mark == "✓") == ticked for mark, ticked in marks())
+
+
+async def test_the_matrix_filter_says_what_it_cannot_read_and_esc_clears_it(
+        tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        await pilot.press("slash", *"size<<5 llama")
+        await wait_until(pilot, lambda: shows(app, "size<<5: '<5' is not a size"))
+        assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
+                                                              "mistral:latest"]
+        await pilot.press("escape")
+        assert not shows(app, "is not a size") and app.focused is app.views["hosts"].matrix

@@ -48,7 +48,7 @@ async def test_hovering_a_key_shows_its_tooltip(pilot) -> None:
 
 async def test_keys_come_and_go_with_the_bindings(pilot) -> None:
     assert "P Pulls" not in bar_text(pilot)  # shown only while there are pulls
-    models_view(pilot.app).filter_box.focus()
+    models_view(pilot.app).filter_bar.input.focus()
     await wait_until(pilot, lambda: "u Use" not in bar_text(pilot))  # letters go to the filter
     await pilot.press("escape")
     await wait_until(pilot, lambda: "u Use" in bar_text(pilot))

@@ -9,6 +9,7 @@ from tests.tui.helpers import grid_names, models_view, notices, pulls_view, show
 from tui.core.pulls import PullState
 from tui.emulator.server import Emulator
 from tui.ollama.progress import Phase
+from tui.ui.compat import timer_running
 from tui.ui.screens.pull_dialog import PullDialog
 
 
@@ -168,11 +169,11 @@ async def test_a_flood_of_progress_events_is_drawn_at_most_ten_times_a_second(
 async def test_the_progress_timer_stops_when_nothing_is_pulled(pilot) -> None:
     app = pilot.app
     await pilot.pause(0.3)
-    assert app._pulls_timer._active.is_set() is False  # no pulls: no 10 Hz timer
+    assert timer_running(app._pulls_timer) is False  # no pulls: no 10 Hz timer
     await pilot.press("p", *"smollm2:135m", "enter")
     job = app.session.pulls.get("smollm2:135m")
     await wait_until(pilot, lambda: job.state is PullState.DONE)
-    await wait_until(pilot, lambda: not app._pulls_timer._active.is_set())
+    await wait_until(pilot, lambda: not timer_running(app._pulls_timer))
 
 
 async def test_a_pull_that_breaks_fails_visibly_and_can_be_retried(pilot, monkeypatch) -> None:

@@ -74,3 +74,15 @@ async def test_rename_never_replaces_even_after_the_copy_rule(pilot) -> None:
     await pilot.press("m", "ctrl+a", "ctrl+k", *"mistral", "enter")
     assert isinstance(app.screen, RenameDialog)  # refused: a rename cannot replace
     assert shows(app, "mistral:latest exists: Ollama would overwrite it")
+
+
+async def test_the_name_box_turns_red_while_the_name_cannot_be_used(pilot) -> None:
+    from tui.ui.widgets.model_name_input import ModelNameInput
+
+    app = pilot.app
+    models_view(app).grid.select_name("phi4:14b")
+    await pilot.press("C", "ctrl+a", "ctrl+k", *"bad//name")
+    box = app.screen.query_one(ModelNameInput)
+    assert box.has_class("-invalid") and shows(app, "invalid model name")
+    await pilot.press(*["backspace"] * 6, *"/name")
+    assert not box.has_class("-invalid") and shows(app, "✓ becomes bad/name:latest")

@@ -10,11 +10,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.signal import Signal
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.core.format import printable
@@ -22,7 +23,7 @@ from tui.services.config import CurrentModelWatch, Settings, demo_folder, for_de
 from tui.services.history import History, default_history_path
 from tui.services.list_cache import ListCache
 from tui.services.session import Changed, Event, HostSession, Notice
-from tui.ui.compat import failing_widget, guard_option_list_paging, retire
+from tui.ui.compat import SurvivingApp, guard_option_list_paging
 from tui.ui.screens.models import ModelsScreen
 from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
@@ -42,7 +43,7 @@ def _later(module: str, screen: str) -> Callable[[], Screen]:
     return lambda: getattr(import_module(f"tui.ui.screens.{module}"), screen)()
 
 
-class QGooseApp(App[None]):
+class QGooseApp(SurvivingApp):
     TITLE = "qgoose-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # The Models view is the first screen itself: no empty default screen to leave.
@@ -135,31 +136,15 @@ class QGooseApp(App[None]):
         session.subscribe(lambda event: self._on_session_event(session, event))
         return session
 
-    def _handle_exception(self, error: Exception) -> None:
-        widget = failing_widget()
+    def survives(self, widget: Widget, error: Exception) -> bool:
         # Under test (headless) every failure fails the test, unless a test asks otherwise.
         survive = self.survive_widget_errors if self.survive_widget_errors is not None \
             else not self.is_headless
-        if widget is None or not survive:
-            super()._handle_exception(error)
-            return
-        # One widget failed: it stops; the app, its views and its pulls go on.
-        self.log.error(f"{widget!r} failed", error)
-        retire(widget)
-        self.notify_text(f"{type(widget).__name__} stopped after an internal error "
-                         f"({type(error).__name__}: {error}); the rest of the app goes on",
-                         title="Internal error", severity="error")
-
-    def _fatal_error(self) -> None:
-        # Textual's crash report prints every local variable, where an Ollama password from
-        # OLLAMA_HOST can sit: print the traceback without them.
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        report = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
-        self._close_messages_no_wait()
+        if survive:  # one widget failed: it stops; the app, its views and its pulls go on
+            self.notify_text(f"{type(widget).__name__} stopped after an internal error "
+                             f"({type(error).__name__}: {error}); the rest of the app goes on",
+                             title="Internal error", severity="error")
+        return survive
 
     async def on_unmount(self) -> None:
         for session in getattr(self, "sessions", {}).values():
@@ -193,11 +178,16 @@ class QGooseApp(App[None]):
             self._refresh(name, self.session)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """No silent failures: a worker that dies of a bug says so."""
         if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify_text(f"{type(error).__name__}: {error}", title="Something went wrong",
-                             severity="error")
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker: Worker[Any]) -> None:
+        """No silent failures: a worker that dies of a bug says so. The app's own workers
+        come here, and the views' and dialogs' too (their StateChanged does not bubble:
+        screens/failures.py forwards it)."""
+        error = worker.error
+        self.notify_text(f"{type(error).__name__}: {error}", title="Something went wrong",
+                         severity="error")
 
     def _poll(self) -> None:  # on the interval while online, with backoff while not
         if self.current_watch.check():

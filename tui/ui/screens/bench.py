@@ -4,19 +4,24 @@ editable; progress shows run by run; Esc cancels a run, and closes once nothing 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Input, ProgressBar, Static
 
 from tui.core.format import printable
 from tui.ollama import OllamaError
 from tui.services.bench import DEFAULT_RUNS, MAX_RUNS, AnyBench, BenchResult, CannotBenchmark
 from tui.services.history import BenchRecord
+from tui.ui.screens.dialog import Dialog
+
+if TYPE_CHECKING:
+    from tui.ollama.models import ModelSummary
+    from tui.ui.app import QGooseApp
 
 # (runs, prompt, progress) → the result; the session's benchmark for one model.
 Runner = Callable[[int, str, Callable[[int, int], None]], Awaitable[AnyBench]]
@@ -37,15 +42,8 @@ def result_text(result: AnyBench) -> Text:
     return text
 
 
-class BenchScreen(ModalScreen[None]):
+class BenchScreen(Dialog[None]):
     DEFAULT_CSS = """
-    BenchScreen { align: center middle; }
-    BenchScreen > Vertical {
-        width: 72; max-width: 96%; height: auto; max-height: 96%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    BenchScreen .title { text-style: bold; }
-    BenchScreen .hint { color: $text-muted; }
     BenchScreen Horizontal { height: auto; }
     BenchScreen .label { width: 8; padding-top: 1; }
     BenchScreen #runs { width: 10; }
@@ -65,27 +63,26 @@ class BenchScreen(ModalScreen[None]):
         self.model, self.kind, self.runner, self.previous = model, kind, runner, previous
         self.running = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(f"Benchmark {printable(self.model)}"), classes="title")
-            what = ("8 fixed inputs through /api/embed: inputs/s" if self.kind == "embed"
-                    else "one prompt through /api/generate: tokens/s, as Ollama measures them")
-            yield Static(Text(f"{what}. The model is unloaded first, so the first run is a "
-                              "cold start (shown apart); others may be unloaded to make room."),
-                         classes="hint")
-            with Horizontal():
-                yield Static("Runs", classes="label")
-                yield Input(str(DEFAULT_RUNS), id="runs", type="integer", max_length=2)
-            with Horizontal():
-                yield Static("Prompt", classes="label")
-                yield Input("Write one sentence about geese.", id="prompt",
-                            disabled=self.kind == "embed")
-            yield ProgressBar(id="progress", show_eta=False)
-            yield Static(self._previous_text(), id="status")
-            with Horizontal(id="buttons"):
-                yield Button("Start", id="start", variant="primary")
-                yield Button("Close", id="close")
-            yield Static("Enter starts · Esc cancels a run, or closes", classes="hint")
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(f"Benchmark {printable(self.model)}"), classes="title")
+        what = ("8 fixed inputs through /api/embed: inputs/s" if self.kind == "embed"
+                else "one prompt through /api/generate: tokens/s, as Ollama measures them")
+        yield Static(Text(f"{what}. The model is unloaded first, so the first run is a "
+                          "cold start (shown apart); others may be unloaded to make room."),
+                     classes="hint")
+        with Horizontal():
+            yield Static("Runs", classes="label")
+            yield Input(str(DEFAULT_RUNS), id="runs", type="integer", max_length=2)
+        with Horizontal():
+            yield Static("Prompt", classes="label")
+            yield Input("Write one sentence about geese.", id="prompt",
+                        disabled=self.kind == "embed")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static(self._previous_text(), id="status")
+        with Horizontal(id="buttons"):
+            yield Button("Start", id="start", variant="primary")
+            yield Button("Close", id="close")
+        yield Static("Enter starts · Esc cancels a run, or closes", classes="hint")
 
     def _previous_text(self) -> Text:
         if self.previous is None:
@@ -155,3 +152,20 @@ class BenchScreen(ModalScreen[None]):
             self._status("Cancelled: nothing was kept.", error=True)
         else:
             self.dismiss(None)
+
+
+def open_bench(app: QGooseApp, model: ModelSummary) -> None:
+    """The `b` flow: the dialog, its runs made by the session (the dialog's worker)."""
+    session = app.session
+    if model.is_remote:
+        app.notify_text(f"{model.name} runs on ollama.com: its speed is not this machine's")
+        return
+    capabilities = session.known_capabilities(model) or ()
+    kind = "embed" if "embedding" in capabilities and "completion" not in capabilities \
+        else "generate"
+
+    def runner(runs: int, prompt: str, progress: Callable[[int, int], None],
+               ) -> Awaitable[AnyBench]:
+        return session.benchmark(model, runs=runs, prompt=prompt, progress=progress)
+
+    app.push_screen(BenchScreen(model.name, kind, runner, session.benchmark_of(model)))

@@ -3,26 +3,28 @@ differ highlighted, and the template and system prompt of the first two as a dif
 
 from __future__ import annotations
 
+import asyncio
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.core.compare import Row, text_diff
 from tui.core.format import printable
+from tui.ollama import OllamaError
+from tui.ui.screens.dialog import Dialog
+
+if TYPE_CHECKING:
+    from tui.ollama.models import ModelSummary
+    from tui.ui.app import QGooseApp
 
 
-class CompareScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    CompareScreen { align: center middle; }
-    CompareScreen > VerticalScroll {
-        width: 96%; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
-    }
-    """
+class CompareScreen(Dialog[None]):
+    SCROLLS = True
     BINDINGS = [Binding("escape,q,c", "app.pop_screen", "Close")]
 
     def __init__(self, names: list[str], rows: list[Row],
@@ -31,7 +33,7 @@ class CompareScreen(ModalScreen[None]):
         super().__init__()
         self.names, self.rows, self.texts = names, rows, texts
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         table = Table(title="Compare (differences in yellow)", expand=True, box=None,
                       header_style="bold")
         table.add_column("")
@@ -48,5 +50,22 @@ class CompareScreen(ModalScreen[None]):
                               + ("the same" if not diff else "differs"), style="bold"))
             if diff:
                 parts.append(Text(printable(diff, multiline=True)))
-        with VerticalScroll():
-            yield Static(Group(*parts))
+        yield Static(Group(*parts))
+
+
+async def compare_models(app: QGooseApp, models: list[ModelSummary]) -> None:
+    """The `c` flow (a worker of the Models view): every model's details, then the screen."""
+    from tui.core.compare import compare_rows
+
+    session, settings = app.session, app.settings
+    try:
+        infos = await asyncio.gather(*(session.model_info(m) for m in models))
+    except OllamaError as exc:
+        app.notify_text(str(exc), title="Cannot compare", severity="error")
+        return
+    speeds = [record.speed_text if (record := session.benchmark_of(m)) else "" for m in models]
+    rows = compare_rows(list(zip(models, infos, strict=True)), settings.fit_context,
+                        settings.kv_cache_type, speeds)
+    texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
+             for label in ("template", "system")]
+    await app.push_screen(CompareScreen([m.name for m in models], rows, texts))

@@ -8,27 +8,21 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
 from tui.core.format import counted, human_size, printable
 from tui.core.space import SpaceFreed
 from tui.ollama.models import ModelSummary
+from tui.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from tui.services.registry import UpdateCheck
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 60; max-width: 90%; height: auto; padding: 1 2;
-        border: thick $error; background: $surface;
-    }
-    ConfirmScreen.-safe > Vertical { border: thick $primary; }
-    ConfirmScreen .title { text-style: bold; margin-bottom: 1; }
+    ConfirmScreen .title { margin-bottom: 1; }
     ConfirmScreen .warning { color: $warning; margin-bottom: 1; }
     ConfirmScreen Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmScreen Button { margin-left: 2; }
@@ -41,23 +35,22 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, title: str, question: Text, warning: str = "",
                  yes_label: str = "Yes", danger: bool = True) -> None:
         """`danger` False: nothing is lost by saying yes (an update): no red."""
-        super().__init__(classes="" if danger else "-safe")
+        super().__init__(classes="-danger" if danger else "")
         self.danger = danger
         self.title_text = title
         self.question = question
         self.warning = warning
         self.yes_label = yes_label
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(self.title_text), classes="title")
-            yield Static(self.question)
-            if self.warning:
-                yield Static(Text(self.warning), classes="warning")
-            with Horizontal():
-                yield Button("Cancel (n)", id="no")
-                yield Button(f"{self.yes_label} (y)", id="yes",
-                             variant="error" if self.danger else "primary")
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(self.title_text), classes="title")
+        yield Static(self.question)
+        if self.warning:
+            yield Static(Text(self.warning), classes="warning")
+        with Horizontal():
+            yield Button("Cancel (n)", id="no")
+            yield Button(f"{self.yes_label} (y)", id="yes",
+                         variant="error" if self.danger else "primary")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()  # the safe answer is the default

@@ -10,23 +10,18 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from tui.ui.screens.dialog import Dialog
 
 MOUSE_HELP = ("Mouse: click a row to select it, again to use it; click a header to sort; "
               "click a view's tab to switch. Esc closes this.")
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 95%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    """
+class HelpScreen(Dialog[None]):
+    SCROLLS = True
     BINDINGS = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
 
     def __init__(self, keys: list[tuple[str, str]], notes: list[str] | None = None) -> None:
@@ -34,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
         self.keys = keys
         self.notes = notes or []
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         table = Table(title="qgoose-tui keys", show_header=False, box=None, expand=True)
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
@@ -43,8 +38,7 @@ class HelpScreen(ModalScreen[None]):
         for note in [*self.notes, MOUSE_HELP]:
             table.add_row("", "")
             table.add_row("", Text(note, style="dim"))
-        with VerticalScroll():
-            yield Static(table)
+        yield Static(table)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Input, Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from tui.core import space
 from tui.core.filter_query import parse_query
@@ -36,7 +37,8 @@ from tui.services.fleet import (
     remembered_versions,
 )
 from tui.services.hosts_config import HostConfig
-from tui.ui.screens.view import View
+from tui.ui.screens.view import FilteredView
+from tui.ui.widgets.filter_bar import FilterBar
 from tui.ui.widgets.safe_text import server_text
 from tui.ui.widgets.status_bar import pulls_summary_text
 
@@ -68,7 +70,7 @@ def state_text(session: HostSession) -> Text:
     return Text(f"offline {away}", style="red")
 
 
-class HostsScreen(View):
+class HostsScreen(FilteredView):
     VIEW_NAME = "hosts"
     AUTO_FOCUS = "#matrix"
     TOPICS = frozenset({"state", "models", "fleet", "running"})
@@ -76,13 +78,10 @@ class HostsScreen(View):
     HostsScreen #hosts { height: auto; max-height: 40%; }
     /* Seen even while the matrix has the focus: which host the view is about. */
     HostsScreen #hosts > .datatable--cursor { background: $secondary 40%; text-style: bold; }
-    HostsScreen #matrix-filter { height: 1; border: none; padding: 0 1; background: $boost; }
     HostsScreen #matrix-title { padding: 0 1; text-style: bold; height: 1; }
     HostsScreen #matrix { height: 1fr; }
     HostsScreen #transfer { height: auto; padding: 0 1; color: $accent; display: none; }
     HostsScreen #transfer.-shown { display: block; }
-    HostsScreen #matrix-problem { color: $error; height: auto; padding: 0 1; display: none; }
-    HostsScreen #matrix-problem.-shown { display: block; }
     """
     BINDINGS = [
         Binding("p", "pull_on_hosts", "Pull onto…",
@@ -102,16 +101,14 @@ class HostsScreen(View):
     def compose_body(self) -> ComposeResult:
         self.hosts: DataTable[str | Text] = DataTable(id="hosts", cursor_type="row")
         self.hosts.add_columns(*HOST_COLUMNS)
-        self.filter_box = Input(placeholder="/ to filter the matrix: words, cap:vision, "
-                                "size<5GB…", id="matrix-filter")
-        self.problem = Static(id="matrix-problem")
+        self.filter_bar = FilterBar("/ to filter the matrix: words, cap:vision, size<5GB…",
+                                    id="matrix-filter")
         self.matrix: DataTable[str | Text] = DataTable(id="matrix", cursor_type="row",
                                                        zebra_stripes=True)
         yield self.hosts
         yield Static("Models × hosts  (✓ present · absent ≠ another version than most)",
                      id="matrix-title")
-        yield self.filter_box
-        yield self.problem
+        yield self.filter_bar
         yield self.matrix
         self.transfer_line = Static(id="transfer")
         yield self.transfer_line
@@ -126,10 +123,8 @@ class HostsScreen(View):
         self._same = await asyncio.to_thread(remembered_versions, self.qapp.history)
         self._show_matrix()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_filter":
-            return not isinstance(self.focused, Input)
-        return True
+    def filtered_list(self) -> Widget:
+        return self.matrix
 
     # -- drawing ---------------------------------------------------------------------------
     def show(self) -> None:
@@ -159,17 +154,16 @@ class HostsScreen(View):
         """The matrix rows the filter keeps."""
         reports = [report_of(name, s) for name, s in self.qapp.sessions.items()]
         rows = matrix(reports, self._same)
-        text = self.filter_box.value
+        text = self.filter_bar.value
         if not text.strip():
-            self.problem.set_class(False, "-shown")
+            self.filter_bar.problems = ()
             return rows
         models = {m.name: m for r in reports for m in r.models}
         fleet = Fleet(self.qapp.sessions)  # cap:, ctx, loaded, current: every host's facts
         query = parse_query(text, fleet.facts(self.qapp.settings.current_model))
         if query.needs_details:
             self._fetch_details(fleet)
-        self.problem.update(Text("; ".join(query.problems)))
-        self.problem.set_class(bool(query.problems), "-shown")
+        self.filter_bar.problems = tuple(query.problems)
         return [row for row in rows if row.name in models and query.accepts(models[row.name])]
 
     def _fetch_details(self, fleet: Fleet) -> None:
@@ -224,21 +218,9 @@ class HostsScreen(View):
             self.qapp.switch_host(name)
             self.qapp.notify_text(f"Showing {self.qapp.session.label or name}")
 
-    @on(Input.Changed, "#matrix-filter")
+    @on(FilterBar.Changed, "#matrix-filter")
     def _filter(self) -> None:
         self._show_matrix()
-
-    @on(Input.Submitted, "#matrix-filter")
-    def _filter_done(self) -> None:
-        self.matrix.focus()
-
-    def action_focus_filter(self) -> None:
-        self.set_focus(self.filter_box)
-
-    def action_clear_filter(self) -> None:
-        self.filter_box.value = ""
-        self.problem.update("")
-        self.matrix.focus()
 
     def action_pull_on_hosts(self) -> None:
         from tui.ui.screens.hosts_dialog import HostsDialog

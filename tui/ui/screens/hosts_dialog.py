@@ -7,30 +7,22 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, SelectionList, Static
 
 from tui.core.format import printable
+from tui.ui.screens.dialog import Dialog
 
 
-class HostsDialog(ModalScreen[list[str] | None]):
+class HostsDialog(Dialog[list[str] | None]):
     DEFAULT_CSS = """
-    HostsDialog { align: center middle; }
-    HostsDialog > Vertical {
-        width: 64; max-width: 96%; height: auto; max-height: 90%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    HostsDialog.-danger > Vertical { border: thick $error; }
-    HostsDialog .title { text-style: bold; margin-bottom: 1; }
+    HostsDialog .title { margin-bottom: 1; }
     HostsDialog SelectionList { height: auto; max-height: 12; }
-    HostsDialog .hint { color: $text-muted; }
     HostsDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     HostsDialog Button { margin-left: 2; }
     """
     # Enter confirms whatever has the focus in the list (Space ticks); on a button, presses it.
-    BINDINGS = [Binding("escape", "cancel", "Cancel"),
-                Binding("enter", "confirm", "Confirm", priority=True)]
+    BINDINGS = [Binding("enter", "confirm", "Confirm", priority=True)]
 
     def __init__(self, title: str, choices: list[tuple[str, str, bool]], verb: str,
                  danger: bool = False) -> None:
@@ -38,16 +30,15 @@ class HostsDialog(ModalScreen[list[str] | None]):
         super().__init__(classes="-danger" if danger else "")
         self.title_text, self.choices, self.verb = title, choices, verb
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(printable(self.title_text)), classes="title")
-            yield SelectionList[str](*((_prompt(line, ticked), name, ticked)
-                                       for name, line, ticked in self.choices), id="hosts")
-            yield Static("Space ticks a host · Enter confirms · Esc cancels", classes="hint")
-            with Horizontal():
-                yield Button("Cancel", id="no")
-                yield Button(self.verb, id="yes", variant="error" if self.has_class("-danger")
-                             else "primary")
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(printable(self.title_text)), classes="title")
+        yield SelectionList[str](*((_prompt(line, ticked), name, ticked)
+                                   for name, line, ticked in self.choices), id="hosts")
+        yield Static("Space ticks a host · Enter confirms · Esc cancels", classes="hint")
+        with Horizontal():
+            yield Button("Cancel", id="no")
+            yield Button(self.verb, id="yes", variant="error" if self.has_class("-danger")
+                         else "primary")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -78,37 +69,29 @@ class HostsDialog(ModalScreen[list[str] | None]):
         self._confirm()
 
     @on(Button.Pressed, "#no")
-    def action_cancel(self) -> None:
+    def _no(self) -> None:
         self.dismiss(None)
 
 
-class HostPicker(ModalScreen[str | None]):
+class HostPicker(Dialog[str | None]):
     """Which host the Models, Running and Pulls views show (`h`)."""
 
     DEFAULT_CSS = """
-    HostPicker { align: center middle; }
-    HostPicker > Vertical {
-        width: 60; max-width: 96%; height: auto; border: thick $primary;
-        background: $surface; padding: 0 1;
-    }
-    HostPicker .title { text-style: bold; margin-bottom: 1; }
+    HostPicker .title { margin-bottom: 1; }
     HostPicker OptionList { height: auto; max-height: 16; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, hosts: list[tuple[str, str]], current: str) -> None:
         """`hosts`: (name, line shown)."""
         super().__init__()
         self.hosts, self.current = hosts, current
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         from textual.widgets import OptionList
         from textual.widgets.option_list import Option
 
-        with Vertical():
-            yield Static("Show which host?", classes="title")
-            yield OptionList(*(Option(Text(printable(line)), id=name)
-                               for name, line in self.hosts), id="host-list")
+        yield Static("Show which host?", classes="title")
+        yield OptionList(*(Option(Text(printable(line)), id=name)
+                           for name, line in self.hosts), id="host-list")
 
     def on_mount(self) -> None:
         from textual.widgets import OptionList
@@ -121,9 +104,6 @@ class HostPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: object) -> None:
         option = getattr(event, "option", None)
         self.dismiss(getattr(option, "id", None))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _prompt(line: str, ticked: bool) -> Text:

@@ -6,14 +6,12 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.format import printable
 from tui.ollama.durations import keep_alive_value, keep_alive_words
+from tui.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from tui.ui.app import QGooseApp
@@ -22,37 +20,26 @@ CHOICES = (("5m", "5 minutes (Ollama's default)"), ("1h", "1 hour"),
            ("-1", "until unloaded"))
 
 
-class LoadDialog(ModalScreen[str | int | None]):
+class LoadDialog(Dialog[str | int | None]):
     """Dismissed with the keep-alive to load with, or None when cancelled."""
 
     DEFAULT_CSS = """
-    LoadDialog { align: center middle; }
-    LoadDialog > Vertical {
-        width: 60; max-width: 96%; height: auto; max-height: 96%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    LoadDialog .title { text-style: bold; margin-bottom: 1; }
+    LoadDialog .title { margin-bottom: 1; }
     LoadDialog OptionList { height: auto; }
     LoadDialog #keep-alive { margin-top: 1; }
-    LoadDialog #problem { color: $error; height: auto; min-height: 1; }
-    LoadDialog #problem.-ok { color: $success; }
-    LoadDialog .hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
     def __init__(self, model: str) -> None:
         super().__init__()
         self.model = model
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(f"Load {printable(self.model)} into memory"), classes="title")
-            yield OptionList(*(Option(label, id=value) for value, label in CHOICES),
-                             id="choices")
-            yield Input(placeholder="or type how long: 30m, 2h, 90s, forever",
-                        id="keep-alive", select_on_focus=False)
-            yield Static("", id="problem")
-            yield Static("Enter loads · Tab switches · Esc cancels", classes="hint")
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(f"Load {printable(self.model)} into memory"), classes="title")
+        yield OptionList(*(Option(label, id=value) for value, label in CHOICES),
+                         id="choices")
+        yield Input(placeholder="or type how long: 30m, 2h, 90s, forever",
+                    id="keep-alive", select_on_focus=False)
+        yield Static("", id="problem", classes="problem")
+        yield Static("Enter loads · Tab switches · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).focus()
@@ -80,9 +67,6 @@ class LoadDialog(ModalScreen[str | int | None]):
             self.dismiss(keep_alive_value(event.value))
         except ValueError as exc:
             self.query_one("#problem", Static).update(Text(str(exc)))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def ask_and_load(app: QGooseApp, model: str) -> None:

@@ -3,63 +3,40 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Input, Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
-from tui.core.badges import caps_column, plain_terminal
-from tui.core.format import counted, printable
-from tui.core.model_columns import COLUMNS, speed_column, update_column, used_column
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
 from tui.services.config import ConfigError, NotInstalledError, set_current_model
 from tui.services.session import Changed, Event, Pulled
-from tui.ui.screens.view import View
+from tui.ui.screens import model_updates
+from tui.ui.screens.model_details import DetailsFetcher, grid_columns
+from tui.ui.screens.variant_bindings import VARIANT_BINDINGS
+from tui.ui.screens.view import FilteredView
+from tui.ui.widgets.filter_bar import FilterBar
 from tui.ui.widgets.info_panel import InfoPanel, MemoryView
 from tui.ui.widgets.model_grid import ModelGrid
 from tui.ui.widgets.pulls_strip import PullsStrip
 
-if TYPE_CHECKING:
-    from tui.services.bench import AnyBench
-
-VARIANT_BINDINGS = [
-    Binding("v", "variant('create')", "Variant", show=False,
-            tooltip="make a variant of the highlighted model: context, system prompt, "
-            "parameters, quantized weights (no Modelfile needed)"),
-    Binding("O", "variant('push')", "Push", show=False,
-            tooltip="push the highlighted model to its registry (O again cancels)"),
-    Binding("R", "variant('rebuild')", "Rebuild", show=False,
-            tooltip="make the highlighted variant again from its updated base"),
-    Binding("M", "variant('modelfile')", "Save Modelfile", show=False,
-            tooltip="save the highlighted model's Modelfile to NAME.Modelfile here"),
-]
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
-DETAILS_AT_ONCE = 4  # /api/show requests in flight for the grid's columns
-DETAILS_BATCH = 16  # the grid is redrawn after each batch
-BACKGROUND_PAUSE = 0.5  # seconds between batches of rows not on screen
 UPDATE_CHECK_DELAY = 2.0  # seconds after the first list before asking the registries
 
 
-class ModelsScreen(View):
+class ModelsScreen(FilteredView):
     VIEW_NAME = "models"
     AUTO_FOCUS = "#grid"  # the grid from the first frame (the filter box is first in order)
     # The info panel sits beside the grid from 100 columns on (narrower from 100 to 139, the
     # grid keeping its key columns), and under it on narrower terminals.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (140, "-wide")]
     DEFAULT_CSS = """
-    ModelsScreen #filter { height: 1; border: none; padding: 0 1; background: $boost; }
-    ModelsScreen #filter:focus { background: $primary 20%; }
-    ModelsScreen #filter-problem { height: auto; color: $error; padding: 0 1; display: none; }
-    ModelsScreen #filter-problem.-shown { display: block; }
     ModelsScreen #body { height: 1fr; }
     ModelsScreen.-narrow #body { layout: vertical; }
     ModelsScreen.-medium InfoPanel { width: 36; }
@@ -110,40 +87,28 @@ class ModelsScreen(View):
         *VARIANT_BINDINGS,
     ]
 
+    # "P Pulls" is in the key bar only while there are pulls.
+    has_pulls: reactive[bool] = reactive(False, bindings=True)
+
     def compose_body(self) -> ComposeResult:
-        self.filter_box = Input(placeholder="/ to filter: words, cap:vision, size<5GB, "
-                                "params>=7b, loaded, -word…", id="filter",
-                                select_on_focus=False)
-        self.filter_problem = Static(id="filter-problem")
+        self.filter_bar = FilterBar("/ to filter: words, cap:vision, size<5GB, params>=7b, "
+                                    "loaded, -word…", id="filter")
         self.grid = ModelGrid(id="grid")
         self.info_panel = InfoPanel(id="info")
         self.pulls_strip = PullsStrip(id="pulls-strip")
-        yield self.filter_box
-        yield self.filter_problem
+        yield self.filter_bar
         with Horizontal(id="body"):
             yield self.grid
             yield self.info_panel
         yield self.pulls_strip
 
-    def on_mount(self) -> None:
-        self._fetching = self._fetch_again = False
-        settings = self.qapp.settings
-        columns = [*COLUMNS]
-        if settings.vram_bytes:
-            from tui.core.fits_column import fits_column
+    def filtered_list(self) -> Widget:
+        return self.grid
 
-            # Will each model fit at the configured context? Needs every model's details.
-            # Each column asks the session in use at the time: switching hosts redraws.
-            columns.append(fits_column(lambda m: self.qapp.session.cached_info(m),
-                                       settings.fit_context,
-                                       settings.kv_cache_type, settings.vram_bytes))
-        plain = plain_terminal()
-        columns.append(caps_column(lambda m: self.qapp.session.known_capabilities(m), plain))
-        columns.append(update_column(lambda m: self.qapp.session.model_updates.known(m), plain))
-        columns.append(speed_column(lambda m: self.qapp.session.benchmark_of(m)))
-        columns.append(used_column(lambda m: self.qapp.session.usage.last_used(m.name)))
-        self._updates_asked = False
-        self.grid.set_columns(tuple(columns))  # before View.on_mount draws the models
+    def on_mount(self) -> None:
+        self.details = DetailsFetcher(self)
+        self.updates_asked = False
+        self.grid.set_columns(grid_columns(self.qapp))  # before the first models are shown
 
     # -- following the session ---------------------------------------------------------
     def show(self) -> None:
@@ -160,14 +125,14 @@ class ModelsScreen(View):
                 self._show_pulls()
             elif event.topic in ("benchmarks", "updates", "usage"):
                 self.grid.refresh_texts()
-                if self.filter_box.value.strip():
-                    self._apply_filter(self.filter_box.value)
+                if self.filter_bar.value.strip():
+                    self._apply_filter(self.filter_bar.value)
                 self._show_info_for_cursor()
         elif isinstance(event, Pulled):
             self.grid.select_name(event.name)
         if isinstance(event, Changed) and event.topic == "host":
             self.grid.action_clear_marks()  # marks name models of the host left
-            self._updates_asked = False
+            self.updates_asked = False
 
     def _grey_if_stale(self) -> None:
         """A list the server has not confirmed (offline, or saved last time) is greyed."""
@@ -180,134 +145,33 @@ class ModelsScreen(View):
 
     def _show_pulls(self) -> None:
         jobs = self.qapp.session.pulls.jobs
-        if bool(jobs) != bool(self.pulls_strip.jobs):
-            self.refresh_bindings()  # "P Pulls" shows only while there are pulls
+        self.has_pulls = bool(jobs)
         self.pulls_strip.set_jobs(jobs)
 
     def show_models(self) -> None:
         state = self.qapp.session.state
         self.grid.set_models(state.models, self.qapp.settings.current_model, state.loaded_keys())
-        if self.filter_box.value.strip():
-            self._apply_filter(self.filter_box.value)  # loaded and current may have changed
+        if self.filter_bar.value.strip():
+            self._apply_filter(self.filter_bar.value)  # loaded and current may have changed
         self._grey_if_stale()
         self._show_info_for_cursor()
         if state.online:
-            self._fetch_details()  # capabilities (and memory figures) of every model
-            if self.qapp.settings.check_updates and not self._updates_asked:
+            self.details.start()  # capabilities (and memory figures) of every model
+            if self.qapp.settings.check_updates and not self.updates_asked:
                 # Once a session (`o` asks again), a moment after the list is on screen:
                 # the first frames do not share the CPU with hundreds of registry requests.
-                self._updates_asked = True
-                self.set_timer(UPDATE_CHECK_DELAY, self.check_updates)
-
-    def _fetch_details(self) -> None:
-        """Start the details fetcher, or tell the running one to look again when done (a
-        restart would throw away the batch in flight at every refresh)."""
-        if self._fetching:
-            self._fetch_again = True
-        else:
-            self._fetching = True
-            self._fetch_details_worker()
-
-    @work(group="details", exit_on_error=False)
-    async def _fetch_details_worker(self) -> None:
-        try:
-            self._fetch_again = True
-            while self._fetch_again:
-                self._fetch_again = False
-                await self._fetch_missing_details()
-        finally:
-            self._fetching = False
-
-    async def _fetch_missing_details(self) -> None:
-        """The details the grid needs (capabilities; memory figures for the Fits column):
-        the rows on screen first, then the rest slowly, a few requests at a time. A model
-        whose capabilities a previous run saw (same digest) is not asked again unless its
-        memory figures are wanted."""
-        session = self.qapp.session
-        full = self._needs_full_details()
-
-        def missing(model: ModelSummary) -> bool:
-            if model.is_remote or session.cached_info(model) is not None:
-                return False
-            return full or session.known_capabilities(model) is None
-
-        on_screen = self.grid.shown[:max(self.grid.size.height, 20)]
-        wanted = list(dict.fromkeys(m for m in [*on_screen, *self.grid.shown,
-                                                *session.state.models] if missing(m)))
-        gate = asyncio.Semaphore(DETAILS_AT_ONCE)
-
-        async def fetch(model: ModelSummary) -> None:
-            # A failure leaves the cell empty; the info panel says why when highlighted.
-            async with gate:
-                with contextlib.suppress(OllamaError):
-                    await session.model_info(model)
-
-        for start in range(0, len(wanted), DETAILS_BATCH):
-            if start >= len(on_screen) and not full:
-                await asyncio.sleep(BACKGROUND_PAUSE)  # off screen: no hurry
-            batch = wanted[start:start + DETAILS_BATCH]
-            await asyncio.gather(*(fetch(m) for m in batch))
-            self.grid.refresh_models(batch)  # not every row's cells again for 16 models
-        if wanted:
-            await session.save_capabilities()
-
-    def _needs_full_details(self) -> bool:
-        """The Fits column, or a query on context, needs each model's model_info."""
-        return "fits" in {c.key for c in self.grid.columns} or "ctx" in self.filter_box.value
+                self.updates_asked = True
+                self.set_timer(UPDATE_CHECK_DELAY, lambda: model_updates.check_updates(self))
 
     # -- updates -------------------------------------------------------------------------
-    def check_updates(self) -> None:
-        self._updates_asked = True
-        self.run_worker(self.qapp.session.check_for_updates(), group="updates", exclusive=True,
-                        exit_on_error=False)
-
     def action_check_updates(self) -> None:
-        if self.qapp.session.model_updates.asking_registries:
-            self.qapp.notify_text("Already asking the registries")
-            return
-        self.qapp.session.model_updates.forget()
-        self.check_updates()
-        self.qapp.notify_text("Asking the registries which models have newer versions…")
+        model_updates.check_updates_again(self)
 
     def action_update_all(self) -> None:
-        self._update(list(self.qapp.session.state.models))
+        model_updates.ask_and_update(self, list(self.qapp.session.state.models))
 
     def action_update_models(self) -> None:
-        self._update(self.grid.marked_models() or (
-            [self.grid.highlighted] if self.grid.highlighted is not None else []))
-
-    def _update(self, models: list[ModelSummary]) -> None:
-        """Update those of `models` with a newer version, after saying which and what is
-        left alone."""
-        session = self.qapp.session
-        checks = [(m, session.model_updates.known(m)) for m in models]
-        outdated = [m for m, c in checks if c is not None and c.outdated]
-        if not outdated:
-            if len(models) == 1 and checks[0][1] is not None:
-                check = checks[0][1]
-                self.qapp.notify_text(f"{models[0].name}: {check.state} ({check.reason})")
-            elif session.model_updates.asking_registries or any(c is None for _, c in checks):
-                self.qapp.notify_text("Still asking the registries; try again in a moment "
-                                      "(o asks again)")
-            else:
-                self.qapp.notify_text("None of these has a newer version")
-            return
-        from tui.ui.screens.confirm import ConfirmScreen, update_question  # not for the 1st frame
-
-        left = len(models) - len(outdated)
-        question = update_question(outdated, [c for _, c in checks if c is not None and
-                                              c.outdated], left)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                started, _ = session.model_updates.start_pulls(outdated)
-                self.qapp.pulls_started()
-                self.qapp.notify_text(f"Updating {counted(len(started), 'model')}: progress "
-                                      "in the Pulls view (P)")
-
-        self.app.push_screen(ConfirmScreen(
-            "Update models" if len(outdated) > 1 else "Update model", question,
-            "", "Update", danger=False), answered)
+        model_updates.ask_and_update(self, self._chosen())
 
     # -- the info panel ----------------------------------------------------------------
     @on(ModelGrid.Highlighted, "#grid")
@@ -353,26 +217,16 @@ class ModelsScreen(View):
 
     # -- filter ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_filter":
-            return not isinstance(self.focused, Input)  # "/" is a character in a text box
         if action == "show_pulls":
-            return bool(self.qapp.session.pulls)  # in the footer only while there are pulls
-        return True
+            return self.has_pulls  # in the key bar only while there are pulls
+        return super().check_action(action, parameters)
 
     def action_show_pulls(self) -> None:
         self.qapp.switch_mode("pulls")
 
-    def action_focus_filter(self) -> None:
-        # Focus at once (not deferred), so the next key read lands in the box.
-        self.set_focus(self.filter_box)
-
-    def action_clear_filter(self) -> None:
-        self.filter_box.value = ""
-        self.grid.focus()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+    @on(FilterBar.Changed, "#filter")
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        self._apply_filter(event.text)
         if self.grid.highlighted is None:
             self._show_info_for_cursor()
 
@@ -385,18 +239,18 @@ class ModelsScreen(View):
         self.grid.set_filter(text, query.accepts if text.strip() else None)
         if self.grid.marked:
             self._marks_changed()  # how many marks the filter hides
-        self.filter_problem.update(Text("; ".join(query.problems)))
-        self.filter_problem.set_class(bool(query.problems), "-shown")
+        self.filter_bar.problems = tuple(query.problems)
         if query.needs_details and session.state.online:
-            self._fetch_details()
-        if query.needs_updates and session.state.online and not self._updates_asked:
-            self.check_updates()
+            self.details.start()
+        if query.needs_updates and session.state.online and not self.updates_asked:
+            model_updates.check_updates(self)
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.grid.focus()
+    # -- actions on the highlighted (or marked) models ---------------------------------
+    def _chosen(self) -> list[ModelSummary]:
+        """The marked models, or else the highlighted one."""
+        return self.grid.marked_models() or (
+            [self.grid.highlighted] if self.grid.highlighted is not None else [])
 
-    # -- actions on the highlighted model ----------------------------------------------
     @on(ModelGrid.Selected, "#grid")
     def action_use_model(self) -> None:
         model = self.grid.highlighted
@@ -407,7 +261,7 @@ class ModelsScreen(View):
         """Make `name` the current model: only an installed one, saved in the config."""
         if not self.qapp.session.state.online:
             self.app.notify("Ollama is offline, so it cannot confirm the model is installed",
-                        severity="warning")
+                            severity="warning")
             return
         installed = [m.name for m in self.qapp.session.state.models]
         try:
@@ -421,56 +275,16 @@ class ModelsScreen(View):
                         exit_on_error=False)
 
     def action_delete_model(self) -> None:
-        """Delete the marked models, or the highlighted one, after saying what it frees."""
-        models = self.grid.marked_models() or (
-            [self.grid.highlighted] if self.grid.highlighted is not None else [])
-        if not models:
-            return
-        from tui.core.space import space_freed
-        from tui.ui.screens.confirm import ConfirmScreen, delete_question  # not for the 1st frame
+        from tui.ui.screens.delete_flow import ask_and_delete  # not for the first frame
 
-        session = self.qapp.session
-        report = space_freed(models, session.state.models, session.cached_info)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete_models(models)
-
-        self.app.push_screen(
-            ConfirmScreen("Delete models" if len(models) > 1 else "Delete model",
-                          delete_question(models, session.label, report,
-                                          self.grid.hidden_marks()),
-                          self._delete_warning(models), "Delete"), answered)
-
-    def _delete_warning(self, models: list[ModelSummary]) -> str:
-        current = self.qapp.settings.current_model
-        if any(same_model(m.name, current) for m in models):
-            return "The current model is among them: tools using it will need another."
-        return ""
-
-    @work(group="delete", exit_on_error=False)
-    async def delete_models(self, models: list[ModelSummary]) -> None:
-        deleted = []
-        for model in models:
-            try:
-                await self.qapp.session.delete(model)
-            except OllamaError as exc:
-                self.qapp.notify_text(str(exc), title=f"Could not delete {model.name}",
-                                      severity="error")
-                continue
-            deleted.append(model)
-        if deleted:
-            names = deleted[0].name if len(deleted) == 1 else f"{len(deleted)} models"
-            self.qapp.notify_text(f"Deleted {names}")
-        self.grid.action_clear_marks()
-        self.qapp.refresh_models()
+        if models := self._chosen():
+            ask_and_delete(self, models)
 
     @on(ModelGrid.MarksChanged, "#grid")
     def _marks_changed(self) -> None:
         marked = self.grid.marked_models()
         self.status_bar.marked = (len(marked), sum(m.size for m in marked),
                                   self.grid.hidden_marks()) if marked else None
-        self.status_bar.refresh()
 
     def action_load_model(self) -> None:
         from tui.ui.screens.load_dialog import ask_and_load  # not needed for the first frame
@@ -479,128 +293,38 @@ class ModelsScreen(View):
             ask_and_load(self.qapp, self.grid.highlighted.name)
 
     def action_compare(self) -> None:
+        from tui.ui.screens.compare import compare_models  # not needed for the first frame
+
         models = self.grid.marked_models()
         if not 2 <= len(models) <= 4:
             self.qapp.notify_text("Mark 2 to 4 models with Space to compare them")
             return
-        self.compare_models(models)
-
-    @work(group="compare", exclusive=True, exit_on_error=False)
-    async def compare_models(self, models: list[ModelSummary]) -> None:
-        from tui.core.compare import compare_rows  # not needed for the first frame
-        from tui.ui.screens.compare import CompareScreen
-
-        session, settings = self.qapp.session, self.qapp.settings
-        try:
-            infos = await asyncio.gather(*(session.model_info(m) for m in models))
-        except OllamaError as exc:
-            self.qapp.notify_text(str(exc), title="Cannot compare", severity="error")
-            return
-        speeds = [record.speed_text if (record := session.benchmark_of(m)) else ""
-                  for m in models]
-        rows = compare_rows(list(zip(models, infos, strict=True)), settings.fit_context,
-                            settings.kv_cache_type, speeds)
-        texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
-                 for label in ("template", "system")]
-        await self.app.push_screen(CompareScreen([m.name for m in models], rows, texts))
+        self.run_worker(compare_models(self.qapp, models), group="compare", exclusive=True,
+                        exit_on_error=False)
 
     def action_rename_model(self) -> None:
-        self._ask_new_name(copy=False)
+        from tui.ui.screens.rename_dialog import ask_new_name  # not needed for the first frame
+
+        if self.grid.highlighted is not None:
+            ask_new_name(self, self.grid.highlighted, copy=False)
 
     def action_copy_model(self) -> None:
-        self._ask_new_name(copy=True)
+        from tui.ui.screens.rename_dialog import ask_new_name  # not needed for the first frame
 
-    def _ask_new_name(self, copy: bool) -> None:
-        from tui.ui.screens.rename_dialog import RenameDialog  # not needed for the first frame
-
-        model = self.grid.highlighted
-        if model is None:
-            return
-        installed = [m.name for m in self.qapp.session.state.models]
-
-        def chosen(name: str | None) -> None:
-            taken = self.qapp.session.state.find(name) if name and copy else None
-            if taken is not None and taken.digest != model.digest:
-                self._ask_replace(model, taken)
-            elif name:
-                self.rename_model(model, name, copy)
-
-        self.app.push_screen(RenameDialog(model.name, installed, copy), chosen)
-
-    def _ask_replace(self, model: ModelSummary, taken: ModelSummary) -> None:
-        """A copy onto another model's name replaces that model: only when the user says so."""
-        from tui.ui.screens.confirm import ConfirmScreen  # not for the first frame
-
-        question = Text.assemble("Replace ", (printable(taken.name), "bold"), " with a copy of ",
-                                 (printable(model.name), "bold"), "?")
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.rename_model(model, taken.name, True, True)
-
-        self.app.push_screen(ConfirmScreen(
-            "Replace model", question, f"{printable(taken.name)} as it is now will be gone.",
-            "Replace"), answered)
-
-    @work(group="rename", exit_on_error=False)
-    async def rename_model(self, model: ModelSummary, new_name: str, copy: bool,
-                           replace: bool = False) -> None:
-        from tui.services.rename import RenameError
-
-        try:
-            name = await self.qapp.session.rename(model, new_name, keep_old=copy,
-                                                  replace=replace)
-        except RenameError as exc:
-            self.qapp.notify_text(str(exc), title="Copy failed" if copy else "Rename failed",
-                                  severity="error")
-            return
-        message = f"Copied {model.name} to {name}" if copy else \
-            f"Renamed {model.name} to {name}"
-        if not copy and same_model(model.name, self.qapp.settings.current_model):
-            try:  # the current model follows its rename
-                set_current_model(self.qapp.settings, [name], name)
-                message += "; it is still the current model"
-            except ConfigError as exc:
-                self.qapp.notify_text(str(exc), severity="error")
-        self.qapp.notify_text(message)
-        self.grid.select_name(name)
-        self.qapp.session_changed.publish(Changed("models"))
+        if self.grid.highlighted is not None:
+            ask_new_name(self, self.grid.highlighted, copy=True)
 
     def action_benchmark(self) -> None:
-        from tui.ui.screens.bench import BenchScreen  # not needed for the first frame
+        from tui.ui.screens.bench import open_bench  # not needed for the first frame
 
-        model = self.grid.highlighted
-        if model is None:
-            return
-        session = self.qapp.session
-        if model.is_remote:
-            self.qapp.notify_text(f"{model.name} runs on ollama.com: its speed is not this "
-                                  "machine's")
-            return
-        capabilities = session.known_capabilities(model) or ()
-        kind = "embed" if "embedding" in capabilities and "completion" not in capabilities \
-            else "generate"
-
-        def runner(runs: int, prompt: str, progress: Callable[[int, int], None],
-                   ) -> Awaitable[AnyBench]:
-            return session.benchmark(model, runs=runs, prompt=prompt, progress=progress)
-
-        self.app.push_screen(BenchScreen(model.name, kind, runner, session.benchmark_of(model)))
+        if self.grid.highlighted is not None:
+            open_bench(self.qapp, self.grid.highlighted)
 
     def action_try_prompt(self) -> None:
-        from tui.ui.screens.prompt import PromptScreen  # not needed for the first frame
+        from tui.ui.screens.prompt import open_prompt  # not needed for the first frame
 
-        model = self.grid.highlighted
-        if model is None:
-            return
-        capabilities = self.qapp.session.known_capabilities(model) or ()
-        if "embedding" in capabilities and "completion" not in capabilities:
-            self.qapp.notify_text(f"{model.name} is an embedding model: it turns text into "
-                                  "vectors, it does not answer (b measures its speed)")
-            return
-        session = self.qapp.session
-        self.app.push_screen(PromptScreen(
-            model.name, lambda prompt: session.generate_stream(model.name, prompt)))
+        if self.grid.highlighted is not None:
+            open_prompt(self.qapp, self.grid.highlighted)
 
     def action_unload_model(self) -> None:
         model = self.grid.highlighted
@@ -612,34 +336,14 @@ class ModelsScreen(View):
         self.qapp.unload_models([model.name])
 
     def action_pull(self) -> None:
-        from tui.core.popular import popular_models  # not needed for the first frame
-        from tui.ui.screens.pull_dialog import FitCheck, PullDialog
+        from tui.ui.screens.pull_dialog import ask_and_pull  # not needed for the first frame
 
-        settings = self.qapp.settings
-        popular = popular_models(settings.popular_models)
-        installed = [m.name for m in self.qapp.session.state.models]
-        fit = FitCheck(self.qapp.session.registry_facts, settings.fit_context,
-                       settings.kv_cache_type, settings.vram_bytes)
-
-        def chosen(name: str | None) -> None:
-            if name:
-                self.qapp.start_pull(name)
-
-        self.app.push_screen(PullDialog(popular, installed, fit), chosen)
+        ask_and_pull(self.qapp)
 
     def action_variant(self, action: str) -> None:
-        """The variant actions (tui/ui/screens/variant_actions.py) on the highlighted model."""
         from tui.ui.screens import variant_actions  # not needed for the first frame
 
-        model = self.grid.highlighted
-        if model is None:
-            return
-        if action == "push":
-            variant_actions.push_or_cancel(self, model)
-            return
-        run = {"create": variant_actions.open_create_form, "rebuild": variant_actions.rebuild,
-               "modelfile": variant_actions.save_modelfile}[action]
-        self.run_worker(run(self, model), group="variants", exit_on_error=False)
+        variant_actions.run(self, action)
 
     def action_toggle_info(self) -> None:
         self.info_panel.display = not self.info_panel.display

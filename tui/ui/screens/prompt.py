@@ -6,33 +6,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from tui.core.format import printable
 from tui.ollama import OllamaError
 from tui.ollama.generation import GenerateResult
 from tui.services.bench import rate
+from tui.ui.screens.dialog import Dialog
 from tui.ui.widgets.safe_text import server_text
+
+if TYPE_CHECKING:
+    from tui.ollama.models import ModelSummary
+    from tui.ui.app import QGooseApp
 
 Stream = Callable[[str], AsyncIterator[GenerateResult]]
 REDRAW_SECONDS = 0.05  # a fast model writes hundreds of tokens a second: redraw at 20 Hz
 
 
-class PromptScreen(ModalScreen[None]):
+class PromptScreen(Dialog[None]):
     DEFAULT_CSS = """
-    PromptScreen { align: center middle; }
-    PromptScreen > Vertical {
-        width: 90%; max-width: 110; height: 80%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    PromptScreen .title { text-style: bold; }
     PromptScreen #answer-box { height: 1fr; border: round $primary 40%; padding: 0 1; }
     PromptScreen #answer-box > Static { width: 1fr; }
     PromptScreen #thinking { color: $text-muted; text-style: italic; display: none; }
@@ -48,15 +47,14 @@ class PromptScreen(ModalScreen[None]):
         self.streaming = False
         self.thinking_text = self.answer_text = ""
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text(f"Ask {printable(self.model)} once (not a chat: each prompt "
-                              "starts afresh)"), classes="title")
-            yield Input(placeholder="Type a prompt, Enter sends", id="prompt")
-            with VerticalScroll(id="answer-box"):
-                yield Static(id="thinking")
-                yield Static(id="answer")
-            yield Static("Enter sends · Esc stops the answer, or closes", id="status")
+    def compose_body(self) -> ComposeResult:
+        yield Static(Text(f"Ask {printable(self.model)} once (not a chat: each prompt "
+                          "starts afresh)"), classes="title")
+        yield Input(placeholder="Type a prompt, Enter sends", id="prompt")
+        with VerticalScroll(id="answer-box"):
+            yield Static(id="thinking")
+            yield Static(id="answer")
+        yield Static("Enter sends · Esc stops the answer, or closes", id="status")
 
     def on_mount(self) -> None:
         self.query_one("#prompt", Input).focus()
@@ -117,3 +115,15 @@ class PromptScreen(ModalScreen[None]):
             self._status("Stopped: what came so far is shown.", error=True)
         else:
             self.dismiss(None)
+
+
+def open_prompt(app: QGooseApp, model: ModelSummary) -> None:
+    """The `t` flow: the dialog, its answers streamed from the model (the dialog's worker)."""
+    capabilities = app.session.known_capabilities(model) or ()
+    if "embedding" in capabilities and "completion" not in capabilities:
+        app.notify_text(f"{model.name} is an embedding model: it turns text into vectors, "
+                        "it does not answer (b measures its speed)")
+        return
+    session = app.session
+    app.push_screen(PromptScreen(model.name,
+                                 lambda prompt: session.generate_stream(model.name, prompt)))

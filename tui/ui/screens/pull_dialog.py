@@ -9,10 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -20,10 +18,13 @@ from tui.core.format import human_size, printable
 from tui.core.memory import UnknownEstimate, Verdict
 from tui.core.popular import PopularModel
 from tui.ollama.errors import OllamaError
-from tui.ollama.names import model_key, normalize, same_model, validation_error
+from tui.ollama.names import model_key, normalize, same_model
+from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.model_name_input import ModelNameInput
 
 if TYPE_CHECKING:
     from tui.services.registry_facts import RegistryFacts
+    from tui.ui.app import QGooseApp
 
 DEBOUNCE = 0.3  # seconds of no typing before the registry is asked
 
@@ -40,27 +41,17 @@ class FitCheck:
         self.vram = vram
 
 
-class PullDialog(ModalScreen[str | None]):
+class PullDialog(Dialog[str | None]):
     """Dismissed with the normalised name to pull, or None when cancelled."""
 
     DEFAULT_CSS = """
-    PullDialog { align: center middle; }
-    PullDialog > Vertical {
-        width: 76; max-width: 96%; height: auto; max-height: 96%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    PullDialog .title { text-style: bold; }
     PullDialog #name { margin-top: 1; }
-    PullDialog #problem { color: $error; height: auto; min-height: 1; }
-    PullDialog #problem.-ok { color: $success; }
     PullDialog #fit { color: $text-muted; height: auto; }
     PullDialog #fit.-fits { color: $success; }
     PullDialog #fit.-partly { color: $warning; }
     PullDialog #fit.-too-big { color: $error; }
     PullDialog OptionList { height: auto; max-height: 12; }
-    PullDialog .hint { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, popular: list[PopularModel], installed: list[str],
                  fit: FitCheck | None = None) -> None:
@@ -70,19 +61,18 @@ class PullDialog(ModalScreen[str | None]):
         self.fit = fit
         self._verdicts: dict[str, tuple[Verdict | None, str]] = {}  # by model key
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Pull a model", classes="title")
-            yield Input(placeholder="any name: qwen2.5:14b, hf.co/org/repo:Q4_K_M, …",
-                        id="name", select_on_focus=False)
-            yield Static("", id="problem")
-            yield Static("", id="fit")
-            yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
-                         classes="hint")
-            yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
-                             id="popular")
-            yield Static("Tab switches between the name and the list · Esc cancels",
-                         classes="hint")
+    def compose_body(self) -> ComposeResult:
+        yield Static("Pull a model", classes="title")
+        yield ModelNameInput(placeholder="any name: qwen2.5:14b, hf.co/org/repo:Q4_K_M, …",
+                             valid_empty=True, id="name")
+        yield Static("", id="problem", classes="problem")
+        yield Static("", id="fit")
+        yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
+                     classes="hint")
+        yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
+                         id="popular")
+        yield Static("Tab switches between the name and the list · Esc cancels",
+                     classes="hint")
 
     def _is_installed(self, name: str) -> bool:
         return any(same_model(name, installed) for installed in self.installed)
@@ -96,23 +86,24 @@ class PullDialog(ModalScreen[str | None]):
         return label
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
+        self.query_one("#name", ModelNameInput).focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
+    @on(Input.Changed, "#name")
+    def _name_changed(self, event: Input.Changed) -> None:
         problem = self.query_one("#problem", Static)
         self.workers.cancel_group(self, "fit")
         self._show_fit("", None)
-        text = event.value.strip()
-        if not text:
+        box = self.query_one("#name", ModelNameInput)
+        if not box.value.strip():
             problem.update("")
             return
-        reason = validation_error(text)
-        if reason:
+        result = event.validation_result
+        if result is not None and not result.is_valid:
             problem.set_class(False, "-ok")
-            problem.update(Text(reason))
+            problem.update(Text(result.failure_descriptions[0]))
             return
         problem.set_class(True, "-ok")
-        name = normalize(text)
+        name = box.model_name
         note = " (installed — pull to update)" if self._is_installed(name) else ""
         problem.update(Text(f"✓ will pull {name}{note}"))
         if self.fit is not None:
@@ -146,16 +137,17 @@ class PullDialog(ModalScreen[str | None]):
             shown.set_class(said == verdict, style)
         shown.update(Text(printable(words)))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if not text:
+    @on(Input.Submitted, "#name")
+    def _name_submitted(self) -> None:
+        box = self.query_one("#name", ModelNameInput)
+        if not box.value.strip():
             self.query_one("#popular", OptionList).focus()
             return
-        reason = validation_error(text)
+        reason = box.problem()
         if reason:
             self.query_one("#problem", Static).update(Text(reason))
             return
-        self._pull(normalize(text))
+        self._pull(box.model_name)
 
     def _pull(self, name: str) -> None:
         """Pull `name`; when it is known not to fit this host, only once the user agrees."""
@@ -174,9 +166,25 @@ class PullDialog(ModalScreen[str | None]):
             "It would run mostly on the CPU, very slowly.", yes_label="Pull anyway",
             danger=False), answered)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#popular")
+    def _popular_chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
             self._pull(normalize(event.option.id))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+def ask_and_pull(app: QGooseApp) -> None:
+    """The `p` flow: choose or type a name, then the pull (the app runs it: it outlives
+    every view)."""
+    from tui.core.popular import popular_models
+
+    session, settings = app.session, app.settings
+    installed = [m.name for m in session.state.models]
+    fit = FitCheck(session.registry_facts, settings.fit_context, settings.kv_cache_type,
+                   settings.vram_bytes)
+
+    def chosen(name: str | None) -> None:
+        if name:
+            app.start_pull(name)
+
+    app.push_screen(PullDialog(popular_models(settings.popular_models), installed, fit),
+                    chosen)

@@ -1,79 +1,134 @@
-"""The rename and copy dialog (`m`, `C`): the new name, checked as you type (valid, not
+"""Rename and copy (`m`, `C`): the dialog asks the new name, checked as you type (valid, not
 taken, not the same; a copy may replace a taken name, after a question); Enter does it, Esc
-cancels."""
+cancels. `ask_new_name` is the whole flow, its worker run by the Models view."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.core.format import printable
-from tui.ollama.names import normalize
+from tui.ollama.names import same_model
+from tui.services.config import ConfigError, set_current_model
 from tui.services.rename import destination_problem, name_problem, taken_by
+from tui.services.session import Changed
+from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.model_name_input import ModelNameInput
+
+if TYPE_CHECKING:
+    from tui.ollama.models import ModelSummary
+    from tui.ui.screens.models import ModelsScreen
 
 
-class RenameDialog(ModalScreen[str | None]):
+class RenameDialog(Dialog[str | None]):
     """Dismissed with the new name, or None when cancelled."""
 
     DEFAULT_CSS = """
-    RenameDialog { align: center middle; }
-    RenameDialog > Vertical {
-        width: 64; max-width: 96%; height: auto; max-height: 96%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    RenameDialog .title { text-style: bold; margin-bottom: 1; }
-    RenameDialog #problem { color: $error; height: auto; min-height: 1; }
-    RenameDialog #problem.-ok { color: $success; }
-    RenameDialog #problem.-warn { color: $warning; }
-    RenameDialog .hint { color: $text-muted; }
+    RenameDialog .title { margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, source: str, installed: list[str], copy: bool = False) -> None:
         super().__init__()
         self.source, self.installed, self.copy = source, installed, copy
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         verb = "Copy" if self.copy else "Rename"
-        with Vertical():
-            yield Static(Text(f"{verb} {printable(self.source)}"), classes="title")
-            yield Input(value=self.source, id="name", select_on_focus=False)
-            yield Static("", id="problem")
-            how = ("Ollama stores the blobs once: a copy takes no disk" if self.copy else
-                   "Copied, checked, then the old name deleted: if anything fails the "
-                   "original stays")
-            yield Static(Text(how), classes="hint")
-            yield Static("Enter confirms · Esc cancels", classes="hint")
+        yield Static(Text(f"{verb} {printable(self.source)}"), classes="title")
+        # A copy may take a taken name (asked first); a rename never.
+        rule = (lambda text: name_problem(text, self.source)) if self.copy else \
+            (lambda text: destination_problem(text, self.installed, self.source))
+        yield ModelNameInput(self.source, rules=[rule], empty="type the new name", id="name")
+        yield Static("", id="problem", classes="problem")
+        how = ("Ollama stores the blobs once: a copy takes no disk" if self.copy else
+               "Copied, checked, then the old name deleted: if anything fails the "
+               "original stays")
+        yield Static(Text(how), classes="hint")
+        yield Static("Enter confirms · Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-        self._check(self.source)
+        self.query_one("#name", ModelNameInput).focus()
+        self._check()
 
-    def _check(self, text: str) -> bool:
+    def _check(self) -> bool:
+        """Say whether the name typed can be used, and what it becomes."""
+        box = self.query_one("#name", ModelNameInput)
         label = self.query_one("#problem", Static)
-        taken = taken_by(text, self.installed) if self.copy and \
-            not name_problem(text, self.source) else None
-        if taken is not None:  # a copy may replace it: the caller asks first
-            label.set_class(False, "-ok")
-            label.set_class(True, "-warn")
+        problem = box.problem()
+        taken = taken_by(box.value, self.installed) if self.copy and not problem else None
+        label.set_class(taken is not None, "-warn")
+        label.set_class(not problem and taken is None, "-ok")
+        if taken is not None:  # a copy may replace it: the flow asks first
             label.update(Text(f"{taken} exists: Enter asks before replacing it"))
-            return True
-        problem = destination_problem(text, self.installed, self.source)
-        label.set_class(False, "-warn")
-        label.set_class(not problem, "-ok")
-        label.update(Text(problem or f"✓ becomes {normalize(text.strip())}"))
+        else:
+            label.update(Text(problem or f"✓ becomes {box.model_name}"))
         return not problem
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._check(event.value)
+    @on(Input.Changed, "#name")
+    def _changed(self) -> None:
+        self._check()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self._check(event.value):
-            self.dismiss(normalize(event.value.strip()))
+    @on(Input.Submitted, "#name")
+    def _submitted(self) -> None:
+        if self._check():
+            self.dismiss(self.query_one("#name", ModelNameInput).model_name)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+def ask_new_name(view: ModelsScreen, model: ModelSummary, copy: bool) -> None:
+    """The `m` and `C` flow: the new name, a question before a copy replaces another model,
+    then the rename (or copy) in the view's worker."""
+    session = view.qapp.session
+    installed = [m.name for m in session.state.models]
+
+    def chosen(name: str | None) -> None:
+        taken = session.state.find(name) if name and copy else None
+        if taken is not None and taken.digest != model.digest:
+            _ask_replace(view, model, taken)
+        elif name:
+            view.run_worker(rename_model(view, model, name, copy), group="rename",
+                            exit_on_error=False)
+
+    view.app.push_screen(RenameDialog(model.name, installed, copy), chosen)
+
+
+def _ask_replace(view: ModelsScreen, model: ModelSummary, taken: ModelSummary) -> None:
+    """A copy onto another model's name replaces that model: only when the user says so."""
+    from tui.ui.screens.confirm import ConfirmScreen  # not for the first frame
+
+    question = Text.assemble("Replace ", (printable(taken.name), "bold"), " with a copy of ",
+                             (printable(model.name), "bold"), "?")
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            view.run_worker(rename_model(view, model, taken.name, True, True),
+                            group="rename", exit_on_error=False)
+
+    view.app.push_screen(ConfirmScreen(
+        "Replace model", question, f"{printable(taken.name)} as it is now will be gone.",
+        "Replace"), answered)
+
+
+async def rename_model(view: ModelsScreen, model: ModelSummary, new_name: str, copy: bool,
+                       replace: bool = False) -> None:
+    from tui.services.rename import RenameError
+
+    app = view.qapp
+    try:
+        name = await app.session.rename(model, new_name, keep_old=copy, replace=replace)
+    except RenameError as exc:
+        app.notify_text(str(exc), title="Copy failed" if copy else "Rename failed",
+                        severity="error")
+        return
+    message = f"Copied {model.name} to {name}" if copy else f"Renamed {model.name} to {name}"
+    if not copy and same_model(model.name, app.settings.current_model):
+        try:  # the current model follows its rename
+            set_current_model(app.settings, [name], name)
+            message += "; it is still the current model"
+        except ConfigError as exc:
+            app.notify_text(str(exc), severity="error")
+    app.notify_text(message)
+    view.grid.select_name(name)
+    app.session_changed.publish(Changed("models"))

@@ -28,6 +28,18 @@ if TYPE_CHECKING:
 _PUSHES: dict[str, asyncio.Task[None]] = {}  # model name → its push, while it runs
 
 
+def run(screen: ModelsScreen, action: str) -> None:
+    """One of the variant keys (create, push, rebuild, modelfile) on the highlighted model."""
+    model = screen.grid.highlighted
+    if model is None:
+        return
+    if action == "push":
+        push_or_cancel(screen, model)
+        return
+    work = {"create": open_create_form, "rebuild": rebuild, "modelfile": save_modelfile}[action]
+    screen.run_worker(work(screen, model), group="variants", exit_on_error=False)
+
+
 async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
     from tui.ui.screens.create_dialog import CreateDialog, MemorySettings
 

@@ -7,14 +7,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import RenderableType
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Input, Static
+from textual.worker import Worker
 
 from tui.services.session import Changed, Event, Topic
+from tui.ui.screens.failures import report_failed_worker
+from tui.ui.widgets.filter_bar import FilterBar
 from tui.ui.widgets.key_bar import KeyBar
-from tui.ui.widgets.status_bar import StatusBar
+from tui.ui.widgets.status_bar import HostStatus, StatusBar, pulls_summary_text
 from tui.ui.widgets.view_tabs import ViewTabs
 
 if TYPE_CHECKING:
@@ -34,9 +39,9 @@ class View(Screen[None]):
         self._set_width_class(self.app.size.width)
         yield ViewTabs(self.VIEW_NAME)
         yield from self.compose_body()
-        self.status_bar = StatusBar(self.qapp.session, demo=self.qapp.demo,
-                                    saved=self.qapp.settings.saved, id="status")
-        self.status_bar.current_model = self.qapp.settings.current_model
+        self.status_bar = StatusBar(demo=self.qapp.demo, saved=self.qapp.settings.saved,
+                                    id="status")
+        self.show_status()
         yield self.status_bar
         yield KeyBar()
 
@@ -64,28 +69,39 @@ class View(Screen[None]):
         # Drawn by the ScreenResume that follows every mount (switching to a view sends one).
 
     def _on_session_event(self, event: Event) -> None:
-        self._show_status()
+        self.show_status()
         # Another host: everything on screen was the last one's.
         if isinstance(event, Changed) and (event.topic in self.TOPICS or event.topic == "host"):
             self.show()
         self.session_event(event)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        report_failed_worker(self, event)
 
     def session_event(self, event: Event) -> None:
         """Override for news that needs more than `show`."""
 
     def on_screen_resume(self) -> None:
         # Events kept coming while another view was shown; catch up in one go.
-        self._show_status()
+        self.show_status()
         self.show()
         self.resumed()
 
     def resumed(self) -> None:
         """Override for what follows coming back to the view, once it is redrawn."""
 
-    def _show_status(self) -> None:
-        self.status_bar.session = self.qapp.session
-        self.status_bar.current_model = self.qapp.settings.current_model
-        self.status_bar.refresh()
+    def show_status(self) -> None:
+        session, bar = self.qapp.session, self.status_bar
+        state = session.state
+        bar.status = HostStatus(
+            label=session.label, online=state.online, answering=state.answering,
+            error=state.error, offline_since=state.offline_since, next_check=state.next_check,
+            version=state.version, listed=state.listed, from_cache=state.from_cache,
+            models=len(state.models))
+        bar.disk = session.disk_used()
+        bar.pulls_text = pulls_summary_text(session.pulls.summary())
+        bar.current_model = current = self.qapp.settings.current_model
+        bar.current_installed = not current or state.find(current) is not None
 
 
 class ReportView(View):
@@ -105,3 +121,31 @@ class ReportView(View):
 
     def report(self) -> RenderableType:
         raise NotImplementedError
+
+
+class FilteredView(View):
+    """A view with a filter box over a list (Models, Hosts): `/` goes to the box, Enter back
+    to the list, Esc clears the box. Each view binds the keys (its own words) and parses the
+    text in `FilterBar.Changed`."""
+
+    filter_bar: FilterBar
+
+    def filtered_list(self) -> Widget:
+        """What the filter filters: the focus goes back to it."""
+        raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input)  # "/" is a character in a text box
+        return True
+
+    def action_focus_filter(self) -> None:
+        self.filter_bar.focus_input()
+
+    def action_clear_filter(self) -> None:
+        self.filter_bar.clear()
+        self.filtered_list().focus()
+
+    @on(FilterBar.Submitted)
+    def _filter_submitted(self) -> None:
+        self.filtered_list().focus()

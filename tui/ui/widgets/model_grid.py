@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from sys import intern
 
-from rich.cells import cell_len as rich_cell_len
-from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,6 +24,7 @@ from textual.strip import Strip
 from tui.core.model_columns import COLUMNS, COLUMNS_BY_KEY, Column, visible_models
 from tui.ollama.models import ModelSummary
 from tui.ollama.names import model_key
+from tui.ui.widgets.cells import cell_len, fit
 
 CURRENT_MARK = "★"
 LOADED_MARK = "●"
@@ -49,22 +48,6 @@ class _ColumnSlot:
     column: Column
     width: int
     index: int
-
-
-def cell_len(text: str) -> int:
-    """Terminal cells `text` takes. Rich's own caches every string it measures: measuring
-    every cell of thousands of rows would keep half a megabyte of cache for nothing."""
-    return len(text) if text.isascii() else rich_cell_len(text)
-
-
-def fit(text: str, width: int, right: bool = False) -> str:
-    """`text` in exactly `width` terminal cells: cut with "…" or padded (wide CJK aware)."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width) if not right else \
-        " " * (width - cell_len(text)) + text
 
 
 class ModelGrid(ScrollView, can_focus=True):

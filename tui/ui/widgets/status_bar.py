@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -12,7 +13,6 @@ from textual.widget import Widget
 
 from tui.core.format import human_duration, human_rate, human_size, printable
 from tui.core.pulls import PullsSummary
-from tui.services.session import HostSession
 
 
 def pulls_summary_text(summary: PullsSummary) -> str:
@@ -23,30 +23,53 @@ def pulls_summary_text(summary: PullsSummary) -> str:
     return f"⇣ {summary.running}{percent} · {human_rate(summary.speed)}"
 
 
+@dataclass(frozen=True)
+class HostStatus:
+    """What the bar says of the host on screen: plain data, from its session's state."""
+
+    label: str = ""
+    online: bool | None = None  # None: connecting
+    answering: bool = False  # while not online: answering with errors, not gone
+    error: str = ""
+    offline_since: float | None = None
+    next_check: float = 0.0
+    version: str = ""
+    listed: bool = False  # only a list the server gave can say a model is missing
+    from_cache: bool = False
+    models: int = 0
+
+
 class StatusBar(Widget):
+    """Given plain data by its view (reactives: each change redraws it)."""
+
     DEFAULT_CSS = """
     StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
+    status: reactive[HostStatus] = reactive(HostStatus)
+    disk: reactive[int] = reactive(0)
+    """Bytes the host's models take."""
+    pulls_text: reactive[str] = reactive("")
+    """The compact pulls figure (pulls_summary_text)."""
+    marked: reactive[tuple[int, int, int] | None] = reactive(None)
+    """(models, bytes, how many of them the filter hides) marked in the grid."""
     current_model: reactive[str] = reactive("")
-    """The configured current model, shown with ★ (red when it is not installed)."""
+    """The configured current model, shown with ★ ..."""
+    current_installed: reactive[bool] = reactive(True)
+    """... in red when the host's list lacks it."""
 
-    def __init__(self, session: HostSession, demo: bool = False, saved: bool = True,
-                 **kwargs: object) -> None:
+    def __init__(self, demo: bool = False, saved: bool = True, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.session = session
         self.demo = demo
         self.saved = saved  # False: changes go to a throwaway config, and the bar says so
         self.clock: Callable[[], float] = time.monotonic
-        # (models, bytes, how many of them the filter hides) marked in the grid
-        self.marked: tuple[int, int, int] | None = None
 
     def on_mount(self) -> None:
         # The offline time and the next retry count down on their own.
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        if self.session.state.online is False:
+        if self.status.online is False:
             self.refresh()
 
     def render(self) -> Text:
@@ -54,7 +77,7 @@ class StatusBar(Widget):
 
     def status_line(self) -> Text:
         """Most important first, so a narrow terminal cuts only the least useful end."""
-        state = self.session.state
+        state = self.status
         line = Text(no_wrap=True, overflow="ellipsis")
         if self.demo:
             line.append(" DEMO ", style="bold black on yellow")
@@ -75,28 +98,24 @@ class StatusBar(Widget):
             what = f"error ({reason})" if state.answering else "offline"
             line.append(f"○ {what} {away} · retry in {retry} ", style="bold red")
         # The DEMO badge says which server this is, unless the demo's fleet shows another.
-        if not self.demo or self.session.label != "emulator":
-            line.append(printable(self.session.label) + " ")
+        if not self.demo or state.label != "emulator":
+            line.append(printable(state.label) + " ")
         if state.version:
             line.append(f"v{printable(state.version)} ", style="dim")
         if self.current_model:
-            installed = state.find(self.current_model) is not None
-            # Only a list the server confirmed can say a model is missing.
-            known = state.listed
+            missing = not self.current_installed and state.listed
             line.append("│ ★ ")
-            line.append(printable(self.current_model),
-                        style="bold" if installed or not known else "red")
-            if not installed and known:
+            line.append(printable(self.current_model), style="red" if missing else "bold")
+            if missing:
                 line.append(" (not installed)", style="red")
             line.append(" ")
-        pulls = pulls_summary_text(self.session.pulls.summary())
-        if pulls:
-            line.append(f"│ {pulls} ", style="cyan")
+        if self.pulls_text:
+            line.append(f"│ {self.pulls_text} ", style="cyan")
         if self.marked:
             count, size, hidden = self.marked
             unseen = f" ({hidden} not shown)" if hidden else ""
             line.append(f"│ ✓ {count} marked{unseen}, {human_size(size)} ",
                         style="bold magenta")
         if state.online is not None or state.from_cache:
-            line.append(f"│ {len(state.models)} models, {human_size(self.session.disk_used())}")
+            line.append(f"│ {state.models} models, {human_size(self.disk)}")
         return line
