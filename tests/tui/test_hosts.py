@@ -61,7 +61,7 @@ async def test_the_matrix_filter_answers_capabilities_from_every_host(tmp_path: 
         view = app.screen
         assert isinstance(view, HostsScreen)
         await wait_until(pilot, lambda: [r.name for r in view.rows()] == expected, timeout=10)
-        assert not view.problem.has_class("-shown")
+        assert view.filter_bar.problems == ()
 
 
 async def test_pull_onto_the_hosts_that_lack_a_model_then_delete_a_stale_copy(
