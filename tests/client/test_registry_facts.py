@@ -3,6 +3,7 @@ figures of its own GGUF header, read from the emulator's registry over a loopbac
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import httpx
@@ -90,10 +91,18 @@ def _registry(handler):  # type: ignore[no-untyped-def]
     return httpx.MockTransport(handler)
 
 
-MANIFEST = (b'{"schemaVersion":2,"config":{"mediaType":"application/vnd.docker.container.image.'
-            b'v1+json","digest":"sha256:' + b"c" * 64 + b'","size":10},"layers":[{"mediaType":'
-            b'"application/vnd.ollama.image.model","digest":"sha256:' + b"a" * 64 +
-            b'","size":5000000000}]}')
+CONFIG = b'{"model_format":"gguf","model_family":"qwen3","file_type":"Q4_K_M"}\n'
+CONFIG_HEX = hashlib.sha256(CONFIG).hexdigest().encode()
+
+
+def manifest(config_hex: bytes = CONFIG_HEX, config_size: int = len(CONFIG)) -> bytes:
+    return (b'{"schemaVersion":2,"config":{"mediaType":"application/vnd.docker.container.'
+            b'image.v1+json","digest":"sha256:' + config_hex + b'","size":' +
+            str(config_size).encode() + b'},"layers":[{"mediaType":"application/vnd.ollama.'
+            b'image.model","digest":"sha256:' + b"a" * 64 + b'","size":5000000000}]}')
+
+
+MANIFEST = manifest()
 
 
 @pytest.mark.parametrize(("location", "message"), [
@@ -125,8 +134,8 @@ async def test_a_header_past_16_mb_is_refused_having_read_16_mb(tmp_path: Path) 
     def handler(request: httpx.Request) -> httpx.Response:
         if "/manifests/" in request.url.path:
             return httpx.Response(200, content=MANIFEST)
-        if "c" * 64 in request.url.path:
-            return httpx.Response(200, json={"model_format": "gguf"})
+        if CONFIG_HEX.decode() in request.url.path:
+            return httpx.Response(200, content=CONFIG)
         first, last = map(int, request.headers["range"].removeprefix("bytes=").split("-"))
         body = (head + bytes(last + 1))[first:last + 1]
         sent.append(len(body))
@@ -140,3 +149,57 @@ async def test_a_header_past_16_mb_is_refused_having_read_16_mb(tmp_path: Path) 
     finally:
         await reader.aclose()
     assert sum(sent) <= 16 << 20
+
+
+@pytest.mark.parametrize(("sent", "size"), [
+    (CONFIG.replace(b"qwen3", b"tiny1"), len(CONFIG)),  # other bytes, the same length
+    (CONFIG + b" " * 10, len(CONFIG)),  # more bytes than the manifest says
+])
+async def test_a_config_blob_that_is_not_its_digest_is_refused(sent: bytes, size: int,
+                                                               tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if "/manifests/" in request.url.path:
+            return httpx.Response(200, content=manifest(config_size=size))
+        if CONFIG_HEX.decode() in request.url.path:
+            return httpx.Response(200, content=sent)
+        return httpx.Response(500)
+
+    reader = RegistryFactsReader("http://127.0.0.1:1", transport=_registry(handler),
+                                 cache_dir=tmp_path)
+    try:
+        with pytest.raises(RegistryFactsError,
+                           match=r"config blob's bytes are not sha256:.*: refused"):
+            await reader.facts("m")
+    finally:
+        await reader.aclose()
+    assert not any("a" * 64 in path for path in asked)  # no weights read on its word
+
+
+async def test_a_config_blob_too_big_to_be_one_is_refused_unread(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200, content=manifest(config_size=50 << 20))
+
+    reader = RegistryFactsReader("http://127.0.0.1:1", transport=_registry(handler),
+                                 cache_dir=tmp_path)
+    try:
+        with pytest.raises(RegistryFactsError, match="config blob is 52.4 MB: far too big"):
+            await reader.facts("m")
+    finally:
+        await reader.aclose()
+    assert len(asked) == 1  # the manifest only
+
+
+async def test_the_emulators_config_labels_are_trusted(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            facts = await reader.facts("llama3.2:1b")
+        finally:
+            await reader.aclose()
+    assert (facts.family, facts.file_type, facts.parameter_size) == ("llama", "Q8_0", "1.2B")

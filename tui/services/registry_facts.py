@@ -31,15 +31,17 @@ from tui.core import gguf
 from tui.core.format import human_size
 from tui.core.layer_changes import RegistryLayer, registry_layers
 from tui.core.memory import MemoryEstimate, Verdict, estimate_memory, verdict
+from tui.ollama.digests import bytes_match
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelDetails, ModelInfo
 from tui.ollama.names import parse_name
 from tui.services.registry import (
     MANIFEST_TYPE,
     MAX_MANIFEST_BYTES,
     MAX_REDIRECTS,
-    _may_follow,
-    _transport_reason,
     manifest_url,
+    may_follow,
+    transport_reason,
 )
 
 APP_NAME = "qgoose-tui"
@@ -115,7 +117,7 @@ class RegistryFactsReader:
             raise RegistryFactsError(f"{host} did not answer within {self.deadline:g} s") \
                 from None
         except httpx.HTTPError as exc:
-            raise RegistryFactsError(f"cannot reach {host}: {_transport_reason(exc)}") \
+            raise RegistryFactsError(f"cannot reach {host}: {transport_reason(exc)}") \
                 from None
 
     async def _facts(self, name: str, url: str) -> RegistryFacts:
@@ -153,11 +155,24 @@ class RegistryFactsReader:
             model_info=info, projector_info=projector_info, bytes_read=read)
 
     async def _config(self, blobs: str, config: RegistryLayer) -> Mapping[str, Any]:
-        """The config blob's settings; {} when it cannot be read (it only adds labels)."""
+        """The config blob's settings; {} when it cannot be had (it only adds labels).
+        Raises RegistryFactsError when the registry sends other bytes than the digest
+        names: then nothing it says of this model is trusted."""
+        if config.size > MAX_CONFIG_BYTES:
+            raise RegistryFactsError(f"the config blob is {human_size(config.size)}: far too "
+                                     f"big to be one, so nothing of this model is trusted")
         try:
-            status, body = await self._blob(blobs + config.digest, MAX_CONFIG_BYTES)
-            data = json.loads(body) if status == 200 else {}
-        except (ValueError, RecursionError, RegistryFactsError):
+            status, body = await self._blob(blobs + config.digest, config.size + 1)
+        except RegistryFactsError:
+            return {}
+        if status != 200:
+            return {}
+        if not bytes_match(body, config.digest):
+            raise RegistryFactsError(f"the config blob's bytes are not {config.digest[:19]}…"
+                                     " that its manifest names: refused")
+        try:
+            data = loads_bounded(body)
+        except (ValueError, RecursionError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -210,7 +225,7 @@ class RegistryFactsReader:
             except httpx.InvalidURL:
                 raise RegistryFactsError("a blob redirect to an address that is none") \
                     from None
-            if not _may_follow(url):
+            if not may_follow(url):
                 raise RegistryFactsError("a blob redirect to plain HTTP: not followed")
         raise RegistryFactsError(f"more than {MAX_REDIRECTS} redirects for one blob")
 
