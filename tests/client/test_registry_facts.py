@@ -3,6 +3,7 @@ figures of its own GGUF header, read from the emulator's registry over a loopbac
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
 
@@ -59,10 +60,14 @@ async def test_range_reads_stop_early_and_redirects_carry_no_token(tmp_path: Pat
             facts = await reader.facts("qwen3:32b")
             log = blob_log(emu)
             served, requests = log.bytes_served, list(log.requests)
-            again = await reader.facts("qwen3:32b")  # from the cache per digest
-            served_again = log.bytes_served
         finally:
             await reader.aclose()
+        later = RegistryFactsReader(emu.url, cache_dir=tmp_path)  # the next run
+        try:
+            again = await later.facts("qwen3:32b")  # from the cache per digest
+            served_again = log.bytes_served
+        finally:
+            await later.aclose()
     assert facts.bytes_read <= served <= 16 << 20
     assert served <= (256 << 10) + 4096 < facts.weights_size  # one step, and the config
     assert any(path.startswith("/storage/blobs/") for path, _ in requests)  # redirected
@@ -203,3 +208,45 @@ async def test_the_emulators_config_labels_are_trusted(tmp_path: Path) -> None:
         finally:
             await reader.aclose()
     assert (facts.family, facts.file_type, facts.parameter_size) == ("llama", "Q8_0", "1.2B")
+
+
+async def test_a_name_asked_twice_at_once_is_read_once(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_latency = 0.05
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            first = asyncio.create_task(reader.facts("qwen3:14b"))
+            await asyncio.sleep(0.01)
+            first.cancel()  # the dialog's line, cancelled by the next keystroke
+            both = await asyncio.gather(reader.facts("qwen3:14b"), reader.facts("qwen3:14b"))
+            again = await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()
+    manifests = [r.path for r in emu.requests if "/manifests/" in r.path]
+    assert manifests == ["/v2/library/qwen3/manifests/14b"]
+    assert both[0] is both[1] is again
+
+
+async def test_a_failed_read_is_tried_again_when_asked_again(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_status = 503
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            with pytest.raises(RegistryFactsError, match="HTTP 503"):
+                await reader.facts("qwen3:14b")
+            emu.faults.registry_status = None
+            facts = await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()
+    assert facts.family == "qwen3"
+
+
+async def test_a_registry_that_trickles_is_given_up_at_the_deadline(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_latency = 5
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path, deadline=0.3)
+        try:
+            with pytest.raises(RegistryFactsError, match="did not answer within 0.3 s"):
+                await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()

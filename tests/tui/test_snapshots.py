@@ -123,6 +123,19 @@ def test_pull_dialog_invalid_name(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_pull_dialog_tag_picker(snap_compare, tmp_path: Path) -> None:
+    from tui.ui.widgets.tag_picker import TagPicker
+
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("p", *"qwen3")
+        tags = pilot.app.screen.query_one(TagPicker)
+        await wait_until(pilot, lambda: len(tags.rows) == tags.option_count == 8)
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 32), run_before=run_before)
+
+
 def test_pull_in_progress(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await loaded(pilot)

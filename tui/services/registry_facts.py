@@ -18,8 +18,10 @@ import json
 import math
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -48,6 +50,7 @@ APP_NAME = "qgoose-tui"
 STEPS = (256 << 10, 1 << 20, 4 << 20, 16 << 20)  # bytes of a header read, growing
 MAX_CONFIG_BYTES = 64 << 10  # a config blob is about 500 bytes
 DEADLINE = 20.0  # seconds for one name, all told
+FRESH = 300.0  # seconds a name's facts answer again without asking the registry
 _DIGEST_CHARS = frozenset("0123456789abcdef")
 
 
@@ -99,6 +102,7 @@ class RegistryFactsReader:
         self.default_registry = default_registry
         self.deadline = deadline
         self.cache_dir = cache_dir or default_cache_dir()
+        self._recent: dict[str, tuple[float, asyncio.Future[RegistryFacts]]] = {}  # by URL
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(deadline), transport=transport,
                                        follow_redirects=False,
                                        headers={"User-Agent": "qgoose-tui"})
@@ -107,8 +111,25 @@ class RegistryFactsReader:
         await self._http.aclose()
 
     async def facts(self, name: str) -> RegistryFacts:
-        """Raises RegistryFactsError (InvalidNameError for a name that is none)."""
+        """Raises RegistryFactsError (InvalidNameError for a name that is none). Asked for
+        a name again while it is being read (the pull dialog's line and its tag picker),
+        or soon after, the same reading answers: one registry read per name."""
         url = manifest_url(name, self.default_registry)
+        now = time.monotonic()
+        known = self._recent.get(url)
+        if known is None or known[0] < now - FRESH:
+            task = asyncio.ensure_future(self._timed(name, url))
+            task.add_done_callback(partial(self._forget_failed, url))
+            self._recent[url] = known = (now, task)
+        # Shielded: a caller cancelled (the next keystroke) leaves the read to the others.
+        return await asyncio.shield(known[1])
+
+    def _forget_failed(self, url: str, task: asyncio.Future[RegistryFacts]) -> None:
+        failed = task.cancelled() or task.exception() is not None
+        if failed and self._recent.get(url, (0, None))[1] is task:
+            del self._recent[url]  # asked again, it is read again
+
+    async def _timed(self, name: str, url: str) -> RegistryFacts:
         host = httpx.URL(url).netloc.decode()
         try:
             async with asyncio.timeout(self.deadline):
@@ -329,3 +350,16 @@ def fit_words(facts: RegistryFacts, contexts: list[int], kv_cache_type: str,
         parts.append(f"fits at {label}" if said == "fits" else
                      f"{said}: {needed} at {label} vs {human_size(vram)}")
     return " · ".join(parts), first
+
+
+def tag_words(facts: RegistryFacts, context: int, kv_cache_type: str,
+              vram: int | None) -> tuple[str, Verdict | None]:
+    """One tag's row in a picker: "5.2 GB  Q4_K_M  fits at 8k", "… does not fit: 23.3 GB
+    at 8k" (needs … without a VRAM size). Raises UnknownEstimate."""
+    needed = facts.estimate(context, kv_cache_type).total
+    label = context_label(context)
+    said = verdict(needed, vram) if vram is not None else None
+    words = (f"needs {human_size(needed)} at {label}" if said is None else
+             f"fits at {label}" if said == "fits" else
+             f"{said}: {human_size(needed)} at {label}")
+    return f"{human_size(facts.download_size):>8}  {facts.file_type or '?':<7} {words}", said

@@ -27,6 +27,7 @@ from tui.services.usage_log import UsageLog
 
 if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
+    from tui.ollama.recommendations import Recommendation
     from tui.services.bench import AnyBench, Progress
     from tui.services.registry import UpdateCheck, UpdateChecker
     from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
@@ -352,6 +353,14 @@ class HostSession:
 
             self._facts = RegistryFactsReader(self.registry)
         return await self._facts.facts(name)
+
+    async def model_recommendations(self) -> list[Recommendation]:
+        """The server's recommended models; [] when it has none to offer (an older server,
+        or any error: they only add choices, so their absence is not worth a word)."""
+        try:
+            return await self.client.model_recommendations() or []
+        except OllamaError:
+            return []
 
     def update_check(self, model: ModelSummary) -> UpdateCheck | None:
         return self._updates.known(model) if self._updates is not None else None

@@ -621,7 +621,8 @@ class ModelsScreen(View):
         popular = popular_models(settings.popular_models)
         installed = [m.name for m in self.qapp.session.state.models]
         fit = FitCheck(self.qapp.session.registry_facts, settings.fit_context,
-                       settings.kv_cache_type, settings.vram_bytes)
+                       settings.kv_cache_type, settings.vram_bytes,
+                       self.qapp.session.model_recommendations)
 
         def chosen(name: str | None) -> None:
             if name:

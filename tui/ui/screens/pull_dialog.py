@@ -21,8 +21,10 @@ from tui.core.memory import UnknownEstimate, Verdict
 from tui.core.popular import PopularModel
 from tui.ollama.errors import OllamaError
 from tui.ollama.names import model_key, normalize, same_model, validation_error
+from tui.ui.widgets.tag_picker import TagPicker
 
 if TYPE_CHECKING:
+    from tui.ollama.recommendations import Recommendation
     from tui.services.registry_facts import RegistryFacts
 
 DEBOUNCE = 0.3  # seconds of no typing before the registry is asked
@@ -33,11 +35,14 @@ class FitCheck:
     host's settings."""
 
     def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
-                 kv_cache_type: str, vram: int | None) -> None:
+                 kv_cache_type: str, vram: int | None,
+                 recommended: Callable[[], Awaitable[list[Recommendation]]] | None = None,
+                 ) -> None:
         self.facts = facts
         self.context = context
         self.kv_cache_type = kv_cache_type
         self.vram = vram
+        self.recommended = recommended  # the server's picks, where it has any
 
 
 class PullDialog(ModalScreen[str | None]):
@@ -77,6 +82,9 @@ class PullDialog(ModalScreen[str | None]):
                         id="name", select_on_focus=False)
             yield Static("", id="problem")
             yield Static("", id="fit")
+            if self.fit is not None:
+                fit = self.fit
+                yield TagPicker(fit.facts, fit.context, fit.kv_cache_type, fit.vram, id="tags")
             yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
                          classes="hint")
             yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
@@ -97,12 +105,32 @@ class PullDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
+        if self.fit is not None and self.fit.recommended is not None:
+            self.run_worker(self._recommend(self.fit.recommended), exit_on_error=False)
+
+    async def _recommend(self, recommended: Callable[[], Awaitable[list[Recommendation]]],
+                         ) -> None:
+        from tui.ui.widgets.recommended import offer
+
+        assert self.fit is not None
+        offer(self.query_one("#popular", OptionList), await recommended(), self.fit.vram)
+
+    def on_tag_picker_chosen(self, event: TagPicker.Chosen) -> None:
+        """A tag fills the name, its verdict already known (so a pull of it asks first)."""
+        if event.fit_line:
+            self._verdicts[model_key(event.name)] = (event.said, event.fit_line)
+        name = self.query_one("#name", Input)
+        name.value = event.name
+        name.cursor_position = len(event.name)
+        name.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         problem = self.query_one("#problem", Static)
         self.workers.cancel_group(self, "fit")
         self._show_fit("", None)
         text = event.value.strip()
+        if self.fit is not None:
+            self.query_one(TagPicker).show_for(text)
         if not text:
             problem.update("")
             return
