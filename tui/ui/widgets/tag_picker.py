@@ -22,7 +22,7 @@ from tui.ollama.errors import OllamaError
 if TYPE_CHECKING:
     from tui.services.registry_facts import RegistryFacts
 
-AT_ONCE = 4  # tags read from the registry at the same time
+AT_ONCE = 8  # tags read from the registry at the same time (as the update check)
 DEBOUNCE = 0.3  # seconds of no typing before the registry is asked
 _STYLES = {"fits": "green", "partly on CPU": "yellow", "does not fit": "red"}
 
