@@ -250,3 +250,23 @@ async def test_a_registry_that_trickles_is_given_up_at_the_deadline(tmp_path: Pa
                 await reader.facts("qwen3:14b")
         finally:
             await reader.aclose()
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[1, 2]", b'{"values": {"x": 1}}',
+                                    b"[" * 5000])
+async def test_a_damaged_header_cache_is_read_again_from_the_registry(damage: bytes,
+                                                                     tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        first = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            facts = await first.facts("qwen3:14b")
+        finally:
+            await first.aclose()
+        for cached in tmp_path.glob("*.json"):
+            cached.write_bytes(damage)
+        later = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            again = await later.facts("qwen3:14b")
+        finally:
+            await later.aclose()
+    assert again.bytes_read > 0 and again.estimate(8192) == facts.estimate(8192)
