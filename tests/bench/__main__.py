@@ -548,6 +548,12 @@ def serve_rows(runs: int) -> list[Row]:
     ]
 
 
+def fit_before_pull(runs: int) -> list[Row]:
+    from tests.bench._fit import fit_rows
+
+    return [Row(*figure) for figure in fit_rows(runs)]
+
+
 def main() -> int:
     global SERVE_SECONDS
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
@@ -564,7 +570,8 @@ def main() -> int:
     compileall.compile_dir(Path(tui.__file__).parent, quiet=1)
     rows: list[Row] = []
     for bench in (startup, list_json, list_json_at_scale, grid_rows, keys_while_details_load,
-                  outdated_check, fleet_rows, pull_cpu, repaint_rate, memory, serve_rows):
+                  outdated_check, fleet_rows, pull_cpu, repaint_rate, memory, serve_rows,
+                  fit_before_pull):
         if args.only and bench.__name__ != args.only:
             continue
         result = bench(runs)

@@ -3,6 +3,8 @@ figures of its own GGUF header, read from the emulator's registry over a loopbac
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from pathlib import Path
 
 import httpx
@@ -58,10 +60,14 @@ async def test_range_reads_stop_early_and_redirects_carry_no_token(tmp_path: Pat
             facts = await reader.facts("qwen3:32b")
             log = blob_log(emu)
             served, requests = log.bytes_served, list(log.requests)
-            again = await reader.facts("qwen3:32b")  # from the cache per digest
-            served_again = log.bytes_served
         finally:
             await reader.aclose()
+        later = RegistryFactsReader(emu.url, cache_dir=tmp_path)  # the next run
+        try:
+            again = await later.facts("qwen3:32b")  # from the cache per digest
+            served_again = log.bytes_served
+        finally:
+            await later.aclose()
     assert facts.bytes_read <= served <= 16 << 20
     assert served <= (256 << 10) + 4096 < facts.weights_size  # one step, and the config
     assert any(path.startswith("/storage/blobs/") for path, _ in requests)  # redirected
@@ -90,10 +96,18 @@ def _registry(handler):  # type: ignore[no-untyped-def]
     return httpx.MockTransport(handler)
 
 
-MANIFEST = (b'{"schemaVersion":2,"config":{"mediaType":"application/vnd.docker.container.image.'
-            b'v1+json","digest":"sha256:' + b"c" * 64 + b'","size":10},"layers":[{"mediaType":'
-            b'"application/vnd.ollama.image.model","digest":"sha256:' + b"a" * 64 +
-            b'","size":5000000000}]}')
+CONFIG = b'{"model_format":"gguf","model_family":"qwen3","file_type":"Q4_K_M"}\n'
+CONFIG_HEX = hashlib.sha256(CONFIG).hexdigest().encode()
+
+
+def manifest(config_hex: bytes = CONFIG_HEX, config_size: int = len(CONFIG)) -> bytes:
+    return (b'{"schemaVersion":2,"config":{"mediaType":"application/vnd.docker.container.'
+            b'image.v1+json","digest":"sha256:' + config_hex + b'","size":' +
+            str(config_size).encode() + b'},"layers":[{"mediaType":"application/vnd.ollama.'
+            b'image.model","digest":"sha256:' + b"a" * 64 + b'","size":5000000000}]}')
+
+
+MANIFEST = manifest()
 
 
 @pytest.mark.parametrize(("location", "message"), [
@@ -125,8 +139,8 @@ async def test_a_header_past_16_mb_is_refused_having_read_16_mb(tmp_path: Path) 
     def handler(request: httpx.Request) -> httpx.Response:
         if "/manifests/" in request.url.path:
             return httpx.Response(200, content=MANIFEST)
-        if "c" * 64 in request.url.path:
-            return httpx.Response(200, json={"model_format": "gguf"})
+        if CONFIG_HEX.decode() in request.url.path:
+            return httpx.Response(200, content=CONFIG)
         first, last = map(int, request.headers["range"].removeprefix("bytes=").split("-"))
         body = (head + bytes(last + 1))[first:last + 1]
         sent.append(len(body))
@@ -140,3 +154,119 @@ async def test_a_header_past_16_mb_is_refused_having_read_16_mb(tmp_path: Path) 
     finally:
         await reader.aclose()
     assert sum(sent) <= 16 << 20
+
+
+@pytest.mark.parametrize(("sent", "size"), [
+    (CONFIG.replace(b"qwen3", b"tiny1"), len(CONFIG)),  # other bytes, the same length
+    (CONFIG + b" " * 10, len(CONFIG)),  # more bytes than the manifest says
+])
+async def test_a_config_blob_that_is_not_its_digest_is_refused(sent: bytes, size: int,
+                                                               tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if "/manifests/" in request.url.path:
+            return httpx.Response(200, content=manifest(config_size=size))
+        if CONFIG_HEX.decode() in request.url.path:
+            return httpx.Response(200, content=sent)
+        return httpx.Response(500)
+
+    reader = RegistryFactsReader("http://127.0.0.1:1", transport=_registry(handler),
+                                 cache_dir=tmp_path)
+    try:
+        with pytest.raises(RegistryFactsError,
+                           match=r"config blob's bytes are not sha256:.*: refused"):
+            await reader.facts("m")
+    finally:
+        await reader.aclose()
+    assert not any("a" * 64 in path for path in asked)  # no weights read on its word
+
+
+async def test_a_config_blob_too_big_to_be_one_is_refused_unread(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200, content=manifest(config_size=50 << 20))
+
+    reader = RegistryFactsReader("http://127.0.0.1:1", transport=_registry(handler),
+                                 cache_dir=tmp_path)
+    try:
+        with pytest.raises(RegistryFactsError, match="config blob is 52.4 MB: far too big"):
+            await reader.facts("m")
+    finally:
+        await reader.aclose()
+    assert len(asked) == 1  # the manifest only
+
+
+async def test_the_emulators_config_labels_are_trusted(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            facts = await reader.facts("llama3.2:1b")
+        finally:
+            await reader.aclose()
+    assert (facts.family, facts.file_type, facts.parameter_size) == ("llama", "Q8_0", "1.2B")
+
+
+async def test_a_name_asked_twice_at_once_is_read_once(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_latency = 0.05
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            first = asyncio.create_task(reader.facts("qwen3:14b"))
+            await asyncio.sleep(0.01)
+            first.cancel()  # the dialog's line, cancelled by the next keystroke
+            both = await asyncio.gather(reader.facts("qwen3:14b"), reader.facts("qwen3:14b"))
+            again = await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()
+    manifests = [r.path for r in emu.requests if "/manifests/" in r.path]
+    assert manifests == ["/v2/library/qwen3/manifests/14b"]
+    assert both[0] is both[1] is again
+
+
+async def test_a_failed_read_is_tried_again_when_asked_again(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_status = 503
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            with pytest.raises(RegistryFactsError, match="HTTP 503"):
+                await reader.facts("qwen3:14b")
+            emu.faults.registry_status = None
+            facts = await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()
+    assert facts.family == "qwen3"
+
+
+async def test_a_registry_that_trickles_is_given_up_at_the_deadline(tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        emu.faults.registry_latency = 5
+        reader = RegistryFactsReader(emu.url, cache_dir=tmp_path, deadline=0.3)
+        try:
+            with pytest.raises(RegistryFactsError, match="did not answer within 0.3 s"):
+                await reader.facts("qwen3:14b")
+        finally:
+            await reader.aclose()
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[1, 2]", b'{"values": {"x": 1}}',
+                                    b"[" * 5000])
+async def test_a_damaged_header_cache_is_read_again_from_the_registry(damage: bytes,
+                                                                     tmp_path: Path) -> None:
+    async with running_emulator() as emu:
+        first = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            facts = await first.facts("qwen3:14b")
+        finally:
+            await first.aclose()
+        for cached in tmp_path.glob("*.json"):
+            cached.write_bytes(damage)
+        later = RegistryFactsReader(emu.url, cache_dir=tmp_path)
+        try:
+            again = await later.facts("qwen3:14b")
+        finally:
+            await later.aclose()
+    assert again.bytes_read > 0 and again.estimate(8192) == facts.estimate(8192)

@@ -95,3 +95,20 @@ async def test_a_published_version_changes_only_what_it_says() -> None:
     assert not dict(changed)["application/vnd.ollama.image.template"]
     assert after["config"]["digest"] != before["config"]["digest"]
     assert blob.content.decode().endswith("{{- /* updated */ -}}")
+
+
+@pytest.mark.parametrize("name", ["llama3.2:latest", "qwen3:32b", "llava:7b",
+                                  "gpt-oss:20b-cloud"])
+async def test_every_config_blob_is_the_bytes_its_digest_names(name: str) -> None:
+    model, tag = name.split(":")
+    async with running_emulator() as emu, \
+            httpx.AsyncClient(base_url=emu.url, follow_redirects=True) as http:
+        manifest = (await http.get(f"/v2/library/{model}/manifests/{tag}")).json()
+        config = manifest["config"]
+        body = (await http.get(f"/v2/library/{model}/blobs/{config['digest']}")).content
+    assert "sha256:" + sha256(body) == config["digest"] and len(body) == config["size"]
+    settings = json.loads(body)
+    assert settings["model_format"] == "gguf" and settings["rootfs"]["diff_ids"] == \
+        [layer["digest"] for layer in manifest["layers"]]
+    if name == "llama3.2:latest":  # the real registry's config, byte for byte
+        assert config["digest"].startswith("sha256:34bb5ab01051") and config["size"] == 561

@@ -105,6 +105,28 @@ def _text_layer(kind: str, data: bytes) -> Layer:
     return Layer("sha256:" + hashlib.sha256(data).hexdigest(), len(data), kind)
 
 
+def config_bytes(family: str, parameter_size: str, quantization: str, vision: bool,
+                 layers: tuple[Layer, ...] | list[Layer]) -> bytes:
+    """The config blob as Ollama writes it (ConfigV2 through json.Encoder: compact, Go's
+    field order, a newline), listing the other layers' digests; so its digest is its
+    bytes' SHA-256, as on the real registry (llama3.2's real config is exactly this)."""
+    return go_json({
+        "model_format": "gguf", "model_family": family,
+        "model_families": [family, "clip"] if vision else [family],
+        "model_type": parameter_size, "file_type": quantization,
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": [layer.digest for layer in layers
+                                                  if layer.kind != "config"]},
+    }) + b"\n"
+
+
+def _config_layer(family: str, parameter_size: str, quantization: str,
+                  layers: tuple[Layer, ...] | list[Layer]) -> Layer:
+    vision = any(layer.kind == "projector" for layer in layers)
+    return _text_layer("config", config_bytes(family, parameter_size, quantization, vision,
+                                              layers))
+
+
 @dataclass(frozen=True)
 class CatalogModel:
     name: str  # display form, e.g. "llama3.2:latest"
@@ -202,18 +224,31 @@ class CatalogModel:
                            changed.system)
         layers: list[Layer] = []
         for layer in self.layers:
-            if layer.kind == "config" or (layer.kind == "model" and "weights" in changes):
+            if layer.kind == "config":
+                continue  # made again below, from the new layers
+            if layer.kind == "model" and "weights" in changes:
                 layers.append(Layer("sha256:" + fake_digest(layer.digest, "newer"),
                                     layer.size, layer.kind))
             elif layer.kind not in changes:
                 layers.append(layer)
             elif layer.kind in blobs and all(other.kind != layer.kind for other in layers):
                 layers.append(_text_layer(layer.kind, blobs[layer.kind]))  # one in place
-        for kind in TEXT_KINDS:  # a kind this version adds: before the config
+        for kind in TEXT_KINDS:  # a kind this version adds
             if kind in changes and kind in blobs and all(x.kind != kind for x in layers):
-                at = len(layers) - bool(layers and layers[-1].kind == "config")
-                layers.insert(at, _text_layer(kind, blobs[kind]))
+                layers.append(_text_layer(kind, blobs[kind]))
+        if any(layer.kind == "config" for layer in self.layers):
+            layers.append(_config_layer(self.family, self.parameter_size, self.quantization,
+                                        layers))
         return replace(changed, layers=tuple(layers))
+
+    def config_blob(self) -> bytes | None:
+        """The bytes of this model's config layer, when it is the config Ollama writes."""
+        config = next((layer for layer in self.layers if layer.kind == "config"), None)
+        data = config_bytes(self.family, self.parameter_size, self.quantization,
+                            self.has_vision, self.layers)
+        if config is None or config.digest != _text_layer("config", data).digest:
+            return None
+        return data
 
     def renamed(self, name: str) -> CatalogModel:
         """The same model under another tag: same layers, same manifest."""
@@ -288,7 +323,8 @@ class CatalogModel:
 
 
 def _layers(name: str, weights: int, template: str, license_text: str, params: str,
-            system: str = "", projector: int = 0) -> tuple[Layer, ...]:
+            config: tuple[str, str, str], system: str = "",
+            projector: int = 0) -> tuple[Layer, ...]:
     """Made-up weights, projector and config; text layers whose digests are their bytes'
     SHA-256, as Ollama's are (so /api/show's texts hash to the layers they came from)."""
     parts = [Layer("sha256:" + fake_digest(name, "model"), max(weights, 1), "model")]
@@ -297,7 +333,7 @@ def _layers(name: str, weights: int, template: str, license_text: str, params: s
     blobs = text_blobs(template, license_text, params, system)
     parts += [_text_layer(kind, blobs[kind]) for kind in ("template", "license", "system",
                                                           "params") if kind in blobs]
-    parts.append(Layer("sha256:" + fake_digest(name, "config"), 487, "config"))
+    parts.append(_config_layer(*config, parts))
     return tuple(parts)
 
 
@@ -308,10 +344,10 @@ def make_model(name: str, family: str, psize: str, quant: str, pcount: int, weig
            arch_extra: tuple[tuple[str, Any], ...] = ()) -> CatalogModel:
     if remote_host:
         # A cloud model is only a small stub on disk; it runs elsewhere.
-        layers: tuple[Layer, ...] = (Layer("sha256:" + fake_digest(name, "config"), 384,
-                                           "config"),)
+        layers: tuple[Layer, ...] = (_config_layer(family, psize, quant, []),)
     else:
-        layers = _layers(name, weights, template, license_text, params, system, projector)
+        layers = _layers(name, weights, template, license_text, params,
+                         (family, psize, quant), system, projector)
     return CatalogModel(name, family, psize, quant, pcount, ctx, emb, blocks, heads, kv, caps,
                         template, license_text, params, system, remote_host, layers,
                         arch_extra=arch_extra)

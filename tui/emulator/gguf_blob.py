@@ -55,13 +55,20 @@ def weights_header(model: CatalogModel) -> bytes:
                        if model.family.startswith(prefix)), 32000)
     pairs = [_pair(key, value) for key, value in info.items()]
     pairs.append(_pair("tokenizer.ggml.model", "gpt2"))
-    pairs.append(_string("tokenizer.ggml.tokens") + struct.pack("<IIQ", _ARR, _STR, vocabulary)
-                 + b"".join(_string(f"t{index}") for index in range(vocabulary)))
-    pairs.append(_string("tokenizer.ggml.token_type") +
-                 struct.pack("<IIQ", _ARR, _I32, vocabulary) + bytes(4 * vocabulary))
+    pairs.append(_tokenizer_arrays(vocabulary))
     pairs += [_pair("general.quantization_version", quantization),
               _pair("general.file_type", file_type)]
     return _header(pairs, tensors=2 + 9 * model.block_count)
+
+
+@lru_cache(maxsize=4)
+def _tokenizer_arrays(vocabulary: int) -> bytes:
+    """The tokens and token types of a vocabulary this big: the same bytes for every model
+    of a family, made once (half a second each), as a real registry serves stored bytes."""
+    return (_string("tokenizer.ggml.tokens") + struct.pack("<IIQ", _ARR, _STR, vocabulary)
+            + b"".join(_string(f"t{index}") for index in range(vocabulary))
+            + _string("tokenizer.ggml.token_type")
+            + struct.pack("<IIQ", _ARR, _I32, vocabulary) + bytes(4 * vocabulary))
 
 
 def projector_header(model: CatalogModel) -> bytes:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from tui.emulator import recommendations
 from tui.emulator.names import parse_name
 from tui.emulator.shapes import show_body, tag_entry
 from tui.emulator.wire import ApiError, go_time, json_response, read_request
@@ -27,6 +28,8 @@ def add_routes(app: web.Application, emulator: Emulator) -> None:
     routes.add_get("/api/version", partial(_version, emulator))
     if emulator.profile.status_route:
         routes.add_get("/api/status", _status)
+    if emulator.profile.recommendations:
+        recommendations.add_routes(app)
     routes.add_get("/api/tags", partial(_tags, emulator))
     routes.add_get("/api/ps", partial(_ps, emulator))
     routes.add_post("/api/show", partial(_show, emulator))

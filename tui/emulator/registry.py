@@ -13,7 +13,6 @@ read a model's header before pulling it. The log counts what the blob routes ser
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -84,13 +83,14 @@ def _owner(store: Store, digest: str) -> tuple[CatalogModel, str, int] | None:
     return None
 
 
-def config_blob(model: CatalogModel) -> bytes:
-    """The config layer as Ollama writes it: format, family and file type of the weights."""
-    families = [model.family, "clip"] if model.has_vision else [model.family]
-    return json.dumps({"model_format": "gguf", "model_family": model.family,
-                       "model_families": families, "model_type": model.parameter_size,
-                       "file_type": model.quantization, "architecture": "amd64",
-                       "os": "linux", "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+def config_blob(store: Store, model: CatalogModel, digest: str) -> bytes:
+    """The config layer's bytes: Ollama's ConfigV2, whose SHA-256 is its digest; a model
+    made otherwise (created, read from a models dir) has its config in the blob store."""
+    made = model.config_blob()
+    if made is not None:
+        return made
+    kept = store.contents.get(digest)
+    return kept if kept is not None else b"{}"
 
 
 async def _faulted(emulator: Emulator, request: web.Request) -> web.Response | None:
@@ -139,7 +139,7 @@ async def _storage(emulator: Emulator, request: web.Request) -> web.StreamRespon
         return _unknown()
     model, kind, size = owner
     if kind == "config":
-        header = config_blob(model)
+        header = config_blob(emulator.store, model, request.match_info["digest"])
         size = len(header)
     else:
         header = weights_header(model) if kind == "model" else projector_header(model)

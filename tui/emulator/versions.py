@@ -20,6 +20,7 @@ class ServerProfile:
     # Go's re-encoding of them, whose SHA-256 is then the digest /api/tags lists.
     raw_manifest: bool = False
     status_route: bool = False  # GET /api/status answers (cloud settings; 0.33)
+    recommendations: bool = False  # GET /api/experimental/model-recommendations (0.23 on)
     model_refs: bool = False  # names parsed by internal/modelref (invalid → 400; 0.33)
     # Create from files rewrites the uploaded GGUF through llama-quantize (0.30 and later,
     # server/create.go): the weights, so the manifest, get a new digest.
@@ -29,7 +30,7 @@ class ServerProfile:
 SERVER_VERSIONS = {
     "0.12": ServerProfile("0.12.10", False, False, "removing unused layers"),
     "0.33": ServerProfile("0.33.0", True, True, "removing unused layers", raw_manifest=True,
-                          status_route=True, model_refs=True,
+                          status_route=True, model_refs=True, recommendations=True,
                           rewrites_uploaded_weights=True),
     "0.1": ServerProfile("0.1.37", False, False, "removing any unused layers",
                          show_capabilities=False, show_tensors=False),

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 
+from tui.ollama import recommendations
 from tui.ollama.errors import (
     AuthError,
     ConnectionLostError,
@@ -39,6 +40,7 @@ from tui.ollama.models import (
 )
 from tui.ollama.names import normalize
 from tui.ollama.ndjson import NdjsonDecoder, decode_all, decode_line, latest_of_each_run
+from tui.ollama.recommendations import Recommendation
 
 # Connecting should be quick; a pull may sit silent for minutes while Ollama verifies
 # a multi-gigabyte blob, and loading a model into memory can take as long.
@@ -152,6 +154,15 @@ class OllamaClient:
             raise ProtocolError(f"Ollama's answer to {what} was not a list")
         return _named([RunningModel.from_json(e) for e in entries if isinstance(e, dict)],
                       len(entries))
+
+    async def model_recommendations(self) -> list[Recommendation] | None:
+        """The server's recommended models; None when it has no such endpoint (older
+        servers answer 404), so a caller says nothing of them."""
+        what = "the model recommendations"
+        response = await self._send("GET", recommendations.PATH, what=what)
+        if response.status_code in (404, 405, 501):
+            return None
+        return recommendations.parse_recommendations(self._answer(response, what))
 
     async def delete(self, name: str) -> None:
         model = normalize(name)

@@ -8,6 +8,7 @@ it can name anything. Pure: no I/O.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
@@ -34,3 +35,9 @@ def check_digest(value: object) -> str:
 def blob_file_name(digest: str) -> str:
     """The blob's file name in a models directory: `sha256-<hex>`. Checks the digest."""
     return check_digest(digest).replace(":", "-", 1)
+
+
+def bytes_match(data: bytes, digest: str) -> bool:
+    """Whether `data` is the blob `digest` names (its SHA-256): what a registry sent is
+    trusted only then."""
+    return is_digest(digest) and hashlib.sha256(data).hexdigest() == digest[len("sha256:"):]

@@ -19,7 +19,7 @@ import httpx
 
 from tui.core import layer_changes
 from tui.core.go_manifest import local_digests
-from tui.ollama.digests import BadDigest, check_digest
+from tui.ollama.digests import BadDigest, bytes_match, check_digest
 from tui.ollama.errors import InvalidNameError, OllamaError
 from tui.ollama.json_limits import TooDeepError, loads_bounded
 from tui.ollama.models import ModelInfo, ModelSummary
@@ -185,7 +185,7 @@ class UpdateChecker:
         except TimeoutError:
             return result("unknown", f"{host} did not answer within {self.deadline:.0f} s")
         except httpx.HTTPError as exc:
-            return result("unknown", f"cannot reach {host}: {_transport_reason(exc)}")
+            return result("unknown", f"cannot reach {host}: {transport_reason(exc)}")
         except ValueError as exc:
             return result("unknown", f"{host}: {exc}")
         if status in (401, 403, 404):
@@ -239,12 +239,11 @@ class UpdateChecker:
                 if not (300 <= status < 400 and location):
                     break
                 url = str(httpx.URL(url).join(location))
-                if not _may_follow(url):
+                if not may_follow(url):
                     return None
         except (httpx.HTTPError, ValueError):  # httpx refuses a Location of nonsense itself
             return None
-        same = hashlib.sha256(body).hexdigest() == digest.removeprefix("sha256:")
-        return body if status == 200 and same else None
+        return body if status == 200 and bytes_match(body, digest) else None
 
     async def _fetch(self, url: str, limit: int,
                      accept: str = MANIFEST_TYPE) -> tuple[int, bytes, str]:
@@ -261,8 +260,9 @@ class UpdateChecker:
                 response.headers.get("location", "")
 
 
-def _may_follow(url: str) -> bool:
-    """Redirects go to HTTPS hosts, or stay on plain HTTP only to a loopback one."""
+def may_follow(url: str) -> bool:
+    """Redirects go to HTTPS hosts, or stay on plain HTTP only to a loopback one (shared by
+    every reader of registry blobs)."""
     parsed = httpx.URL(url)
     return parsed.scheme == "https" or (parsed.scheme == "http" and
                                         _is_loopback(parsed.netloc.decode()))
@@ -272,7 +272,8 @@ def _key(model: ModelSummary) -> tuple[str, str]:
     return (model.name.casefold(), model.digest)
 
 
-def _transport_reason(exc: httpx.HTTPError) -> str:
+def transport_reason(exc: httpx.HTTPError) -> str:
+    """Why a registry could not be reached, in a few words."""
     if isinstance(exc, httpx.ConnectError):
         text = str(exc).lower()
         if "name or service" in text or "getaddrinfo" in text or "nodename" in text:

@@ -18,8 +18,10 @@ import json
 import math
 import os
 import shutil
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -31,21 +33,24 @@ from tui.core import gguf
 from tui.core.format import human_size
 from tui.core.layer_changes import RegistryLayer, registry_layers
 from tui.core.memory import MemoryEstimate, Verdict, estimate_memory, verdict
+from tui.ollama.digests import bytes_match
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelDetails, ModelInfo
 from tui.ollama.names import parse_name
 from tui.services.registry import (
     MANIFEST_TYPE,
     MAX_MANIFEST_BYTES,
     MAX_REDIRECTS,
-    _may_follow,
-    _transport_reason,
     manifest_url,
+    may_follow,
+    transport_reason,
 )
 
 APP_NAME = "qgoose-tui"
 STEPS = (256 << 10, 1 << 20, 4 << 20, 16 << 20)  # bytes of a header read, growing
 MAX_CONFIG_BYTES = 64 << 10  # a config blob is about 500 bytes
 DEADLINE = 20.0  # seconds for one name, all told
+FRESH = 300.0  # seconds a name's facts answer again without asking the registry
 _DIGEST_CHARS = frozenset("0123456789abcdef")
 
 
@@ -97,6 +102,7 @@ class RegistryFactsReader:
         self.default_registry = default_registry
         self.deadline = deadline
         self.cache_dir = cache_dir or default_cache_dir()
+        self._recent: dict[str, tuple[float, asyncio.Future[RegistryFacts]]] = {}  # by URL
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(deadline), transport=transport,
                                        follow_redirects=False,
                                        headers={"User-Agent": "qgoose-tui"})
@@ -105,8 +111,25 @@ class RegistryFactsReader:
         await self._http.aclose()
 
     async def facts(self, name: str) -> RegistryFacts:
-        """Raises RegistryFactsError (InvalidNameError for a name that is none)."""
+        """Raises RegistryFactsError (InvalidNameError for a name that is none). Asked for
+        a name again while it is being read (the pull dialog's line and its tag picker),
+        or soon after, the same reading answers: one registry read per name."""
         url = manifest_url(name, self.default_registry)
+        now = time.monotonic()
+        known = self._recent.get(url)
+        if known is None or known[0] < now - FRESH:
+            task = asyncio.ensure_future(self._timed(name, url))
+            task.add_done_callback(partial(self._forget_failed, url))
+            self._recent[url] = known = (now, task)
+        # Shielded: a caller cancelled (the next keystroke) leaves the read to the others.
+        return await asyncio.shield(known[1])
+
+    def _forget_failed(self, url: str, task: asyncio.Future[RegistryFacts]) -> None:
+        failed = task.cancelled() or task.exception() is not None
+        if failed and self._recent.get(url, (0, None))[1] is task:
+            del self._recent[url]  # asked again, it is read again
+
+    async def _timed(self, name: str, url: str) -> RegistryFacts:
         host = httpx.URL(url).netloc.decode()
         try:
             async with asyncio.timeout(self.deadline):
@@ -115,7 +138,7 @@ class RegistryFactsReader:
             raise RegistryFactsError(f"{host} did not answer within {self.deadline:g} s") \
                 from None
         except httpx.HTTPError as exc:
-            raise RegistryFactsError(f"cannot reach {host}: {_transport_reason(exc)}") \
+            raise RegistryFactsError(f"cannot reach {host}: {transport_reason(exc)}") \
                 from None
 
     async def _facts(self, name: str, url: str) -> RegistryFacts:
@@ -153,11 +176,24 @@ class RegistryFactsReader:
             model_info=info, projector_info=projector_info, bytes_read=read)
 
     async def _config(self, blobs: str, config: RegistryLayer) -> Mapping[str, Any]:
-        """The config blob's settings; {} when it cannot be read (it only adds labels)."""
+        """The config blob's settings; {} when it cannot be had (it only adds labels).
+        Raises RegistryFactsError when the registry sends other bytes than the digest
+        names: then nothing it says of this model is trusted."""
+        if config.size > MAX_CONFIG_BYTES:
+            raise RegistryFactsError(f"the config blob is {human_size(config.size)}: far too "
+                                     f"big to be one, so nothing of this model is trusted")
         try:
-            status, body = await self._blob(blobs + config.digest, MAX_CONFIG_BYTES)
-            data = json.loads(body) if status == 200 else {}
-        except (ValueError, RecursionError, RegistryFactsError):
+            status, body = await self._blob(blobs + config.digest, config.size + 1)
+        except RegistryFactsError:
+            return {}
+        if status != 200:
+            return {}
+        if not bytes_match(body, config.digest):
+            raise RegistryFactsError(f"the config blob's bytes are not {config.digest[:19]}…"
+                                     " that its manifest names: refused")
+        try:
+            data = loads_bounded(body)
+        except (ValueError, RecursionError):
             return {}
         return data if isinstance(data, dict) else {}
 
@@ -210,7 +246,7 @@ class RegistryFactsReader:
             except httpx.InvalidURL:
                 raise RegistryFactsError("a blob redirect to an address that is none") \
                     from None
-            if not _may_follow(url):
+            if not may_follow(url):
                 raise RegistryFactsError("a blob redirect to plain HTTP: not followed")
         raise RegistryFactsError(f"more than {MAX_REDIRECTS} redirects for one blob")
 
@@ -314,3 +350,16 @@ def fit_words(facts: RegistryFacts, contexts: list[int], kv_cache_type: str,
         parts.append(f"fits at {label}" if said == "fits" else
                      f"{said}: {needed} at {label} vs {human_size(vram)}")
     return " · ".join(parts), first
+
+
+def tag_words(facts: RegistryFacts, context: int, kv_cache_type: str,
+              vram: int | None) -> tuple[str, Verdict | None]:
+    """One tag's row in a picker: "5.2 GB  Q4_K_M  fits at 8k", "… does not fit: 23.3 GB
+    at 8k" (needs … without a VRAM size). Raises UnknownEstimate."""
+    needed = facts.estimate(context, kv_cache_type).total
+    label = context_label(context)
+    said = verdict(needed, vram) if vram is not None else None
+    words = (f"needs {human_size(needed)} at {label}" if said is None else
+             f"fits at {label}" if said == "fits" else
+             f"{said}: {human_size(needed)} at {label}")
+    return f"{human_size(facts.download_size):>8}  {facts.file_type or '?':<7} {words}", said

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tui.core.filter_query import Facts
     from tui.ollama.client import OllamaClient
     from tui.ollama.generation import GenerateResult
+    from tui.ollama.recommendations import Recommendation
     from tui.services.bench import AnyBench, Progress
     from tui.services.registry import UpdateCheck
     from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
@@ -361,6 +362,14 @@ class HostSession:
 
             self._facts = RegistryFactsReader(self.registry)
         return await self._facts.facts(name)
+
+    async def model_recommendations(self) -> list[Recommendation]:
+        """The server's recommended models; [] when it has none to offer (an older server,
+        or any error: they only add choices, so their absence is not worth a word)."""
+        try:
+            return await self.client.model_recommendations() or []
+        except OllamaError:
+            return []
 
     async def check_for_updates(self) -> list[UpdateCheck]:
         """Ask the registries about every installed model (each digest once a session)."""

@@ -21,8 +21,10 @@ from tui.ollama.errors import OllamaError
 from tui.ollama.names import model_key, normalize, same_model
 from tui.ui.screens.dialog import Dialog
 from tui.ui.widgets.model_name_input import ModelNameInput
+from tui.ui.widgets.tag_picker import TagPicker
 
 if TYPE_CHECKING:
+    from tui.ollama.recommendations import Recommendation
     from tui.services.registry_facts import RegistryFacts
     from tui.ui.app import QGooseApp
 
@@ -34,11 +36,14 @@ class FitCheck:
     host's settings."""
 
     def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
-                 kv_cache_type: str, vram: int | None) -> None:
+                 kv_cache_type: str, vram: int | None,
+                 recommended: Callable[[], Awaitable[list[Recommendation]]] | None = None,
+                 ) -> None:
         self.facts = facts
         self.context = context
         self.kv_cache_type = kv_cache_type
         self.vram = vram
+        self.recommended = recommended  # the server's picks, where it has any
 
 
 class PullDialog(Dialog[str | None]):
@@ -67,6 +72,9 @@ class PullDialog(Dialog[str | None]):
                              valid_empty=True, id="name")
         yield Static("", id="problem", classes="problem")
         yield Static("", id="fit")
+        if self.fit is not None:
+            fit = self.fit
+            yield TagPicker(fit.facts, fit.context, fit.kv_cache_type, fit.vram, id="tags")
         yield Static("Popular models (Enter pulls; ✓ installed: pulling updates it):",
                      classes="hint")
         yield OptionList(*(Option(self._label(m), id=m.name) for m in self.popular),
@@ -87,6 +95,24 @@ class PullDialog(Dialog[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#name", ModelNameInput).focus()
+        if self.fit is not None and self.fit.recommended is not None:
+            self.run_worker(self._recommend(self.fit.recommended), exit_on_error=False)
+
+    async def _recommend(self, recommended: Callable[[], Awaitable[list[Recommendation]]],
+                         ) -> None:
+        from tui.ui.widgets.recommended import offer
+
+        assert self.fit is not None
+        offer(self.query_one("#popular", OptionList), await recommended(), self.fit.vram)
+
+    def on_tag_picker_chosen(self, event: TagPicker.Chosen) -> None:
+        """A tag fills the name, its verdict already known (so a pull of it asks first)."""
+        if event.fit_line:
+            self._verdicts[model_key(event.name)] = (event.said, event.fit_line)
+        name = self.query_one("#name", ModelNameInput)
+        name.value = event.name
+        name.cursor_position = len(event.name)
+        name.focus()
 
     @on(Input.Changed, "#name")
     def _name_changed(self, event: Input.Changed) -> None:
@@ -94,6 +120,8 @@ class PullDialog(Dialog[str | None]):
         self.workers.cancel_group(self, "fit")
         self._show_fit("", None)
         box = self.query_one("#name", ModelNameInput)
+        if self.fit is not None:
+            self.query_one(TagPicker).show_for(box.value.strip())
         if not box.value.strip():
             problem.update("")
             return
@@ -180,7 +208,7 @@ def ask_and_pull(app: QGooseApp) -> None:
     session, settings = app.session, app.settings
     installed = [m.name for m in session.state.models]
     fit = FitCheck(session.registry_facts, settings.fit_context, settings.kv_cache_type,
-                   settings.vram_bytes)
+                   settings.vram_bytes, session.model_recommendations)
 
     def chosen(name: str | None) -> None:
         if name:
