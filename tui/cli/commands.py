@@ -36,7 +36,7 @@ from tui.ollama import (
 from tui.ollama.errors import UnusableSettingError
 from tui.ollama.names import matcher, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
-from tui.ops import listing
+from tui.ops import BadRequest, listing
 from tui.ops import models as ops_models
 from tui.services.config import ConfigError, NotInstalledError, Settings
 from tui.services.history import History, default_history_path
@@ -52,7 +52,7 @@ EXIT_INTERRUPTED = 130
 REDRAW_INTERVAL = 0.1
 
 
-class BadInput(Exception):
+class BadInput(BadRequest):
     """Input we refuse before asking Ollama (a bad keep-alive, a missing name): exit 2."""
 
 
@@ -121,7 +121,7 @@ class Command:
 
 
 def exit_code_for(error: Exception | str) -> int:
-    if isinstance(error, InvalidNameError | BadInput | UnusableSettingError):
+    if isinstance(error, InvalidNameError | BadRequest | UnusableSettingError):
         return EXIT_USAGE
     if isinstance(error, UnreachableError):
         return EXIT_UNREACHABLE
