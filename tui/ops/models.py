@@ -12,7 +12,7 @@ from typing import Any
 
 from tui.core import space
 from tui.core.format import human_size, printable
-from tui.ollama import ModelInfo, ModelSummary, OllamaError
+from tui.ollama import ModelInfo, ModelNotFoundError, ModelSummary, OllamaError
 from tui.ollama.names import model_key, normalize, same_model, validation_error
 from tui.services.config import ConfigError, Settings, set_current_model
 from tui.services.session import HostSession
@@ -146,6 +146,43 @@ async def plan_delete(session: HostSession, names: list[str],
     await asyncio.gather(*(fetch(m) for m in candidates))
     plan.complete = len(plan.details) == len(candidates)
     return plan
+
+
+@dataclass(frozen=True)
+class SpaceAnswer:
+    """What deleting one model would free, asked before deleting it."""
+
+    model: ModelSummary
+    freed: space.SpaceFreed
+    is_current: bool
+
+    @property
+    def message(self) -> str:
+        name, freed = self.model.name, self.freed
+        shared = freed.shared_with.get(name, [])
+        if shared:
+            return f"Deleting {name} frees nothing: its data is shared with {', '.join(shared)}"
+        about = "about " if freed.approximate and freed.freed else ""
+        return f"Deleting {name} frees {about}{human_size(freed.freed)} of disk"
+
+    def to_json(self) -> dict[str, Any]:
+        freed = self.freed
+        return {"status": "success", "model": self.model.name, "size": self.model.size,
+                "freed_bytes": freed.freed, "kept_bytes": freed.kept,
+                "shared_with": freed.shared_with.get(self.model.name, []),
+                "freed_is_approximate": freed.approximate, "is_current": self.is_current,
+                "message": self.message}
+
+
+async def space_freed(session: HostSession, name: str, current: str,
+                      installed: list[ModelSummary] | None = None) -> SpaceAnswer:
+    """What deleting `name` would free (by the delete's own rule). Raises InvalidNameError,
+    ModelNotFoundError (not installed), OllamaError."""
+    plan = await plan_delete(session, [name], installed)
+    model = plan.find(plan.wanted[0])
+    if model is None:
+        raise ModelNotFoundError(f"model '{plan.wanted[0]}' not found", plan.wanted[0])
+    return SpaceAnswer(model, plan.freed([model]), same_model(model.name, current))
 
 
 @dataclass(frozen=True)
