@@ -93,3 +93,17 @@ async def test_status_counts_and_says_whether_the_current_model_is_installed(ses
     data = (await listing.status(session, "nosuch")).to_json()
     assert data["count"] == 10 and data["current_model_installed"] is False
     assert [r["name"] for r in data["running"]] == ["llama3.2:latest"]
+
+
+async def test_space_says_what_a_delete_would_free_by_the_deletes_rule(session) -> None:
+    from tui.ollama import ModelNotFoundError as NotFound
+
+    await ops.copy(session, "mistral", "mistral:backup")
+    shared = await ops.space_freed(session, "mistral:backup", "mistral:backup")
+    assert shared.freed.freed == 0 and shared.is_current
+    assert shared.message == "Deleting mistral:backup frees nothing: its data is shared " \
+                             "with mistral:latest"
+    alone = await ops.space_freed(session, "phi4:14b", "")
+    assert alone.to_json()["freed_bytes"] == alone.model.size > 0
+    with pytest.raises(NotFound):
+        await ops.space_freed(session, "nosuch", "")

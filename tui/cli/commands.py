@@ -1,4 +1,4 @@
-"""The scriptable operations behind `qgoose-tui list|info|status|use|pull|rm|cp|ps`.
+"""The scriptable operations behind `qgoose-tui list|info|status|use|pull|rm|cp`.
 
 Each takes a Command context and returns an exit code. `--json` output keeps the JSON shapes
 of the Quantum Goose model API this app grew from (`{"status": …, "model": …, "message": …}`).
@@ -19,11 +19,9 @@ from tui.core.format import (
     human_rate,
     human_size,
     printable,
-    processor_text,
     relative_time,
     render_pairs,
     render_table,
-    until_text,
 )
 from tui.core.model_columns import COLUMNS
 from tui.core.model_facts import model_facts, model_sections
@@ -36,7 +34,7 @@ from tui.ollama import (
 from tui.ollama.errors import UnusableSettingError
 from tui.ollama.names import matcher, normalize, same_model
 from tui.ollama.progress import Phase, PullProgress
-from tui.ops import listing
+from tui.ops import BadRequest, listing
 from tui.ops import models as ops_models
 from tui.services.config import ConfigError, NotInstalledError, Settings
 from tui.services.history import History, default_history_path
@@ -52,7 +50,7 @@ EXIT_INTERRUPTED = 130
 REDRAW_INTERVAL = 0.1
 
 
-class BadInput(Exception):
+class BadInput(BadRequest):
     """Input we refuse before asking Ollama (a bad keep-alive, a missing name): exit 2."""
 
 
@@ -86,7 +84,7 @@ class Command:
     async def close(self) -> None:
         """What the session opened besides the client (registry connections)."""
         if self._session is not None:
-            await self._session.model_updates.aclose()
+            await self._session.aclose()  # the client's own close after it does nothing
 
     def emit(self, payload: dict[str, Any]) -> None:
         # Compact, as Ollama writes JSON; and json's C encoder only runs without indent.
@@ -121,7 +119,7 @@ class Command:
 
 
 def exit_code_for(error: Exception | str) -> int:
-    if isinstance(error, InvalidNameError | BadInput | UnusableSettingError):
+    if isinstance(error, InvalidNameError | BadRequest | UnusableSettingError):
         return EXIT_USAGE
     if isinstance(error, UnreachableError):
         return EXIT_UNREACHABLE
@@ -360,25 +358,4 @@ async def cmd_cp(cmd: Command, source: str, destination: str, force: bool = Fals
         cmd.emit(copied.to_json())
     else:
         cmd.say(printable(copied.to_json()["message"]))
-    return EXIT_OK
-
-
-async def cmd_ps(cmd: Command) -> int:
-    try:
-        running = await cmd.client.ps()
-    except OllamaError as exc:
-        return cmd.fail(exc, models=[])
-    cmd.note_nameless(running, "the running-model list")
-    if running:
-        cmd.remember(lambda h: h.record_loaded(cmd.client.base_url, [r.name for r in running]))
-    if cmd.as_json:
-        cmd.emit({"status": "success", "models": [r.to_json() for r in running],
-                  "count": len(running)})
-        return EXIT_OK
-    if not running:
-        cmd.say("No models loaded in memory.")
-        return EXIT_OK
-    rows = [[printable(r.name), human_size(r.size), processor_text(r.gpu_fraction),
-             until_text(r.expires_at)] for r in running]
-    cmd.say(render_table(["NAME", "SIZE", "PROCESSOR", "UNTIL"], rows))
     return EXIT_OK

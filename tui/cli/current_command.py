@@ -9,20 +9,16 @@ API's set/ endpoint change. Ollama is not asked.
 from __future__ import annotations
 
 from tui.cli.commands import EXIT_OK, Command
-from tui.ollama.names import validation_error
+from tui.ops.models import NoCurrentModel, current
 
 
 async def cmd_current(cmd: Command) -> int:
-    name = cmd.settings.current_model
-    if not name.strip():
-        return cmd.fail("no current model is set (qgoose-tui use NAME sets one)",
-                        current_model="")
-    problem = validation_error(name)
-    if problem:
-        return cmd.fail(f"the current model in {cmd.settings.path} is not a model name: "
-                        f"{problem} (qgoose-tui use NAME sets one)", current_model=name)
+    try:
+        chosen = current(cmd.settings)
+    except NoCurrentModel as exc:
+        return cmd.fail(str(exc), current_model=exc.model)
     if cmd.as_json:
-        cmd.emit({"status": "success", "current_model": name})
+        cmd.emit(chosen.to_json())
     else:
-        cmd.say(name)
+        cmd.say(chosen.model)
     return EXIT_OK

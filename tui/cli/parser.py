@@ -161,7 +161,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     cp.add_argument("destination")
     cp.add_argument("--force", action="store_true",
                     help="replace a different model that has the new name")
-    add("ps", "list models loaded in memory", lambda c, a: _in("commands").cmd_ps(c))
+    add("ps", "list models loaded in memory", lambda c, a: _in("memory_commands").cmd_ps(c))
     add("current", "print the current model, for other programs: "
         'ollama run "$(qgoose-tui current)"', lambda c, a: _in("current_command").cmd_current(c))
     _in("serve_command").add_arguments(add(

@@ -15,3 +15,8 @@ class Result(Protocol):
     """What every operation returns."""
 
     def to_json(self) -> dict[str, Any]: ...
+
+
+class BadRequest(ValueError):
+    """Input an operation refuses before anything is asked (a missing name, an option out
+    of range): the command line exits 2, the web API answers 400."""

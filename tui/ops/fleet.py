@@ -1,20 +1,23 @@
 """Operations on several hosts at once: the models × hosts matrix with the filter (its facts
 are the fleet's union, so `cap:vision` and `loaded` answer here too), a delete from chosen
-hosts saying what each frees, a pull onto chosen hosts. Results have to_json()."""
+hosts saying what each frees, a pull onto chosen hosts, a transfer to chosen hosts. Results
+have to_json()."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.filter_query import parse_query
 from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.names import normalize
+from tui.ops import BadRequest
 from tui.ops.models import DeletePlan, carry_out, plan_delete
 from tui.services.fleet import Fleet, HostReport, MatrixRow, SameVersions, matrix, on_each
 from tui.services.hosts_config import HostConfig
+from tui.services.transfer import TransferError, TransferProgress
 
 DELETE_DEADLINE = 60.0  # seconds for one host's delete
 
@@ -134,3 +137,43 @@ async def pull_on(hosts: list[HostConfig], env: Mapping[str, str], name: str) ->
         host: {"status": "error", "message": str(answer)} if isinstance(answer, OllamaError)
         else {"status": "success", "message": f"Pulled {model}"}
         for host, answer in answers.items()})
+
+
+# The progress of the transfer to one host: (that host's name, where it stands).
+TransferReport = Callable[[str, TransferProgress], None]
+
+
+async def transfer_to(fleet: Fleet, name: str, source: HostConfig, targets: list[str],
+                      configs: Mapping[str, HostConfig], env: Mapping[str, str],
+                      report: TransferReport | None = None) -> FleetResults:
+    """Copy `name` from `source` (its model files readable here) to each target host of
+    the fleet in turn, replacing another version there (the user chose those hosts):
+    written into a target's models_dir when it is writable here, else sent through its
+    session. Each host's outcome; its list is refreshed. Cancelling the task stops it (the
+    blobs already sent stay, so a retry skips them). Raises BadRequest (the source's files
+    are not readable)."""
+    from tui.ops.transfer import Transferred, files_target, receive_model, store_of
+
+    model = normalize(name)
+    store = store_of(source, env)
+    results: dict[str, dict[str, Any]] = {}
+    for host in targets:
+        session = fleet.sessions[host]
+        config = configs.get(host)
+        label = session.label or host
+
+        def forward(progress: TransferProgress, host: str = host) -> None:
+            if report is not None:
+                report(host, progress)
+
+        try:
+            into = files_target(config, env) if config is not None else None
+            progress = await receive_model(session, store, source.base_url, model,
+                                           store=into, report=forward, replace=True,
+                                           target_label=label)
+        except (BadRequest, TransferError, OllamaError) as exc:
+            results[host] = {"status": "error", "message": str(exc)}
+            continue
+        await session.refresh()  # the matrix shows the copy
+        results[host] = {**Transferred(model, label, progress).to_json(), "status": "success"}
+    return FleetResults(model, results)

@@ -1,7 +1,7 @@
-"""Operations on one host's models: info, use (make current), delete (saying what it frees),
-copy, rename, pull. Each takes the host's session, raises the error that says what went
-wrong (OllamaError, NotInstalledError, ConfigError, RenameError), and returns a result
-whose to_json() is the shape `--json` prints and the web API answers."""
+"""Operations on one host's models: info, use (make current), the current model, delete
+(saying what it frees), copy, rename, pull. Each takes the host's session, raises the error
+that says what went wrong (OllamaError, NotInstalledError, ConfigError, RenameError), and
+returns a result whose to_json() is the shape `--json` prints and the web API answers."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from tui.core import space
 from tui.core.format import human_size, printable
-from tui.ollama import ModelInfo, ModelSummary, OllamaError
-from tui.ollama.names import model_key, normalize, same_model
-from tui.services.config import Settings, set_current_model
+from tui.ollama import ModelInfo, ModelNotFoundError, ModelSummary, OllamaError
+from tui.ollama.names import model_key, normalize, same_model, validation_error
+from tui.services.config import ConfigError, Settings, set_current_model
 from tui.services.session import HostSession
 
 DETAILS_AT_ONCE = 8  # /api/show requests in flight while working out what a delete frees
@@ -61,6 +61,35 @@ async def use(session: HostSession, settings: Settings, name: str,
                                      name)
     recorded = await session.record_current(chosen)
     return CurrentSet(chosen, settings.saved, recorded)
+
+
+@dataclass(frozen=True)
+class CurrentModel:
+    model: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": "success", "current_model": self.model}
+
+
+class NoCurrentModel(Exception):
+    """No usable current model is set; `model`: what the config holds ("" for nothing)."""
+
+    def __init__(self, message: str, model: str) -> None:
+        super().__init__(message)
+        self.model = model
+
+
+def current(settings: Settings) -> CurrentModel:
+    """The config's current model (Ollama is not asked): the one `use`, the TUI and the web
+    API set. Raises NoCurrentModel when none is set or it is no model name."""
+    name = settings.current_model
+    if not name.strip():
+        raise NoCurrentModel("no current model is set (qgoose-tui use NAME sets one)", "")
+    problem = validation_error(name)
+    if problem:
+        raise NoCurrentModel(f"the current model in {settings.path} is not a model name: "
+                             f"{problem} (qgoose-tui use NAME sets one)", name)
+    return CurrentModel(name)
 
 
 # -- delete -------------------------------------------------------------------------------
@@ -117,6 +146,43 @@ async def plan_delete(session: HostSession, names: list[str],
     await asyncio.gather(*(fetch(m) for m in candidates))
     plan.complete = len(plan.details) == len(candidates)
     return plan
+
+
+@dataclass(frozen=True)
+class SpaceAnswer:
+    """What deleting one model would free, asked before deleting it."""
+
+    model: ModelSummary
+    freed: space.SpaceFreed
+    is_current: bool
+
+    @property
+    def message(self) -> str:
+        name, freed = self.model.name, self.freed
+        shared = freed.shared_with.get(name, [])
+        if shared:
+            return f"Deleting {name} frees nothing: its data is shared with {', '.join(shared)}"
+        about = "about " if freed.approximate and freed.freed else ""
+        return f"Deleting {name} frees {about}{human_size(freed.freed)} of disk"
+
+    def to_json(self) -> dict[str, Any]:
+        freed = self.freed
+        return {"status": "success", "model": self.model.name, "size": self.model.size,
+                "freed_bytes": freed.freed, "kept_bytes": freed.kept,
+                "shared_with": freed.shared_with.get(self.model.name, []),
+                "freed_is_approximate": freed.approximate, "is_current": self.is_current,
+                "message": self.message}
+
+
+async def space_freed(session: HostSession, name: str, current: str,
+                      installed: list[ModelSummary] | None = None) -> SpaceAnswer:
+    """What deleting `name` would free (by the delete's own rule). Raises InvalidNameError,
+    ModelNotFoundError (not installed), OllamaError."""
+    plan = await plan_delete(session, [name], installed)
+    model = plan.find(plan.wanted[0])
+    if model is None:
+        raise ModelNotFoundError(f"model '{plan.wanted[0]}' not found", plan.wanted[0])
+    return SpaceAnswer(model, plan.freed([model]), same_model(model.name, current))
 
 
 @dataclass(frozen=True)
@@ -215,6 +281,48 @@ async def copy(session: HostSession, source: str, destination: str,
     normalize(destination)  # a bad name is said before anything is asked
     done = await copy_model(session.client, src, destination, replace=replace)
     return Copied(done.name, src)
+
+
+@dataclass(frozen=True)
+class Renamed:
+    model: str
+    source: str  # as the user named it
+    digest: str
+    current_model: str  # the config's, after the rename
+    note: str = ""  # what became of the current model, if the renamed one was it
+    # Why the current model could not follow ("" when it did or did not need to).
+    current_problem: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"Renamed {self.source} to {self.model}{self.note}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": "success", "model": self.model, "source": self.source,
+                "digest": self.digest, "message": self.message,
+                "current_model": self.current_model}
+
+
+async def rename(session: HostSession, settings: Settings, source: str,
+                 destination: str) -> Renamed:
+    """Rename safely (copy, check, delete the old name); the current model follows its
+    rename. Raises RenameError (the original is then always kept)."""
+    from tui.services.rename import rename_model
+
+    try:
+        renamed = await rename_model(session.client, source, destination)
+    finally:
+        await session.refresh()  # the list shows what exists now, whatever happened
+    note = problem = ""
+    if same_model(source, settings.current_model):
+        try:
+            await asyncio.to_thread(set_current_model, settings, [renamed.name], renamed.name)
+            note = f"; the current model is now {renamed.name}"
+        except ConfigError as exc:
+            problem = str(exc)
+            note = f"; the current model could not follow: {exc}"
+    return Renamed(renamed.name, source, renamed.digest, settings.current_model, note,
+                   problem)
 
 
 # -- pull ---------------------------------------------------------------------------------

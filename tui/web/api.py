@@ -1,9 +1,9 @@
 """The seed's model API (`…/models/`, `set/`, `pull/`, `delete/`, `info/`, `status/`) and
 what the page needs besides (`pulls/`, `space/`, `popular/`), over one HostSession.
 
-Every input is checked before Ollama is asked; every rule is the one the CLI and the TUI
-use: names (tui.ollama.names), the current model (tui.services.config), the space a delete frees
-(tui.core.space), the pulls (the session's).
+Every input is checked before Ollama is asked; every operation is the one the CLI and the
+TUI run (tui/ops: list, use, pull, delete and the space it frees, info, status), over the
+session's pulls.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tui.core.format import human_size
 from tui.core.popular import popular_models
 from tui.core.pulls import PullJob
-from tui.core.space import SpaceFreed
 from tui.ollama import (
     InvalidNameError,
     ModelNotFoundError,
@@ -26,8 +24,7 @@ from tui.ollama import (
     OllamaTimeoutError,
     UnreachableError,
 )
-from tui.ollama.models import ModelSummary
-from tui.ollama.names import normalize, same_model
+from tui.ollama.names import normalize
 from tui.ops import listing
 from tui.ops import models as ops_models
 from tui.services.config import (
@@ -153,18 +150,13 @@ class ModelsApi:
     async def space(self, request: web.Request) -> web.Response:
         """GET …/models/space/?model=NAME: what deleting it would free (for the question)."""
         name = model_in_query(request)
-        model, freed = await self._space_freed(name)
-        shared = freed.shared_with.get(model.name, [])
-        about = "about " if freed.approximate and freed.freed else ""
-        message = f"Deleting {model.name} frees {about}{human_size(freed.freed)} of disk"
-        if shared:
-            message = (f"Deleting {model.name} frees nothing: its data is shared with "
-                       f"{', '.join(shared)}")
-        return reply({"status": "success", "model": model.name, "size": model.size,
-                      "freed_bytes": freed.freed, "kept_bytes": freed.kept,
-                      "shared_with": shared, "freed_is_approximate": freed.approximate,
-                      "is_current": same_model(model.name, self.current()),
-                      "message": message})
+        await self._online(model=name)
+        try:
+            answer = await ops_models.space_freed(self.session, name, self.current(),
+                                                  self.session.state.models)
+        except ModelNotFoundError:
+            raise ApiError(404, f"model '{name}' not found", model=name) from None
+        return reply(answer.to_json())
 
     async def popular(self, request: web.Request) -> web.Response:
         """GET …/models/popular/: the config's popular models, offered first for a pull."""
@@ -181,15 +173,6 @@ class ModelsApi:
         if not state.online:
             raise ApiError(502 if state.answering else 503,
                            state.error or "Ollama is not answering", **fields)
-
-    async def _space_freed(self, name: str) -> tuple[ModelSummary, SpaceFreed]:
-        """The installed model called `name` and what deleting it frees (404 if absent)."""
-        await self._online(model=name)
-        model = self.session.state.find(name)
-        if model is None:
-            raise ApiError(404, f"model '{name}' not found", model=name)
-        plan = await ops_models.plan_delete(self.session, [name], self.session.state.models)
-        return model, plan.freed([model])
 
 
 def pull_json(job: PullJob) -> dict[str, Any]:
