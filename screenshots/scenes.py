@@ -15,7 +15,6 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-import tui.ui.screens.models
 from tui.ollama.names import parse_name
 from tui.services.config import Settings
 from tui.ui.app import QGooseApp
@@ -36,19 +35,16 @@ def _set_environment(values: dict[str, str | None]) -> None:
 def picture_taking() -> Iterator[None]:
     """The app as in a UTF-8 terminal with colours, whatever the caller's environment (the
     app draws its emoji badges and ⬆ marks only where the locale can show them), and with
-    no wait before the update check: the app asks the registries 2 s after the first list so
-    as not to slow its start, and a picture waits for the answers anyway."""
+    no wait before the update check (see `scene`): the app asks the registries 2 s after the
+    first list so as not to slow its start, and a picture waits for the answers anyway."""
     wanted: dict[str, str | None] = {"LC_ALL": "C.UTF-8", "TERM": "xterm-256color",
                                      "NO_COLOR": None}
     saved = {name: os.environ.get(name) for name in wanted}
-    delay = tui.ui.screens.models.UPDATE_CHECK_DELAY
     try:
         _set_environment(wanted)
-        tui.ui.screens.models.UPDATE_CHECK_DELAY = 0.01
         yield
     finally:
         _set_environment(saved)
-        tui.ui.screens.models.UPDATE_CHECK_DELAY = delay
 
 
 async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
@@ -231,7 +227,8 @@ async def take(name: str, workdir: Path) -> str:
     """The SVG of one scene, as Textual saves it."""
     size, scene = SHOTS[name]
     with picture_taking():
-        app = QGooseApp(Settings(path=workdir / f"{name}.toml"), demo=True)
+        app = QGooseApp(Settings(path=workdir / f"{name}.toml", update_check_delay=0.01),
+                         demo=True)
         async with app.run_test(size=size) as pilot:
             await scene(pilot)
             return await settled_picture(pilot)

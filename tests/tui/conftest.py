@@ -24,6 +24,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def make(host: str = "", **values: object) -> Settings:
         settings = Settings(host=host, path=tmp_path / "config.toml")
         settings.refresh_interval = 0.3
+        settings.update_check_delay = 0.01  # tests wait for no start-up courtesy
         settings.registry = host  # the emulator serves the registry side too
         for key, value in values.items():
             setattr(settings, key, value)

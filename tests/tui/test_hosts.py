@@ -16,7 +16,7 @@ from tui.ui.screens.hosts_dialog import HostPicker, HostsDialog
 
 
 def demo(tmp_path: Path) -> QGooseApp:
-    return QGooseApp(Settings(path=tmp_path / "config.toml"), demo=True)
+    return QGooseApp(Settings(path=tmp_path / "config.toml", update_check_delay=0.01), demo=True)
 
 
 def matrix_row(app, model: str) -> list[str]:

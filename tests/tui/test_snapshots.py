@@ -13,7 +13,8 @@ from tui.ui.app import QGooseApp
 
 
 def demo_app(tmp_path: Path) -> QGooseApp:
-    settings = Settings(path=tmp_path / "config.toml")
+    # No wait before the update check: a picture waits for its answers anyway.
+    settings = Settings(path=tmp_path / "config.toml", update_check_delay=0.01)
     return QGooseApp(settings, demo=True)
 
 

@@ -69,6 +69,9 @@ class Settings:
     """The context the grid's "Fits" column checks."""
     check_updates: bool = True
     """Ask the registries which models have newer versions when the app starts."""
+    update_check_delay: float = 2.0
+    """Seconds after the first list before the registries are asked, so that the first
+    frames do not share the CPU with hundreds of registry requests (tests shorten it)."""
     registry: str = ""
     """Where update checks look instead of registry.ollama.ai (a mirror): "host[:port]"
     or a URL."""
@@ -406,7 +409,7 @@ DEMO_FOLDER_PREFIX = "qgoose-tui-demo-"
 # All the demo keeps of the user's settings: how they like the app to look and behave.
 # Nothing that says where their models are, who may reach them, or what their GPU is.
 DEMO_KEEPS = ("popular_models", "refresh_interval", "kv_cache_type", "fit_context",
-              "check_updates")
+              "check_updates", "update_check_delay")
 
 
 def demo_folder() -> tempfile.TemporaryDirectory[str]:

@@ -27,7 +27,6 @@ from tui.ui.widgets.pulls_strip import PullsStrip
 
 # A fast scroll cancels the pending /api/show before it is sent.
 INFO_DEBOUNCE_SECONDS = 0.12
-UPDATE_CHECK_DELAY = 2.0  # seconds after the first list before asking the registries
 
 
 class ModelsScreen(FilteredView):
@@ -161,7 +160,8 @@ class ModelsScreen(FilteredView):
                 # Once a session (`o` asks again), a moment after the list is on screen:
                 # the first frames do not share the CPU with hundreds of registry requests.
                 self.updates_asked = True
-                self.set_timer(UPDATE_CHECK_DELAY, lambda: model_updates.check_updates(self))
+                self.set_timer(self.qapp.settings.update_check_delay,
+                               lambda: model_updates.check_updates(self))
 
     # -- updates -------------------------------------------------------------------------
     def action_check_updates(self) -> None:
