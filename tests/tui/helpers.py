@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.ui.app import QGooseApp
 from tui.ui.compat import shown_notifications
@@ -24,6 +25,15 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
         if loop.time() > deadline:
             raise AssertionError("the app never reached the expected state")
         await pilot.pause(0.05)
+
+
+async def pull_named(pilot: Pilot, name: str) -> None:
+    """Open the pull dialog, put `name` in its box and press Enter. The name is set, not
+    typed: Pilot waits for an idle process after each key, which a running pull's stream
+    never gives, so typing a name then took seconds (typing is tested on its own)."""
+    await pilot.press("p")
+    pilot.app.screen.query_one("#name", Input).value = name
+    await pilot.press("enter")
 
 
 def models_view(app: QGooseApp) -> ModelsScreen:

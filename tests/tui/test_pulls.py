@@ -5,7 +5,15 @@ import time
 import pytest
 from textual import events
 
-from tests.tui.helpers import grid_names, models_view, notices, pulls_view, shows, wait_until
+from tests.tui.helpers import (
+    grid_names,
+    models_view,
+    notices,
+    pull_named,
+    pulls_view,
+    shows,
+    wait_until,
+)
 from tui.core.pulls import PullState
 from tui.emulator.server import Emulator
 from tui.ollama.progress import Phase
@@ -74,9 +82,9 @@ async def test_two_pulls_at_once_then_cancel_one(pilot, emulator: Emulator) -> N
     # busy stream never is), then fast enough to move but not to end.
     emulator.pull_rate, emulator.progress_interval = 1e5, 0.2
     app = pilot.app
-    await pilot.press("p", *"llama3.1:8b", "enter")
-    await pilot.press("p", *"qwen2.5-coder:7b", "enter")
-    emulator.pull_rate, emulator.progress_interval = 40e6, 0.005
+    await pull_named(pilot, "llama3.1:8b")
+    await pull_named(pilot, "qwen2.5-coder:7b")
+    emulator.pull_rate, emulator.progress_interval = 40e6, 0.1
     first, second = (app.session.pulls.get(n) for n in ("llama3.1:8b", "qwen2.5-coder:7b"))
     await wait_until(pilot, lambda: first.progress.completed > 0 < second.progress.completed)
     await wait_until(pilot, lambda: shows(app, "⇣ 2 ·"))
@@ -98,7 +106,7 @@ async def test_a_connection_cut_mid_pull_then_retry_resumes(pilot, emulator: Emu
     emulator.pull_rate = 200e6
     emulator.faults.cut_after_events = 15
     app = pilot.app
-    await pilot.press("p", *"llama3.1:8b", "enter")
+    await pull_named(pilot, "llama3.1:8b")
     job = app.session.pulls.get("llama3.1:8b")
     await wait_until(pilot, lambda: job.state is PullState.FAILED)
     assert "lost" in job.error
@@ -115,9 +123,12 @@ async def test_a_connection_cut_mid_pull_then_retry_resumes(pilot, emulator: Emu
 @pytest.mark.size(120, 30)
 async def test_layers_expand(pilot, emulator: Emulator) -> None:
     emulator.pull_rate = 100e6
+    # A progress line each quarter second: the process is idle between them, so Pilot's
+    # keys (each waits for an idle moment) go at once while the pull runs.
+    emulator.progress_interval = 0.25
     app = pilot.app
-    await pilot.press("p", *"nosuch:13b", "enter")  # not in the catalogue
-    await pilot.press("p", *"llama3.1:8b", "enter")
+    await pull_named(pilot, "nosuch:13b")  # not in the catalogue
+    await pull_named(pilot, "llama3.1:8b")
     job = app.session.pulls.get("llama3.1:8b")
     await wait_until(pilot, lambda: job.progress.phase is Phase.DOWNLOADING)
     await pilot.press("P", "enter")  # the view starts on the running pull
@@ -127,8 +138,11 @@ async def test_layers_expand(pilot, emulator: Emulator) -> None:
 
 async def test_quitting_with_pulls_running_asks_first(pilot, emulator: Emulator) -> None:
     emulator.pull_rate = 50e6
+    # A progress line each quarter second: the process is idle between them, so Pilot's
+    # keys (each waits for an idle moment) go at once while the pull runs.
+    emulator.progress_interval = 0.25
     app = pilot.app
-    await pilot.press("p", *"llama3.1:8b", "enter")
+    await pull_named(pilot, "llama3.1:8b")
     await pilot.press("q")
     assert shows(app, "1 pull is still running: llama3.1:8b")
     await pilot.press("n")
@@ -170,7 +184,7 @@ async def test_the_progress_timer_stops_when_nothing_is_pulled(pilot) -> None:
     app = pilot.app
     await pilot.pause(0.3)
     assert timer_running(app._pulls_timer) is False  # no pulls: no 10 Hz timer
-    await pilot.press("p", *"smollm2:135m", "enter")
+    await pull_named(pilot, "smollm2:135m")
     job = app.session.pulls.get("smollm2:135m")
     await wait_until(pilot, lambda: job.state is PullState.DONE)
     await wait_until(pilot, lambda: not timer_running(app._pulls_timer))
@@ -187,7 +201,7 @@ async def test_a_pull_that_breaks_fails_visibly_and_can_be_retried(pilot, monkey
         raise KeyError("completed")
 
     monkeypatch.setattr(PullProgress, "feed", broken)
-    await pilot.press("p", *"smollm2:135m", "enter")
+    await pull_named(pilot, "smollm2:135m")
     job = app.session.pulls.get("smollm2:135m")
     await wait_until(pilot, lambda: job.state is PullState.FAILED)
     assert "KeyError" in job.error
@@ -221,11 +235,14 @@ async def test_the_pulls_list_scrolls_to_its_selection(pilot, emulator: Emulator
 @pytest.mark.size(120, 30)
 async def test_the_pulls_view_starts_on_a_running_pull(pilot, emulator: Emulator) -> None:
     emulator.pull_rate = 100e6
+    # A progress line each quarter second: the process is idle between them, so Pilot's
+    # keys (each waits for an idle moment) go at once while the pull runs.
+    emulator.progress_interval = 0.25
     app = pilot.app
-    await pilot.press("p", *"nosuch:1b", "enter")
+    await pull_named(pilot, "nosuch:1b")
     await wait_until(pilot, lambda: app.session.pulls.get("nosuch:1b").state
                      is PullState.FAILED)
-    await pilot.press("p", *"llama3.1:8b", "enter")
+    await pull_named(pilot, "llama3.1:8b")
     await pilot.press("P", "c")  # the failed pull is first, but "c" is for the running one
     await wait_until(pilot, lambda: app.session.pulls.get("llama3.1:8b").state
                      is PullState.CANCELLED)
@@ -238,7 +255,7 @@ async def test_finished_pulls_leave_the_strip_and_x_clears_them(pilot, monkeypat
     monkeypatch.setattr(pulls_strip, "LINGER", 0.5)
     app = pilot.app
     strip = models_view(app).pulls_strip
-    await pilot.press("p", *"nosuch:7b", "enter")
+    await pull_named(pilot, "nosuch:7b")
     job = app.session.pulls.get("nosuch:7b")
     await wait_until(pilot, lambda: job.state is PullState.FAILED)
     await wait_until(pilot, lambda: strip.display and shows(app, "✗ nosuch:7b"))
@@ -258,8 +275,11 @@ async def test_finished_pulls_leave_the_strip_and_x_clears_them(pilot, monkeypat
 
 async def test_a_click_on_the_strip_opens_the_pulls_view(pilot, emulator: Emulator) -> None:
     emulator.pull_rate = 1e6  # slow: the pull is still running when clicked
+    # A progress line each quarter second: the process is idle between them, so Pilot's
+    # keys (each waits for an idle moment) go at once while the pull runs.
+    emulator.progress_interval = 0.25
     app = pilot.app
-    await pilot.press("p", *"qwen2.5:0.5b", "enter")
+    await pull_named(pilot, "qwen2.5:0.5b")
     strip = models_view(app).pulls_strip
     await wait_until(pilot, lambda: strip.display and strip.size.height > 0)
     await pilot.click("#pulls-strip")
