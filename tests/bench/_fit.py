@@ -16,7 +16,8 @@ from textual.widgets import Input, Static
 
 from tests.conftest import ThreadedEmulator
 from tui.core.library_tags import LIBRARY_TAGS
-from tui.emulator.catalog import APACHE, CHATML_TEMPLATE, make_model
+from tui.emulator.catalog import make_model
+from tui.emulator.model_texts import APACHE, CHATML_TEMPLATE
 from tui.emulator.registry import blob_log
 from tui.emulator.store import Store, key_of
 from tui.ollama.names import parse_name

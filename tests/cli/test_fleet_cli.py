@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE, ThreadedEmulator
 from tui import cli
 from tui.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.emulator.names import parse_name
 from tui.emulator.store import Store
 

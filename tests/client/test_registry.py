@@ -11,7 +11,7 @@ import respx
 
 from tests.conftest import fixture_json
 from tui.core.format import human_size
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import key_of
 from tui.ollama import OllamaClient, OllamaError

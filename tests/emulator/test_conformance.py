@@ -14,7 +14,7 @@ from tests.conftest import FIXTURES, fixture_json, fixture_ndjson
 from tui.core.format import processor_text, relative_time, until_text
 from tui.core.model_columns import COLUMNS
 from tui.core.model_facts import model_facts
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import Store
 from tui.ollama import OllamaClient

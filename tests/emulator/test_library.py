@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.emulator.library import CLOUD, HUGGING_FACE, LIBRARY
 from tui.emulator.server import Emulator
 from tui.ollama import OllamaClient

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.emulator.names import parse_name
 from tui.emulator.server import running_emulator
 from tui.emulator.store import Store

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.tui.helpers import grid_names, notices, screen_text, shows, started, wait_until
-from tui.emulator.catalog import demo_catalog
+from tui.emulator.demo_models import demo_catalog
 from tui.services.config import Settings
 from tui.services.hosts_config import HostConfig
 from tui.ui.app import QGooseApp

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.emulator.catalog import CHATML_TEMPLATE, MIT, CatalogModel, Layer
+from tui.emulator.catalog import CatalogModel, Layer
 from tui.emulator.gguf import FILE_TYPE_NUMBERS, Header, human_number, write_header
+from tui.emulator.model_texts import CHATML_TEMPLATE, MIT
 from tui.emulator.names import parse_name
 from tui.emulator.wire import go_json
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from tui.emulator.catalog import (
+from tui.emulator.catalog import CatalogModel, make_model
+from tui.emulator.model_texts import (
     APACHE,
     CHATML_TEMPLATE,
     GEMMA,
@@ -20,8 +21,6 @@ from tui.emulator.catalog import (
     LLAMA_LICENSE,
     MISTRAL_TEMPLATE,
     MIT,
-    CatalogModel,
-    make_model,
 )
 
 # Capabilities, shortened to keep the table readable.

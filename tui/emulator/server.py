@@ -373,7 +373,7 @@ DEMO_FLEET = {
 
 async def demo_fleet() -> list[tuple[str, Emulator]]:
     """The demo's other hosts, started; gpu-b's mistral is another version (a stale copy)."""
-    from tui.emulator.catalog import demo_catalog
+    from tui.emulator.demo_models import demo_catalog
 
     fleet = []
     for name, installed in DEMO_FLEET.items():

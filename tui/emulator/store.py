@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from tui.emulator.blobs import BlobStore
-from tui.emulator.catalog import DEMO_INSTALLED, CatalogModel, demo_catalog, generated_models
+from tui.emulator.catalog import CatalogModel
+from tui.emulator.demo_models import DEMO_INSTALLED, demo_catalog, generated_models
 from tui.emulator.names import DEFAULT_HOST, ModelName, parse_name
 
 DEFAULT_KEEP_ALIVE = 300.0
