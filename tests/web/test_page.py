@@ -176,11 +176,95 @@ def test_pull_a_popular_model(page: WebDriver, served: ThreadedWeb) -> None:
     wait(page, lambda d: "mistral:latest" in cards(d))
 
 
+def open_variant(page: WebDriver, base: str) -> WebElement:
+    """The variant form of `base`'s card, its base's values read (the placeholders)."""
+    card(page, base).find_element(By.CLASS_NAME, "variant").click()
+    wait(page, lambda d: d.find_element(By.ID, "variant").is_displayed())
+    assert text(page, "variant-base") == base
+    ctx = page.find_element(By.ID, "variant-ctx")
+    wait(page, lambda d: ctx.get_attribute("placeholder"))
+    return page.find_element(By.ID, "variant-form")
+
+
+def fill(page: WebDriver, **fields: str) -> None:
+    for name, value in fields.items():
+        box = page.find_element(By.ID, f"variant-{name}")
+        box.clear()
+        box.send_keys(value)
+
+
+def shown(served: ThreadedWeb, name: str) -> dict[str, Any]:
+    """The model as Ollama (the emulator) describes it: /api/show."""
+    return httpx.post(served.emulator.url + "/api/show", json={"model": name}).json()
+
+
+def test_make_a_variant_from_a_card_and_see_it_in_the_list(page: WebDriver,
+                                                           served: ThreadedWeb) -> None:
+    open_variant(page, "llama3.2:latest")
+    assert "131072" in page.find_element(By.ID, "variant-ctx").get_attribute("placeholder")
+    fill(page, name="llama3.2-page", ctx="32768", temperature="0.3",
+         system="Answer in one line. <b>Never bold.</b>")
+    page.find_element(By.ID, "variant-button").click()
+    item = '#creates li[data-model="llama3.2-page:latest"]'
+    wait(page, lambda d: d.find_element(By.CSS_SELECTOR, item).get_attribute("data-state")
+         == "done")
+    wait(page, lambda d: "llama3.2-page:latest" in cards(d))  # the list follows by itself
+    assert text(page, "message") == "Created llama3.2-page:latest from llama3.2:latest."
+    assert "new" in (card(page, "llama3.2-page:latest").get_attribute("class") or "")
+    statuses = page.find_element(By.CSS_SELECTOR, item + " .create-statuses")
+    assert statuses.get_attribute("textContent").endswith("writing manifest\nsuccess")
+    assert not page.find_element(By.ID, "variant").is_displayed()
+    made = shown(served, "llama3.2-page")
+    params = dict(line.split(None, 1) for line in made["parameters"].splitlines())
+    assert params["num_ctx"] == "32768" and params["temperature"] == "0.3"
+    assert made["system"] == "Answer in one line. <b>Never bold.</b>"
+
+
+def test_a_wrong_value_in_the_variant_form_says_why(page: WebDriver,
+                                                   served: ThreadedWeb) -> None:
+    open_variant(page, "llama3.2:latest")
+    fill(page, name="page-bad", ctx="lots")
+    page.find_element(By.ID, "variant-button").click()
+    wait(page, lambda d: "num_ctx" in text(d, "message"))
+    assert text(page, "message") == "num_ctx must be a whole number, not 'lots'"
+    assert "error" in (page.find_element(By.ID, "message").get_attribute("class") or "")
+    assert page.find_element(By.ID, "variant").is_displayed()  # kept, to be corrected
+    assert page.find_elements(By.CSS_SELECTOR, '#creates li[data-model="page-bad:latest"]') \
+        == []
+
+
+def test_a_taken_name_is_replaced_only_when_asked(page: WebDriver,
+                                                  served: ThreadedWeb) -> None:
+    made = httpx.post(served.url + "api/models/create/",
+                      json={"name": "page-taken", "from": "llama3.2", "replace": True})
+    assert made.status_code == 200
+    page.find_element(By.ID, "refresh").click()
+    wait(page, lambda d: "page-taken:latest" in cards(d))
+    open_variant(page, "llama3.2:latest")
+    fill(page, name="page-taken", system="Replaced.")
+    page.find_element(By.ID, "variant-button").click()
+    replace = page.find_element(By.ID, "variant-replace")
+    wait(page, lambda d: replace.is_displayed())
+    assert text(page, "message").startswith("page-taken:latest already exists")
+    assert shown(served, "page-taken").get("system", "") != "Replaced."
+    replace.click()
+    page.find_element(By.ID, "variant-button").click()
+    wait(page, lambda d: text(d, "message") == "Created page-taken:latest from "
+         "llama3.2:latest.")
+    assert shown(served, "page-taken")["system"] == "Replaced."
+
+
 def test_server_text_is_shown_as_text(page: WebDriver) -> None:
     hostile = "<img src=x onerror=document.title='owned'>"
     page.find_element(By.ID, "pull-name").send_keys(hostile)
     page.find_element(By.ID, "pull-button").click()
     wait(page, lambda d: "invalid model name" in text(d, "message"))
+    assert hostile in text(page, "message")
+    assert page.find_elements(By.TAG_NAME, "img") == [] and page.title != "owned"
+    open_variant(page, "llama3.2:latest")
+    fill(page, name=hostile)
+    page.find_element(By.ID, "variant-button").click()
+    wait(page, lambda d: text(d, "message").startswith("invalid model name"))
     assert hostile in text(page, "message")
     assert page.find_elements(By.TAG_NAME, "img") == [] and page.title != "owned"
 

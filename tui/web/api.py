@@ -9,7 +9,6 @@ session's pulls.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from typing import Any
 
@@ -17,14 +16,7 @@ from aiohttp import web
 
 from tui.core.popular import popular_models
 from tui.core.pulls import PullJob
-from tui.ollama import (
-    InvalidNameError,
-    ModelNotFoundError,
-    OllamaError,
-    OllamaTimeoutError,
-    UnreachableError,
-)
-from tui.ollama.names import normalize
+from tui.ollama import ModelNotFoundError, OllamaError
 from tui.ops import listing
 from tui.ops import models as ops_models
 from tui.services.config import (
@@ -34,6 +26,8 @@ from tui.services.config import (
     Settings,
 )
 from tui.services.session import HostSession
+from tui.web.creates import CreateJobs, recipe_of_body
+from tui.web.inputs import json_in_body, model_in_body, model_in_query, ollama_failure
 from tui.web.refresh import SharedRefresh
 from tui.web.replies import ApiError, encode, reply, reply_encoded
 
@@ -48,6 +42,7 @@ class ModelsApi:
         self._fresh = SharedRefresh(session)
         self._config_write = asyncio.Lock()  # one config write at a time
         self._listed: tuple[object, bytes] = (None, b"")  # the list's last answer, encoded
+        self.creates = CreateJobs(session)
 
     def current(self) -> str:
         """The config's current model, as it is now: the TUI and `qgoose-tui use` set it too."""
@@ -147,6 +142,24 @@ class ModelsApi:
         return reply({"status": "success", "pulls": [pull_json(job) for job in jobs],
                       "running": len(pulls.running), "count": len(jobs)})
 
+    async def create_model(self, request: web.Request) -> web.Response:
+        """POST …/models/create/ {"name", "from", "parameters"?, "system"?, "template"?,
+        "quantize"?, "replace"?}: a variant, by the operation the CLI's `create` runs;
+        answers "started" once Ollama has begun (follow it in …/models/creates/)."""
+        name, recipe, replace_existing = recipe_of_body(
+            await json_in_body(request, '{"name": "llama3.2-32k", "from": "llama3.2"}'))
+        await self._online(model=name)
+        job = await self.creates.start(name, recipe, replace_existing)
+        return reply({"status": "started", "model": job.model, "base": job.base,
+                      "message": f"Started creating {job.model} from {job.base}"})
+
+    async def creates_list(self, request: web.Request) -> web.Response:
+        """GET …/models/creates/: every create's statuses (finished ones for a while)."""
+        jobs = self.creates.jobs(FINISHED_PULLS_KEPT)
+        return reply({"status": "success", "creates": [job.to_json() for job in jobs],
+                      "running": sum(job.state == "running" for job in jobs),
+                      "count": len(jobs)})
+
     async def space(self, request: web.Request) -> web.Response:
         """GET …/models/space/?model=NAME: what deleting it would free (for the question)."""
         name = model_in_query(request)
@@ -183,49 +196,3 @@ def pull_json(job: PullJob) -> dict[str, Any]:
             "total": progress.total, "fraction": round(progress.fraction, 4),
             "speed": round(progress.speed), "eta": None if eta is None else round(eta, 1),
             "error": job.error or progress.error, "attempts": job.attempts}
-
-
-# -- input --------------------------------------------------------------------------------
-async def model_in_body(request: web.Request) -> str:
-    """The valid model name of a JSON body {"model": NAME}, normalised; ApiError if not."""
-    if request.content_type != "application/json":
-        raise ApiError(415, 'send JSON with "Content-Type: application/json", like '
-                            '{"model": "llama3.2"}')
-    raw = await request.read()  # the size limit is the application's client_max_size
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise ApiError(400, 'the body must be a JSON object, like {"model": "llama3.2"}')
-    return checked_name(data.get("model"), 'give the model as {"model": NAME}')
-
-
-def model_in_query(request: web.Request) -> str:
-    """The valid model name of `?model=NAME`, normalised; ApiError if not."""
-    given = request.query.getall("model", [])
-    if len(given) > 1:
-        raise ApiError(400, "give one model (?model=NAME once)")
-    return checked_name(given[0] if given else None, "give the model as ?model=NAME")
-
-
-def checked_name(value: object, how: str) -> str:
-    if value is None or value == "":
-        raise ApiError(400, f"the model is missing: {how}")
-    if not isinstance(value, str):
-        raise ApiError(400, f"the model must be a string: {how}")
-    try:
-        return normalize(value)
-    except InvalidNameError as exc:
-        raise ApiError(400, str(exc), model=value) from None
-
-
-def ollama_failure(exc: OllamaError, **fields: Any) -> ApiError:
-    """The HTTP status that says what went wrong with Ollama."""
-    if isinstance(exc, UnreachableError | OllamaTimeoutError):
-        return ApiError(503, str(exc), **fields)
-    if isinstance(exc, ModelNotFoundError):
-        return ApiError(404, str(exc), **fields)
-    if isinstance(exc, InvalidNameError):
-        return ApiError(400, str(exc), **fields)
-    return ApiError(502, str(exc), **fields)

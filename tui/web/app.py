@@ -26,6 +26,8 @@ ROUTES = (
     ("GET", "models/pulls/", "pulls"),
     ("GET", "models/space/", "space"),
     ("GET", "models/popular/", "popular"),
+    ("POST", "models/create/", "create_model"),
+    ("GET", "models/creates/", "creates_list"),
 )
 STATIC = {  # path → (file in tui/web/static, its content type)
     "/": ("index.html", "text/html"),

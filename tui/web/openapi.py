@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui import __version__
+from tui.core.recipes import QUANTIZE_TYPES
 
 PREFIXES = ("/quantum-goose-app/api/", "/api/")
 
@@ -77,17 +78,38 @@ SCHEMAS: dict[str, Any] = {
     "Space": _obj({"status": SUCCESS, "model": STR, "size": INT, "freed_bytes": INT,
                    "kept_bytes": INT, "shared_with": STRINGS, "freed_is_approximate": BOOL,
                    "is_current": BOOL, "message": STR}),
+    "CreateRequest": _obj(
+        {"name": {**STR, "description": "the new model's name"},
+         "from": {**STR, "description": "the installed model it is made from"}},
+        {"parameters": {"type": "object", "description": "Ollama's parameters by name, "
+                        "typed (num_ctx 32768, temperature 0.7, stop [\"…\"]), checked as "
+                        "`qgoose-tui create` checks them"},
+         "system": STR, "template": STR,
+         "quantize": {"type": "string", "enum": list(QUANTIZE_TYPES),
+                      "description": "only for F16, BF16 or F32 weights"},
+         "replace": {**BOOL, "description": "replace a model of that name (else 409)"}}),
+    "CreateStarted": _obj({"status": {"type": "string", "enum": ["started"]}, "model": STR,
+                           "base": STR, "message": STR}),
+    "Create": _obj({"model": STR, "base": STR,
+                    "state": {"type": "string", "enum": ["running", "done", "failed",
+                                                         "cancelled"]},
+                    "status_text": STR, "statuses": STRINGS, "completed": INT, "total": INT,
+                    "fraction": NUM, "error": STR, "message": STR}),
+    "Creates": _obj({"status": SUCCESS, "creates": {"type": "array", "items": _ref("Create")},
+                     "running": INT, "count": INT}),
     "Popular": _obj({"status": SUCCESS, "models": {"type": "array", "items": _obj(
         {"name": STR, "about": STR, "size": INT})}}),
 }
 
 ERRORS = {
-    "400": "a missing or invalid model name, a body that is not a JSON object",
+    "400": "a missing or invalid model name, a body that is not a JSON object, a parameter "
+           "Ollama would not understand (the message says which and why)",
     "401": "a token is needed (serve --token-env) and was missing or wrong",
     "403": "a request from another site that would change something, or for a name that "
            "is not this server's",
-    "404": "the model is not installed (info: not known to Ollama)",
-    "409": "that model is already being pulled",
+    "404": "the model is not installed (info: not known to Ollama; create: the base)",
+    "409": "that model is already being pulled or created; for a create, a model of that "
+           "name exists (send \"replace\": true) or the base is a cloud model",
     "413": "the request body is too large",
     "415": "the body is not sent as application/json",
     "500": "the config file could not be written",
@@ -127,6 +149,16 @@ OPERATIONS: dict[str, dict[str, tuple[str, str, str, tuple[str, ...], dict[str, 
     "models/space/": {"get": ("What deleting a model would free (asked before deleting)",
                               "200", "Space", ("400", "404", "502", "503"),
                               {"parameters": MODEL_QUERY})},
+    "models/create/": {"post": ("Start making a variant of an installed model (another "
+                                "context length, system prompt, parameters, quantized "
+                                "weights); answers once Ollama has begun, the rest goes on "
+                                "in the background (follow it in models/creates/)", "200",
+                                "CreateStarted", ("400", "404", "409", "413", "415", "502",
+                                                  "503"),
+                                {"requestBody": {"required": True, "content": {
+                                    "application/json": {"schema": _ref("CreateRequest")}}}})},
+    "models/creates/": {"get": ("Every variant being made here and its statuses (finished "
+                                "ones for ten minutes)", "200", "Creates", (), {})},
     "models/popular/": {"get": ("Popular models to offer for a pull (the config's "
                                 "popular_models)", "200", "Popular", (), {})},
 }

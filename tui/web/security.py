@@ -23,7 +23,7 @@ from aiohttp import web
 
 from tui.web.replies import ApiError, error_reply
 
-MAX_BODY = 16 * 1024  # bytes: the largest body the API takes is {"model": NAME}
+MAX_BODY = 16 * 1024  # bytes: a create's system prompt and template are the longest texts
 API_PREFIXES = ("/api/", "/quantum-goose-app/api/")
 PUBLIC_PATHS = frozenset({"/api/openapi.json"})  # what the API is, not what is installed
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

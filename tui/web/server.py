@@ -22,9 +22,10 @@ class CannotListen(Exception):
 async def serving(session: HostSession, settings: Settings, guard: Guard,
                   port: int) -> AsyncIterator[str]:
     """Listen on `guard.bind`:`port` (0: a free port) for the `with` block; yields the URL.
-    Pulls still running at the end are stopped (Ollama keeps what they downloaded)."""
-    runner = web.AppRunner(make_app(ModelsApi(session, settings), guard), access_log=None,
-                           shutdown_timeout=1.0)
+    Pulls and creates still running at the end are stopped (Ollama keeps what they
+    downloaded)."""
+    api = ModelsApi(session, settings)
+    runner = web.AppRunner(make_app(api, guard), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     try:
         site = web.TCPSite(runner, guard.bind, port)
@@ -38,4 +39,5 @@ async def serving(session: HostSession, settings: Settings, guard: Guard,
     finally:
         for job in session.pulls.running:
             session.pulls.cancel(job.name)
+        await api.creates.stop()
         await runner.cleanup()

@@ -5,11 +5,16 @@
 const API = "/api/models/";
 const TOKEN_KEY = "qgoose-tui-token"; // sessionStorage: kept for this tab only
 const PULL_POLL_MS = 500;
+const CREATE_POLL_MS = 300;
 const REFRESH_MS = 10000;
 
 const $ = (id) => document.getElementById(id);
 let pullTimer = null;
 let running = new Set(); // pulls running at the last poll
+let createTimer = null;
+let creating = new Set(); // creates running at the last poll
+let listedNames = []; // the names of the models listed last
+let newModel = ""; // a variant just made: its card is marked when the list shows it
 
 class NeedsToken extends Error {}
 
@@ -110,7 +115,13 @@ async function loadModels() {
   const installed = data.status !== "success" || models.some((m) => m.is_current);
   $("current-model").textContent = (currentModel || "none") + (installed ? "" : " (not installed)");
   setOnline(data.status === "success", data.message, data.ollama_available === true);
+  listedNames = models.map((m) => m.name);
   $("models").replaceChildren(...models.map(card));
+  const made = newModel && document.querySelector('#models li[data-name="' + CSS.escape(newModel) + '"]');
+  if (made) {
+    made.classList.add("new");
+    made.scrollIntoView({ block: "nearest" });
+  }
   $("count").textContent = data.status === "success" ? "(" + data.count + ")" : "";
   $("empty").hidden = !(data.status === "success" && data.count === 0);
 }
@@ -135,6 +146,9 @@ function card(model) {
   use.addEventListener("click", () => setCurrent(model.name).catch(failed));
   item.querySelector(".info").addEventListener("click", () => showInfo(model.name).catch(failed));
   item.querySelector(".delete").addEventListener("click", () => askDelete(model.name).catch(failed));
+  const variant = item.querySelector(".variant");
+  variant.disabled = cloud; // variants are made from local weights
+  variant.addEventListener("click", () => openVariant(model.name).catch(failed));
   return item;
 }
 
@@ -176,7 +190,7 @@ async function showInfo(name) {
     ["Parameters", details.parameter_size],
     ["Quantization", details.quantization_level],
     ["Format", details.format],
-    ["Context", details.context_length ? details.context_length.toLocaleString() + " tokens" : ""],
+    ["Context", maxContext(info) ? maxContext(info).toLocaleString() + " tokens" : ""],
     ["Can", (info.capabilities || []).join(", ")],
     ["Modified", when(info.modified_at)],
   ];
@@ -292,11 +306,126 @@ function pullItem(p) {
   return item;
 }
 
+// -- variants: a model made from another with a few changes -------------------------------
+async function openVariant(base) {
+  const form = $("variant-form");
+  form.reset();
+  form.dataset.base = base;
+  $("variant-base").textContent = base;
+  $("variant-replace-box").hidden = true;
+  for (const id of ["variant-ctx", "variant-temperature", "variant-system"]) $(id).placeholder = "";
+  $("variant").hidden = false;
+  $("variant-name").focus();
+  // The base's own values, as placeholders: what an empty field keeps.
+  const { ok, data } = await call("info/" + query(base));
+  if (!ok || form.dataset.base !== base) return;
+  const info = data.info;
+  const own = parameterLines(info.parameters);
+  const maximum = maxContext(info);
+  $("variant-ctx").placeholder = (own.num_ctx ? "base: " + own.num_ctx : "Ollama's default") +
+    (maximum ? " (the model takes up to " + maximum + ")" : "");
+  $("variant-temperature").placeholder = own.temperature ? "base: " + own.temperature : "Ollama's default";
+  $("variant-system").placeholder = info.system || "none";
+}
+
+// The longest context the model was trained for: Ollama says it in model_info, by architecture.
+function maxContext(info) {
+  const facts = info.model_info || {};
+  const length = facts[facts["general.architecture"] + ".context_length"];
+  return Number.isInteger(length) ? length : (info.details || {}).context_length;
+}
+
+function parameterLines(text) {
+  const found = {};
+  for (const line of (text || "").split("\n")) {
+    const [name, ...rest] = line.trim().split(/\s+/);
+    if (name && !(name in found)) found[name] = rest.join(" ");
+  }
+  return found;
+}
+
+// A typed number as a number; anything else as typed, for the server to say what is wrong.
+function typed(text) {
+  const value = Number(text);
+  return text !== "" && Number.isFinite(value) ? value : text;
+}
+
+async function createVariant() {
+  const form = $("variant-form");
+  const name = $("variant-name").value.trim();
+  const parameters = {};
+  const ctx = $("variant-ctx").value.trim();
+  const temperature = $("variant-temperature").value.trim();
+  if (ctx) parameters.num_ctx = typed(ctx);
+  if (temperature) parameters.temperature = typed(temperature);
+  const body = { name, from: form.dataset.base, parameters };
+  const system = $("variant-system").value;
+  if (system.trim()) body.system = system;
+  if (!$("variant-replace-box").hidden && $("variant-replace").checked) body.replace = true;
+  const { ok, code, data } = await send("create/", "POST", body);
+  say(data.message, !ok);
+  // A taken name: offer to replace it (never replaced without being asked).
+  $("variant-replace-box").hidden = !(code === 409 && listedNames.includes(data.model));
+  if (!ok) return;
+  $("variant").hidden = true;
+  creating.add(data.model); // followed even if it ends before the first poll sees it run
+  pollCreates();
+}
+
+$("variant-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  createVariant().catch(failed);
+});
+$("variant-close").addEventListener("click", () => { $("variant").hidden = true; });
+
+async function pollCreates() {
+  clearTimeout(createTimer);
+  let data;
+  try {
+    ({ data } = await call("creates/"));
+  } catch (err) {
+    failed(err);
+    return;
+  }
+  $("creates").replaceChildren(...data.creates.map(createItem));
+  $("creates-section").hidden = data.creates.length === 0;
+  const now = new Set(data.creates.filter((c) => c.state === "running").map((c) => c.model));
+  const ended = data.creates.filter((c) => creating.has(c.model) && !now.has(c.model));
+  creating = now;
+  if (ended.length) {
+    for (const c of ended) {
+      say(c.message + (c.state === "done" ? "." : ""), c.state !== "done");
+      if (c.state === "done") newModel = c.model;
+    }
+    loadModels().catch(failed);
+  }
+  if (now.size) createTimer = setTimeout(pollCreates, CREATE_POLL_MS);
+}
+
+function createItem(c) {
+  const item = $("create-item").content.firstElementChild.cloneNode(true);
+  item.dataset.model = c.model;
+  item.dataset.state = c.state;
+  item.classList.add(c.state);
+  item.querySelector(".create-name").textContent = c.model + " from " + c.base;
+  item.querySelector(".pull-state").textContent = c.state;
+  const bar = item.querySelector("progress");
+  bar.hidden = !(c.state === "running" && c.total);
+  bar.value = c.fraction;
+  let figures = c.state === "running" ? c.status_text || "starting" : c.message;
+  if (c.state === "running" && c.total) {
+    figures += " · " + Math.floor(c.fraction * 100) + "% of " + humanSize(c.total);
+  }
+  item.querySelector(".pull-figures").textContent = figures;
+  item.querySelector(".create-statuses").textContent = c.statuses.join("\n");
+  return item;
+}
+
 // -- start ---------------------------------------------------------------------------------
 async function refreshAll() {
   try {
     await loadModels();
-    await Promise.all([loadStatus(), loadPopular(), pollPulls()]);
+    await Promise.all([loadStatus(), loadPopular(), pollPulls(), pollCreates()]);
   } catch (err) {
     failed(err);
   }
@@ -306,6 +435,9 @@ $("refresh").addEventListener("click", () => { say(""); refreshAll(); });
 // What others did meanwhile (a teammate's pull, a model set in the TUI) shows within REFRESH_MS.
 setInterval(() => {
   if (!$("token-form").hidden) return;
-  loadModels().then(loadStatus).then(() => { if (!running.size) return pollPulls(); }).catch(failed);
+  loadModels().then(loadStatus).then(() => Promise.all([
+    running.size ? null : pollPulls(),
+    creating.size ? null : pollCreates(), // a teammate's variant, made elsewhere
+  ])).catch(failed);
 }, REFRESH_MS);
 refreshAll();
