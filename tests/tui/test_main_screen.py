@@ -141,14 +141,16 @@ async def test_use_sets_the_current_model_and_persists_it(pilot) -> None:
     app, grid = pilot.app, models_view(pilot.app).grid
     grid.select_name("qwen2.5:7b")
     await pilot.press("u")
+    await wait_until(pilot, lambda: "★ qwen2.5:7b" in screen_text(app))
     config = tomllib.loads(app.settings.path.read_text())
     assert config["current_model"] == "qwen2.5:7b"
-    await wait_until(pilot, lambda: "★ qwen2.5:7b" in screen_text(app))
+    assert "Model set to qwen2.5:7b" in notices(app)
     row = grid_names(app).index("qwen2.5:7b")
     assert grid.cells(row)[0].startswith(CURRENT_MARK)
     grid.select_name("mistral:latest")
     await pilot.press("enter")
-    assert tomllib.loads(app.settings.path.read_text())["current_model"] == "mistral:latest"
+    await wait_until(pilot, lambda: tomllib.loads(app.settings.path.read_text())[
+        "current_model"] == "mistral:latest")
 
 
 @pytest.mark.settings(current_model="gone:latest")
