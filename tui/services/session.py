@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
     from tui.ollama.generation import GenerateResult
     from tui.ollama.recommendations import Recommendation
-    from tui.services.registry import UpdateCheck
     from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
 
 # "host": the app switched to another host; "fleet": another host's state or models changed.
@@ -320,10 +319,6 @@ class HostSession:
             return await self.client.model_recommendations() or []
         except OllamaError:
             return []
-
-    async def check_for_updates(self) -> list[UpdateCheck]:
-        """Ask the registries about every installed model (each digest once a session)."""
-        return await self.model_updates.check_all(list(self.state.models))
 
     async def _pulled(self, name: str) -> None:
         """Say what a pull did: for an update, old → new digest and the size change."""
