@@ -292,7 +292,7 @@ class HostsScreen(FilteredView):
         deleted = []
         for name, result in done.results.items():
             if result["status"] == "success":
-                deleted.append(f"{name} (frees {human_size(result['freed_bytes'])})")
+                deleted.append(f"{name} ({human_size(result['freed_bytes'])} freed)")
             else:  # said per host; the others went on
                 self.qapp.notify_text(result["message"],
                                       title=f"{self._label(name)}: not deleted",
