@@ -137,20 +137,23 @@ async def test_nameless_entries_are_told_once_not_listed(session, emulator) -> N
     assert len(session.state.models) == 9 and all(m.name for m in session.state.models)
 
 
-async def test_load_and_unload_tell_the_views(session, emulator) -> None:
+async def test_a_load_tells_the_views_when_it_starts_and_ends(session, emulator) -> None:
+    from tui.ollama import OllamaError
+    from tui.ops import memory
+
     await session.refresh()
     events = recorder(session)
-    await session.load("qwen2.5:7b", "1h")
-    assert Notice("qwen2.5:7b is loaded") in events and not session.loading
-    assert session.state.running_entry("qwen2.5:7b") is not None
+    seen_loading = []
+    session.subscribe(lambda _: seen_loading.append(dict(session.loading)))
+    await memory.load(session, "qwen2.5:7b", "1h")
+    # The first word comes while it loads (the views' "loading…" marker), the last after.
+    assert events[0] == Changed("running") and list(seen_loading[0].values()) == ["qwen2.5:7b"]
+    assert not session.loading and session.state.running_entry("qwen2.5:7b") is not None
     assert Changed("models") in events  # the grid's loaded markers follow
     events.clear()
-    await session.load("nomic-embed-text", None)
-    [refused] = [e for e in events if isinstance(e, Notice)]
-    assert refused.severity == "error" and "embedding" in refused.message
-    await session.unload(["qwen2.5:7b", "llama3.2:latest"])
-    assert session.state.running == []
-    assert Notice("Unloaded 2 models") in events
+    with pytest.raises(OllamaError, match="embedding"):
+        await memory.load(session, "nomic-embed-text", None)
+    assert events[-1] == Changed("running") and not session.loading  # the marker goes
 
 
 async def test_refresh_running_says_nothing_when_nothing_moved(session, emulator) -> None:

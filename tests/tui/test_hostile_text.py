@@ -17,6 +17,7 @@ from tests.hostile import CONTROLS, EVIL, evil_answers, hostile_ollama
 from tests.tui.helpers import info_text, models_view, notices, screen_text, started, wait_until
 from tui.ollama.models import ModelInfo
 from tui.ui.app import QGooseApp
+from tui.ui.screens.confirm import ConfirmScreen
 
 
 def raw_controls(text: str) -> list[str]:
@@ -35,7 +36,7 @@ async def test_a_highlighted_hostile_model_shows_its_text_escaped(
             assert raw_controls(info_text(app)) == []
             assert raw_controls(screen_text(app)) == []
             assert "evil\\x1b]0;PWNED" in screen_text(app)  # the grid and the panel
-            await pilot.press("d", "y")  # refused: the toast's title names the model
+            await pilot.press("d")  # refused: the toast's title names the model
             await wait_until(pilot, lambda: "Could not delete evil" in notices(app))
             assert "Could not delete evil\\x1b]0;PWNED" in notices(app)
             assert raw_controls(notices(app)) == []
@@ -46,7 +47,9 @@ async def test_a_highlighted_hostile_model_shows_its_text_escaped(
             assert "unknown: model_info lacks llama\\x1b]0;PWNED\\x07\\x1b]52;c;" in panel
             assert "MIT\\x1b]0;PWNED" in panel and "second line" in panel  # the license
             assert raw_controls(panel) == [] and raw_controls(screen_text(app)) == []
-            await pilot.press("d", "y")  # the server refuses, in its own words: a toast
+            await pilot.press("d")  # the server refuses, in its own words: a toast
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press("y")
             await wait_until(pilot, lambda: "cannot delete" in notices(app))
             assert raw_controls(notices(app)) == [] and raw_controls(screen_text(app)) == []
 

@@ -81,8 +81,9 @@ async def test_pull_onto_the_hosts_that_lack_a_model_then_delete_a_stale_copy(
         # The stale copy of mistral on gpu-b goes; the other hosts keep theirs.
         view.matrix.move_cursor(row=next(i for i, r in enumerate(view._rows)
                                          if r.name == "mistral:latest"))
-        await pilot.press("d")
-        assert isinstance(app.screen, HostsDialog) and shows(app, "gpu-b: frees")
+        await pilot.press("d")  # each host is asked what the delete frees there
+        await wait_until(pilot, lambda: isinstance(app.screen, HostsDialog))
+        assert shows(app, "gpu-b: frees")
         assert app.screen.query_one("SelectionList").selected == []  # nothing by default
         await pilot.press("down", "down", "space", "enter")
         await wait_until(pilot, lambda: "Deleted mistral:latest from gpu-b" in notices(app))
@@ -217,8 +218,9 @@ async def test_a_target_whose_store_is_writable_gets_the_files(tmp_path: Path,
             await pilot.press("4")
             await wait_until(pilot, lambda: bool(getattr(app.views["hosts"], "_rows", [])))
             await pilot.press("t", "enter")
-            await wait_until(pilot, lambda: "(its model files written): the same digest on "
-                             "both" in notices(app))
+            await wait_until(pilot, lambda: "tiny-a:1m is on two: wrote" in notices(app))
+            assert "into its models directory" in notices(app)
+            assert "the same digest on both" in notices(app)
             await wait_until(pilot, lambda: matrix_row(app, "tiny-a:1m") ==
                              ["tiny-a:1m", "✓", "✓"])
         assert not [r for r in b.requests if r.path == "/api/create"]

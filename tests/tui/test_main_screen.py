@@ -20,6 +20,7 @@ from tests.tui.helpers import (
 from tui.emulator.server import Emulator
 from tui.emulator.versions import SERVER_VERSIONS
 from tui.ollama.names import parse_name
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.widgets.model_grid import CURRENT_MARK, LOADED_MARK
 
 
@@ -140,14 +141,16 @@ async def test_use_sets_the_current_model_and_persists_it(pilot) -> None:
     app, grid = pilot.app, models_view(pilot.app).grid
     grid.select_name("qwen2.5:7b")
     await pilot.press("u")
+    await wait_until(pilot, lambda: "★ qwen2.5:7b" in screen_text(app))
     config = tomllib.loads(app.settings.path.read_text())
     assert config["current_model"] == "qwen2.5:7b"
-    await wait_until(pilot, lambda: "★ qwen2.5:7b" in screen_text(app))
+    assert "Model set to qwen2.5:7b" in notices(app)
     row = grid_names(app).index("qwen2.5:7b")
     assert grid.cells(row)[0].startswith(CURRENT_MARK)
     grid.select_name("mistral:latest")
     await pilot.press("enter")
-    assert tomllib.loads(app.settings.path.read_text())["current_model"] == "mistral:latest"
+    await wait_until(pilot, lambda: tomllib.loads(app.settings.path.read_text())[
+        "current_model"] == "mistral:latest")
 
 
 @pytest.mark.settings(current_model="gone:latest")
@@ -177,13 +180,15 @@ async def test_a_short_current_model_name_is_the_same_model_everywhere(
 async def test_delete_asks_and_cancel_keeps_the_model(pilot, emulator: Emulator) -> None:
     app = pilot.app
     models_view(app).grid.select_name("mistral:latest")
-    await pilot.press("d")
-    # "Frees about 4.1 GB" while other models' details are still coming in.
+    await pilot.press("d")  # the details that say what is shared are asked first
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     assert shows(app, "Delete mistral:latest from") and shows(app, "4.1 GB of disk")
     await pilot.press("n")
     assert "mistral:latest" in grid_names(app)
     assert not [r for r in emulator.requests if r.path == "/api/delete"]
-    await pilot.press("d", "y")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.press("y")
     await wait_until(pilot, lambda: "mistral:latest" not in grid_names(app))
     assert emulator.store.find_installed(parse_name("mistral")) is None
     await wait_until(pilot, lambda: "Deleted mistral:latest" in notices(app))
@@ -192,7 +197,7 @@ async def test_delete_asks_and_cancel_keeps_the_model(pilot, emulator: Emulator)
 async def test_deleting_the_current_model_warns(pilot) -> None:
     models_view(pilot.app).grid.select_name("glm-4.6:cloud")
     await pilot.press("d")
-    assert shows(pilot.app, "The current model is among them")
+    await wait_until(pilot, lambda: shows(pilot.app, "The current model is among them"))
 
 
 async def test_a_failed_delete_keeps_the_row_and_says_why(pilot, emulator: Emulator) -> None:
@@ -200,8 +205,11 @@ async def test_a_failed_delete_keeps_the_row_and_says_why(pilot, emulator: Emula
     models_view(app).grid.select_name("phi4:14b")
     emulator.faults.error_500 = "permission denied"
     emulator.faults.paths = ("/api/delete",)
-    await pilot.press("d", "y")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    await pilot.press("y")
     await wait_until(pilot, lambda: "permission denied" in notices(app))
+    assert "Could not delete phi4:14b" in notices(app)
     assert "phi4:14b" in grid_names(app)
 
 

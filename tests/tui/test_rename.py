@@ -11,6 +11,7 @@ async def test_rename_checks_the_name_as_typed_and_the_current_model_follows(pil
     grid = models_view(app).grid
     grid.select_name("mistral:latest")
     await pilot.press("u")  # make it the current model
+    await wait_until(pilot, lambda: app.settings.current_model == "mistral:latest")
     await pilot.press("m")
     assert isinstance(app.screen, RenameDialog)
     assert shows(app, "that is its name already")
@@ -23,8 +24,8 @@ async def test_rename_checks_the_name_as_typed_and_the_current_model_follows(pil
     await pilot.press("enter")
     await wait_until(pilot, lambda: "goose:latest" in grid_names(app))
     assert "mistral:latest" not in grid_names(app)
-    assert "Renamed mistral:latest to goose:latest; it is still the current model" in \
-        notices(app)
+    assert "Renamed mistral:latest to goose:latest; the current model is now goose:latest" \
+        in notices(app)
     assert app.settings.current_model == "goose:latest"
     assert grid.highlighted.name == "goose:latest"
 

@@ -35,7 +35,7 @@ async def test_load_for_an_hour_from_the_models_view_then_unload_all(pilot) -> N
     assert isinstance(app.screen, LoadDialog)
     await pilot.press("down", "enter")  # "1 hour"
     await wait_until(pilot, lambda: "qwen2.5:7b" in running_names(app))
-    assert "qwen2.5:7b is loaded" in notices(app)
+    await wait_until(pilot, lambda: "Loaded qwen2.5:7b for 1h" in notices(app))
     await wait_until(pilot, lambda: model_key("qwen2.5:7b") in models_view(app).grid._loaded)
     await pilot.press("2")
     await wait_until(pilot, lambda: shows(app, "59m"))
@@ -80,6 +80,7 @@ async def test_x_unloads_the_highlighted_model_in_either_view(pilot, emulator: E
     models_view(app).grid.select_name("gemma3:4b")
     await pilot.press("x")
     await wait_until(pilot, lambda: "gemma3:4b" not in running_names(app))
+    await wait_until(pilot, lambda: "Unloaded gemma3:4b" in notices(app))
     await pilot.press("x")  # no longer loaded: said, nothing sent
     assert "gemma3:4b is not loaded" in notices(app)
     await pilot.press("2")
@@ -135,7 +136,7 @@ async def test_a_slow_load_shows_as_loading_and_the_app_goes_on(pilot,
     await wait_until(pilot, lambda: shows(app, "loading…"))
     await pilot.press("1")  # the user goes on meanwhile
     assert app.current_mode == "models"
-    await wait_until(pilot, lambda: "phi4:14b is loaded" in notices(app), timeout=6)
+    await wait_until(pilot, lambda: "Loaded phi4:14b for 1h" in notices(app), timeout=6)
     await wait_until(pilot, lambda: running_names(app) == ["phi4:14b"])  # llama3.2 made room
     assert not app.session.loading
 
@@ -156,5 +157,5 @@ async def test_a_load_that_evicts_other_models_says_which(pilot, emulator: Emula
     await wait_until(pilot, lambda: running_names(app) == ["llama3.2:latest"])
     models_view(app).grid.select_name("mistral:latest")
     await pilot.press("l", "enter")
-    await wait_until(pilot, lambda: "mistral:latest is loaded" in notices(app))
+    await wait_until(pilot, lambda: "Loaded mistral:latest" in notices(app))
     assert "to make room, Ollama unloaded llama3.2:latest" in notices(app)

@@ -31,7 +31,7 @@ async def test_a_failing_worker_of_a_dialog_is_said_and_the_dialog_goes_on(pilot
     async def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("a bug in the benchmark")
 
-    monkeypatch.setattr(app.session, "benchmark", broken)
+    monkeypatch.setattr("tui.ops.choosing.benchmark", broken)
     models_view(app).grid.select_name("mistral:latest")
     await pilot.press("b")
     assert isinstance(app.screen, BenchScreen)

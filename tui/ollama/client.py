@@ -1,4 +1,5 @@
-"""OllamaClient: one httpx.AsyncClient, Ollama's endpoints, plain data back, clear errors."""
+"""OllamaClient: one httpx.AsyncClient, Ollama's endpoints, plain data back, clear errors
+(what a failed or odd answer means is in _responses.py)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,28 @@ from typing import Any, TypeVar
 import httpx
 
 from tui.ollama import recommendations
+from tui.ollama._responses import (
+    answer_object,
+    error_for,
+    is_html,
+    load_error,
+    pull_error,
+    push_error,
+    read_capped,
+    stream_objects,
+    transport_error,
+)
 from tui.ollama.errors import (
-    AuthError,
     ConnectionLostError,
-    InvalidNameError,
-    LoadRefusedError,
-    ModelNotFoundError,
     OllamaError,
     OllamaTimeoutError,
     ProtocolError,
-    PullFailedError,
-    PushRefusedError,
     ServerError,
-    UnreachableError,
     UnusableSettingError,
 )
 from tui.ollama.generation import EmbedResult, GenerateResult
 from tui.ollama.host import DEFAULT_BASE_URL, redact
-from tui.ollama.json_limits import TooDeepError, loads_bounded
-from tui.ollama.json_stream import ArrayMemberDecoder, NotStreamable
+from tui.ollama.json_stream import ArrayMemberDecoder
 from tui.ollama.models import (
     Listing,
     ModelInfo,
@@ -39,7 +43,7 @@ from tui.ollama.models import (
     require_object,
 )
 from tui.ollama.names import normalize
-from tui.ollama.ndjson import NdjsonDecoder, decode_all, decode_line, latest_of_each_run
+from tui.ollama.ndjson import NdjsonDecoder, decode_line, latest_of_each_run
 from tui.ollama.recommendations import Recommendation
 
 # Connecting should be quick; a pull may sit silent for minutes while Ollama verifies
@@ -133,7 +137,7 @@ class OllamaClient:
         decoder = ArrayMemberDecoder("models", _summary_of_entry)
         response = await self._send("GET", "/api/tags", what=what, sink=decoder)
         data = decoder.finish() if decoder.started else \
-            self._answer(response, what, object_hook=_summary_of_entry)
+            answer_object(response, what, self.display_url, object_hook=_summary_of_entry)
         entries = data.get("models") or []
         if not isinstance(entries, list):
             raise ProtocolError("Ollama's answer to the model list was not a list")
@@ -162,7 +166,8 @@ class OllamaClient:
         response = await self._send("GET", recommendations.PATH, what=what)
         if response.status_code in (404, 405, 501):
             return None
-        return recommendations.parse_recommendations(self._answer(response, what))
+        answer = answer_object(response, what, self.display_url)
+        return recommendations.parse_recommendations(answer)
 
     async def delete(self, name: str) -> None:
         model = normalize(name)
@@ -185,7 +190,7 @@ class OllamaClient:
             await self._call("POST", "/api/generate", json=body, what=f"load {model}",
                              model=model, timeout=self._long)
         except ServerError as exc:
-            raise _load_error(exc, model) from exc
+            raise load_error(exc, model) from exc
 
     async def generate(self, name: str, prompt: str, *, think: bool | None = None,
                        options: Mapping[str, Any] | None = None) -> GenerateResult:
@@ -196,7 +201,7 @@ class OllamaClient:
             data = await self._call("POST", "/api/generate", json=body, what=f"generate {model}",
                                     model=model, timeout=self._long)
         except ServerError as exc:
-            raise _load_error(exc, model) from exc
+            raise load_error(exc, model) from exc
         return GenerateResult.from_json(data)
 
     async def generate_stream(self, name: str, prompt: str, *, think: bool | None = None,
@@ -209,10 +214,10 @@ class OllamaClient:
         body = _generate_body(model, prompt, think, options, stream=True)
         finished = False
         stream = self._ndjson("POST", "/api/generate", body, what, model,
-                              refusal=lambda exc: _load_error(exc, model))
+                              refusal=lambda exc: load_error(exc, model))
         async with contextlib.aclosing(stream) as batches:
             async for lines in batches:
-                for data in _objects(lines, what):
+                for data in stream_objects(lines, what):
                     piece = GenerateResult.from_json(data)
                     finished = finished or piece.done
                     yield piece
@@ -232,7 +237,7 @@ class OllamaClient:
         response = await self._send("HEAD", f"/api/blobs/{digest}", what=f"the blob {digest}")
         if response.status_code in (200, 404):
             return response.status_code == 200
-        raise self._error_for(response, f"the blob {digest}", "")
+        raise error_for(response, f"the blob {digest}", "", self.display_url)
 
     async def push_blob(self, digest: str, chunks: AsyncIterator[bytes],
                         size: int) -> None:
@@ -243,9 +248,9 @@ class OllamaClient:
                 f"/api/blobs/{digest}", content=chunks, timeout=self._long,
                 headers={"Content-Length": str(size)})
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
+            raise transport_error(exc, what, self.display_url) from exc
         if response.status_code >= 300:
-            raise self._error_for(response, what, "")
+            raise error_for(response, what, "", self.display_url)
 
     async def create(self, name: str, body: Mapping[str, Any]) -> AsyncIterator[str]:
         """Create `name` from uploaded files (`files`, `template`, `system`, `parameters`,
@@ -264,7 +269,7 @@ class OllamaClient:
                               what, model)
         async with contextlib.aclosing(stream) as batches:
             async for lines in batches:
-                for data in _objects(lines, what):
+                for data in stream_objects(lines, what):
                     event = PullEvent.from_json(data)
                     done = done or event.status == "success"
                     yield event
@@ -324,7 +329,7 @@ class OllamaClient:
         for line in lines:
             event = PullEvent.from_json(require_object(decode_line(line), "a pull"))
             if event.error:
-                raise _pull_error(event.error, model)
+                raise pull_error(event.error, model)
             events.append(event)
         return events
 
@@ -338,13 +343,13 @@ class OllamaClient:
         try:
             async with self._http.stream(method, path, json=body,
                                          timeout=self._long) as response:
-                if response.status_code >= 300 or _is_html(response):
-                    response = await self._read_capped(response, what)
-                    raise refusal(self._error_for(response, what, model))
+                if response.status_code >= 300 or is_html(response):
+                    response = await read_capped(response, what, self._max_body, self.display_url)
+                    raise refusal(error_for(response, what, model, self.display_url))
                 async for lines in _line_batches(response.aiter_bytes(), NdjsonDecoder()):
                     yield lines
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
+            raise transport_error(exc, what, self.display_url) from exc
 
     async def _call(
         self,
@@ -360,30 +365,8 @@ class OllamaClient:
     ) -> Mapping[str, Any]:
         """Send a request, turn failures into OllamaErrors, return the JSON object."""
         response = await self._send(method, path, what=what, json=json, timeout=timeout)
-        return self._answer(response, what, model=model, empty_ok=empty_ok,
-                            object_hook=object_hook)
-
-    def _answer(self, response: httpx.Response, what: str, *, model: str = "",
-                empty_ok: bool = False,
-                object_hook: Callable[[dict[str, Any]], Any] | None = None,
-                ) -> Mapping[str, Any]:
-        """The answer's JSON object, or the OllamaError its status or body means."""
-        if response.status_code >= 300 or _is_html(response):
-            raise self._error_for(response, what, model)
-        if empty_ok and not response.content.strip():
-            return {}
-        try:  # one JSON document, compact or pretty-printed (as some proxies re-format it)
-            return require_object(loads_bounded(response.content, object_hook), what)
-        except TooDeepError as exc:
-            raise ProtocolError(f"Ollama's answer to {what} was {exc}: not one of its "
-                                "answers") from None
-        except ValueError:
-            pass  # not one document: NDJSON lines (a streamed answer), read below
-        objects = decode_all(response.content)
-        if not objects:
-            raise ProtocolError(f"Ollama sent an empty answer to {what}")
-        # A streamed answer (generate without "stream": false) ends with the final object.
-        return require_object(objects[-1], what)
+        return answer_object(response, what, self.display_url, model=model,
+                             empty_ok=empty_ok, object_hook=object_hook)
 
     async def _send(
         self,
@@ -404,90 +387,12 @@ class OllamaClient:
         try:
             async with asyncio.timeout(deadline):
                 response = await self._http.send(request, stream=True)
-                return await self._read_capped(response, what, sink)
+                return await read_capped(response, what, self._max_body, self.display_url, sink)
         except TimeoutError as exc:
             raise OllamaTimeoutError(f"Ollama at {self.display_url} took more than "
                                      f"{deadline:.0f} s to answer {what}") from exc
         except httpx.HTTPError as exc:
-            raise self._transport_error(exc, what) from exc
-
-    async def _read_capped(self, response: httpx.Response, what: str,
-                           sink: ArrayMemberDecoder | None = None) -> httpx.Response:
-        """The response with its body read, refusing bodies over the size limit. A successful
-        JSON object goes to `sink` as it arrives instead (the response keeps no body)."""
-        if response.status_code >= 300 or _is_html(response):
-            sink = None  # the error's text is read from the body
-        chunks: list[bytes] = []
-        size = 0
-        try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self._max_body:
-                    raise ProtocolError(
-                        f"Ollama at {self.display_url} sent more than "
-                        f"{self._max_body >> 20} MB in answer to {what}: not one of its answers"
-                    )
-                if sink is not None:
-                    try:
-                        sink.feed(chunk)
-                    except NotStreamable:
-                        sink = None  # not an object: read whole, like any other answer
-                    else:
-                        if sink.started:
-                            chunks.clear()
-                            continue
-                chunks.append(chunk)
-        finally:
-            await response.aclose()
-        # The chunks are already decompressed: drop the headers that would decode them again.
-        headers = [(k, v) for k, v in response.headers.multi_items()
-                   if k not in ("content-encoding", "content-length")]
-        return httpx.Response(response.status_code, headers=headers,
-                              content=b"".join(chunks), request=response.request)
-
-    def _transport_error(self, exc: httpx.HTTPError, what: str) -> OllamaError:
-        url = self.display_url
-        if isinstance(exc, httpx.ConnectTimeout):
-            return UnreachableError(f"cannot reach Ollama at {url}: timed out connecting")
-        if isinstance(exc, httpx.ConnectError):
-            return UnreachableError(f"cannot reach Ollama at {url}: {_connect_reason(exc)}")
-        if isinstance(exc, httpx.TimeoutException):
-            return OllamaTimeoutError(f"Ollama at {url} took too long to answer {what}")
-        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-            return ConnectionLostError(f"the connection to Ollama at {url} was lost during {what}")
-        if isinstance(exc, httpx.UnsupportedProtocol):
-            return UnreachableError(f"cannot reach Ollama at {url}: unsupported URL")
-        return OllamaError(f"talking to Ollama at {url} failed during {what}: {type(exc).__name__}")
-
-    def _error_for(self, response: httpx.Response, what: str, model: str) -> OllamaError:
-        status = response.status_code
-        if 300 <= status < 400:  # a redirect: never followed, it could lead to another host
-            return ProtocolError(
-                f"{self.display_url} redirected {what} elsewhere (HTTP {status}); "
-                "redirects are not followed: give the final address as the host"
-            )
-        if _is_html(response):
-            return ProtocolError(
-                f"{self.display_url} answered {what} with an HTML page (HTTP {status}), "
-                "not Ollama's JSON: is a proxy or another server in the way?"
-            )
-        text = _error_text(response)
-        if status == 404 and not _is_json(response):
-            # Ollama answers unknown paths with plain "404 page not found".
-            return ProtocolError(
-                f"{self.display_url} has no {response.request.url.path} endpoint (HTTP 404): "
-                "is it an Ollama server, and a recent one?"
-            )
-        if status in (401, 403) and b"signin_url" not in response.content:
-            # Not Ollama's cloud sign-in: a proxy (or server) that wants a token.
-            return AuthError(status, f"{self.display_url} refused {what}: HTTP {status} "
-                             f"{text or 'unauthorized'}; it wants a token (set token_env "
-                             "for this host in the config)")
-        if status == 404 and "not found" in text:
-            return ModelNotFoundError(text, model)
-        if status == 400 and ("invalid model name" in text or text.endswith("is invalid")):
-            return InvalidNameError(f"Ollama refused the name: {text}")
-        return ServerError(status, text or response.reason_phrase)
+            raise transport_error(exc, what, self.display_url) from exc
 
 
 async def _line_batches(chunks: AsyncIterator[bytes],
@@ -512,60 +417,11 @@ def _named(models: list[_Named], sent: int) -> Listing[_Named]:
     return listing
 
 
-def _is_json(response: httpx.Response) -> bool:
-    return "json" in response.headers.get("content-type", "")
-
-
 def _summary_of_entry(obj: dict[str, Any]) -> Any:
     """json object_hook: a /api/tags entry (it has a digest or a date) as a ModelSummary."""
     if "digest" in obj or "modified_at" in obj:
         return ModelSummary.from_json(obj)
     return obj
-
-
-def _is_html(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "")
-    if "html" in content_type:
-        return True
-    try:
-        head = response.content[:64].lstrip().lower()
-    except httpx.ResponseNotRead:
-        return False
-    return head.startswith((b"<!doctype html", b"<html"))
-
-
-def _error_text(response: httpx.Response) -> str:
-    """Ollama's own `error` text, or the body's first line when it is not JSON."""
-    try:
-        data = loads_bounded(response.content)
-    except ValueError:
-        data = None
-    if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return data["error"]
-    first_line = response.text.strip().splitlines()[0] if response.text.strip() else ""
-    return first_line[:200]
-
-
-def _connect_reason(exc: httpx.ConnectError) -> str:
-    text = str(exc).lower()
-    if "refused" in text or "all connection attempts failed" in text:
-        return "connection refused"
-    if "name or service" in text or "nodename" in text or "getaddrinfo" in text:
-        return "host name not found"
-    if "unreachable" in text:
-        return "network unreachable"
-    return str(exc) or "connection failed"
-
-
-def _objects(lines: list[bytes], what: str) -> list[Mapping[str, Any]]:
-    """Each line as a JSON object; an `error` line (Ollama's mid-stream failure) raises."""
-    objects = []
-    for line in lines:
-        data = require_object(decode_line(line), what)
-        if isinstance(data.get("error"), str):
-            raise ServerError(500, data["error"])
-        objects.append(data)
-    return objects
 
 
 def _tls(verify: bool | str) -> bool | ssl.SSLContext:
@@ -582,38 +438,3 @@ def _generate_body(model: str, prompt: str, think: bool | None,
         body["options"] = dict(options)
     return body
 
-
-def _load_error(exc: OllamaError, model: str) -> OllamaError:
-    """Ollama's load refusals, said in terms of the model."""
-    if not isinstance(exc, ServerError) or isinstance(exc, AuthError):
-        return exc
-    if exc.status == 401:
-        return LoadRefusedError(401, f"{model} is a cloud model: it runs on ollama.com and cannot "
-                                "be loaded into this server's memory")
-    if "does not support generate" in exc.error:
-        return LoadRefusedError(400, f"{model} cannot be loaded to generate text (Ollama: "
-                                f"{exc.error}); embedding models load when first used")
-    return exc
-
-
-def _pull_error(error: str, model: str) -> OllamaError:
-    if "file does not exist" in error or "not found" in error:
-        return ModelNotFoundError(
-            f"{model} is not in the registry (Ollama: {error}); check the name and tag", model
-        )
-    return PullFailedError(model, error)
-
-
-def push_error(error: str, model: str) -> OllamaError:
-    """A push's failure, with what to do about it."""
-    lowered = error.lower()
-    if "unknown ollama key" in lowered:
-        return PushRefusedError(model, error, "this Ollama server is not signed in to "
-                                "ollama.com: run `ollama signin` on it (or add its key at "
-                                "https://ollama.com/settings/keys)")
-    if "unauthorized" in lowered or "access denied" in lowered:
-        return PushRefusedError(model, error, "you may not push to this namespace: copy the "
-                                "model under your own user name (YOU/model) and push that")
-    if "no such file" in lowered or "not found" in lowered:
-        return ModelNotFoundError(f"{model} is not installed (Ollama: {error})", model)
-    return PushRefusedError(model, error, "")

@@ -16,7 +16,7 @@ from tui.ops import BadRequest
 from tui.services.bench import AnyBench, Progress, benchmark_kept, figures
 from tui.services.config import Settings
 from tui.services.history import BenchRecord
-from tui.services.session import HostSession
+from tui.services.session import Changed, HostSession
 
 COMPARED_TEXTS = ("template", "system")  # the texts shown as diffs of the first two
 
@@ -91,5 +91,6 @@ async def benchmark(session: HostSession, name: str, runs: int, prompt: str,
     result, record, problem = await benchmark_kept(session, summary, runs, prompt, progress)
     if summary.digest:
         session.benchmarks[summary.digest] = record
+        session.tell(Changed("benchmarks"))  # the Speed column and the info panel
     recorded = await session.usage.loaded([summary.name])
     return Benchmarked(model, summary.digest, result, prompt, problem, recorded)

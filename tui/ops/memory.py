@@ -18,7 +18,7 @@ from tui.ops import BadRequest
 from tui.ops.models import Outcome
 from tui.services.config import KV_CACHE_TYPES, Settings, vram_total
 from tui.services.registry_facts import RegistryFacts, free_disk
-from tui.services.session import HostSession
+from tui.services.session import Changed, HostSession
 
 
 def parse_keep_alive(text: str | None) -> str | int | None:
@@ -57,10 +57,12 @@ async def load(session: HostSession, name: str, keep_alive: str | int | None) ->
     known = bool(session.state.online)  # a session that follows the host knows what ran
     before = {model_key(r.name): r.name for r in session.state.running}
     session.loading[key] = model
+    session.tell(Changed("running"))  # a view shows it loading meanwhile
     try:
         await session.client.load(model, keep_alive)
     finally:
         session.loading.pop(key, None)
+        session.tell(Changed("running"))
     recorded = await session.usage.loaded([model])
     evicted: list[str] = []
     if known:

@@ -266,9 +266,13 @@ class Copied:
     model: str
     source: str
 
+    @property
+    def message(self) -> str:
+        return f"Copied {self.source} to {self.model}"
+
     def to_json(self) -> dict[str, Any]:
         return {"status": "success", "model": self.model, "source": self.source,
-                "message": f"Copied {self.source} to {self.model}"}
+                "message": self.message}
 
 
 async def copy(session: HostSession, source: str, destination: str,

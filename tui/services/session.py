@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from tui.ollama.client import OllamaClient
     from tui.ollama.generation import GenerateResult
     from tui.ollama.recommendations import Recommendation
-    from tui.services.bench import AnyBench, Progress
-    from tui.services.registry import UpdateCheck
     from tui.services.registry_facts import RegistryFacts, RegistryFactsReader
 
 # "host": the app switched to another host; "fleet": another host's state or models changed.
@@ -98,7 +96,7 @@ class HostSession:
         self.registry = registry  # "" for registry.ollama.ai
         self._facts: RegistryFactsReader | None = None
         self.model_updates = ModelUpdates(registry, self.model_info, self.pulls,
-                                          lambda: self._emit(Changed("updates")))
+                                          lambda: self.tell(Changed("updates")))
         self.last_error: OllamaError | None = None  # why the last refresh failed
         self.capabilities: dict[str, tuple[str, ...]] = \
             list_cache.load_capabilities() if list_cache is not None else {}
@@ -120,7 +118,8 @@ class HostSession:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def _emit(self, event: Event) -> None:
+    def tell(self, event: Event) -> None:
+        """Tell the views (the operations tell them what they start and finish)."""
         for listener in self._listeners:
             listener(event)
 
@@ -145,8 +144,8 @@ class HostSession:
             unreachable = isinstance(exc, UnreachableError | OllamaTimeoutError)
             state.record_failure(str(exc), time.monotonic(), answering=not unreachable)
             if was_online is not False:
-                self._emit(Notice(str(exc), "Ollama is not answering", "error"))
-            self._emit(Changed("state"))
+                self.tell(Notice(str(exc), "Ollama is not answering", "error"))
+            self.tell(Changed("state"))
             return
         finally:
             self.refreshing = False
@@ -154,15 +153,15 @@ class HostSession:
         running_before = _figures(state.running)
         changed = state.record_success(models, running, time.monotonic(), self.refresh_interval)
         if _figures(running) != running_before:
-            self._emit(Changed("running"))
+            self.tell(Changed("running"))
         if was_online is False:
-            self._emit(Notice("Ollama is back"))
+            self.tell(Notice("Ollama is back"))
         self._tell_nameless(getattr(models, "skipped", 0))
         if changed:
-            self._emit(Changed("models"))
+            self.tell(Changed("models"))
             if self._list_cache is not None:
                 await asyncio.to_thread(self._list_cache.save, self.base_url, models)
-        self._emit(Changed("state"))
+        self.tell(Changed("state"))
         await self._record_usage(self.usage.seen(m.name for m in models))
         await self._record_usage(self.usage.loaded(r.name for r in running))
 
@@ -176,18 +175,18 @@ class HostSession:
 
     async def _record_usage(self, write: Coroutine[Any, Any, bool]) -> None:
         if await write:
-            self._emit(Changed("usage"))
+            self.tell(Changed("usage"))
 
     async def record_current(self, name: str) -> bool:
         """The user made `name` the current model; False if that could not be recorded."""
         written = await self.usage.current(name)
         if written:
-            self._emit(Changed("usage"))
+            self.tell(Changed("usage"))
         return written
 
     def _tell_nameless(self, count: int) -> None:
         if count and count != self._nameless_told:
-            self._emit(Notice(f"Left out {counted(count, 'entry', 'entries')} without a name "
+            self.tell(Notice(f"Left out {counted(count, 'entry', 'entries')} without a name "
                               "from Ollama's model list", "Odd model list", "warning"))
         self._nameless_told = count
 
@@ -214,9 +213,9 @@ class HostSession:
             return
         loaded_before = state.loaded_keys()
         state.running = running
-        self._emit(Changed("running"))
+        self.tell(Changed("running"))
         if state.loaded_keys() != loaded_before:
-            self._emit(Changed("models"))  # the grid's loaded markers
+            self.tell(Changed("models"))  # the grid's loaded markers
         if running:
             self._spawn_usage(self.usage.loaded([r.name for r in running]))
 
@@ -225,42 +224,6 @@ class HostSession:
         task = asyncio.get_running_loop().create_task(self._record_usage(write))
         self._usage_tasks.add(task)
         task.add_done_callback(self._usage_tasks.discard)
-
-    async def load(self, name: str, keep_alive: str | int | None) -> None:
-        """Load a model into memory (it can take minutes); tell how it went."""
-        key = model_key(name)
-        self.loading[key] = name
-        self._emit(Changed("running"))
-        before = {model_key(r.name): r.name for r in self.state.running}
-        problem = ""
-        try:
-            await self.client.load(name, keep_alive)
-        except OllamaError as exc:
-            problem = str(exc)
-        finally:
-            self.loading.pop(key, None)
-        await self.refresh_running()  # so that "loaded" means the Running view shows it
-        self._emit(Changed("running"))
-        # Ollama unloads others, without a word, to make room: say which went.
-        evicted = [shown for k, shown in before.items()
-                   if k != key and k not in self.state.loaded_keys()]
-        room = f"; to make room, Ollama unloaded {', '.join(evicted)}" if evicted else ""
-        self._emit(Notice(problem, f"Could not load {name}", "error") if problem
-                   else Notice(f"{name} is loaded{room}"))
-
-    async def unload(self, names: list[str]) -> None:
-        """Unload models (every kind unloads, embedding and cloud ones too)."""
-        done = 0
-        for name in names:
-            try:
-                await self.client.unload(name)
-                done += 1
-            except OllamaError as exc:
-                self._emit(Notice(str(exc), f"Could not unload {name}", "error"))
-        if done:
-            self._emit(Notice(f"Unloaded {names[0]}" if len(names) == 1
-                              else f"Unloaded {counted(done, 'model')}"))
-        await self.refresh_running()
 
     # -- one model ---------------------------------------------------------------------
     def cached_info(self, model: ModelSummary) -> ModelInfo | None:
@@ -333,25 +296,11 @@ class HostSession:
             self.benchmarks = await asyncio.to_thread(self.history.latest_benchmarks,
                                                       self.base_url)
             await self.usage.load()
-            self._emit(Changed("benchmarks"))
-            self._emit(Changed("usage"))
+            self.tell(Changed("benchmarks"))
+            self.tell(Changed("usage"))
 
     def benchmark_of(self, model: ModelSummary) -> BenchRecord | None:
         return self.benchmarks.get(model.digest) if model.digest else None
-
-    async def benchmark(self, model: ModelSummary, *, runs: int, prompt: str,
-                        progress: Progress | None = None) -> AnyBench:
-        """Measure `model` here and keep the result. Raises OllamaError, CannotBenchmark;
-        cancelling the task stops it."""
-        from tui.services.bench import benchmark_kept  # not needed for the first frame
-
-        result, record, problem = await benchmark_kept(self, model, runs, prompt, progress)
-        if model.digest:
-            self.benchmarks[model.digest] = record
-        if problem:
-            self._emit(Notice(f"The result was not kept: {problem}", "Benchmark", "warning"))
-        self._emit(Changed("benchmarks"))
-        return result
 
     # -- registries --------------------------------------------------------------------
     async def registry_facts(self, name: str) -> RegistryFacts:
@@ -371,40 +320,21 @@ class HostSession:
         except OllamaError:
             return []
 
-    async def check_for_updates(self) -> list[UpdateCheck]:
-        """Ask the registries about every installed model (each digest once a session)."""
-        return await self.model_updates.check_all(list(self.state.models))
-
     async def _pulled(self, name: str) -> None:
         """Say what a pull did: for an update, old → new digest and the size change."""
         outcome = self.model_updates.outcome(name, self.state.models)
         if outcome is None:
-            self._emit(Notice(f"Pulled {name}"))
+            self.tell(Notice(f"Pulled {name}"))
             return
-        self._emit(Notice(outcome.sentence(), "Update"))
+        self.tell(Notice(outcome.sentence(), "Update"))
         await self.model_updates.recheck(name, self.state.models)
-
-    async def rename(self, model: ModelSummary, new_name: str, keep_old: bool = False,
-                     replace: bool = False) -> str:
-        """Copy (keep_old; onto another model only with `replace`) or safely rename; the new
-        name. Raises RenameError (the original is then always kept)."""
-        from tui.services.rename import copy_model, rename_model
-
-        try:
-            if keep_old:
-                done = await copy_model(self.client, model.name, new_name, replace=replace)
-            else:
-                done = await rename_model(self.client, model.name, new_name)
-        finally:
-            await self.refresh()
-        return done.name
 
     async def delete(self, model: ModelSummary) -> None:
         """Delete a model; the list drops it at once. Raises OllamaError."""
         await self.client.delete(model.name)
         self.state.forget(model.name)
-        self._emit(Changed("models"))
-        self._emit(Changed("state"))
+        self.tell(Changed("models"))
+        self.tell(Changed("state"))
 
     # -- pulls -------------------------------------------------------------------------
     async def _run_pull(self, job: PullJob) -> None:
@@ -428,12 +358,12 @@ class HostSession:
             job.finish()
             self.pulls.changed = True
             await self._pulled(job.name)
-            self._emit(Pulled(job.name))
+            self.tell(Pulled(job.name))
 
     def _pull_failed(self, job: PullJob, message: str) -> None:
         job.fail(message)
         self.pulls.changed = True
-        self._emit(Notice(message, f"Pull of {job.name} failed", "error"))
+        self.tell(Notice(message, f"Pull of {job.name} failed", "error"))
 
     async def aclose(self) -> None:
         if self._client is not None:

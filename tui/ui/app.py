@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui.core.format import printable
+from tui.ollama import OllamaError
 from tui.services.config import CurrentModelWatch, Settings, demo_folder, for_demo, use_demo_hosts
 from tui.services.history import History, default_history_path
 from tui.services.list_cache import ListCache
@@ -241,10 +242,36 @@ class QGooseApp(SurvivingApp):
 
     def load_model(self, name: str, keep_alive: str | int | None) -> None:
         """Load in the background: it can take minutes, and the user goes on meanwhile."""
-        self.run_worker(self.session.load(name, keep_alive), group="load", exit_on_error=False)
+        self.run_worker(self._load(self.session, name, keep_alive), group="load",
+                        exit_on_error=False)
+
+    async def _load(self, session: HostSession, name: str, keep_alive: str | int | None,
+                    ) -> None:
+        from tui.ops.memory import load  # not needed for the first frame
+
+        try:
+            loaded = await load(session, name, keep_alive)
+        except OllamaError as exc:
+            self.notify_text(str(exc), title=f"Could not load {name}", severity="error")
+            return
+        # Ollama unloads others, without a word, to make room: say which went.
+        room = f"; to make room, Ollama unloaded {', '.join(loaded.evicted)}" \
+            if loaded.evicted else ""
+        self.notify_text(loaded.message + room)
 
     def unload_models(self, names: list[str]) -> None:
-        self.run_worker(self.session.unload(names), group="unload", exit_on_error=False)
+        self.run_worker(self._unload(self.session, names), group="unload",
+                        exit_on_error=False)
+
+    async def _unload(self, session: HostSession, names: list[str]) -> None:
+        from tui.ops.memory import unload  # not needed for the first frame
+
+        for outcome in (await unload(session, names)).outcomes:
+            if outcome.status == "success":
+                self.notify_text(outcome.message)
+            else:
+                self.notify_text(outcome.message, title=f"Could not unload {outcome.model}",
+                                 severity="error")
 
     def notify_text(self, text: str, **options: Any) -> None:
         """A toast whose text is shown as written: server text is never markup, and its

@@ -164,8 +164,15 @@ def open_bench(app: QGooseApp, model: ModelSummary) -> None:
     kind = "embed" if "embedding" in capabilities and "completion" not in capabilities \
         else "generate"
 
-    def runner(runs: int, prompt: str, progress: Callable[[int, int], None],
-               ) -> Awaitable[AnyBench]:
-        return session.benchmark(model, runs=runs, prompt=prompt, progress=progress)
+    async def runner(runs: int, prompt: str, progress: Callable[[int, int], None],
+                     ) -> AnyBench:
+        from tui.ops.choosing import benchmark
+
+        measured = await benchmark(session, model.name, runs, prompt, progress,
+                                   installed=list(session.state.models))
+        if measured.not_kept:
+            app.notify_text(f"The result was not kept: {measured.not_kept}",
+                            title="Benchmark", severity="warning")
+        return measured.result
 
     app.push_screen(BenchScreen(model.name, kind, runner, session.benchmark_of(model)))

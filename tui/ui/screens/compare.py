@@ -3,7 +3,6 @@ differ highlighted, and the template and system prompt of the first two as a dif
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -13,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from tui.core.compare import Row, text_diff
+from tui.core.compare import Row
 from tui.core.format import printable
 from tui.ollama import OllamaError
 from tui.ui.screens.dialog import Dialog
@@ -27,11 +26,10 @@ class CompareScreen(Dialog[None]):
     SCROLLS = True
     BINDINGS = [Binding("escape,q,c", "app.pop_screen", "Close")]
 
-    def __init__(self, names: list[str], rows: list[Row],
-                 texts: list[tuple[str, str, str]]) -> None:
-        """`texts`: (label, first model's text, second model's text) to show as diffs."""
+    def __init__(self, names: list[str], rows: list[Row], diffs: dict[str, str]) -> None:
+        """`diffs`: label → the first two models' text as a unified diff ("" the same)."""
         super().__init__()
-        self.names, self.rows, self.texts = names, rows, texts
+        self.names, self.rows, self.diffs = names, rows, diffs
 
     def compose_body(self) -> ComposeResult:
         table = Table(title="Compare (differences in yellow)", expand=True, box=None,
@@ -44,8 +42,7 @@ class CompareScreen(Dialog[None]):
             table.add_row(Text(row.label, style="bold " + style),
                           *(Text(printable(v), style=style) for v in row.values))
         parts: list[Table | Text] = [table]
-        for label, first, second in self.texts:
-            diff = text_diff(label, (self.names[0], first), (self.names[1], second))
+        for label, diff in self.diffs.items():
             parts.append(Text(f"\n{label.capitalize()} of the first two: "
                               + ("the same" if not diff else "differs"), style="bold"))
             if diff:
@@ -54,18 +51,12 @@ class CompareScreen(Dialog[None]):
 
 
 async def compare_models(app: QGooseApp, models: list[ModelSummary]) -> None:
-    """The `c` flow (a worker of the Models view): every model's details, then the screen."""
-    from tui.core.compare import compare_rows
+    """The `c` flow (a worker of the Models view): the compare operation, then the screen."""
+    from tui.ops.choosing import compare
 
-    session, settings = app.session, app.settings
     try:
-        infos = await asyncio.gather(*(session.model_info(m) for m in models))
+        done = await compare(app.session, app.settings, [m.name for m in models])
     except OllamaError as exc:
         app.notify_text(str(exc), title="Cannot compare", severity="error")
         return
-    speeds = [record.speed_text if (record := session.benchmark_of(m)) else "" for m in models]
-    rows = compare_rows(list(zip(models, infos, strict=True)), settings.fit_context,
-                        settings.kv_cache_type, speeds)
-    texts = [(label, getattr(infos[0], label), getattr(infos[1], label))
-             for label in ("template", "system")]
-    await app.push_screen(CompareScreen([m.name for m in models], rows, texts))
+    await app.push_screen(CompareScreen(done.models, done.rows, done.diffs))

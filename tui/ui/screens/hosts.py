@@ -22,12 +22,10 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
-from tui.core import space
 from tui.core.filter_query import parse_query
 from tui.core.format import human_duration, human_size, printable
-from tui.ollama import OllamaError
+from tui.ollama.errors import InvalidNameError
 from tui.ollama.host import redact
-from tui.ollama.names import same_model
 from tui.services.fleet import (
     Fleet,
     HostReport,
@@ -43,7 +41,9 @@ from tui.ui.widgets.safe_text import server_text
 from tui.ui.widgets.status_bar import pulls_summary_text
 
 if TYPE_CHECKING:
+    from tui.ops.fleet import FleetDelete
     from tui.services.session import HostSession
+    from tui.services.transfer import TransferProgress
 
 PRESENT, ABSENT, STALE = "✓", "·", "≠"
 HOST_COLUMNS = ("", "Host", "State", "Version", "Models", "Disk", "Loaded", "VRAM used",
@@ -235,51 +235,70 @@ class HostsScreen(FilteredView):
                    for name in row.digests]
 
         def chosen(names: list[str] | None) -> None:
-            for name in names or []:
-                self.qapp.sessions[name].pulls.start(row.name)
             if names:
-                self.qapp.pulls_started()
-                self.qapp.notify_text(f"Pulling {row.name} on {', '.join(names)}: each "
-                                      "host's Pulls view has its progress")
+                self._pull_on(row.name, names)
 
         self.app.push_screen(HostsDialog(f"Pull {row.name} onto", choices, "Pull"), chosen)
 
+    def _pull_on(self, model: str, names: list[str]) -> None:
+        from tui.ops.models import AlreadyPulling, start_pull
+
+        started = []
+        for name in names:
+            try:
+                start_pull(self.qapp.sessions[name], model)
+            except (AlreadyPulling, InvalidNameError) as exc:  # said per host
+                self.qapp.notify_text(str(exc), title=f"{self._label(name)}: not pulled",
+                                      severity="warning")
+                continue
+            started.append(name)
+        if started:
+            self.qapp.pulls_started()
+            self.qapp.notify_text(f"Pulling {model} on {', '.join(started)}: each "
+                                  "host's Pulls view has its progress")
+
     def action_delete_on_hosts(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            # What each host frees is worked out from its details: asked, not guessed.
+            self.run_worker(self._ask_and_delete(row), group="fleet-delete",
+                            exclusive=True, exit_on_error=False)
+
+    async def _ask_and_delete(self, row: MatrixRow) -> None:
+        from tui.ops.fleet import FleetDelete, plan_delete_on
         from tui.ui.screens.hosts_dialog import HostsDialog
 
-        row = self._highlighted()
-        if row is None:
-            return
-        having = [name for name, digest in row.digests.items() if digest]
-        freed = {name: self._freed(name, row.name) for name in having}
-        choices = [(name, f"{self._label(name)}: frees {human_size(freed[name])}"
+        planned = await plan_delete_on(Fleet(self.qapp.sessions), row.name)
+        choices = [(name, f"{self._label(name)}: frees {human_size(planned.freed(name))}"
                     + (" (another version)" if name in row.stale else ""), False)
-                   for name in having]
+                   for name in planned.plans]
+        if not choices:
+            self.qapp.notify_text(f"No host has {row.name} now")
+            return
 
         def chosen(names: list[str] | None) -> None:
             if names:
-                self.run_worker(self._delete(row.name, names), group="fleet-delete",
+                only = FleetDelete(planned.model, {h: planned.plans[h] for h in names}, {})
+                self.run_worker(self._delete(only), group="fleet-delete",
                                 exit_on_error=False)
 
         self.app.push_screen(HostsDialog(f"Delete {row.name} from", choices, "Delete",
                                          danger=True), chosen)
 
-    async def _delete(self, model: str, names: list[str]) -> None:
-        done = []
-        for name in names:
-            session = self.qapp.sessions[name]
-            summary = next((m for m in session.state.models if same_model(m.name, model)),
-                           None)
-            if summary is None:
-                continue
-            try:
-                await session.delete(summary)
-                done.append(name)
-            except OllamaError as exc:  # said per host; the others go on
-                self.qapp.notify_text(str(exc), title=f"{self._label(name)}: not deleted",
+    async def _delete(self, planned: FleetDelete) -> None:
+        from tui.ops.fleet import delete_on
+
+        done = await delete_on(Fleet(self.qapp.sessions), planned)
+        deleted = []
+        for name, result in done.results.items():
+            if result["status"] == "success":
+                deleted.append(f"{name} ({human_size(result['freed_bytes'])} freed)")
+            else:  # said per host; the others went on
+                self.qapp.notify_text(result["message"],
+                                      title=f"{self._label(name)}: not deleted",
                                       severity="error")
-        if done:
-            self.qapp.notify_text(f"Deleted {model} from {', '.join(done)}")
+        if deleted:
+            self.qapp.notify_text(f"Deleted {done.model} from {', '.join(deleted)}")
         self.show()
 
     def action_transfer_to_hosts(self) -> None:
@@ -308,66 +327,43 @@ class HostsScreen(FilteredView):
 
         def chosen(names: list[str] | None) -> None:
             if names:
-                self.run_worker(self._transfer(row.name, configs[source], names),
+                self.run_worker(self._transfer(row.name, configs[source], names, configs),
                                 group="transfer", exclusive=True, exit_on_error=False)
 
         self.app.push_screen(HostsDialog(f"Copy {row.name} from {self._label(source)} to",
                                          choices, "Transfer"), chosen)
 
-    async def _transfer(self, model: str, source: HostConfig, targets: list[str]) -> None:
-        from tui.services.transfer import ModelsDir, TransferError, TransferProgress, send_model
-        from tui.services.transfer.files import copy_files, writable_store
+    async def _transfer(self, model: str, source: HostConfig, targets: list[str],
+                        configs: dict[str, HostConfig]) -> None:
+        """The dialog named the hosts with another version: chosen to be replaced. The
+        sessions keep the app's history, so a re-encoded copy is remembered."""
+        from tui.ops import BadRequest
+        from tui.ops.fleet import transfer_to
 
-        configs = {h.name: h for h in self.qapp.settings.fleet()}
-        store = ModelsDir(Path(source.store_path(self.qapp.settings.env)))
         line = self.transfer_line
+
+        def report(name: str, progress: TransferProgress) -> None:
+            line.update(Text(f"{model} → {self._label(name)}: "
+                             f"{progress.fraction * 100:.0f}% of "
+                             f"{human_size(progress.step[1])}  {progress.status}  "
+                             "(x cancels)"))
+
         line.set_class(True, "-shown")
         try:
-            for name in targets:
-                session = self.qapp.sessions[name]
-
-                def report(progress: TransferProgress, name: str = name) -> None:
-                    line.update(Text(f"{model} → {self._label(name)}: "
-                                     f"{progress.fraction * 100:.0f}% of "
-                                     f"{human_size(progress.step[1])}  {progress.status}  "
-                                     "(x cancels)"))
-
-                target = configs.get(name)
-                try:
-                    # The dialog named the hosts with another version: chosen to be replaced.
-                    if target is not None and writable_store(target.models_dir):
-                        # Its store is writable here: the files, every digest kept.
-                        progress = await asyncio.to_thread(
-                            copy_files, store, model, Path(target.models_dir), None,
-                            replace=True, target_label=self._label(name))
-                    else:
-                        progress = await send_model(store, model, session.client, report,
-                                                    replace=True,
-                                                    known_copies=self._same.copies_of)
-                except OSError as exc:
-                    self.qapp.notify_text(f"cannot write into its models directory: "
-                                          f"{exc.strerror or exc}",
-                                          title=f"Transfer to {self._label(name)}",
-                                          severity="error")
-                    continue
-                except (TransferError, OllamaError) as exc:
-                    self.qapp.notify_text(str(exc), title=f"Transfer to {self._label(name)}",
-                                          severity="error")
-                    continue
-                if progress.target_digest and not progress.already_there:
-                    await asyncio.to_thread(self.qapp.history.record_transfer,
-                                            source.base_url, progress.source_digest,
-                                            session.base_url, progress.target_digest, model)
-                await session.refresh()
-                if progress.way == "files":  # what the server lists from the files written
-                    listed = next((m for m in session.state.models
-                                   if same_model(m.name, model)), None)
-                    progress.target_digest = listed.digest if listed else ""
-                how = "its model files written" if progress.way == "files" else "sent"
-                self.qapp.notify_text(f"{model} is on {self._label(name)} ({how}): "
-                                      f"{progress.outcome}")
+            done = await transfer_to(Fleet(self.qapp.sessions), model, source, targets,
+                                     configs, self.qapp.settings.env, report=report)
+        except BadRequest as exc:  # the source's files are not readable after all
+            self.qapp.notify_text(str(exc), title="Transfer", severity="error")
+            return
         finally:
             line.set_class(False, "-shown")
+        for name, result in done.results.items():
+            if result["status"] == "success":
+                self.qapp.notify_text(result["message"])
+            else:
+                self.qapp.notify_text(result["message"],
+                                      title=f"Transfer to {self._label(name)}",
+                                      severity="error")
         await self._load_versions()
         self.show()
 
@@ -380,7 +376,3 @@ class HostsScreen(FilteredView):
 
     def _label(self, name: str) -> str:
         return self.qapp.sessions[name].label or name
-
-    def _freed(self, name: str, model: str) -> int:
-        session = self.qapp.sessions[name]
-        return space.freed_by_deleting(model, session.state.models, session.cached_info)

@@ -14,9 +14,12 @@ if TYPE_CHECKING:
 
 
 def check_updates(view: ModelsScreen) -> None:
+    from tui.ops.updates import check_updates as ask_registries  # not for the 1st frame
+
     view.updates_asked = True
-    view.run_worker(view.qapp.session.check_for_updates(), group="updates", exclusive=True,
-                    exit_on_error=False)
+    session = view.qapp.session
+    view.run_worker(ask_registries(session, list(session.state.models)), group="updates",
+                    exclusive=True, exit_on_error=False)
 
 
 def check_updates_again(view: ModelsScreen) -> None:
@@ -53,7 +56,9 @@ def ask_and_update(view: ModelsScreen, models: list[ModelSummary]) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            started, _ = session.model_updates.start_pulls(outdated)
+            from tui.ops.updates import start_updates
+
+            started = start_updates(session, outdated).started
             app.pulls_started()
             app.notify_text(f"Updating {counted(len(started), 'model')}: progress in the "
                             "Pulls view (P)")

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
-from tui.services.config import ConfigError, NotInstalledError, set_current_model
+from tui.services.config import ConfigError, NotInstalledError
 from tui.services.session import Changed, Event, Pulled
 from tui.ui.screens import model_updates
 from tui.ui.screens.model_details import DetailsFetcher, grid_columns
@@ -138,10 +138,6 @@ class ModelsScreen(FilteredView):
         state = self.qapp.session.state
         self.grid.set_class(state.online is False or state.from_cache, "-stale")
 
-    @on(PullsStrip.Clicked)
-    def _strip_clicked(self) -> None:
-        self.app.switch_mode("pulls")
-
     def _show_pulls(self) -> None:
         jobs = self.qapp.session.pulls.jobs
         self.has_pulls = bool(jobs)
@@ -221,6 +217,7 @@ class ModelsScreen(FilteredView):
             return self.has_pulls  # in the key bar only while there are pulls
         return super().check_action(action, parameters)
 
+    @on(PullsStrip.Clicked)
     def action_show_pulls(self) -> None:
         self.qapp.switch_mode("pulls")
 
@@ -259,20 +256,23 @@ class ModelsScreen(FilteredView):
 
     def use_model(self, name: str) -> None:
         """Make `name` the current model: only an installed one, saved in the config."""
-        if not self.qapp.session.state.online:
-            self.app.notify("Ollama is offline, so it cannot confirm the model is installed",
-                            severity="warning")
+        self.run_worker(self._use(name), group="use", exclusive=True, exit_on_error=False)
+
+    async def _use(self, name: str) -> None:
+        from tui.ops.models import use  # not needed for the first frame
+
+        session = self.qapp.session
+        if not session.state.online:
+            self.qapp.notify_text("Ollama is offline, so it cannot confirm the model is "
+                                  "installed", severity="warning")
             return
-        installed = [m.name for m in self.qapp.session.state.models]
         try:
-            chosen = set_current_model(self.qapp.settings, installed, name)
+            done = await use(session, self.qapp.settings, name, list(session.state.models))
         except (NotInstalledError, ConfigError, OllamaError) as exc:
             self.qapp.notify_text(str(exc), severity="error")
             return
         self.qapp.session_changed.publish(Changed("models"))
-        self.qapp.notify_text(f"Current model: {chosen}")
-        self.run_worker(self.qapp.session.record_current(chosen), group="usage",
-                        exit_on_error=False)
+        self.qapp.notify_text(done.message)
 
     def action_delete_model(self) -> None:
         from tui.ui.screens.delete_flow import ask_and_delete  # not for the first frame

@@ -12,8 +12,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from tui.core.format import printable
-from tui.ollama.names import same_model
-from tui.services.config import ConfigError, set_current_model
+from tui.ollama import OllamaError
 from tui.services.rename import destination_problem, name_problem, taken_by
 from tui.services.session import Changed
 from tui.ui.screens.dialog import Dialog
@@ -113,22 +112,26 @@ def _ask_replace(view: ModelsScreen, model: ModelSummary, taken: ModelSummary) -
 
 async def rename_model(view: ModelsScreen, model: ModelSummary, new_name: str, copy: bool,
                        replace: bool = False) -> None:
+    from tui.ops import models as ops
     from tui.services.rename import RenameError
 
     app = view.qapp
+    session = app.session
+    done: ops.Copied | ops.Renamed
     try:
-        name = await app.session.rename(model, new_name, keep_old=copy, replace=replace)
-    except RenameError as exc:
+        if copy:
+            try:
+                done = await ops.copy(session, model.name, new_name, replace=replace)
+            finally:
+                await session.refresh()  # the list shows what exists now, whatever happened
+        else:
+            done = await ops.rename(session, app.settings, model.name, new_name)
+    except (RenameError, OllamaError) as exc:
         app.notify_text(str(exc), title="Copy failed" if copy else "Rename failed",
                         severity="error")
         return
-    message = f"Copied {model.name} to {name}" if copy else f"Renamed {model.name} to {name}"
-    if not copy and same_model(model.name, app.settings.current_model):
-        try:  # the current model follows its rename
-            set_current_model(app.settings, [name], name)
-            message += "; it is still the current model"
-        except ConfigError as exc:
-            app.notify_text(str(exc), severity="error")
-    app.notify_text(message)
-    view.grid.select_name(name)
+    # The current model follows its rename; a config that cannot be written says why.
+    problem = isinstance(done, ops.Renamed) and bool(done.current_problem)
+    app.notify_text(done.message, severity="warning" if problem else "information")
+    view.grid.select_name(done.model)
     app.session_changed.publish(Changed("models"))
