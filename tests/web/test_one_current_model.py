@@ -34,7 +34,8 @@ async def test_the_tui_and_the_api_share_the_current_model(start_web: Start,
         await wait_until(pilot, lambda: marked() == ["gemma3:4b"])
         assert models_view(app).status_bar.current_model == "gemma3:4b"
 
-        models_view(app).use_model("qwen2.5:7b")  # the u key's work
+        models_view(app).use_model("qwen2.5:7b")  # the u key's work, in a worker
+        await wait_until(pilot, lambda: marked() == ["qwen2.5:7b"])
         listed = (await web.get("/api/models/")).json()
         assert listed["current_model"] == "qwen2.5:7b"
         assert [m["name"] for m in listed["models"] if m["is_current"]] == ["qwen2.5:7b"]

@@ -92,5 +92,5 @@ async def benchmark(session: HostSession, name: str, runs: int, prompt: str,
     if summary.digest:
         session.benchmarks[summary.digest] = record
         session.tell(Changed("benchmarks"))  # the Speed column and the info panel
-    recorded = await session.usage.loaded([summary.name])
+    recorded = await session.usage.recorded_loaded([summary.name])
     return Benchmarked(model, summary.digest, result, prompt, problem, recorded)

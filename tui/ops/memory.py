@@ -63,7 +63,7 @@ async def load(session: HostSession, name: str, keep_alive: str | int | None) ->
     finally:
         session.loading.pop(key, None)
         session.tell(Changed("running"))
-    recorded = await session.usage.loaded([model])
+    recorded = await session.usage.recorded_loaded([model])
     evicted: list[str] = []
     if known:
         await session.refresh_running()  # so that "loaded" means the Running view shows it
@@ -127,7 +127,7 @@ class Running:
 async def running(session: HostSession) -> Running:
     """The models in memory now; their use is recorded. Raises OllamaError."""
     models = await session.client.ps()
-    recorded = await session.usage.loaded([r.name for r in models]) if models else True
+    recorded = await session.usage.recorded_loaded(r.name for r in models) if models else True
     return Running(models, recorded)
 
 

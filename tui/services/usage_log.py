@@ -59,6 +59,14 @@ class UsageLog:
             self._written.update((model_key(n), now) for n in due)
         return written
 
+    async def recorded_loaded(self, names: Iterable[str]) -> bool:
+        """For an operation's answer: True when each model's load is in the history, written
+        now or a moment ago (a refresh that saw it loaded may have been first)."""
+        names = list(names)
+        await self.loaded(names)
+        return self.history is not None and \
+            all(model_key(n) in self._written for n in names)
+
     async def current(self, name: str) -> bool:
         return await self._write([name], lambda h: h.record_current(self.base_url, name))
 
