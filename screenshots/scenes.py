@@ -15,10 +15,10 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
+from tests.tui.helpers import models_view, wait_until
 from tui.ollama.names import parse_name
 from tui.services.config import Settings
 from tui.ui.app import QGooseApp
-from tui.ui.screens.models import ModelsScreen
 
 Scene = Callable[[Pilot], Awaitable[None]]
 
@@ -47,30 +47,16 @@ def picture_taking() -> Iterator[None]:
         _set_environment(saved)
 
 
-async def until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 10) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise RuntimeError("the app never got there")
-
-
 def demo(pilot: Pilot) -> QGooseApp:
     app = pilot.app
     assert isinstance(app, QGooseApp)
     return app
 
 
-def models_view(app: QGooseApp) -> ModelsScreen:
-    view = app.views["models"]
-    assert isinstance(view, ModelsScreen)
-    return view
-
-
 async def details_shown(pilot: Pilot) -> None:
     app = demo(pilot)
     grid = models_view(app).grid
-    await until(pilot, lambda: grid.highlighted is not None
+    await wait_until(pilot, lambda: grid.highlighted is not None
                 and app.session.cached_info(grid.highlighted) is not None)
     await pilot.pause(0.3)
 
@@ -79,11 +65,11 @@ async def ready(pilot: Pilot) -> None:
     """The Models view with everything it learns after the list: each model's badges, the
     ⬆ marks of the three outdated demo models, and the highlighted model's details."""
     app = demo(pilot)
-    await until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
+    await wait_until(pilot, lambda: "models" in app.views and bool(models_view(app).grid.shown))
     session = app.session
-    await until(pilot, lambda: all(session.known_capabilities(m) is not None
+    await wait_until(pilot, lambda: all(session.known_capabilities(m) is not None
                                    for m in session.state.models if not m.is_remote))
-    await until(pilot, lambda: all(session.model_updates.known(m) is not None
+    await wait_until(pilot, lambda: all(session.model_updates.known(m) is not None
                                    for m in session.state.models))
     await details_shown(pilot)
 
@@ -105,7 +91,7 @@ async def pull_in_progress(pilot: Pilot) -> None:
     app.emulator.pull_rate = 42e6  # a steady, realistic line: speed and ETA show
     app.start_pull("llama3.1:8b")
     app.start_pull("qwen3:8b")
-    await until(pilot, lambda: all(j.progress.completed for j in app.session.pulls.jobs))
+    await wait_until(pilot, lambda: all(j.progress.completed for j in app.session.pulls.jobs))
     await pilot.pause(1.5)
 
 
@@ -144,7 +130,7 @@ async def offline(pilot: Pilot) -> None:
     await app.emulator.stop()
     app.refresh_models()
     state = app.session.state
-    await until(pilot, lambda: state.online is False)
+    await wait_until(pilot, lambda: state.online is False)
     # The clock pinned: "offline for 12 s, next try in 4 s" whenever the picture is taken.
     since = state.offline_since or 0.0
     status_bar = models_view(app).status_bar
@@ -159,7 +145,7 @@ async def offline(pilot: Pilot) -> None:
 async def hosts_view(pilot: Pilot) -> None:
     app = demo(pilot)
     await ready(pilot)
-    await until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
+    await wait_until(pilot, lambda: all(s.state.online for s in app.sessions.values()))
     await pilot.press("4")
     await pilot.pause(0.5)
 
@@ -169,7 +155,7 @@ async def benchmark(pilot: Pilot) -> None:
     models_view(demo(pilot)).grid.select_name("llama3.2:latest")
     await pilot.press("b", "enter")
     app = pilot.app
-    await until(pilot, lambda: not getattr(app.screen, "running", True), timeout=30)
+    await wait_until(pilot, lambda: not getattr(app.screen, "running", True), timeout=30)
     await pilot.pause(0.3)
 
 

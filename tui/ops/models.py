@@ -6,7 +6,6 @@ returns a result whose to_json() is the shape `--json` prints and the web API an
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +15,6 @@ from tui.ollama import ModelInfo, ModelNotFoundError, ModelSummary, OllamaError
 from tui.ollama.names import model_key, normalize, same_model, validation_error
 from tui.services.config import ConfigError, Settings, set_current_model
 from tui.services.session import HostSession
-
-DETAILS_AT_ONCE = 8  # /api/show requests in flight while working out what a delete frees
 
 
 # -- info ---------------------------------------------------------------------------------
@@ -136,14 +133,7 @@ async def plan_delete(session: HostSession, names: list[str],
 
     alike = {looks(m) for m in deleting}
     candidates = [m for m in models if looks(m) in alike and not m.is_remote]
-    gate = asyncio.Semaphore(DETAILS_AT_ONCE)
-
-    async def fetch(model: ModelSummary) -> None:
-        async with gate:
-            with contextlib.suppress(OllamaError):
-                plan.details[model] = await session.model_info(model)
-
-    await asyncio.gather(*(fetch(m) for m in candidates))
+    plan.details = await session.fetch_infos(candidates)
     plan.complete = len(plan.details) == len(candidates)
     return plan
 

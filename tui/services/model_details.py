@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.filter_query import Facts
 from tui.ollama import OllamaError
-from tui.ollama.models import ModelSummary
+from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import model_key
 
 if TYPE_CHECKING:
@@ -39,23 +39,32 @@ async def fetch_details(session: HostSession, priority: Sequence[ModelSummary] =
 
     wanted = list(dict.fromkeys(m for m in [*priority, *session.state.models] if missing(m)))
     urgent = sum(1 for m in priority if missing(m))
-    gate = asyncio.Semaphore(DETAILS_AT_ONCE)
-
-    async def fetch(model: ModelSummary) -> None:
-        async with gate:
-            with contextlib.suppress(OllamaError):
-                await session.model_info(model)
-
     for start in range(0, len(wanted), DETAILS_BATCH):
         if start >= urgent and not full and start:
             await asyncio.sleep(pause)  # nobody is looking at these: no hurry
         batch = wanted[start:start + DETAILS_BATCH]
-        await asyncio.gather(*(fetch(m) for m in batch))
+        await infos_of(session, batch)
         if fetched is not None:
             fetched(batch)
     if wanted:
         await session.save_capabilities()
     return wanted
+
+
+async def infos_of(session: HostSession,
+                   models: Iterable[ModelSummary]) -> dict[ModelSummary, ModelInfo]:
+    """/api/show for each of `models`, a few at a time (through the session's cache); a
+    model whose answer failed is left out."""
+    gate = asyncio.Semaphore(DETAILS_AT_ONCE)
+    found: dict[ModelSummary, ModelInfo] = {}
+
+    async def fetch(model: ModelSummary) -> None:
+        async with gate:
+            with contextlib.suppress(OllamaError):
+                found[model] = await session.model_info(model)
+
+    await asyncio.gather(*(fetch(m) for m in models))
+    return found
 
 
 def session_facts(session: HostSession, current: str) -> Facts:

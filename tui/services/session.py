@@ -274,6 +274,12 @@ class HostSession:
 
         return await fetch_details(self, priority, full, fetched)
 
+    async def fetch_infos(self, models: Sequence[ModelSummary]) -> dict[ModelSummary, ModelInfo]:
+        """/api/show for exactly `models`, a few at a time; failures left out."""
+        from tui.services.model_details import infos_of
+
+        return await infos_of(self, models)
+
     def facts(self, current: str) -> Facts:
         """What the filter language may ask of this host's models (`current`: the
         config's current model)."""

@@ -227,8 +227,13 @@ class QGooseApp(SurvivingApp):
 
     # -- operations the views ask for --------------------------------------------------
     def start_pull(self, name: str) -> None:
-        if self.session.pulls.start(name) is None:
-            self.notify_text(f"{name} is already being pulled")
+        from tui.ollama import InvalidNameError
+        from tui.ops.models import AlreadyPulling, start_pull  # not for the first frame
+
+        try:
+            start_pull(self.session, name)
+        except (AlreadyPulling, InvalidNameError) as exc:
+            self.notify_text(str(exc), severity="warning")
         self._pulls_timer.resume()
 
     def pulls_started(self) -> None:
