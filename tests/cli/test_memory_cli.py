@@ -218,3 +218,26 @@ def test_pull_check_says_size_and_verdict_and_pulls_nothing(run, config_path: Pa
     assert "qwen3:0.6b" not in run("list")[1]  # nothing pulled
     code, _, err = run("pull", "nosuchmodel", "--check")
     assert code == EXIT_ERROR and "has no nosuchmodel:latest" in err
+
+
+def test_each_host_is_judged_by_its_own_gpu(threaded_emulator: Emulator, config_path: Path,
+                                            capsys: pytest.CaptureFixture) -> None:
+    url = threaded_emulator.url
+    config_path.parent.mkdir(parents=True, exist_ok=True)
+    config_path.write_text(f'registry = "{url}"\nvram = "12GB"\n\n'
+                           f'[hosts.big]\nurl = "{url}"\nvram = "24GB,24GB"\n\n'
+                           f'[hosts.small]\nurl = "{url}"\n\n'
+                           f'[hosts.odd]\nurl = "{url}"\nvram = "lots"\n')
+
+    def verdict_on(host: str) -> str:
+        code = cli.main(["--host", host, "--config", str(config_path),
+                         "pull", "qwen3:32b", "--check", "--json"])
+        out, err = capsys.readouterr()
+        assert code == EXIT_OK, err
+        return json.loads(out)["verdict"]
+
+    assert verdict_on("big") == "fits"  # 48 GB of its own
+    assert verdict_on("small") == "partly on CPU"  # the config's 12 GB
+    cli.main(["--host", "small", "--config", str(config_path), "hosts"])
+    err = capsys.readouterr().err
+    assert "host 'odd'" in err and "'vram'" in err and "lots" in err

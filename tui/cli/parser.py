@@ -405,7 +405,8 @@ async def _demo_hosts(settings: Settings, demo: bool) -> AsyncIterator[None]:
     emulators = [("emulator", await started_emulator(outdated=DEMO_OUTDATED))]
     try:
         emulators += await demo_fleet()
-        use_demo_hosts(settings, {name: emulator.url for name, emulator in emulators})
+        use_demo_hosts(settings, {name: emulator.url for name, emulator in emulators},
+                       {name: emulator.vram for name, emulator in emulators})
         yield
     finally:
         for _, emulator in emulators:

@@ -18,10 +18,9 @@ from typing import Any
 
 import platformdirs
 
-from tui.core.format import parse_size
 from tui.ollama.host import resolve_base_url, shown_host
 from tui.ollama.names import model_key, normalize, validation_error
-from tui.services.hosts_config import HostConfig, parse_hosts, warnings_once
+from tui.services.hosts_config import HostConfig, parse_hosts, vram_total, warnings_once
 
 APP_NAME = "qgoose-tui"
 DEFAULT_CURRENT_MODEL = "glm-4.6:cloud"  # Quantum Goose's default model
@@ -119,13 +118,14 @@ class Settings:
 
     @property
     def vram_bytes(self) -> int | None:
-        """The total GPU memory, or None when not configured."""
-        return vram_total(self.vram) if self.vram else None
+        """The host in use's total GPU memory, or None when not configured."""
+        return self.vram_for(self.host_name)
 
-
-def vram_total(text: str) -> int:
-    """Bytes of GPU memory from "24GB" or "24GB,24GB" (several GPUs add up)."""
-    return sum(parse_size(part) for part in text.split(","))
+    def vram_for(self, host_name: str) -> int | None:
+        """A host's GPU memory: its table's `vram`, else the top-level one; None: unknown."""
+        entry = self.hosts.get(host_name)
+        text = entry.vram if entry is not None and entry.vram else self.vram
+        return vram_total(text) if text else None
 
 
 # The keys a config file may hold, with the type each must have.
@@ -428,13 +428,17 @@ def for_demo(settings: Settings, folder: Path) -> Settings:
     return Settings(path=folder / "config.toml", saved=False, env={}, **kept)
 
 
-def use_demo_hosts(settings: Settings, urls: Mapping[str, str]) -> None:
+def use_demo_hosts(settings: Settings, urls: Mapping[str, str],
+                   vram: Mapping[str, int] | None = None) -> None:
     """Make the demo's running emulators (name → URL, the first in use) its whole fleet,
     the first also its registry. Their model files are nowhere readable: each gets a
     models_dir in the demo's folder that does not exist, so no transfer or export ever
-    looks in the user's own ~/.ollama (the emulators listen on this machine)."""
+    looks in the user's own ~/.ollama (the emulators listen on this machine). `vram`: each
+    emulator's pretend GPU memory, so that fit verdicts show in the demo."""
     folder = settings.path.parent
-    settings.hosts = {name: HostConfig(name, url, models_dir=str(folder / "models" / name))
+    gpus = vram or {}
+    settings.hosts = {name: HostConfig(name, url, models_dir=str(folder / "models" / name),
+                                       vram=str(gpus.get(name, "")))
                       for name, url in urls.items()}
     settings.host_name = next(iter(urls))
     settings.host = settings.registry = urls[settings.host_name]

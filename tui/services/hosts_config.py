@@ -7,6 +7,7 @@
     verify = true               # TLS certificate checks; false only when asked (warned)
     ca_file = "/etc/ssl/my-ca.pem"
     models_dir = "/mnt/gpu1/.ollama/models"   # its model store, readable here (transfers)
+    vram = "24GB,24GB"          # its GPU memory, for fit verdicts (else the top-level vram)
 
 A table that cannot be used is reported and left out; the rest of the fleet stays.
 """
@@ -21,11 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.core.format import parse_size
 from tui.ollama.host import resolve_base_url, shown_host
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
-_KEYS = {"url": str, "token_env": str, "verify": bool, "ca_file": str, "models_dir": str}
+_KEYS = {"url": str, "token_env": str, "verify": bool, "ca_file": str, "models_dir": str,
+         "vram": str}
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class HostConfig:
     verify: bool = True
     ca_file: str = ""
     models_dir: str = ""  # the host's Ollama models directory, readable here (transfers)
+    vram: str = ""  # its GPU memory ("24GB" or per GPU "24GB,24GB"); "": the config's own
 
     @property
     def base_url(self) -> str:
@@ -82,6 +86,11 @@ class HostConfig:
             found.append(f"host {self.name}: TLS certificates are not checked (verify = "
                          "false): anyone in between can read and change the traffic")
         return found
+
+
+def vram_total(text: str) -> int:
+    """Bytes of GPU memory from "24GB" or "24GB,24GB" (several GPUs add up)."""
+    return sum(parse_size(part.strip()) for part in text.split(","))
 
 
 def is_loopback(url: str) -> bool:
@@ -144,6 +153,11 @@ def _problem(name: str, table: Any) -> str:
         resolve_base_url(table["url"])
     except ValueError as exc:
         return str(exc)
+    if table.get("vram"):
+        try:
+            vram_total(table["vram"])
+        except ValueError as exc:
+            return f"'vram' {exc}"
     if "token_env" in table and not _ENV_NAME.fullmatch(table["token_env"]):
         return "'token_env' must be the name of an environment variable"
     if table.get("ca_file"):

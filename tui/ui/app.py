@@ -122,7 +122,9 @@ class QGooseApp(SurvivingApp):
         self.fleet_emulators = [] if self.emulator_options else await demo_fleet()
         hosts = {"emulator": self.emulator.url,
                  **{name: emu.url for name, emu in self.fleet_emulators}}
-        use_demo_hosts(self.settings, hosts)  # the demo's fleet is all the app knows
+        emulators = [("emulator", self.emulator), *self.fleet_emulators]
+        use_demo_hosts(self.settings, hosts,  # the demo's fleet is all the app knows
+                       {name: emulator.vram for name, emulator in emulators})
         # Each emulator is its own registry too.
         return [(name, url, url, self.settings.client_options(name))
                 for name, url in hosts.items()]
@@ -170,6 +172,11 @@ class QGooseApp(SurvivingApp):
             self.notify_text(event.message, title=event.title, severity=event.severity)
         else:
             self.session_changed.publish(event)
+
+    @property
+    def vram(self) -> int | None:
+        """The GPU memory of the host shown (its own `vram`, else the config's)."""
+        return self.settings.vram_for(self.session.label)
 
     def switch_host(self, name: str) -> None:
         """Show another host; the others go on (their pulls too)."""

@@ -22,12 +22,12 @@ def grid_columns(app: QGooseApp) -> tuple[Column, ...]:
     redraws."""
     settings = app.settings
     columns = [*COLUMNS]
-    if settings.vram_bytes:
+    if any(settings.vram_for(host.name) for host in settings.fleet()):
         from tui.core.fits_column import fits_column
 
         # Will each model fit at the configured context? Needs every model's details.
         columns.append(fits_column(lambda m: app.session.cached_info(m), settings.fit_context,
-                                   settings.kv_cache_type, settings.vram_bytes))
+                                   settings.kv_cache_type, lambda: app.vram))
     plain = plain_terminal()
     columns.append(caps_column(lambda m: app.session.known_capabilities(m), plain))
     columns.append(update_column(lambda m: app.session.model_updates.known(m), plain))

@@ -208,7 +208,7 @@ def ask_and_pull(app: QGooseApp) -> None:
     session, settings = app.session, app.settings
     installed = [m.name for m in session.state.models]
     fit = FitCheck(session.registry_facts, settings.fit_context, settings.kv_cache_type,
-                   settings.vram_bytes, session.model_recommendations)
+                   app.vram, session.model_recommendations)
 
     def chosen(name: str | None) -> None:
         if name:
