@@ -1,5 +1,5 @@
 """`python -m tui` runs the same entry point as the `qgoose-tui` script."""
 
-from tui.cli import main
+from tui.cli.entry import run
 
-raise SystemExit(main())
+raise SystemExit(run())

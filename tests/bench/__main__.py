@@ -162,9 +162,9 @@ def peak():
         if line.startswith("VmHWM:"):
             return line.split()[1]
 if sys.argv[1] == "ours":
-    from tui.cli import main
+    from tui.cli.entry import run
     sys.argv = ["qgoose-tui", "list", "--json", "--config", sys.argv[2]]
-    main()
+    run()
 else:
     import ollama
     ollama.list()

@@ -67,7 +67,7 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
     history and config in a directory of their own (a first run's; the user's left alone)."""
     with tempfile.TemporaryDirectory() as own:
         os.environ.update(XDG_CACHE_HOME=cache_dir, XDG_DATA_HOME=own, XDG_CONFIG_HOME=own)
-        from tui.cli import main
+        from tui.cli.entry import run
 
         # The app is imported here to be watched, before main() would import it; so the
         # garbage collection main() pauses for the TUI's start is paused here already.
@@ -83,7 +83,7 @@ def run_app(url: str, expected: int, cache_dir: str) -> None:
 
         ModelsScreen.show_models = noting_show_models  # type: ignore[method-assign]
         measure_frames()
-        main(["--host", url])
+        run(["--host", url])
 
 
 def peak_rss_kib() -> int:

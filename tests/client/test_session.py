@@ -164,3 +164,22 @@ async def test_refresh_running_says_nothing_when_nothing_moved(session, emulator
     emulator.store.load(parse_name("mistral"), 600)
     await session.refresh_running()
     assert events == [Changed("running"), Changed("models")]
+
+
+async def test_details_nobody_waits_for_any_more_fail_quietly(session, emulator,
+                                                              caplog) -> None:
+    """Quitting while details are asked must not print asyncio's "exception was never
+    retrieved" traceback into the user's terminal when the answer then fails."""
+    import gc
+
+    await session.refresh()
+    emulator.faults.latency, emulator.faults.error_500 = 0.2, "busy"
+    emulator.faults.paths = ("/api/show",)
+    asking = asyncio.ensure_future(session.model_info(session.state.models[1]))
+    await asyncio.sleep(0.05)
+    asking.cancel()  # the only caller goes away; the request goes on
+    await asyncio.sleep(0.4)  # …and fails
+    del asking
+    gc.collect()
+    await asyncio.sleep(0)
+    assert "never retrieved" not in caplog.text

@@ -239,12 +239,18 @@ class HostSession:
         asking = self._asking.get(key)
         if asking is None:
             asking = self._asking[key] = asyncio.ensure_future(self.client.show(model.name))
-            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+            asking.add_done_callback(lambda done: self._asked(key, done))
         info = await asyncio.shield(asking)  # one caller cancelled leaves it to the others
         self._info[key] = info
         if model.digest:
             self.capabilities[model.digest] = info.capabilities
         return info
+
+    def _asked(self, key: tuple[str, str], done: asyncio.Future[ModelInfo]) -> None:
+        self._asking.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # seen here: when every caller was cancelled (the app quit
+            # while it was asked), asyncio would print "exception was never retrieved"
 
     def disk_used(self) -> int:
         """Bytes on disk, shared blobs counted once (by weights blob where details are in).
