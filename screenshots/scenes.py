@@ -174,6 +174,20 @@ async def one_shot_prompt(pilot: Pilot) -> None:
     await pilot.pause(0.2)
 
 
+async def create_variant(pilot: Pilot) -> None:
+    """The variant form filled in as the README tells: a 32k context and a system prompt."""
+    await ready(pilot)
+    models_view(demo(pilot)).grid.select_name("llama3.2:latest")
+    await pilot.press("v")
+    screen = pilot.app.screen
+    await wait_until(pilot, lambda: bool(screen.query("#num_ctx")))
+    screen.query_one("#name", Input).value = "llama3.2-32k"
+    screen.query_one("#num_ctx", Input).value = "32768"
+    screen.query_one("#system", TextArea).text = "You answer in one short paragraph."
+    screen.query_one("#num_ctx", Input).focus()
+    await pilot.pause(0.5)
+
+
 # Every picture: its terminal size and scene. The README shows all but main-80x24.
 SHOTS: dict[str, tuple[tuple[int, int], Scene]] = {
     "main": ((140, 36), main_screen),
@@ -188,6 +202,7 @@ SHOTS: dict[str, tuple[tuple[int, int], Scene]] = {
     "delete-confirm": ((100, 30), delete_confirm),
     "offline": ((100, 30), offline),
     "prompt": ((110, 30), one_shot_prompt),
+    "create-variant": ((110, 40), create_variant),
 }
 
 
