@@ -68,7 +68,7 @@ def test_bad_input_is_one_line_and_exit_2(run, args: tuple[str, ...], message: s
 def test_replacing_needs_force_and_a_missing_base_fails(run) -> None:
     assert run("create", "v", "--from", "llama3.2")[0] == EXIT_OK
     code, _, err = run("create", "v", "--from", "llama3.2")
-    assert code == EXIT_ERROR and "v:latest already exists" in err
+    assert code == EXIT_ERROR and "v:latest already exists: --force replaces it" in err
     assert run("create", "v", "--from", "llama3.2", "--force")[0] == EXIT_OK
     code, _, err = run("create", "w", "--from", "nosuch")
     assert code == EXIT_ERROR and "nosuch:latest is not installed here" in err

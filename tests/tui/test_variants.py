@@ -105,6 +105,22 @@ async def test_ollamas_error_is_shown_as_written(pilot, emulator: Emulator) -> N
     assert isinstance(app.screen, CreateDialog)  # nothing typed is lost
 
 
+async def test_a_name_taken_while_the_form_is_open_is_asked_about(pilot) -> None:
+    from tui.ui.screens.confirm import ConfirmScreen
+
+    app = pilot.app
+    await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"meanwhile")
+    await app.session.client.copy("qwen3:8b", "meanwhile")  # another client makes it
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: "made meanwhile" in text_of(app, "#statuses"))
+    assert text_of(app, "#statuses") == \
+        "meanwhile:latest was made meanwhile: Create again asks before replacing it"
+    assert "meanwhile:latest exists" in text_of(app, "#name-problem")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
 async def test_the_info_panel_shows_the_modelfile_and_m_saves_it(
         pilot, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.tui.helpers import info_text, notices

@@ -137,7 +137,8 @@ async def test_a_taken_name_is_409_unless_replace_is_asked(web: Web) -> None:
     response = await web.post(CREATE, {"name": "mistral", "from": "llama3.2",
                                        "system": "Be brief."})
     assert response.status_code == 409
-    assert response.json()["message"].startswith("mistral:latest already exists")
+    assert response.json()["message"] == \
+        'mistral:latest already exists: send "replace": true to replace it'
     assert creates_sent(web) == []
     response = await web.post(CREATE, {"name": "mistral", "from": "llama3.2",
                                        "system": "Be brief.", "replace": True})

@@ -14,6 +14,7 @@ from tui.core.model_params import ParameterError, parse_assignments, parse_value
 from tui.core.recipes import QUANTIZE_TYPES, Recipe
 from tui.ollama import OllamaError, PullEvent
 from tui.ops.variants import (
+    NameTaken,
     VariantRefused,
     create_variant,
     modelfile_of,
@@ -85,7 +86,7 @@ async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = Fals
         recipe = recipe_of(args)
         show = _shower(cmd, args.name, is_tty)
         try:
-            result = await create_variant(cmd.client, cmd.history, args.name, recipe,
+            result = await create_variant(cmd.session, args.name, recipe,
                                           replace_existing=args.force, on_event=show)
         finally:
             show.finish()
@@ -101,7 +102,7 @@ async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = Fals
 async def cmd_push(cmd: Command, name: str, is_tty: bool = False) -> int:
     show = _shower(cmd, name, is_tty)
     try:
-        result = await push_model(cmd.client, name, on_event=show)
+        result = await push_model(cmd.session, name, on_event=show)
     except (OllamaError, VariantRefused) as exc:
         return _failed(cmd, exc, name)
     finally:
@@ -112,7 +113,7 @@ async def cmd_push(cmd: Command, name: str, is_tty: bool = False) -> int:
 
 async def cmd_modelfile(cmd: Command, name: str) -> int:
     try:
-        result = await modelfile_of(cmd.client, name)
+        result = await modelfile_of(cmd.session, name)
     except OllamaError as exc:
         return cmd.fail(exc, model=name)
     if cmd.as_json:
@@ -128,7 +129,7 @@ async def cmd_rebuild(cmd: Command, names: list[str]) -> int:
             cmd.say(f"{printable(model)}: {printable(event.status)}")
 
     try:
-        result = await rebuild_variants(cmd.client, cmd.history, names, on_event=show)
+        result = await rebuild_variants(cmd.session, names, on_event=show)
     except (OllamaError, ValueError) as exc:
         return cmd.fail(exc)
     if cmd.as_json:
@@ -176,6 +177,8 @@ def _shower(cmd: Command, name: str, is_tty: bool) -> _Shower:
 
 
 def _failed(cmd: Command, exc: Exception, name: str) -> int:
+    if isinstance(exc, NameTaken):
+        exc = VariantRefused(f"{exc.model} already exists: --force replaces it", usage=False)
     usage = isinstance(exc, ParameterError) or (isinstance(exc, VariantRefused) and exc.usage)
     return cmd.fail(BadInput(str(exc)) if usage else exc, model=name)
 

@@ -2,7 +2,8 @@
 template, quantisation), kept with its recipe so it can be made again when its base is
 updated; pushing a model to its registry; a model's Modelfile.
 
-Each operation takes the host's client and history and returns a result with to_json();
+Each operation takes the host's session (its client and history), as the TUI, the CLI and
+the web API each hold one, and returns a result with to_json();
 progress goes to an optional callback with each of Ollama's lines. Cancelling is
 cancelling the task: the stream is closed, as a pull's is.
 """
@@ -15,10 +16,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.core.recipes import Recipe, quantize_problem
-from tui.ollama import ModelSummary, OllamaClient, OllamaError, PullEvent
+from tui.ollama import ModelSummary, OllamaError, PullEvent
 from tui.ollama.errors import InvalidNameError, ModelNotFoundError
 from tui.ollama.names import DEFAULT_HOST, DEFAULT_NAMESPACE, normalize, parse_name, same_model
-from tui.services.history import History
+from tui.services.session import HostSession
 
 OnEvent = Callable[[PullEvent], None]
 
@@ -30,6 +31,15 @@ class VariantRefused(ValueError):
     def __init__(self, message: str, usage: bool = True) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+class NameTaken(VariantRefused):
+    """Another model already has the variant's name, and replacing it was not asked: each
+    caller says how to ask (--force, the form's confirmation, "replace": true)."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(f"{model} already exists", usage=False)
+        self.model = model
 
 
 @dataclass(frozen=True)
@@ -113,12 +123,14 @@ def _find(models: Sequence[ModelSummary], name: str) -> ModelSummary | None:
     return next((m for m in models if same_model(m.name, name)), None)
 
 
-async def create_variant(client: OllamaClient, history: History | None, name: str,
+async def create_variant(session: HostSession, name: str,
                          recipe: Recipe, *, replace_existing: bool = False,
                          on_event: OnEvent | None = None, verb: str = "Created",
                          ) -> VariantResult:
     """Make `name` from `recipe.base` with the recipe's changes, and keep the recipe.
-    Raises InvalidNameError, VariantRefused, ModelNotFoundError or another OllamaError."""
+    Raises InvalidNameError, VariantRefused (NameTaken for a name in use), ModelNotFoundError
+    or another OllamaError."""
+    client, history = session.client, session.history
     model = normalize(name)
     problem = recipe.problem()
     if problem:
@@ -135,8 +147,7 @@ async def create_variant(client: OllamaClient, history: History | None, name: st
                              usage=False)
     existing = _find(models, model)
     if existing is not None and not replace_existing:
-        raise VariantRefused(f"{model} already exists; replacing it needs --force "
-                             "(or the form's confirmation)", usage=False)
+        raise NameTaken(existing.name)
     recipe = replace(recipe, base=base.name, base_digest=base.digest,
                      quantize=recipe.quantize.upper())
     if recipe.quantize:
@@ -153,10 +164,13 @@ async def create_variant(client: OllamaClient, history: History | None, name: st
                          existing is not None, kept, verb)
 
 
-def recipes_here(client: OllamaClient, history: History) -> dict[str, tuple[str, Recipe | str]]:
-    """Model key → (name, recipe, or why the kept one cannot be read)."""
+def recipes_here(session: HostSession) -> dict[str, tuple[str, Recipe | str]]:
+    """Model key → (name, recipe, or why the kept one cannot be read); reads the history
+    (call it in a thread)."""
     found: dict[str, tuple[str, Recipe | str]] = {}
-    for key, (name, data) in history.recipes(client.base_url).items():
+    if session.history is None:
+        return found
+    for key, (name, data) in session.history.recipes(session.client.base_url).items():
         try:
             found[key] = (name, Recipe.from_json(data))
         except ValueError:
@@ -164,12 +178,12 @@ def recipes_here(client: OllamaClient, history: History) -> dict[str, tuple[str,
     return found
 
 
-async def variant_states(client: OllamaClient, history: History,
+async def variant_states(session: HostSession,
                          models: Sequence[ModelSummary] | None = None) -> list[VariantState]:
     """Each variant made on this host, and whether its base changed since."""
     if models is None:
-        models = await client.list_models()
-    kept = await asyncio.to_thread(recipes_here, client, history)
+        models = await session.client.list_models()
+    kept = await asyncio.to_thread(recipes_here, session)
     states = []
     for name, recipe in kept.values():
         if isinstance(recipe, str):
@@ -196,12 +210,12 @@ def _state(name: str, recipe: Recipe, models: Sequence[ModelSummary]) -> Variant
     return VariantState(name, recipe, "current", f"made from the current {recipe.base}")
 
 
-async def rebuild_variants(client: OllamaClient, history: History, names: Sequence[str] = (),
+async def rebuild_variants(session: HostSession, names: Sequence[str] = (),
                            *, on_event: Callable[[str, PullEvent], None] | None = None,
                            ) -> RebuildResult:
     """Make again, from their updated base, the named variants (none named: every variant
     whose base was updated), keeping their names."""
-    states = await variant_states(client, history)
+    states = await variant_states(session)
     if not names:
         chosen: list[VariantState | str] = [s for s in states if s.state == "base updated"]
     else:
@@ -213,11 +227,11 @@ async def rebuild_variants(client: OllamaClient, history: History, names: Sequen
             outcomes.append(RebuildOutcome(state, "error", f"{state} was not made here as a "
                                            "variant: there is no recipe to rebuild it"))
         else:
-            outcomes.append(await _rebuild(client, history, state, on_event))
+            outcomes.append(await _rebuild(session, state, on_event))
     return RebuildResult(tuple(outcomes))
 
 
-async def _rebuild(client: OllamaClient, history: History, state: VariantState,
+async def _rebuild(session: HostSession, state: VariantState,
                    on_event: Callable[[str, PullEvent], None] | None) -> RebuildOutcome:
     if state.state == "current":
         return RebuildOutcome(state.model, "current", f"{state.model} is already made from "
@@ -231,7 +245,7 @@ async def _rebuild(client: OllamaClient, history: History, state: VariantState,
             on_event(state.model, event)
 
     try:
-        result = await create_variant(client, history, state.model, state.recipe,
+        result = await create_variant(session, state.model, state.recipe,
                                       replace_existing=True, on_event=forward, verb="Rebuilt")
     except (OllamaError, VariantRefused) as exc:
         return RebuildOutcome(state.model, "error", f"cannot rebuild {state.model}: {exc}")
@@ -251,7 +265,7 @@ def push_problem(name: str) -> str:
     return ""
 
 
-async def push_model(client: OllamaClient, name: str,
+async def push_model(session: HostSession, name: str,
                      on_event: OnEvent | None = None) -> PushResult:
     """Push `name` to its registry. Raises VariantRefused (no namespace), PushRefusedError
     (not signed in, not the namespace's owner) or another OllamaError."""
@@ -260,7 +274,7 @@ async def push_model(client: OllamaClient, name: str,
     if problem:
         raise VariantRefused(problem)
     sizes: dict[str, int] = {}
-    async for event in client.push(model):
+    async for event in session.client.push(model):
         if event.digest and event.total:
             sizes[event.digest] = event.total
         if on_event is not None:
@@ -268,7 +282,7 @@ async def push_model(client: OllamaClient, name: str,
     return PushResult(model, sum(sizes.values()))
 
 
-async def modelfile_of(client: OllamaClient, name: str) -> ModelfileResult:
+async def modelfile_of(session: HostSession, name: str) -> ModelfileResult:
     """The model's Modelfile as Ollama writes it (/api/show)."""
-    info = await client.show(name)
+    info = await session.client.show(name)
     return ModelfileResult(info.name, info.modelfile)

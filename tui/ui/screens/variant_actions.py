@@ -56,7 +56,7 @@ async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
 
     async def create(name: str, recipe: Recipe, replace: bool,
                      show: Callable[[PullEvent], None]) -> str:
-        result = await create_variant(session.client, session.history, name, recipe,
+        result = await create_variant(session, name, recipe,
                                       replace_existing=replace, on_event=show)
         return result.model
 
@@ -94,7 +94,7 @@ async def _push(screen: ModelsScreen, model: ModelSummary) -> None:
 
     qapp.notify_text("Pushing… (O again cancels)", title=model.name)
     try:
-        result = await push_model(qapp.session.client, model.name, show)
+        result = await push_model(qapp.session, model.name, show)
     except asyncio.CancelledError:
         qapp.notify_text(f"Push of {model.name} cancelled", severity="warning")
         return
@@ -113,7 +113,7 @@ async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
         screen.qapp.notify_text("No history here: recipes are not kept", severity="error")
         return
     screen.qapp.notify_text(f"Rebuilding {model.name}…")
-    result = await rebuild_variants(session.client, session.history, [model.name])
+    result = await rebuild_variants(session, [model.name])
     for outcome in result.outcomes:
         screen.qapp.notify_text(outcome.message, severity="information"
                                 if outcome.status != "error" else "error")
@@ -124,7 +124,7 @@ async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
 async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
     """Write the model's Modelfile to `<name>.Modelfile` in the working folder."""
     try:
-        result = await modelfile_of(screen.qapp.session.client, model.name)
+        result = await modelfile_of(screen.qapp.session, model.name)
     except OllamaError as exc:
         screen.qapp.notify_text(str(exc), severity="error")
         return
