@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.core.recipes import Recipe, quantize_problem
+from tui.core.variant_states import VariantState, find_model, variant_state
 from tui.ollama import ModelSummary, OllamaError, PullEvent
 from tui.ollama.errors import InvalidNameError, ModelNotFoundError
 from tui.ollama.names import DEFAULT_HOST, DEFAULT_NAMESPACE, normalize, parse_name, same_model
@@ -82,20 +83,6 @@ class ModelfileResult:
 
 
 @dataclass(frozen=True)
-class VariantState:
-    """A variant made here and how it stands against its base."""
-
-    model: str
-    recipe: Recipe
-    state: str  # current | base updated | base missing | variant missing | broken
-    reason: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"model": self.model, "base": self.recipe.base, "state": self.state,
-                "reason": self.reason}
-
-
-@dataclass(frozen=True)
 class RebuildOutcome:
     model: str
     status: str  # rebuilt | current | error
@@ -119,10 +106,6 @@ class RebuildResult:
                 "rebuilt": sum(o.status == "rebuilt" for o in self.outcomes)}
 
 
-def _find(models: Sequence[ModelSummary], name: str) -> ModelSummary | None:
-    return next((m for m in models if same_model(m.name, name)), None)
-
-
 async def create_variant(session: HostSession, name: str,
                          recipe: Recipe, *, replace_existing: bool = False,
                          on_event: OnEvent | None = None, verb: str = "Created",
@@ -130,7 +113,7 @@ async def create_variant(session: HostSession, name: str,
     """Make `name` from `recipe.base` with the recipe's changes, and keep the recipe.
     Raises InvalidNameError, VariantRefused (NameTaken for a name in use), ModelNotFoundError
     or another OllamaError."""
-    client, history = session.client, session.history
+    client = session.client
     model = normalize(name)
     problem = recipe.problem()
     if problem:
@@ -139,13 +122,13 @@ async def create_variant(session: HostSession, name: str,
     if same_model(model, base_name):
         raise VariantRefused(f"{model} is the base itself: give the variant a name of its own")
     models = await client.list_models()
-    base = _find(models, base_name)
+    base = find_model(models, base_name)
     if base is None:
         raise ModelNotFoundError(f"{base_name} is not installed here: pull it first", base_name)
     if base.is_remote:
         raise VariantRefused(f"{base_name} is a cloud model: variants are made from local ones",
                              usage=False)
-    existing = _find(models, model)
+    existing = find_model(models, model)
     if existing is not None and not replace_existing:
         raise NameTaken(existing.name)
     recipe = replace(recipe, base=base.name, base_digest=base.digest,
@@ -157,9 +140,8 @@ async def create_variant(session: HostSession, name: str,
     async for event in client.create_events(model, recipe.request()):
         if on_event is not None:
             on_event(event)
-    made = _find(await client.list_models(), model)
-    kept = history.record_recipe(client.base_url, model, recipe.to_json()) \
-        if history is not None else False
+    made = find_model(await client.list_models(), model)
+    kept = await session.keep_recipe(model, recipe.to_json())
     return VariantResult(made.name if made else model, recipe, made.digest if made else "",
                          existing is not None, kept, verb)
 
@@ -168,9 +150,7 @@ def recipes_here(session: HostSession) -> dict[str, tuple[str, Recipe | str]]:
     """Model key → (name, recipe, or why the kept one cannot be read); reads the history
     (call it in a thread)."""
     found: dict[str, tuple[str, Recipe | str]] = {}
-    if session.history is None:
-        return found
-    for key, (name, data) in session.history.recipes(session.client.base_url).items():
+    for key, (name, data) in session.kept_recipes().items():
         try:
             found[key] = (name, Recipe.from_json(data))
         except ValueError:
@@ -189,25 +169,8 @@ async def variant_states(session: HostSession,
         if isinstance(recipe, str):
             states.append(VariantState(name, Recipe(""), "broken", recipe))
             continue
-        states.append(_state(name, recipe, models))
+        states.append(variant_state(name, recipe, models))
     return states
-
-
-def _state(name: str, recipe: Recipe, models: Sequence[ModelSummary]) -> VariantState:
-    variant, base = _find(models, name), _find(models, recipe.base)
-    if variant is None:
-        return VariantState(name, recipe, "variant missing", f"{name} is no longer installed")
-    if base is None:
-        return VariantState(name, recipe, "base missing",
-                            f"its base {recipe.base} is no longer installed: pull it to rebuild")
-    problem = recipe.problem() or (quantize_problem(base.details.quantization_level,
-                                                    recipe.quantize) if recipe.quantize else "")
-    if problem:
-        return VariantState(name, recipe, "broken", f"its recipe no longer applies: {problem}")
-    if base.digest != recipe.base_digest:
-        return VariantState(name, recipe, "base updated",
-                            f"{recipe.base} was updated since {name} was made from it")
-    return VariantState(name, recipe, "current", f"made from the current {recipe.base}")
 
 
 async def rebuild_variants(session: HostSession, names: Sequence[str] = (),
