@@ -4,7 +4,6 @@ Modelfile, on the operations in tui/ops/variants.py."""
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -63,7 +62,7 @@ def recipe_of(args: argparse.Namespace) -> Recipe:
     """The recipe the flags ask for; raises ParameterError for a wrong value."""
     parameters = parse_assignments(args.param)
     if args.num_ctx is not None:
-        parameters["num_ctx"] = parse_value("num_ctx", _tokens(args.num_ctx))
+        parameters["num_ctx"] = parse_value("num_ctx", args.num_ctx)
     for name, _, _ in _NAMED_PARAMETERS:
         text = getattr(args, name)
         if text is not None:
@@ -73,12 +72,6 @@ def recipe_of(args: argparse.Namespace) -> Recipe:
                               *(s for text in args.stop for s in parse_value("stop", text))]
     return Recipe(args.base, parameters, args.system or "", args.template or "",
                   args.quantize or "")
-
-
-def _tokens(text: str) -> str:
-    """`32k` as 32768 (k = 1,024, as the filter language writes contexts)."""
-    match = re.fullmatch(r"\s*(\d+)\s*[kK]\s*", text)
-    return str(int(match.group(1)) * 1024) if match else text
 
 
 async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = False) -> int:

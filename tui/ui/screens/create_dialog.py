@@ -76,7 +76,7 @@ class CreateDialog(ModalScreen[str | None]):
             yield Label("Name")
             yield Input(value=f"{self.base.name.split(':')[0]}-custom", id="name")
             yield Static("", id="name-problem", classes="problem")
-            yield Label("Context length (num_ctx, tokens)")
+            yield Label("Context length (num_ctx, tokens: 32768 or 32k)")
             yield Input(value=str(values.get("num_ctx", "")), id="num_ctx",
                         placeholder=f"the server's default ({self.memory.context:,} shown)")
             yield Static("", id="fit")
