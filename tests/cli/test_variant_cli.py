@@ -56,7 +56,10 @@ def test_create_prints_the_statuses_then_says_what_it_made(run) -> None:
     (("--temperature", "warm"), "temperature must be a number, not 'warm'"),
     (("--param", "num_context=4"), "unknown parameter 'num_context'"),
     (("--param", "seed"), "'seed' is not KEY=VALUE"),
-    (("--num-ctx", "lots"), "num_ctx must be a whole number, not 'lots'"),
+    (("--num-ctx", "lots"), "num_ctx must be a number of tokens like 32768 or 32k, not "
+                            "'lots'"),
+    (("--ctx", "32kb"), "like 32768 or 32k, not '32kb'"),
+    (("--ctx", "0k"), "num_ctx must be above 0, not 0"),
     (("--quantize", "Q8_0"), "already quantized (Q4_K_M)"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run, args: tuple[str, ...], message: str) -> None:
@@ -68,7 +71,7 @@ def test_bad_input_is_one_line_and_exit_2(run, args: tuple[str, ...], message: s
 def test_replacing_needs_force_and_a_missing_base_fails(run) -> None:
     assert run("create", "v", "--from", "llama3.2")[0] == EXIT_OK
     code, _, err = run("create", "v", "--from", "llama3.2")
-    assert code == EXIT_ERROR and "v:latest already exists" in err
+    assert code == EXIT_ERROR and "v:latest already exists: --force replaces it" in err
     assert run("create", "v", "--from", "llama3.2", "--force")[0] == EXIT_OK
     code, _, err = run("create", "w", "--from", "nosuch")
     assert code == EXIT_ERROR and "nosuch:latest is not installed here" in err

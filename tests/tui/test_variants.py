@@ -41,8 +41,11 @@ async def test_the_form_checks_as_typed_and_previews_the_modelfile(pilot) -> Non
     assert "✓ llama3.2-32k:latest" in text_of(app, "#name-problem")
     # The base's own values are filled in (llama3.2's stop words).
     assert "<|eot_id|>" in form.query_one("#stop", TextArea).text
-    await set_input(pilot, "#num_ctx", "32768")
+    await set_input(pilot, "#num_ctx", "32k")  # as people write contexts
     assert "at 32,768 tokens" in text_of(app, "#fit")
+    await set_input(pilot, "#num_ctx", "lots")
+    assert "num_ctx must be a number of tokens like 32768 or 32k, not 'lots'" in \
+        text_of(app, "#problems")
     await set_input(pilot, "#num_ctx", "8192")
     assert "at 8,192 tokens" in text_of(app, "#fit")
     await set_input(pilot, "#temperature", "hot")
@@ -68,7 +71,7 @@ async def test_creating_shows_statuses_then_selects_the_new_model(pilot,
     app = pilot.app
     await open_form(pilot, "llama3.2:latest")
     await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
-    await set_input(pilot, "#num_ctx", "32768")
+    await set_input(pilot, "#num_ctx", "32K")
     app.screen.query_one("#system", TextArea).text = "You are terse."
     await pilot.pause()
     await pilot.press("ctrl+s")
@@ -103,6 +106,22 @@ async def test_ollamas_error_is_shown_as_written(pilot, emulator: Emulator) -> N
     await wait_until(pilot, lambda: "Failed:" in text_of(app, "#statuses"))
     assert "llama3.2:latest is not installed here" in text_of(app, "#statuses")
     assert isinstance(app.screen, CreateDialog)  # nothing typed is lost
+
+
+async def test_a_name_taken_while_the_form_is_open_is_asked_about(pilot) -> None:
+    from tui.ui.screens.confirm import ConfirmScreen
+
+    app = pilot.app
+    await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"meanwhile")
+    await app.session.client.copy("qwen3:8b", "meanwhile")  # another client makes it
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: "made meanwhile" in text_of(app, "#statuses"))
+    assert text_of(app, "#statuses") == \
+        "meanwhile:latest was made meanwhile: Create again asks before replacing it"
+    assert "meanwhile:latest exists" in text_of(app, "#name-problem")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
 
 
 async def test_the_info_panel_shows_the_modelfile_and_m_saves_it(

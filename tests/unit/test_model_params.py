@@ -15,14 +15,19 @@ from tui.core.recipes import Recipe, modelfile_text, quantize_problem, quantized
 
 def test_typed_values_are_converted_to_ollamas_types() -> None:
     assert parse_value("num_ctx", "32768") == 32768
+    # A context as people write it: k is 1,024 tokens, in either case.
+    assert parse_value("num_ctx", "32k") == parse_value("num_ctx", " 32 K ") == 32768
+    assert parse_value("num_ctx", "8K") == 8192
     assert parse_value("temperature", " 0.7 ") == 0.7
     assert parse_value("use_mmap", "false") is False
     assert parse_value("stop", "<|end|>") == ["<|end|>"]
 
 
 @pytest.mark.parametrize(("name", "text", "message"), [
-    ("num_ctx", "32k", "num_ctx must be a whole number, not '32k'"),
-    ("num_ctx", "2.5", "num_ctx must be a whole number, not '2.5'"),
+    ("num_ctx", "32kb", "num_ctx must be a number of tokens like 32768 or 32k, not '32kb'"),
+    ("num_ctx", "2.5", "num_ctx must be a number of tokens like 32768 or 32k, not '2.5'"),
+    ("num_ctx", "1.5k", "num_ctx must be a number of tokens like 32768 or 32k, not '1.5k'"),
+    ("num_ctx", "99999999k", "num_ctx is too large: 102399998976"),
     ("num_ctx", "0", "num_ctx must be above 0, not 0"),
     ("temperature", "hot", "temperature must be a number, not 'hot'"),
     ("temperature", "-1", "temperature cannot be negative: -1.0"),

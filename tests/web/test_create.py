@@ -81,11 +81,22 @@ async def test_a_quantize_shows_its_progress_while_it_runs(web: Web) -> None:
     assert made["details"]["quantization_level"] == "Q8_0"
 
 
+async def test_a_context_may_be_written_32k(web: Web) -> None:
+    response = await web.post(CREATE, {"name": "mine", "from": "llama3.2",
+                                       "parameters": {"num_ctx": "32k"}})
+    assert response.status_code == 200
+    assert (await wait_create(web, "mine:latest"))[-1]["state"] == "done"
+    info = await web.session.client.show("mine")
+    assert dict(info.parameter_lines())["num_ctx"] == "32768"
+
+
 @pytest.mark.parametrize(("body", "message"), [
     ({"parameters": {"num-ctx": 4096}}, "unknown parameter 'num-ctx' (did you mean num_ctx?)"),
     ({"parameters": {"temperature": "warm"}}, "temperature must be a number, not 'warm'"),
     ({"parameters": {"num_ctx": 0}}, "num_ctx must be above 0, not 0"),
     ({"parameters": {"num_ctx": 2.5}}, "num_ctx must be a whole number, not 2.5"),
+    ({"parameters": {"num_ctx": "lots"}},
+     "num_ctx must be a number of tokens like 32768 or 32k, not 'lots'"),
     ({"parameters": {"stop": [""]}}, "stop has an empty entry"),
     ({"quantize": "Q8_0"}, "cannot quantize llama3.2:latest: the weights are already "
                            "quantized (Q4_K_M): Ollama quantizes only F16, BF16 and F32 "
@@ -137,7 +148,8 @@ async def test_a_taken_name_is_409_unless_replace_is_asked(web: Web) -> None:
     response = await web.post(CREATE, {"name": "mistral", "from": "llama3.2",
                                        "system": "Be brief."})
     assert response.status_code == 409
-    assert response.json()["message"].startswith("mistral:latest already exists")
+    assert response.json()["message"] == \
+        'mistral:latest already exists: send "replace": true to replace it'
     assert creates_sent(web) == []
     response = await web.post(CREATE, {"name": "mistral", "from": "llama3.2",
                                        "system": "Be brief.", "replace": True})

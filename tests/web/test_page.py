@@ -245,7 +245,8 @@ def test_a_taken_name_is_replaced_only_when_asked(page: WebDriver,
     page.find_element(By.ID, "variant-button").click()
     replace = page.find_element(By.ID, "variant-replace")
     wait(page, lambda d: replace.is_displayed())
-    assert text(page, "message").startswith("page-taken:latest already exists")
+    assert text(page, "message") == ('page-taken:latest already exists: tick "Replace the '
+                                     'model of that name" to replace it')
     assert shown(served, "page-taken").get("system", "") != "Replaced."
     replace.click()
     page.find_element(By.ID, "variant-button").click()

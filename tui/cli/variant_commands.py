@@ -4,7 +4,6 @@ Modelfile, on the operations in tui/ops/variants.py."""
 from __future__ import annotations
 
 import argparse
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from tui.core.model_params import ParameterError, parse_assignments, parse_value
 from tui.core.recipes import QUANTIZE_TYPES, Recipe
 from tui.ollama import OllamaError, PullEvent
 from tui.ops.variants import (
+    NameTaken,
     VariantRefused,
     create_variant,
     modelfile_of,
@@ -62,7 +62,7 @@ def recipe_of(args: argparse.Namespace) -> Recipe:
     """The recipe the flags ask for; raises ParameterError for a wrong value."""
     parameters = parse_assignments(args.param)
     if args.num_ctx is not None:
-        parameters["num_ctx"] = parse_value("num_ctx", _tokens(args.num_ctx))
+        parameters["num_ctx"] = parse_value("num_ctx", args.num_ctx)
     for name, _, _ in _NAMED_PARAMETERS:
         text = getattr(args, name)
         if text is not None:
@@ -74,18 +74,12 @@ def recipe_of(args: argparse.Namespace) -> Recipe:
                   args.quantize or "")
 
 
-def _tokens(text: str) -> str:
-    """`32k` as 32768 (k = 1,024, as the filter language writes contexts)."""
-    match = re.fullmatch(r"\s*(\d+)\s*[kK]\s*", text)
-    return str(int(match.group(1)) * 1024) if match else text
-
-
 async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = False) -> int:
     try:
         recipe = recipe_of(args)
         show = _shower(cmd, args.name, is_tty)
         try:
-            result = await create_variant(cmd.client, cmd.history, args.name, recipe,
+            result = await create_variant(cmd.session, args.name, recipe,
                                           replace_existing=args.force, on_event=show)
         finally:
             show.finish()
@@ -101,7 +95,7 @@ async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = Fals
 async def cmd_push(cmd: Command, name: str, is_tty: bool = False) -> int:
     show = _shower(cmd, name, is_tty)
     try:
-        result = await push_model(cmd.client, name, on_event=show)
+        result = await push_model(cmd.session, name, on_event=show)
     except (OllamaError, VariantRefused) as exc:
         return _failed(cmd, exc, name)
     finally:
@@ -112,7 +106,7 @@ async def cmd_push(cmd: Command, name: str, is_tty: bool = False) -> int:
 
 async def cmd_modelfile(cmd: Command, name: str) -> int:
     try:
-        result = await modelfile_of(cmd.client, name)
+        result = await modelfile_of(cmd.session, name)
     except OllamaError as exc:
         return cmd.fail(exc, model=name)
     if cmd.as_json:
@@ -128,7 +122,7 @@ async def cmd_rebuild(cmd: Command, names: list[str]) -> int:
             cmd.say(f"{printable(model)}: {printable(event.status)}")
 
     try:
-        result = await rebuild_variants(cmd.client, cmd.history, names, on_event=show)
+        result = await rebuild_variants(cmd.session, names, on_event=show)
     except (OllamaError, ValueError) as exc:
         return cmd.fail(exc)
     if cmd.as_json:
@@ -176,6 +170,8 @@ def _shower(cmd: Command, name: str, is_tty: bool) -> _Shower:
 
 
 def _failed(cmd: Command, exc: Exception, name: str) -> int:
+    if isinstance(exc, NameTaken):
+        exc = VariantRefused(f"{exc.model} already exists: --force replaces it", usage=False)
     usage = isinstance(exc, ParameterError) or (isinstance(exc, VariantRefused) and exc.usage)
     return cmd.fail(BadInput(str(exc)) if usage else exc, model=name)
 

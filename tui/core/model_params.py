@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -59,11 +60,23 @@ def parse_value(name: str, text: str) -> Any:
         if text.lower() in ("false", "0", "no"):
             return False
         raise ParameterError(f"{name} must be true or false, not {text!r}")
+    if name == "num_ctx":
+        return check_value(name, parse_tokens(text))
     try:
         value: float = int(text) if kind == "int" else float(text)
     except ValueError:
         raise ParameterError(f"{name} must be {_KIND_WORDS[kind]}, not {text!r}") from None
     return check_value(name, value)
+
+
+def parse_tokens(text: str) -> int:
+    """A context length as people write it: 32768, 32k or 8K (k = 1,024 tokens, as the
+    filter language and Ollama's own docs count them)."""
+    match = re.fullmatch(r"\s*(\d{1,12})\s*([kK]?)\s*", text)
+    if match is None:
+        raise ParameterError(f"num_ctx must be a number of tokens like 32768 or 32k, "
+                             f"not {text.strip()!r}")
+    return int(match.group(1)) * (1024 if match.group(2) else 1)
 
 
 def check_value(name: str, value: Any) -> Any:
@@ -81,6 +94,8 @@ def check_value(name: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ParameterError(f"{name} must be true or false, not {value!r}")
         return value
+    if name == "num_ctx" and isinstance(value, str):  # "32k" in a JSON body, as typed
+        value = parse_tokens(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterError(f"{name} must be {_KIND_WORDS[kind]}, not {value!r}")
     if kind == "int":

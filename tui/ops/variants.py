@@ -2,7 +2,8 @@
 template, quantisation), kept with its recipe so it can be made again when its base is
 updated; pushing a model to its registry; a model's Modelfile.
 
-Each operation takes the host's client and history and returns a result with to_json();
+Each operation takes the host's session (its client and history), as the TUI, the CLI and
+the web API each hold one, and returns a result with to_json();
 progress goes to an optional callback with each of Ollama's lines. Cancelling is
 cancelling the task: the stream is closed, as a pull's is.
 """
@@ -15,10 +16,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tui.core.recipes import Recipe, quantize_problem
-from tui.ollama import ModelSummary, OllamaClient, OllamaError, PullEvent
+from tui.core.variant_states import VariantState, find_model, variant_state
+from tui.ollama import ModelSummary, OllamaError, PullEvent
 from tui.ollama.errors import InvalidNameError, ModelNotFoundError
 from tui.ollama.names import DEFAULT_HOST, DEFAULT_NAMESPACE, normalize, parse_name, same_model
-from tui.services.history import History
+from tui.services.session import HostSession
 
 OnEvent = Callable[[PullEvent], None]
 
@@ -30,6 +32,15 @@ class VariantRefused(ValueError):
     def __init__(self, message: str, usage: bool = True) -> None:
         super().__init__(message)
         self.usage = usage
+
+
+class NameTaken(VariantRefused):
+    """Another model already has the variant's name, and replacing it was not asked: each
+    caller says how to ask (--force, the form's confirmation, "replace": true)."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(f"{model} already exists", usage=False)
+        self.model = model
 
 
 @dataclass(frozen=True)
@@ -72,20 +83,6 @@ class ModelfileResult:
 
 
 @dataclass(frozen=True)
-class VariantState:
-    """A variant made here and how it stands against its base."""
-
-    model: str
-    recipe: Recipe
-    state: str  # current | base updated | base missing | variant missing | broken
-    reason: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"model": self.model, "base": self.recipe.base, "state": self.state,
-                "reason": self.reason}
-
-
-@dataclass(frozen=True)
 class RebuildOutcome:
     model: str
     status: str  # rebuilt | current | error
@@ -109,16 +106,14 @@ class RebuildResult:
                 "rebuilt": sum(o.status == "rebuilt" for o in self.outcomes)}
 
 
-def _find(models: Sequence[ModelSummary], name: str) -> ModelSummary | None:
-    return next((m for m in models if same_model(m.name, name)), None)
-
-
-async def create_variant(client: OllamaClient, history: History | None, name: str,
+async def create_variant(session: HostSession, name: str,
                          recipe: Recipe, *, replace_existing: bool = False,
                          on_event: OnEvent | None = None, verb: str = "Created",
                          ) -> VariantResult:
     """Make `name` from `recipe.base` with the recipe's changes, and keep the recipe.
-    Raises InvalidNameError, VariantRefused, ModelNotFoundError or another OllamaError."""
+    Raises InvalidNameError, VariantRefused (NameTaken for a name in use), ModelNotFoundError
+    or another OllamaError."""
+    client = session.client
     model = normalize(name)
     problem = recipe.problem()
     if problem:
@@ -127,16 +122,15 @@ async def create_variant(client: OllamaClient, history: History | None, name: st
     if same_model(model, base_name):
         raise VariantRefused(f"{model} is the base itself: give the variant a name of its own")
     models = await client.list_models()
-    base = _find(models, base_name)
+    base = find_model(models, base_name)
     if base is None:
         raise ModelNotFoundError(f"{base_name} is not installed here: pull it first", base_name)
     if base.is_remote:
         raise VariantRefused(f"{base_name} is a cloud model: variants are made from local ones",
                              usage=False)
-    existing = _find(models, model)
+    existing = find_model(models, model)
     if existing is not None and not replace_existing:
-        raise VariantRefused(f"{model} already exists; replacing it needs --force "
-                             "(or the form's confirmation)", usage=False)
+        raise NameTaken(existing.name)
     recipe = replace(recipe, base=base.name, base_digest=base.digest,
                      quantize=recipe.quantize.upper())
     if recipe.quantize:
@@ -146,17 +140,17 @@ async def create_variant(client: OllamaClient, history: History | None, name: st
     async for event in client.create_events(model, recipe.request()):
         if on_event is not None:
             on_event(event)
-    made = _find(await client.list_models(), model)
-    kept = history.record_recipe(client.base_url, model, recipe.to_json()) \
-        if history is not None else False
+    made = find_model(await client.list_models(), model)
+    kept = await session.keep_recipe(model, recipe.to_json())
     return VariantResult(made.name if made else model, recipe, made.digest if made else "",
                          existing is not None, kept, verb)
 
 
-def recipes_here(client: OllamaClient, history: History) -> dict[str, tuple[str, Recipe | str]]:
-    """Model key → (name, recipe, or why the kept one cannot be read)."""
+def recipes_here(session: HostSession) -> dict[str, tuple[str, Recipe | str]]:
+    """Model key → (name, recipe, or why the kept one cannot be read); reads the history
+    (call it in a thread)."""
     found: dict[str, tuple[str, Recipe | str]] = {}
-    for key, (name, data) in history.recipes(client.base_url).items():
+    for key, (name, data) in session.kept_recipes().items():
         try:
             found[key] = (name, Recipe.from_json(data))
         except ValueError:
@@ -164,44 +158,27 @@ def recipes_here(client: OllamaClient, history: History) -> dict[str, tuple[str,
     return found
 
 
-async def variant_states(client: OllamaClient, history: History,
+async def variant_states(session: HostSession,
                          models: Sequence[ModelSummary] | None = None) -> list[VariantState]:
     """Each variant made on this host, and whether its base changed since."""
     if models is None:
-        models = await client.list_models()
-    kept = await asyncio.to_thread(recipes_here, client, history)
+        models = await session.client.list_models()
+    kept = await asyncio.to_thread(recipes_here, session)
     states = []
     for name, recipe in kept.values():
         if isinstance(recipe, str):
             states.append(VariantState(name, Recipe(""), "broken", recipe))
             continue
-        states.append(_state(name, recipe, models))
+        states.append(variant_state(name, recipe, models))
     return states
 
 
-def _state(name: str, recipe: Recipe, models: Sequence[ModelSummary]) -> VariantState:
-    variant, base = _find(models, name), _find(models, recipe.base)
-    if variant is None:
-        return VariantState(name, recipe, "variant missing", f"{name} is no longer installed")
-    if base is None:
-        return VariantState(name, recipe, "base missing",
-                            f"its base {recipe.base} is no longer installed: pull it to rebuild")
-    problem = recipe.problem() or (quantize_problem(base.details.quantization_level,
-                                                    recipe.quantize) if recipe.quantize else "")
-    if problem:
-        return VariantState(name, recipe, "broken", f"its recipe no longer applies: {problem}")
-    if base.digest != recipe.base_digest:
-        return VariantState(name, recipe, "base updated",
-                            f"{recipe.base} was updated since {name} was made from it")
-    return VariantState(name, recipe, "current", f"made from the current {recipe.base}")
-
-
-async def rebuild_variants(client: OllamaClient, history: History, names: Sequence[str] = (),
+async def rebuild_variants(session: HostSession, names: Sequence[str] = (),
                            *, on_event: Callable[[str, PullEvent], None] | None = None,
                            ) -> RebuildResult:
     """Make again, from their updated base, the named variants (none named: every variant
     whose base was updated), keeping their names."""
-    states = await variant_states(client, history)
+    states = await variant_states(session)
     if not names:
         chosen: list[VariantState | str] = [s for s in states if s.state == "base updated"]
     else:
@@ -213,11 +190,11 @@ async def rebuild_variants(client: OllamaClient, history: History, names: Sequen
             outcomes.append(RebuildOutcome(state, "error", f"{state} was not made here as a "
                                            "variant: there is no recipe to rebuild it"))
         else:
-            outcomes.append(await _rebuild(client, history, state, on_event))
+            outcomes.append(await _rebuild(session, state, on_event))
     return RebuildResult(tuple(outcomes))
 
 
-async def _rebuild(client: OllamaClient, history: History, state: VariantState,
+async def _rebuild(session: HostSession, state: VariantState,
                    on_event: Callable[[str, PullEvent], None] | None) -> RebuildOutcome:
     if state.state == "current":
         return RebuildOutcome(state.model, "current", f"{state.model} is already made from "
@@ -231,7 +208,7 @@ async def _rebuild(client: OllamaClient, history: History, state: VariantState,
             on_event(state.model, event)
 
     try:
-        result = await create_variant(client, history, state.model, state.recipe,
+        result = await create_variant(session, state.model, state.recipe,
                                       replace_existing=True, on_event=forward, verb="Rebuilt")
     except (OllamaError, VariantRefused) as exc:
         return RebuildOutcome(state.model, "error", f"cannot rebuild {state.model}: {exc}")
@@ -251,7 +228,7 @@ def push_problem(name: str) -> str:
     return ""
 
 
-async def push_model(client: OllamaClient, name: str,
+async def push_model(session: HostSession, name: str,
                      on_event: OnEvent | None = None) -> PushResult:
     """Push `name` to its registry. Raises VariantRefused (no namespace), PushRefusedError
     (not signed in, not the namespace's owner) or another OllamaError."""
@@ -260,7 +237,7 @@ async def push_model(client: OllamaClient, name: str,
     if problem:
         raise VariantRefused(problem)
     sizes: dict[str, int] = {}
-    async for event in client.push(model):
+    async for event in session.client.push(model):
         if event.digest and event.total:
             sizes[event.digest] = event.total
         if on_event is not None:
@@ -268,7 +245,7 @@ async def push_model(client: OllamaClient, name: str,
     return PushResult(model, sum(sizes.values()))
 
 
-async def modelfile_of(client: OllamaClient, name: str) -> ModelfileResult:
+async def modelfile_of(session: HostSession, name: str) -> ModelfileResult:
     """The model's Modelfile as Ollama writes it (/api/show)."""
-    info = await client.show(name)
+    info = await session.client.show(name)
     return ModelfileResult(info.name, info.modelfile)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 # "host": the app switched to another host; "fleet": another host's state or models changed.
 Topic = Literal["state", "models", "pulls", "running", "benchmarks", "updates", "usage",
-                "host", "fleet"]
+                "recipes", "host", "fleet"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class HostSession:
         self.usage = UsageLog(history, base_url)
         self._usage_tasks: set[asyncio.Task[None]] = set()
         self.benchmarks: dict[str, BenchRecord] = {}  # digest → the newest result here
+        self.recipes: dict[str, tuple[str, Any]] = {}  # model key → (name, recipe kept)
         self.registry = registry  # "" for registry.ollama.ai
         self._facts: RegistryFactsReader | None = None
         self.model_updates = ModelUpdates(registry, self.model_info, self.pulls,
@@ -308,11 +309,40 @@ class HostSession:
             self.benchmarks = await asyncio.to_thread(self.history.latest_benchmarks,
                                                       self.base_url)
             await self.usage.load()
+            self.recipes = await asyncio.to_thread(self.history.recipes, self._history_host)
             self.tell(Changed("benchmarks"))
             self.tell(Changed("usage"))
+            self.tell(Changed("recipes"))
 
     def benchmark_of(self, model: ModelSummary) -> BenchRecord | None:
         return self.benchmarks.get(model.digest) if model.digest else None
+
+    # -- variants' recipes -------------------------------------------------------------
+    @property
+    def _history_host(self) -> str:
+        return self.base_url.rstrip("/")  # as the client writes it, without making one
+
+    async def keep_recipe(self, name: str, recipe: dict[str, Any]) -> bool:
+        """Keep how the variant `name` was made here; False if the history could not."""
+        if self.history is None:
+            return False
+        kept = await asyncio.to_thread(self.history.record_recipe, self._history_host, name,
+                                       recipe)
+        self.recipes[model_key(name)] = (name, recipe)
+        self.tell(Changed("recipes"))
+        return kept
+
+    def kept_recipes(self) -> dict[str, tuple[str, Any]]:
+        """Every recipe kept on this host, read again (the CLI's variants too)."""
+        if self.history is None:
+            return {}
+        return self.history.recipes(self._history_host)
+
+    def variant_facts(self, model: ModelSummary) -> list[tuple[str, str]]:
+        """The info panel's lines on `model` as a variant made here and as a base."""
+        from tui.core.variant_states import variant_facts
+
+        return variant_facts(model, self.state.models, self.recipes)
 
     # -- registries --------------------------------------------------------------------
     async def registry_facts(self, name: str) -> RegistryFacts:
@@ -339,6 +369,10 @@ class HostSession:
             self.tell(Notice(f"Pulled {name}"))
             return
         self.tell(Notice(outcome.sentence(), "Update"))
+        from tui.core.variant_states import rebuild_note
+
+        if note := rebuild_note(name, self.recipes):
+            self.tell(Notice(note, "Variants", "warning"))
         await self.model_updates.recheck(name, self.state.models)
 
     async def delete(self, model: ModelSummary) -> None:

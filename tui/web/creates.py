@@ -21,7 +21,7 @@ from tui.core.model_params import ParameterError, check_parameters
 from tui.core.recipes import Recipe
 from tui.ollama import OllamaError, PullEvent
 from tui.ollama.names import same_model
-from tui.ops.variants import VariantRefused, create_variant
+from tui.ops.variants import NameTaken, VariantRefused, create_variant
 from tui.services.session import HostSession
 from tui.web.inputs import checked_name, ollama_failure
 from tui.web.replies import ApiError
@@ -108,7 +108,7 @@ class CreateJobs:
     async def _run(self, job: CreateJob, recipe: Recipe, replace_existing: bool) -> None:
         session = self.session
         try:
-            result = await create_variant(session.client, session.history, job.model, recipe,
+            result = await create_variant(session, job.model, recipe,
                                           replace_existing=replace_existing, on_event=job.seen)
         except asyncio.CancelledError:
             job.end("cancelled", f"the create of {job.model} was stopped")
@@ -137,6 +137,9 @@ class CreateJobs:
 
 def refused(exc: BaseException, name: str) -> ApiError:
     """The status code that says why a create was refused before it began."""
+    if isinstance(exc, NameTaken):
+        return ApiError(409, f'{exc.model} already exists: send "replace": true to replace '
+                        "it", model=name)
     if isinstance(exc, VariantRefused):  # its input (400) or the host's state (409)
         return ApiError(400 if exc.usage else 409, str(exc), model=name)
     if isinstance(exc, OllamaError):

@@ -23,6 +23,7 @@ from tui.core.model_params import ParameterError, parameters_of_show, parse_valu
 from tui.core.recipes import QUANTIZABLE, QUANTIZE_TYPES, Recipe, modelfile_text, quantized_size
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent
 from tui.ollama.names import normalize, same_model, validation_error
+from tui.ops.variants import NameTaken
 
 # The fields the form shows, with their labels; the rest are "other parameters".
 SAMPLING = (("temperature", "Temperature"), ("top_p", "Top P"), ("top_k", "Top K"),
@@ -75,7 +76,7 @@ class CreateDialog(ModalScreen[str | None]):
             yield Label("Name")
             yield Input(value=f"{self.base.name.split(':')[0]}-custom", id="name")
             yield Static("", id="name-problem", classes="problem")
-            yield Label("Context length (num_ctx, tokens)")
+            yield Label("Context length (num_ctx, tokens: 32768 or 32k)")
             yield Input(value=str(values.get("num_ctx", "")), id="num_ctx",
                         placeholder=f"the server's default ({self.memory.context:,} shown)")
             yield Static("", id="fit")
@@ -251,6 +252,13 @@ class CreateDialog(ModalScreen[str | None]):
 
         try:
             made = await self.creator(name, recipe, replace, show)
+        except NameTaken as exc:  # made elsewhere while the form was open
+            self.busy = False
+            self.installed.append(exc.model)
+            self._check_name()
+            statuses.update(Text(f"{exc.model} was made meanwhile: Create again asks before "
+                                 "replacing it", style="bold red"))
+            return
         except Exception as exc:  # noqa: BLE001 - every failure is shown, as written
             self.busy = False
             statuses.update(Text(f"Failed: {exc}", style="bold red"))

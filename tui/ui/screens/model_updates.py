@@ -63,5 +63,8 @@ def ask_and_update(view: ModelsScreen, models: list[ModelSummary]) -> None:
             app.notify_text(f"Updating {counted(len(started), 'model')}: progress in the "
                             "Pulls view (P)")
 
+    from tui.core.variant_states import update_note
+
+    variants = update_note([m.name for m in outdated], session.recipes)
     app.push_screen(ConfirmScreen("Update models" if len(outdated) > 1 else "Update model",
-                                  question, "", "Update", danger=False), answered)
+                                  question, variants, "Update", danger=False), answered)

@@ -122,7 +122,7 @@ class ModelsScreen(FilteredView):
                 self._grey_if_stale()
             elif event.topic == "pulls":
                 self._show_pulls()
-            elif event.topic in ("benchmarks", "updates", "usage"):
+            elif event.topic in ("benchmarks", "updates", "usage", "recipes"):
                 self.grid.refresh_texts()
                 if self.filter_bar.value.strip():
                     self._apply_filter(self.filter_bar.value)
@@ -192,7 +192,8 @@ class ModelsScreen(FilteredView):
         memory = MemoryView(settings.kv_cache_type, self.qapp.vram)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
                              same_model(model.name, settings.current_model), error, memory,
-                             session.benchmark_of(model), session.model_updates.known(model))
+                             session.benchmark_of(model), session.model_updates.known(model),
+                             session.variant_facts(model))
 
     @work(exclusive=True, group="info", exit_on_error=False)
     async def load_info(self, model: ModelSummary) -> None:

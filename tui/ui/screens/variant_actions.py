@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.format import human_size
+from tui.core.variant_states import variants_of
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelSummary, PullEvent
+from tui.ollama.names import model_key
 from tui.ops.variants import (
     VariantRefused,
     create_variant,
@@ -56,7 +58,7 @@ async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
 
     async def create(name: str, recipe: Recipe, replace: bool,
                      show: Callable[[PullEvent], None]) -> str:
-        result = await create_variant(session.client, session.history, name, recipe,
+        result = await create_variant(session, name, recipe,
                                       replace_existing=replace, on_event=show)
         return result.model
 
@@ -94,7 +96,7 @@ async def _push(screen: ModelsScreen, model: ModelSummary) -> None:
 
     qapp.notify_text("Pushing… (O again cancels)", title=model.name)
     try:
-        result = await push_model(qapp.session.client, model.name, show)
+        result = await push_model(qapp.session, model.name, show)
     except asyncio.CancelledError:
         qapp.notify_text(f"Push of {model.name} cancelled", severity="warning")
         return
@@ -112,8 +114,15 @@ async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
     if session.history is None:
         screen.qapp.notify_text("No history here: recipes are not kept", severity="error")
         return
-    screen.qapp.notify_text(f"Rebuilding {model.name}…")
-    result = await rebuild_variants(session.client, session.history, [model.name])
+    # R on a base rebuilds the variants made from it (after its update, where the cursor is).
+    names = [model.name] if model_key(model.name) in session.recipes else \
+        variants_of(model.name, session.recipes)
+    if not names:
+        screen.qapp.notify_text(f"{model.name} was not made here as a variant, nor is it the "
+                                "base of one: there is nothing to rebuild", severity="warning")
+        return
+    screen.qapp.notify_text(f"Rebuilding {', '.join(names)}…")
+    result = await rebuild_variants(session, names)
     for outcome in result.outcomes:
         screen.qapp.notify_text(outcome.message, severity="information"
                                 if outcome.status != "error" else "error")
@@ -124,7 +133,7 @@ async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
 async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
     """Write the model's Modelfile to `<name>.Modelfile` in the working folder."""
     try:
-        result = await modelfile_of(screen.qapp.session.client, model.name)
+        result = await modelfile_of(screen.qapp.session, model.name)
     except OllamaError as exc:
         screen.qapp.notify_text(str(exc), severity="error")
         return

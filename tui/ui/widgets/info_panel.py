@@ -111,14 +111,16 @@ class InfoPanel(VerticalScroll):
 
     def show(self, summary: ModelSummary, info: ModelInfo | None, running: RunningModel | None,
              is_current: bool, error: str = "", memory: MemoryView | None = None,
-             benchmark: BenchRecord | None = None, update: UpdateCheck | None = None) -> None:
+             benchmark: BenchRecord | None = None, update: UpdateCheck | None = None,
+             variant: list[tuple[str, str]] | None = None) -> None:
+        """`variant`: what it was made from here, or the variants made from it."""
         title = server_text(summary.name + "  ", "bold")
         if is_current:
             title.append("★ current", style="yellow")
         facts = [*model_facts(summary, info), ("Loaded", self._loaded_text(running)),
                  ("Speed here", "remote: runs on ollama.com" if summary.is_remote
                   else _speed_text(benchmark)),
-                 ("Update", _update_text(update))]
+                 ("Update", _update_text(update)), *(variant or ())]
         parts: list[RenderableType] = [title, _fact_lines(facts)]
         if error:
             parts.append(server_text(error, "red"))

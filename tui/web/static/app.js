@@ -363,9 +363,11 @@ async function createVariant() {
   if (system.trim()) body.system = system;
   if (!$("variant-replace-box").hidden && $("variant-replace").checked) body.replace = true;
   const { ok, code, data } = await send("create/", "POST", body);
-  say(data.message, !ok);
   // A taken name: offer to replace it (never replaced without being asked).
-  $("variant-replace-box").hidden = !(code === 409 && listedNames.includes(data.model));
+  const taken = code === 409 && listedNames.includes(data.model);
+  say(taken ? `${data.model} already exists: tick "Replace the model of that name" to replace it`
+    : data.message, !ok);
+  $("variant-replace-box").hidden = !taken;
   if (!ok) return;
   $("variant").hidden = true;
   creating.add(data.model); // followed even if it ends before the first poll sees it run
