@@ -69,7 +69,7 @@ def test_update_of_named_models(run) -> None:
     assert "gemma3:4b updated:" in out and "(+21 B)" in out
     assert "mistral:latest: up to date" in out
     code, _, err = run("update", "nosuch")
-    assert code == EXIT_ERROR and "not installed: nosuch:latest" in err
+    assert code == EXIT_ERROR and "nosuch:latest is not installed" in err
     code, _, err = run("update")
     assert code == EXIT_USAGE and "or give --all" in err
 

@@ -38,4 +38,5 @@ def caps_column(capabilities_of: Callable[[ModelSummary], Collection[str] | None
     def text(model: ModelSummary) -> str:
         return badges(capabilities_of(model) or (), model.is_remote, plain)
 
-    return Column("caps", "Caps", text, lambda m: len(capabilities_of(m) or ()), "left", True)
+    return Column("caps", "Caps", text, lambda m: len(capabilities_of(m) or ()), "left", True,
+                  squeeze=2)

@@ -33,4 +33,5 @@ def fits_column(info_of: Callable[[ModelSummary], ModelInfo | None], context: in
         return _SHOWN[verdict(estimate.total, gpu)]
 
     label = f"Fits {context // 1024}k" if context % 1024 == 0 else f"Fits {context:,}"
-    return Column("fits", label, lambda m: outcome(m)[1], lambda m: outcome(m)[0])
+    return Column("fits", label, lambda m: outcome(m)[1], lambda m: outcome(m)[0],
+                  squeeze=4)

@@ -50,14 +50,17 @@ class Column:
     align: Literal["left", "right"] = "left"
     default_reverse: bool = False  # sizes and dates read best biggest/newest first
     give_way: int = 0  # > 0: left out on a narrow terminal, the highest first
+    # > 0: left out too, the highest first, when even the shortest names would leave a
+    # sideways scroll (a kept sorted column, the info panel beside the grid).
+    squeeze: int = 0
 
 
 COLUMNS = (
     Column("name", "Name", lambda m: printable(m.name), lambda m: m.name.casefold()),
     Column("params", "Params", lambda m: printable(m.details.parameter_size),
-           lambda m: parameter_count(m.details.parameter_size), "right", True),
+           lambda m: parameter_count(m.details.parameter_size), "right", True, squeeze=1),
     Column("quant", "Quant", lambda m: printable(m.details.quantization_level),
-           lambda m: m.details.quantization_level.casefold()),
+           lambda m: m.details.quantization_level.casefold(), squeeze=5),
     Column("family", "Family", lambda m: printable(m.details.family),
            lambda m: m.details.family.casefold(), give_way=2),
     Column("size", "Size", _size_text, lambda m: m.size, "right", True),
@@ -127,7 +130,7 @@ def update_column(check_of: Callable[[ModelSummary], UpdateCheck | None],
         return (order, letter if plain else symbol)
 
     return Column("update", "⬆" if not plain else "Up", lambda m: mark(m)[1],
-                  lambda m: mark(m)[0])
+                  lambda m: mark(m)[0], squeeze=3)
 
 
 def used_column(last_used: Callable[[ModelSummary], datetime | None]) -> Column:

@@ -17,7 +17,7 @@ from tui.ollama.names import model_key, normalize, same_model
 from tui.ops import BadRequest
 from tui.ops.models import Outcome
 from tui.services.config import KV_CACHE_TYPES, Settings, vram_total
-from tui.services.registry_facts import RegistryFacts, free_disk
+from tui.services.registry_facts import RegistryFacts, RegistryFactsError, free_disk
 from tui.services.session import Changed, HostSession
 
 
@@ -191,7 +191,11 @@ async def fit(session: HostSession, settings: Settings, name: str, context: int 
                        None)
         size = summary.size if summary else 0
     except ModelNotFoundError:
-        facts = await session.registry_facts(model)
+        try:
+            facts = await session.registry_facts(model)
+        except RegistryFactsError as exc:  # said as every command says a missing model
+            raise ModelNotFoundError(f"{model} is not installed, and the registry: {exc}",
+                                     model) from None
         info, size = facts.model(), facts.download_size
     estimate = estimate_memory(info, size, ctx, kv_type, parallel)
     free = free_disk(models_dir(settings)) if facts else None

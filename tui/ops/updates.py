@@ -42,7 +42,8 @@ class NotInstalled(ModelNotFoundError):
     """Models named for an update that are not installed (as info, use and load: it fails)."""
 
     def __init__(self, missing: list[str]) -> None:
-        super().__init__(f"not installed: {', '.join(missing)}")
+        verb = "is" if len(missing) == 1 else "are"  # the words of cp, mv and use
+        super().__init__(f"{', '.join(missing)} {verb} not installed")
         self.missing = missing
 
 

@@ -75,7 +75,7 @@ async def copy_model(client: OllamaClient, source: str, destination: str,
     models = await _listed(client)
     original = _find(models, source)
     if original is None:
-        raise RenameError(f"{source} is not installed")
+        raise RenameError(f"{normalize(source)} is not installed")
     problem = name_problem(destination, original.name)
     taken = _find(models, normalize(destination)) if not problem else None
     same = taken is not None and taken.digest == original.digest and onto_same_digest

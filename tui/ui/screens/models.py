@@ -16,7 +16,8 @@ from tui.ollama.models import ModelInfo, ModelSummary
 from tui.ollama.names import same_model
 from tui.services.config import ConfigError, NotInstalledError
 from tui.services.session import Changed, Event, Pulled
-from tui.ui.screens import model_updates
+from tui.ui.screens import info_keys, model_updates
+from tui.ui.screens.info_keys import INFO_BINDINGS
 from tui.ui.screens.model_details import DetailsFetcher, grid_columns
 from tui.ui.screens.variant_bindings import VARIANT_BINDINGS
 from tui.ui.screens.view import FilteredView
@@ -56,6 +57,7 @@ class ModelsScreen(FilteredView):
         Binding("p", "pull", "Pull", tooltip="pull a model: a popular one or any name"),
         Binding("l", "load_model", "Load", tooltip="load the highlighted model into memory "
                 "(for how long: 5 minutes, 1 hour, until unloaded, or typed)"),
+        *INFO_BINDINGS,
         Binding("U", "update_models", "Update", show=False,
                 tooltip="update the marked models, or the highlighted one, when the registry "
                 "has a newer version (asks first)"),
@@ -80,8 +82,6 @@ class ModelsScreen(FilteredView):
                 tooltip="go to the Pulls view: cancel, retry, dismiss, layers"),
         Binding("r", "app.refresh_models", "Refresh", show=False,
                 tooltip="ask Ollama for the model list now"),
-        Binding("i", "toggle_info", "Info panel", show=False,
-                tooltip="show or hide the info panel"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
         *VARIANT_BINDINGS,
     ]
@@ -346,5 +346,5 @@ class ModelsScreen(FilteredView):
 
         variant_actions.run(self, action)
 
-    def action_toggle_info(self) -> None:
-        self.info_panel.display = not self.info_panel.display
+    def action_info(self, what: str) -> None:
+        info_keys.act(self.info_panel, what)

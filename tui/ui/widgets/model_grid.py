@@ -368,6 +368,11 @@ class ModelGrid(ScrollView, can_focus=True):
                 break
             if column.key != self.sort_key:
                 shown.remove((self.columns.index(column), column))
+        for _, column in sorted(shown, key=lambda pair: -pair[1].squeeze):
+            if not column.squeeze or others() + GAP + NAME_MIN_WIDTH <= width:
+                break
+            if column.key != self.sort_key:
+                shown.remove((self.columns.index(column), column))
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
         room = width - others() - GAP
         if room > 0:
