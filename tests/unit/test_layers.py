@@ -42,6 +42,24 @@ def test_list_json_loads_no_textual(threaded_emulator) -> None:
     assert loaded == "[]"
 
 
+def test_the_program_loads_none_of_what_httpx_imports_for_features_we_never_use(
+        threaded_emulator) -> None:
+    # trio, click and zstandard are here because the test tools brought them; the program
+    # itself (the console script's run()) must not pay for them, and still list.
+    code = ("import sys; from tui.cli.entry import run; "
+            f"status = run(['--host', {threaded_emulator.url!r}, 'list', '--json']); "
+            "print(sorted(n for n in ('trio', 'click', 'zstandard') "
+            "if sys.modules.get(n) is not None)); "
+            "sys.exit(status)")
+    env = {**os.environ, "XDG_CONFIG_HOME": "/nonexistent-qgoose", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, timeout=60)
+    listing, loaded = done.stdout.rsplit("\n", 2)[0], done.stdout.rsplit("\n", 2)[1]
+    assert done.returncode == 0, done.stderr
+    assert json.loads(listing)["count"] == 10
+    assert loaded == "[]"
+
+
 def test_views_never_touch_a_sessions_http_client() -> None:
     # Every operation exists once, in tui/ops: a view that reached `session.client` would
     # be writing one more copy of it (the Hosts view's transfer once did).
