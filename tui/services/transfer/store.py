@@ -16,6 +16,7 @@ from typing import IO
 from tui.ollama.digests import blob_file_name
 from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import parse_name
+from tui.services.config import DEMO_FOLDER_PREFIX
 from tui.services.transfer.source import BlobSource, Layer, LocalModel, TransferError, shown
 
 MAX_MANIFEST_BYTES = 1 << 20  # real manifests are about 1 KB
@@ -71,6 +72,10 @@ class ModelsDir(BlobSource):
         try:
             root = self.path.resolve(strict=True)
         except FileNotFoundError:
+            if DEMO_FOLDER_PREFIX in str(self.path):  # use_demo_hosts' stand-in
+                raise TransferError("the demo's hosts keep their models in memory, with no "
+                                    "models directory to read: transfer and export need a "
+                                    "real Ollama's models_dir") from None
             raise TransferError(f"{self.path} does not exist; is this the source host's "
                                 "models directory?") from None
         except (OSError, RuntimeError) as exc:
