@@ -183,3 +183,21 @@ async def test_details_nobody_waits_for_any_more_fail_quietly(session, emulator,
     gc.collect()
     await asyncio.sleep(0)
     assert "never retrieved" not in caplog.text
+
+
+async def test_details_are_kept_the_moment_they_arrive(session, emulator) -> None:
+    """An answer is kept even when the caller that asked went away meanwhile (the cursor
+    moved on): coming back to the model, or a background fetch reaching it just after,
+    must not ask Ollama again."""
+    await session.refresh()
+    model = session.state.models[1]
+    emulator.faults.latency, emulator.faults.paths = 0.2, ("/api/show",)
+    asking = asyncio.ensure_future(session.model_info(model))
+    await asyncio.sleep(0.05)
+    asking.cancel()  # the only caller goes away; the answer still arrives
+    await asyncio.sleep(0.4)
+    assert session.cached_info(model) is not None
+    emulator.faults.latency = 0.0
+    await session.model_info(model)
+    shows = [r for r in emulator.requests if r.path == "/api/show"]
+    assert [r.body["model"] for r in shows] == [model.name]

@@ -240,18 +240,22 @@ class HostSession:
         asking = self._asking.get(key)
         if asking is None:
             asking = self._asking[key] = asyncio.ensure_future(self.client.show(model.name))
-            asking.add_done_callback(lambda done: self._asked(key, done))
-        info = await asyncio.shield(asking)  # one caller cancelled leaves it to the others
-        self._info[key] = info
-        if model.digest:
-            self.capabilities[model.digest] = info.capabilities
-        return info
+            asking.add_done_callback(lambda done: self._asked(key, model.digest, done))
+        return await asyncio.shield(asking)  # one caller cancelled leaves it to the others
 
-    def _asked(self, key: tuple[str, str], done: asyncio.Future[ModelInfo]) -> None:
+    def _asked(self, key: tuple[str, str], digest: str,
+               done: asyncio.Future[ModelInfo]) -> None:
+        """The answer kept the moment it arrives: kept only when a waiter woke up, a caller
+        coming in between would find neither the answer nor the question, and ask again."""
         self._asking.pop(key, None)
-        if not done.cancelled():
-            done.exception()  # seen here: when every caller was cancelled (the app quit
-            # while it was asked), asyncio would print "exception was never retrieved"
+        if done.cancelled():
+            return
+        if done.exception() is not None:  # retrieved: when every caller was cancelled (the
+            return  # app quit meanwhile), asyncio would print "exception was never retrieved"
+        info = done.result()
+        self._info[key] = info
+        if digest:
+            self.capabilities[digest] = info.capabilities
 
     def disk_used(self) -> int:
         """Bytes on disk, shared blobs counted once (by weights blob where details are in).
