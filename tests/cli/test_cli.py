@@ -193,7 +193,7 @@ def test_rm_several_with_one_missing(run) -> None:
     data = json.loads(out)
     assert code == EXIT_ERROR and data["status"] == "error"
     assert [r["status"] for r in data["results"]] == ["success", "error"]
-    assert "model 'nosuch:latest' not found" in err
+    assert "nosuch:latest is not installed" in err
 
 
 def test_cp_and_ps(run) -> None:

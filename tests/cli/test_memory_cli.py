@@ -110,7 +110,7 @@ def test_compare_two_and_four_models(run) -> None:
     code, _, err = run("compare", "qwen3:8b")
     assert code == EXIT_USAGE and "two to four models" in err
     code, _, err = run("compare", "qwen3:8b", "nosuch")
-    assert code == EXIT_ERROR and "not found" in err
+    assert code == EXIT_ERROR and "nosuch:latest is not installed" in err
 
 
 def test_bench_reports_what_ollama_measured(run, threaded_emulator: Emulator) -> None:
@@ -163,7 +163,7 @@ def test_bench_refuses_what_it_cannot_measure(run) -> None:
     code, _, err = run("bench", "glm-4.6:cloud")
     assert code == EXIT_ERROR and "runs on ollama.com" in err
     code, _, err = run("bench", "nosuch")
-    assert code == EXIT_ERROR and "not found" in err
+    assert code == EXIT_ERROR and "nosuch:latest is not installed" in err
 
 
 def test_compare_shows_the_speed_measured_here(run) -> None:

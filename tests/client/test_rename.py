@@ -41,7 +41,7 @@ async def test_interrupted_after_the_copy_keeps_the_original(client: OllamaClien
 async def test_never_over_an_existing_model(client: OllamaClient) -> None:
     with pytest.raises(RenameError, match="qwen3:8b exists: Ollama would overwrite it"):
         await rename_model(client, "mistral", "qwen3:8b")
-    with pytest.raises(RenameError, match="nosuch is not installed"):
+    with pytest.raises(RenameError, match="nosuch:latest is not installed"):
         await copy_model(client, "nosuch", "x")
 
 

@@ -127,7 +127,9 @@ def error_for(response: httpx.Response, what: str, model: str, url: str) -> Olla
                          f"{text or 'unauthorized'}; it wants a token (set token_env "
                          "for this host in the config)")
     if status == 404 and "not found" in text:
-        return ModelNotFoundError(text, model)
+        # Said as every command says it, Ollama's own words kept after it.
+        said = f"{model} is not installed (Ollama: {text})" if model else text
+        return ModelNotFoundError(said, model)
     if status == 400 and ("invalid model name" in text or text.endswith("is invalid")):
         return InvalidNameError(f"Ollama refused the name: {text}")
     return ServerError(status, text or response.reason_phrase)

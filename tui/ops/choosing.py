@@ -87,7 +87,7 @@ async def benchmark(session: HostSession, name: str, runs: int, prompt: str,
     listed = await session.fetch_list() if installed is None else installed
     summary = next((m for m in listed if same_model(m.name, model)), None)
     if summary is None:
-        raise ModelNotFoundError(f"model '{model}' not found", model)
+        raise ModelNotFoundError(f"{model} is not installed", model)
     result, record, problem = await benchmark_kept(session, summary, runs, prompt, progress)
     if summary.digest:
         session.benchmarks[summary.digest] = record

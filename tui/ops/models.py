@@ -171,7 +171,7 @@ async def space_freed(session: HostSession, name: str, current: str,
     plan = await plan_delete(session, [name], installed)
     model = plan.find(plan.wanted[0])
     if model is None:
-        raise ModelNotFoundError(f"model '{plan.wanted[0]}' not found", plan.wanted[0])
+        raise ModelNotFoundError(f"{plan.wanted[0]} is not installed", plan.wanted[0])
     return SpaceAnswer(model, plan.freed([model]), same_model(model.name, current))
 
 
@@ -213,7 +213,7 @@ async def delete_one(session: HostSession, plan: DeletePlan, name: str,
     worked out by `finish`."""
     model = plan.find(name)
     if model is None:
-        report.outcomes.append(Outcome("error", name, f"model '{name}' not found"))
+        report.outcomes.append(Outcome("error", name, f"{name} is not installed"))
         return
     try:
         await session.delete(model)
