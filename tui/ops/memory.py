@@ -174,14 +174,13 @@ def models_dir(settings: Settings) -> str:
 
 
 async def host_gpu(session: HostSession, configured: int | None) -> Vram | None:
-    """The GPU memory to judge by: the configured one, else what /api/ps shows in use (as
-    polled, or asked now by a one-shot command); None when neither tells."""
+    """The GPU memory to judge by: the configured one, else what /api/ps shows in use now
+    (as last seen, if it cannot be asked); None when neither tells."""
     if configured:
         return Vram(configured)
     running = session.state.running
-    if not session.state.online:
-        with contextlib.suppress(OllamaError):
-            running = await session.client.ps()
+    with contextlib.suppress(OllamaError):
+        running = await session.client.ps()
     return host_vram(None, running)
 
 
