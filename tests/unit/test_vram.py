@@ -85,7 +85,7 @@ def test_a_full_gpu_seen_judges_as_a_configured_one() -> None:
     seen = Vram(11 * GB, "seen", whole=True)
     assert [seen.verdict(t) for t in (10 * GB, 20 * GB, 30 * GB)] == \
         ["fits", "partly on CPU", "does not fit"]
-    assert seen.label == "11.0 GB (seen in use)"
+    assert seen.label == "11.0 GB (seen in use)" and seen.words == "11.0 GB seen in use"
     assert Vram(12 * GB).label == "12.0 GB"
 
 

@@ -79,6 +79,11 @@ class Vram:
         return human_size(self.bytes) + (" (seen in use)" if self.source == "seen" else "")
 
     @property
+    def words(self) -> str:
+        """The label without brackets, to go inside some: "5.0 GB seen in use"."""
+        return self.label.replace(" (seen in use)", " seen in use")
+
+    @property
     def hint(self) -> str:
         """Why there is no verdict, for a lower bound that the model outgrows."""
         return f"{self.label}; set vram in the config"

@@ -52,10 +52,12 @@ class MemoryView:
         from tui.core.memory import UnknownEstimate, fit_table  # not for the first frame
 
         vram = self.vram
-        on = f" on {vram.label}" if vram else ""
+        on = f" on {vram.label}" if vram and vram.source == "config" else ""
         text = Text()
         text.append(f"\nMemory ({self.kv_cache_type} KV cache{on})", style="bold underline")
         text.append("\n")
+        if vram and vram.source == "seen":  # a line of its own: the panel is narrow
+            text.append(f"on {vram.words}\n", style="dim")
         try:
             rows = fit_table(info, size, self.kv_cache_type)
         except UnknownEstimate as exc:
@@ -73,7 +75,7 @@ class MemoryView:
         if not vram:
             text.append("set vram in the config to see what fits\n", style="dim")
         elif unjudged:  # only a lower bound, which some rows outgrow
-            text.append("set vram in the config to see what else fits\n", style="dim")
+            text.append("set vram in the config for the rest\n", style="dim")
         text.rstrip()
         return text
 
