@@ -3,10 +3,11 @@ shows in use: the whole GPU once a model has spilled to the CPU, else only a low
 (which can say "fits", never "does not fit")."""
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.tui.helpers import models_view, screen_text, wait_until
 from tui.emulator.server import Emulator
+from tui.ui.screens.create_dialog import CreateDialog
 from tui.ui.screens.pull_dialog import PullDialog
 
 
@@ -53,3 +54,18 @@ async def test_the_info_panel_says_the_gpu_seen_in_use(pilot, emulator: Emulator
     await wait_until(pilot, lambda: "on 5.0 GB seen in use" in screen_text(app))
     text = screen_text(app)
     assert "  fits" in text and "does not fit" in text and "set vram" not in text
+
+
+@pytest.mark.size(100, 40)
+async def test_the_variant_form_judges_by_the_gpu_seen_in_use(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    await spill_past(app, emulator, 5 * 10**9)
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("v")
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+    fit = app.screen.query_one("#fit", Static)
+    await wait_until(pilot, lambda: "in memory at" in str(fit.render()))
+    assert str(fit.render()).endswith(": fits (GPU 5.0 GB seen in use)")
+    app.screen.query_one("#num_ctx", Input).value = "128k"
+    await wait_until(pilot, lambda: "at 131,072 tokens" in str(fit.render()))
+    assert str(fit.render()).endswith(": does not fit (GPU 5.0 GB seen in use)")
