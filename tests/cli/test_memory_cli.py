@@ -241,3 +241,39 @@ def test_each_host_is_judged_by_its_own_gpu(threaded_emulator: Emulator, config_
     cli.main(["--host", "small", "--config", str(config_path), "hosts"])
     err = capsys.readouterr().err
     assert "host 'odd'" in err and "'vram'" in err and "lots" in err
+
+
+def test_without_vram_fit_judges_by_what_is_seen_in_use(run, threaded_emulator) -> None:
+    threaded_emulator.vram = 5 * 10**9  # the emulated GPU; the config says nothing of it
+    # Only llama3.2 (2.7 GB, all on the GPU) loaded: a lower bound, no "does not fit".
+    code, out, _ = run("fit", "qwen3:8b")
+    assert code == EXIT_OK
+    assert "GPU        ≥ 2.7 GB seen in use; set vram in the config" in out
+    assert "ON ≥ 2.7 GB SEEN IN USE" in out and "no verdict" in out
+    assert "fits" not in out and "does not fit" not in out
+    small = json.loads(run("fit", "qwen3:0.6b", "--json")[1])
+    assert (small["vram_bytes"], small["vram_source"], small["vram_whole"]) == \
+        (2_691_094_555, "seen", False)
+    assert (small["verdict"], small["fits"]) == ("fits", True)  # 1.2 GB ≤ 2.7 GB in use
+    # qwen3:8b (6.4 GB loaded) spills past the 5 GB GPU: the whole GPU is now known.
+    assert run("load", "qwen3:8b")[0] == EXIT_OK
+    code, out, _ = run("fit", "qwen3:8b")
+    assert "On 5.0 GB (seen in use)  partly on CPU" in out
+    assert "ON 5.0 GB (SEEN IN USE)" in out and "32,768   12.3 GB  does not fit" in out
+    data = json.loads(run("fit", "qwen3:8b", "--json")[1])
+    assert (data["vram_bytes"], data["vram_source"], data["vram_whole"]) == \
+        (5 * 10**9, "seen", True)
+    assert (data["verdict"], data["fits"]) == ("partly on CPU", False)
+    code, out, _ = run("pull", "qwen3:32b", "--check")
+    assert out.rstrip().endswith("23.3 GB: does not fit on 5.0 GB (seen in use)")
+    # The configured figure always wins over what is seen.
+    configured = json.loads(run("fit", "qwen3:8b", "--vram", "24GB", "--json")[1])
+    assert (configured["vram_source"], configured["verdict"]) == ("config", "fits")
+
+
+def test_nothing_loaded_and_no_vram_gives_no_verdict(run) -> None:
+    assert run("unload", "--all")[0] == EXIT_OK
+    data = json.loads(run("pull", "qwen3:0.6b", "--check", "--json")[1])
+    assert (data["vram_bytes"], data["vram_source"], data["verdict"]) == (None, None, None)
+    code, out, _ = run("pull", "qwen3:0.6b", "--check")
+    assert out.rstrip().endswith("(set vram in the config for a verdict)")

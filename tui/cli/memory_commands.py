@@ -12,7 +12,8 @@ from tui.core.format import (
     render_table,
     until_text,
 )
-from tui.core.memory import MemoryEstimate, UnknownEstimate, verdict
+from tui.core.memory import MemoryEstimate, UnknownEstimate
+from tui.core.vram import Vram
 from tui.ollama import OllamaError
 from tui.ops import BadRequest
 from tui.ops import memory as ops
@@ -92,9 +93,11 @@ async def cmd_fit(cmd: Command, name: str, context: int | None, kv_cache_type: s
                          + download_lines(fit.facts, fit.free_disk)))
     if context is None:
         rows = [[f"{row.context:,}", human_size(row.total),
-                 verdict(row.total, vram) if vram else ""] for row in fit.table()]
-        cmd.say("\n" + render_table(["CONTEXT", "MEMORY", "ON A " + human_size(vram) + " GPU"
-                                     if vram else ""], rows))
+                 (vram.verdict(row.total) or "no verdict") if vram else ""]
+                for row in fit.table()]
+        cmd.say("\n" + render_table(["CONTEXT", "MEMORY", table_heading(vram)], rows))
+        if vram and not vram.whole:
+            cmd.say(f"GPU memory: {vram.hint} for every verdict")
     return EXIT_OK
 
 
@@ -113,7 +116,7 @@ async def cmd_pull_check(cmd: Command, name: str) -> int:
 
 
 def check_sentence(model: str, facts: RegistryFacts, estimate: MemoryEstimate,
-                   vram: int | None, free: int | None) -> str:
+                   vram: Vram | None, free: int | None) -> str:
     """ "qwen3:32b: 20.0 GB to download (120 GB free); at 8,192 tokens it needs 24.1 GB:
     does not fit on 12.0 GB" """
     disk = ""
@@ -121,8 +124,9 @@ def check_sentence(model: str, facts: RegistryFacts, estimate: MemoryEstimate,
         disk = f" ({human_size(free)} free)" if free >= facts.download_size else \
             f" (only {human_size(free)} free: it does not fit on the disk)"
     memory = f"at {estimate.context:,} tokens it needs {human_size(estimate.total)}"
-    fit = f": {verdict(estimate.total, vram)} on {human_size(vram)}" if vram else \
-        " (set vram in the config for a verdict)"
+    said = vram.verdict(estimate.total) if vram else None
+    fit = f": {said} on {vram.label}" if vram and said else \
+        f" ({vram.hint} for a verdict)" if vram else " (set vram in the config for a verdict)"
     return f"{model}: {human_size(facts.download_size)} to download{disk}; {memory}{fit}"
 
 
@@ -137,7 +141,14 @@ def download_lines(facts: RegistryFacts | None,
     return lines
 
 
-def fit_lines(model: str, estimate: MemoryEstimate, vram: int | None) -> list[tuple[str, str]]:
+def table_heading(vram: Vram | None) -> str:
+    """ "ON A 12.0 GB GPU", "ON 11.0 GB (SEEN IN USE)", "ON ≥ 5.2 GB SEEN IN USE"."""
+    if vram is None:
+        return ""
+    return f"ON A {vram.label} GPU" if vram.source == "config" else f"ON {vram.label}".upper()
+
+
+def fit_lines(model: str, estimate: MemoryEstimate, vram: Vram | None) -> list[tuple[str, str]]:
     lines = [
         ("Model", printable(model)),
         ("Context", f"{estimate.context:,} tokens × {estimate.parallel} "
@@ -150,5 +161,6 @@ def fit_lines(model: str, estimate: MemoryEstimate, vram: int | None) -> list[tu
                                                 if estimate.upper_bound else "")),
     ]
     if vram:
-        lines.append((f"On {human_size(vram)}", verdict(estimate.total, vram)))
+        said = vram.verdict(estimate.total)
+        lines.append((f"On {vram.label}", said) if said else ("GPU", vram.hint))
     return lines

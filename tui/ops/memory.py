@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tui.core.memory import MemoryEstimate, estimate_memory, fit_table, verdict
+from tui.core.memory import MemoryEstimate, estimate_memory, fit_table
+from tui.core.vram import Vram, host_vram
 from tui.ollama import ModelInfo, ModelNotFoundError, OllamaError
 from tui.ollama.durations import keep_alive_value, keep_alive_words
 from tui.ollama.models import RunningModel
@@ -136,7 +137,7 @@ async def running(session: HostSession) -> Running:
 class Fit:
     model: str
     estimate: MemoryEstimate
-    vram: int | None  # the GPU memory to judge by; None: no verdict
+    vram: Vram | None  # the GPU memory to judge by (configured or seen); None: no verdict
     info: ModelInfo  # what the estimate was made from (the table at other contexts too)
     size: int  # bytes of the weights on disk (or to download)
     facts: RegistryFacts | None = None  # the registry's, for a model not installed
@@ -148,6 +149,7 @@ class Fit:
 
     def to_json(self) -> dict[str, Any]:
         estimate, vram, facts, free = self.estimate, self.vram, self.facts, self.free_disk
+        said = vram.verdict(estimate.total) if vram else None
         source: dict[str, Any] = {"source": "installed"} if facts is None else {
             "source": "registry", "download_bytes": facts.download_size,
             "free_disk_bytes": free,
@@ -158,15 +160,28 @@ class Fit:
                 "kv_cache_type": estimate.kv_cache_type, "parallel": estimate.parallel,
                 "weights_bytes": estimate.weights, "kv_cache_bytes": estimate.kv_cache,
                 "projector_bytes": estimate.projector, "overhead_bytes": estimate.overhead,
-                "total_bytes": estimate.total, "vram_bytes": vram,
-                "fits": None if vram is None else estimate.total <= vram,
-                "verdict": None if vram is None else verdict(estimate.total, vram),
+                "total_bytes": estimate.total, "vram_bytes": vram.bytes if vram else None,
+                # "seen": what /api/ps shows in use; vram_whole false: only a lower bound
+                "vram_source": vram.source if vram else None,
+                "vram_whole": vram.whole if vram else None,
+                "fits": None if said is None else said == "fits", "verdict": said,
                 "upper_bound": estimate.upper_bound, **source}
 
 
 def models_dir(settings: Settings) -> str:
     entry = settings.hosts.get(settings.host_name)
     return entry.models_dir if entry else ""
+
+
+async def host_gpu(session: HostSession, configured: int | None) -> Vram | None:
+    """The GPU memory to judge by: the configured one, else what /api/ps shows in use now
+    (as last seen, if it cannot be asked); None when neither tells."""
+    if configured:
+        return Vram(configured)
+    running = session.state.running
+    with contextlib.suppress(OllamaError):
+        running = await session.client.ps()
+    return host_vram(None, running)
 
 
 async def fit(session: HostSession, settings: Settings, name: str, context: int | None = None,
@@ -179,7 +194,7 @@ async def fit(session: HostSession, settings: Settings, name: str, context: int 
     if kv_type not in KV_CACHE_TYPES:
         raise BadRequest(f"--kv-cache must be one of {', '.join(KV_CACHE_TYPES)}")
     try:
-        vram = vram_total(vram_text) if vram_text else settings.vram_bytes
+        configured = vram_total(vram_text) if vram_text else settings.vram_bytes
     except ValueError as exc:  # a --vram that is not a size
         raise BadRequest(f"--vram: {exc}") from None
     model = normalize(name)
@@ -199,7 +214,7 @@ async def fit(session: HostSession, settings: Settings, name: str, context: int 
         info, size = facts.model(), facts.download_size
     estimate = estimate_memory(info, size, ctx, kv_type, parallel)
     free = free_disk(models_dir(settings)) if facts else None
-    return Fit(model, estimate, vram, info, size, facts, free)
+    return Fit(model, estimate, await host_gpu(session, configured), info, size, facts, free)
 
 
 async def pull_check(session: HostSession, settings: Settings, name: str) -> Fit:
@@ -209,5 +224,5 @@ async def pull_check(session: HostSession, settings: Settings, name: str) -> Fit
     model = normalize(name)
     facts = await session.registry_facts(model)
     estimate = facts.estimate(settings.fit_context, settings.kv_cache_type)
-    return Fit(model, estimate, settings.vram_bytes, facts.model(), facts.download_size,
-               facts, free_disk(models_dir(settings)))
+    return Fit(model, estimate, await host_gpu(session, settings.vram_bytes), facts.model(),
+               facts.download_size, facts, free_disk(models_dir(settings)))

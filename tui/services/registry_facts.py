@@ -32,7 +32,8 @@ import platformdirs
 from tui.core import gguf
 from tui.core.format import human_size
 from tui.core.layer_changes import RegistryLayer, registry_layers
-from tui.core.memory import MemoryEstimate, Verdict, estimate_memory, verdict
+from tui.core.memory import MemoryEstimate, Verdict, estimate_memory
+from tui.core.vram import Vram
 from tui.ollama.digests import bytes_match
 from tui.ollama.json_limits import loads_bounded
 from tui.ollama.models import ModelDetails, ModelInfo
@@ -333,32 +334,34 @@ def fit_contexts(fit_context: int, maximum: int | None) -> list[int]:
 
 
 def fit_words(facts: RegistryFacts, contexts: list[int], kv_cache_type: str,
-              vram: int | None) -> tuple[str, Verdict | None]:
+              vram: Vram | None) -> tuple[str, Verdict | None]:
     """ "20.0 GB to download · fits at 8k · does not fit: 33.0 GB at 32k vs 12.0 GB", and
-    the verdict at the first context (None without a VRAM size). Raises UnknownEstimate."""
+    the verdict at the first context (None without one). With a GPU size only seen in
+    use, the line says so. Raises UnknownEstimate."""
     parts = [f"{human_size(facts.download_size)} to download"]
-    first: Verdict | None = None
+    said_at = []
     for context in contexts:
         estimate = facts.estimate(context, kv_cache_type)
-        label = context_label(context)
-        needed = human_size(estimate.total)
-        if vram is None:
-            parts.append(f"needs {needed} at {label}")
-            continue
-        said = verdict(estimate.total, vram)
-        first = first or said
-        parts.append(f"fits at {label}" if said == "fits" else
-                     f"{said}: {needed} at {label} vs {human_size(vram)}")
-    return " · ".join(parts), first
+        label, needed = context_label(context), human_size(estimate.total)
+        said = vram.verdict(estimate.total) if vram is not None else None
+        said_at.append(said)
+        parts.append(f"needs {needed} at {label}" if said is None else
+                     f"fits at {label}" if said == "fits" else
+                     f"{said}: {needed} at {label} vs {vram.label if vram else ''}")
+    if vram is not None and None in said_at:  # outgrows what is merely seen in use
+        parts.append(vram.hint)
+    elif vram is not None and vram.source == "seen" and set(said_at) == {"fits"}:
+        parts.append(f"GPU {vram.label}")  # the verdicts' source, said nowhere else
+    return " · ".join(parts), said_at[0] if said_at else None
 
 
 def tag_words(facts: RegistryFacts, context: int, kv_cache_type: str,
-              vram: int | None) -> tuple[str, Verdict | None]:
+              vram: Vram | None) -> tuple[str, Verdict | None]:
     """One tag's row in a picker: "5.2 GB  Q4_K_M  fits at 8k", "… does not fit: 23.3 GB
     at 8k" (needs … without a VRAM size). Raises UnknownEstimate."""
     needed = facts.estimate(context, kv_cache_type).total
     label = context_label(context)
-    said = verdict(needed, vram) if vram is not None else None
+    said = vram.verdict(needed) if vram is not None else None
     words = (f"needs {human_size(needed)} at {label}" if said is None else
              f"fits at {label}" if said == "fits" else
              f"{said}: {human_size(needed)} at {label}")

@@ -30,6 +30,7 @@ from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
+    from tui.core.vram import Vram
     from tui.emulator.server import Emulator
     from tui.ui.screens.view import View
 
@@ -177,6 +178,13 @@ class QGooseApp(SurvivingApp):
     def vram(self) -> int | None:
         """The GPU memory of the host shown (its own `vram`, else the config's)."""
         return self.settings.vram_for(self.session.label)
+
+    @property
+    def gpu_memory(self) -> Vram | None:
+        """What verdicts judge by: the configured `vram`, else what /api/ps shows in use."""
+        from tui.core.vram import host_vram
+
+        return host_vram(self.vram, self.session.state.running)
 
     def switch_host(self, name: str) -> None:
         """Show another host; the others go on (their pulls too)."""

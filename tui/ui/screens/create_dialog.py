@@ -18,9 +18,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from tui.core.format import human_size, printable
-from tui.core.memory import UnknownEstimate, estimate_memory, verdict
+from tui.core.memory import UnknownEstimate, estimate_memory
 from tui.core.model_params import ParameterError, parameters_of_show, parse_value, value_text
 from tui.core.recipes import QUANTIZABLE, QUANTIZE_TYPES, Recipe, modelfile_text, quantized_size
+from tui.core.vram import Vram
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent
 from tui.ollama.names import normalize, same_model, validation_error
 from tui.ops.variants import NameTaken
@@ -35,7 +36,7 @@ Creator = Callable[[str, Recipe, bool, Callable[[PullEvent], None]], Awaitable[s
 class MemorySettings:
     context: int  # the context the fit is shown at when the base sets none
     kv_cache_type: str
-    vram: int | None
+    vram: Vram | None  # configured, or seen in use on the host
 
 
 class CreateDialog(ModalScreen[str | None]):
@@ -205,8 +206,13 @@ class CreateDialog(ModalScreen[str | None]):
         except UnknownEstimate as exc:
             return f"memory: {exc}"
         line = f"≈ {human_size(total)} in memory at {context:,} tokens"
-        if self.memory.vram:
-            line += f": {verdict(total, self.memory.vram)} ({human_size(self.memory.vram)} GPU)"
+        vram = self.memory.vram
+        said = vram.verdict(total) if vram else None
+        if vram and said:
+            line += f": {said} ({vram.words} GPU)" if vram.source == "config" else \
+                f": {said} (GPU {vram.words})"
+        elif vram:
+            line += f" ({vram.hint})"
         return line
 
     # -- creating ----------------------------------------------------------------------

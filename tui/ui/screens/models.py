@@ -189,7 +189,7 @@ class ModelsScreen(FilteredView):
     def _draw_info(self, model: ModelSummary, info: ModelInfo | None, error: str = "") -> None:
         session = self.qapp.session
         settings = self.qapp.settings
-        memory = MemoryView(settings.kv_cache_type, self.qapp.vram)
+        memory = MemoryView(settings.kv_cache_type, self.qapp.gpu_memory)
         self.info_panel.show(model, info, session.state.running_entry(model.name),
                              same_model(model.name, settings.current_model), error, memory,
                              session.benchmark_of(model), session.model_updates.known(model),

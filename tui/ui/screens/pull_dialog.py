@@ -24,6 +24,7 @@ from tui.ui.widgets.model_name_input import ModelNameInput
 from tui.ui.widgets.tag_picker import TagPicker
 
 if TYPE_CHECKING:
+    from tui.core.vram import Vram
     from tui.ollama.recommendations import Recommendation
     from tui.services.registry_facts import RegistryFacts
     from tui.ui.app import QGooseApp
@@ -36,7 +37,7 @@ class FitCheck:
     host's settings."""
 
     def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
-                 kv_cache_type: str, vram: int | None,
+                 kv_cache_type: str, vram: Vram | None,
                  recommended: Callable[[], Awaitable[list[Recommendation]]] | None = None,
                  ) -> None:
         self.facts = facts
@@ -208,7 +209,7 @@ def ask_and_pull(app: QGooseApp) -> None:
     session, settings = app.session, app.settings
     installed = [m.name for m in session.state.models]
     fit = FitCheck(session.registry_facts, settings.fit_context, settings.kv_cache_type,
-                   app.vram, session.model_recommendations)
+                   app.gpu_memory, session.model_recommendations)
 
     def chosen(name: str | None) -> None:
         if name:

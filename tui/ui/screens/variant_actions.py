@@ -70,7 +70,8 @@ async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
         screen.qapp.session_changed.publish(Changed("models"))
         screen.qapp.notify_text(f"Created {name} from {model.name}")
 
-    memory = MemorySettings(settings.fit_context, settings.kv_cache_type, screen.qapp.vram)
+    memory = MemorySettings(settings.fit_context, settings.kv_cache_type,
+                            screen.qapp.gpu_memory)
     installed = [m.name for m in session.state.models]
     screen.app.push_screen(CreateDialog(model, info, installed, memory, create), created)
 

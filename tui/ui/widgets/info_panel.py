@@ -18,6 +18,7 @@ from tui.services.history import BenchRecord
 from tui.ui.widgets.safe_text import server_text
 
 if TYPE_CHECKING:
+    from tui.core.vram import Vram
     from tui.services.registry import UpdateCheck
 
 # Longer values and texts are shown in part: a server's 5 MB license would take seconds to
@@ -45,29 +46,36 @@ class MemoryView:
     """How to show the memory table: the KV cache type and the GPU memory (if known)."""
 
     kv_cache_type: str = "f16"
-    vram: int | None = None
+    vram: Vram | None = None  # configured, or seen in use on the host
 
     def render(self, info: ModelInfo, size: int) -> Text:
-        from tui.core.memory import UnknownEstimate, fit_table, verdict  # not for the first frame
+        from tui.core.memory import UnknownEstimate, fit_table  # not for the first frame
 
-        on = f" on {human_size(self.vram)}" if self.vram else ""
+        vram = self.vram
+        on = f" on {vram.label}" if vram and vram.source == "config" else ""
         text = Text()
         text.append(f"\nMemory ({self.kv_cache_type} KV cache{on})", style="bold underline")
         text.append("\n")
+        if vram and vram.source == "seen":  # a line of its own: the panel is narrow
+            text.append(f"on {vram.words}\n", style="dim")
         try:
             rows = fit_table(info, size, self.kv_cache_type)
         except UnknownEstimate as exc:
             return text.append(f"unknown: {printable(str(exc))}", style="dim")
+        unjudged = False
         for row in rows:
             text.append(f"{row.context:>9,} ctx  {human_size(row.total):>8}")
-            if self.vram:
-                result = verdict(row.total, self.vram)
+            result = vram.verdict(row.total) if vram else None
+            if result is not None:
                 text.append(f"  {result}", style=VERDICT_STYLES[result])
+            unjudged = unjudged or result is None
             text.append("\n")
         if rows and rows[0].upper_bound:
             text.append("at most: this architecture needs less\n", style="dim")
-        if not self.vram:
+        if not vram:
             text.append("set vram in the config to see what fits\n", style="dim")
+        elif unjudged:  # only a lower bound, which some rows outgrow
+            text.append("set vram in the config for the rest\n", style="dim")
         text.rstrip()
         return text
 

@@ -9,13 +9,13 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from tui.core.format import human_size, printable
-from tui.core.memory import verdict
+from tui.core.vram import Vram
 from tui.ollama.recommendations import Recommendation
 
 _STYLES = {"fits": "green", "partly on CPU": "yellow", "does not fit": "red"}
 
 
-def recommendation_label(rec: Recommendation, vram: int | None) -> Text:
+def recommendation_label(rec: Recommendation, vram: Vram | None) -> Text:
     """ "★ gemma3:12b  Vision and text locally  wants 12.0 GB: fits"."""
     label = Text("★ ", style="yellow")
     label.append(f"{printable(rec.model):<16}", style="bold")
@@ -25,16 +25,16 @@ def recommendation_label(rec: Recommendation, vram: int | None) -> Text:
         label.append(f" runs on ollama.com{plan}", style="dim")
     elif rec.vram_bytes:
         wants = f" wants {human_size(rec.vram_bytes)}"
-        if vram is None:
+        said = vram.verdict(rec.vram_bytes) if vram is not None else None
+        if said is None:
             label.append(wants, style="dim")
         else:
-            said = verdict(rec.vram_bytes, vram)
             label.append(f"{wants}: {said}", style=_STYLES[said])
     return label
 
 
 def offer(options: OptionList, recommendations: list[Recommendation],
-          vram: int | None) -> None:
+          vram: Vram | None) -> None:
     """Mark the listed models the server recommends; add the ones not listed."""
     added = []
     for rec in recommendations:

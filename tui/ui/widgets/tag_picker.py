@@ -20,6 +20,7 @@ from tui.core.memory import UnknownEstimate, Verdict
 from tui.ollama.errors import OllamaError
 
 if TYPE_CHECKING:
+    from tui.core.vram import Vram
     from tui.services.registry_facts import RegistryFacts
 
 AT_ONCE = 8  # tags read from the registry at the same time (as the update check)
@@ -48,7 +49,7 @@ class TagPicker(OptionList):
             self.said = said
 
     def __init__(self, facts: Callable[[str], Awaitable[RegistryFacts]], context: int,
-                 kv_cache_type: str, vram: int | None,
+                 kv_cache_type: str, vram: Vram | None,
                  tags_of: Callable[[str], list[str] | None] = known_tags,
                  *, id: str | None = None) -> None:
         super().__init__(id=id)
