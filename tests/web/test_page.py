@@ -226,7 +226,8 @@ def test_a_wrong_value_in_the_variant_form_says_why(page: WebDriver,
     fill(page, name="page-bad", ctx="lots")
     page.find_element(By.ID, "variant-button").click()
     wait(page, lambda d: "num_ctx" in text(d, "message"))
-    assert text(page, "message") == "num_ctx must be a number of tokens like 32768 or 32k, not 'lots'"
+    assert text(page, "message") == \
+        "num_ctx must be a number of tokens like 32768 or 32k, not 'lots'"
     assert "error" in (page.find_element(By.ID, "message").get_attribute("class") or "")
     assert page.find_element(By.ID, "variant").is_displayed()  # kept, to be corrected
     assert page.find_elements(By.CSS_SELECTOR, '#creates li[data-model="page-bad:latest"]') \
