@@ -163,3 +163,35 @@ async def test_push_from_the_tui_reports_a_refusal_with_what_to_do(
     models_view(app).grid.select_name("llama3.2:latest")
     await pilot.press("O")
     await wait_until(pilot, lambda: "has no namespace" in notices(app))
+
+
+async def test_an_edited_template_is_sent_and_kept_an_untouched_one_is_not(
+        pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    form = await open_form(pilot, "llama3.2:latest")
+    base = await app.session.client.show("llama3.2")
+    template = form.query_one("#template", TextArea)
+    assert template.text == base.template  # the base's, to edit
+    await pilot.press("ctrl+a", "ctrl+k", *"plain")
+    await pilot.pause()
+    assert "TEMPLATE" not in text_of(app, "#preview")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CreateDialog))
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and "template" not in sent
+    assert (await app.session.client.show("plain")).template == base.template
+
+    form = await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"answers")
+    form.query_one("#template-fold").collapsed = False
+    form.query_one("#template", TextArea).text = "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    await pilot.pause()
+    assert 'TEMPLATE """Q: {{ .Prompt }}\nA: {{ .Response }}"""' in text_of(app, "#preview")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CreateDialog))
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and sent["template"] == "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    made = await app.session.client.show("answers")
+    assert made.template == "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    kept = app.session.kept_recipes()
+    assert any(data.get("template") == made.template for _, data in kept.values())

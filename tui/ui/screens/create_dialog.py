@@ -1,7 +1,8 @@
 """The variant form (`v`): a new model from the highlighted one, with another context length,
-system prompt, sampling parameters, stop sequences or quantized weights. Every field is
-checked as typed, the equivalent Modelfile is previewed, and creating shows Ollama's
-statuses; its errors are shown as Ollama wrote them. Dismissed with the new model's name."""
+system prompt, sampling parameters, stop sequences, prompt template or quantized weights.
+Every field is checked as typed, the equivalent Modelfile is previewed, and creating shows
+Ollama's statuses; its errors are shown as Ollama wrote them. Dismissed with the new
+model's name."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Collapsible, Input, Label, Select, Static, TextArea
 
 from tui.core.format import human_size, printable
 from tui.core.memory import UnknownEstimate, estimate_memory, verdict
@@ -48,6 +49,8 @@ class CreateDialog(Dialog[str | None]):
     CreateDialog Label { margin-top: 1; }
     CreateDialog #fit, CreateDialog #quantize-fit { color: $text-muted; height: auto; }
     CreateDialog TextArea { height: 4; }
+    CreateDialog #template-fold { margin-top: 1; }
+    CreateDialog #template { height: 12; }
     CreateDialog #sampling { height: auto; }
     CreateDialog #sampling Vertical { width: 1fr; height: auto; }
     CreateDialog #preview { background: $boost; padding: 0 1; height: auto; }
@@ -63,6 +66,7 @@ class CreateDialog(Dialog[str | None]):
         self.base, self.info, self.installed = base, info, installed
         self.memory, self.creator = memory, create
         self.base_values = parameters_of_show(info.parameter_lines())
+        self.template_shown = info.template
         self.busy = False
 
     def compose_body(self) -> ComposeResult:
@@ -87,6 +91,10 @@ class CreateDialog(Dialog[str | None]):
         yield TextArea("\n".join(values.get("stop", [])), id="stop")
         yield Label("Other parameters (name value, one a line: seed 42)")
         yield TextArea("", id="other")
+        # Templates are long and rarely changed: folded, the base's filled in.
+        with Collapsible(title="Prompt template (the base's; empty keeps it)",
+                         id="template-fold"):
+            yield TextArea(self.info.template, id="template")
         if self.base.details.quantization_level.upper() in QUANTIZABLE:
             yield Label(f"Weights ({self.base.details.quantization_level})")
             yield Select([(f"quantize to {q}", q) for q in QUANTIZE_TYPES],
@@ -101,6 +109,8 @@ class CreateDialog(Dialog[str | None]):
             yield Button("Create (Ctrl+S)", id="create", variant="primary")
 
     def on_mount(self) -> None:
+        # As the box holds it (its line endings), so an untouched template is not sent.
+        self.template_shown = self.query_one("#template", TextArea).text
         self.query_one("#name", ModelNameInput).focus()
         self._refresh()
 
@@ -172,10 +182,12 @@ class CreateDialog(Dialog[str | None]):
                 take(key, text, where)
         changes = {k: v for k, v in edited.items() if self.base_values.get(k) != v}
         system = self.query_one("#system", TextArea).text
+        template = self.query_one("#template", TextArea).text
         quantize = self._quantize()
         recipe = Recipe(self.base.name, changes,
                         system if system.strip() and system != self.info.system else "",
-                        quantize=quantize)
+                        template if template.strip() and template != self.template_shown
+                        else "", quantize=quantize)
         return recipe, problems
 
     def _quantize(self) -> str:
