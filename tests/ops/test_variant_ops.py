@@ -140,7 +140,8 @@ async def test_the_modelfile_is_ollamas(session: HostSession) -> None:
 
 async def test_a_base_update_then_a_rebuild(session: HostSession, emulator: Emulator) -> None:
     base = emulator.store.make_outdated(1)[0]
-    await create_variant(session, "v1", Recipe(base, {"num_ctx": 16384}))
+    own = "Q: {{ .Prompt }} A:"  # its own template, which the rebuild keeps
+    await create_variant(session, "v1", Recipe(base, {"num_ctx": 16384}, template=own))
     assert [s.state for s in await variant_states(session)] == ["current"]
     nothing = await rebuild_variants(session)
     assert nothing.outcomes == ()
@@ -151,8 +152,10 @@ async def test_a_base_update_then_a_rebuild(session: HostSession, emulator: Emul
     rebuilt = await rebuild_variants(session)
     assert [o.status for o in rebuilt.outcomes] == ["rebuilt"] and rebuilt.ok
     models = {m.name: m for m in await session.client.list_models()}
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and sent["template"] == own
     info = await session.client.show("v1")
-    assert dict(info.parameter_lines())["num_ctx"] == "16384"
+    assert dict(info.parameter_lines())["num_ctx"] == "16384" and info.template == own
     (state,) = await variant_states(session)
     assert state.state == "current" and state.recipe.base_digest == models[base].digest
     again = await rebuild_variants(session, ["v1", "llama3.2"])

@@ -6,10 +6,14 @@ Update them with `pytest tests/tui/test_snapshots.py --snapshot-update` and look
 
 from pathlib import Path
 
+from textual.widgets import Input, TextArea
+
 from tests.tui.helpers import models_view, screen_text, wait_until
+from tui.core.pulls import PullState
 from tui.ollama.names import parse_name
 from tui.services.config import Settings
 from tui.ui.app import QGooseApp
+from tui.ui.screens.create_dialog import CreateDialog
 
 
 def demo_app(tmp_path: Path) -> QGooseApp:
@@ -289,5 +293,68 @@ def test_delete_confirmation_for_several_models(snap_compare, tmp_path: Path) ->
         await pilot.press("d")
         await wait_until(pilot, lambda: "of disk" in screen_text(app))
         await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)
+
+
+async def create_form_filled_in(pilot) -> None:
+    """The variant form as the README tells it: llama3.2 → llama3.2-32k, a 32k context and a
+    system prompt, the focus (no blinking cursor) in the context box."""
+    app = pilot.app
+    await loaded(pilot)
+    models_view(app).grid.select_name("llama3.2:latest")
+    await pilot.press("v")
+    await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+    form = app.screen
+    form.query_one("#name", Input).value = "llama3.2-32k"
+    form.query_one("#num_ctx", Input).value = "32k"
+    form.query_one("#system", TextArea).text = "You answer in one short paragraph."
+    for box in form.query(Input):
+        box.cursor_blink = False
+    form.query_one("#num_ctx", Input).focus()
+    await wait_until(pilot, lambda: "32,768 tokens" in str(form.query_one("#fit").render()))
+    await pilot.pause(0.2)
+
+
+def test_create_form_filled_in(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 40),
+                        run_before=create_form_filled_in)
+
+
+def test_create_form_modelfile_preview(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        await create_form_filled_in(pilot)
+        form = pilot.app.screen
+        assert "PARAMETER num_ctx 32768" in str(form.query_one("#preview").render())
+        form.query_one(".frame").scroll_end(animate=False)  # down to the preview
+        await pilot.pause(0.3)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(100, 40), run_before=run_before)
+
+
+def test_hosts_view_focus_in_the_matrix_120x40(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "matrix")
+        await pilot.pause(0.2)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_pulls_view_after_pulls_finish(snap_compare, tmp_path: Path) -> None:
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await loaded(pilot)
+        app.emulator.pull_rate = 4e9  # smollm2:135m done at once
+        app.start_pull("smollm2:135m")
+        app.start_pull("nosuch:7b")
+        done, failed = app.session.pulls.get("smollm2:135m"), app.session.pulls.get("nosuch:7b")
+        await wait_until(pilot, lambda: done.state is PullState.DONE and bool(failed.error),
+                         timeout=10)
+        await pilot.press("3")  # the Pulls view keeps both
+        app.clear_notifications()
+        await pilot.pause(0.3)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(100, 30), run_before=run_before)

@@ -8,6 +8,8 @@ from textual.widgets import Input, Static, TextArea
 from tests.tui.helpers import models_view, wait_until
 from tui.emulator.server import Emulator
 from tui.ui.screens.create_dialog import CreateDialog
+from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.model_name_input import ModelNameInput
 
 
 def text_of(app, selector: str) -> str:
@@ -35,10 +37,12 @@ async def test_the_form_checks_as_typed_and_previews_the_modelfile(pilot) -> Non
     assert "the base's name" in text_of(app, "#name-problem")
     await pilot.press("ctrl+a", "ctrl+k", *"bad name!")
     assert "invalid" in text_of(app, "#name-problem").lower()
+    assert form.query_one("#name", ModelNameInput).has_class("-invalid")  # the box is red
     await pilot.press("ctrl+a", "ctrl+k", *"qwen3:8b")
     assert "qwen3:8b exists: creating asks before replacing it" in text_of(app, "#name-problem")
     await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
     assert "✓ llama3.2-32k:latest" in text_of(app, "#name-problem")
+    assert not form.query_one("#name", ModelNameInput).has_class("-invalid")
     # The base's own values are filled in (llama3.2's stop words).
     assert "<|eot_id|>" in form.query_one("#stop", TextArea).text
     await set_input(pilot, "#num_ctx", "32k")  # as people write contexts
@@ -84,6 +88,17 @@ async def test_creating_shows_statuses_then_selects_the_new_model(pilot,
     assert info.system == "You are terse."
     sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
     assert sent is not None and sent["from"] == "llama3.2:latest"
+
+
+async def test_escape_closes_the_form_and_makes_nothing(pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    form = await open_form(pilot, "llama3.2:latest")
+    assert isinstance(form, Dialog)  # the frame, Esc and failed workers of every dialog
+    await pilot.press("ctrl+a", "ctrl+k", *"never-made")
+    await pilot.press("escape")
+    assert not isinstance(app.screen, CreateDialog)
+    assert not [r for r in emulator.requests if r.path == "/api/create"]
+    assert app.session.state.find("never-made") is None
 
 
 async def test_quantize_only_for_unquantized_weights(pilot) -> None:
@@ -148,3 +163,35 @@ async def test_push_from_the_tui_reports_a_refusal_with_what_to_do(
     models_view(app).grid.select_name("llama3.2:latest")
     await pilot.press("O")
     await wait_until(pilot, lambda: "has no namespace" in notices(app))
+
+
+async def test_an_edited_template_is_sent_and_kept_an_untouched_one_is_not(
+        pilot, emulator: Emulator) -> None:
+    app = pilot.app
+    form = await open_form(pilot, "llama3.2:latest")
+    base = await app.session.client.show("llama3.2")
+    template = form.query_one("#template", TextArea)
+    assert template.text == base.template  # the base's, to edit
+    await pilot.press("ctrl+a", "ctrl+k", *"plain")
+    await pilot.pause()
+    assert "TEMPLATE" not in text_of(app, "#preview")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CreateDialog))
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and "template" not in sent
+    assert (await app.session.client.show("plain")).template == base.template
+
+    form = await open_form(pilot, "llama3.2:latest")
+    await pilot.press("ctrl+a", "ctrl+k", *"answers")
+    form.query_one("#template-fold").collapsed = False
+    form.query_one("#template", TextArea).text = "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    await pilot.pause()
+    assert 'TEMPLATE """Q: {{ .Prompt }}\nA: {{ .Response }}"""' in text_of(app, "#preview")
+    await pilot.press("ctrl+s")
+    await wait_until(pilot, lambda: not isinstance(app.screen, CreateDialog))
+    sent = [r.body for r in emulator.requests if r.path == "/api/create"][-1]
+    assert sent is not None and sent["template"] == "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    made = await app.session.client.show("answers")
+    assert made.template == "Q: {{ .Prompt }}\nA: {{ .Response }}"
+    kept = app.session.kept_recipes()
+    assert any(data.get("template") == made.template for _, data in kept.values())

@@ -1,21 +1,21 @@
 """The variant form (`v`): a new model from the highlighted one, with another context length,
-system prompt, sampling parameters, stop sequences or quantized weights. Every field is
-checked as typed, the equivalent Modelfile is previewed, and creating shows Ollama's
-statuses; its errors are shown as Ollama wrote them. Dismissed with the new model's name."""
+system prompt, sampling parameters, stop sequences, prompt template or quantized weights.
+Every field is checked as typed, the equivalent Modelfile is previewed, and creating shows
+Ollama's statuses; its errors are shown as Ollama wrote them. Dismissed with the new
+model's name."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Collapsible, Input, Label, Select, Static, TextArea
 
 from tui.core.format import human_size, printable
 from tui.core.memory import UnknownEstimate, estimate_memory
@@ -23,8 +23,10 @@ from tui.core.model_params import ParameterError, parameters_of_show, parse_valu
 from tui.core.recipes import QUANTIZABLE, QUANTIZE_TYPES, Recipe, modelfile_text, quantized_size
 from tui.core.vram import Vram
 from tui.ollama.models import ModelInfo, ModelSummary, PullEvent
-from tui.ollama.names import normalize, same_model, validation_error
+from tui.ollama.names import same_model
 from tui.ops.variants import NameTaken
+from tui.ui.screens.dialog import Dialog
+from tui.ui.widgets.model_name_input import ModelNameInput
 
 # The fields the form shows, with their labels; the rest are "other parameters".
 SAMPLING = (("temperature", "Temperature"), ("top_p", "Top P"), ("top_k", "Top K"),
@@ -39,20 +41,17 @@ class MemorySettings:
     vram: Vram | None  # configured, or seen in use on the host
 
 
-class CreateDialog(ModalScreen[str | None]):
+class CreateDialog(Dialog[str | None]):
+    """Dismissed with the new model's name, or None when cancelled. Its frame's size is in
+    app.tcss; Esc cancels (Dialog), Ctrl+S creates."""
+
+    SCROLLS = True
     DEFAULT_CSS = """
-    CreateDialog { align: center middle; }
-    CreateDialog > .dialog {
-        width: 84; max-width: 100%; height: 100%; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    CreateDialog .title { text-style: bold; }
     CreateDialog Label { margin-top: 1; }
-    CreateDialog .problem { color: $error; height: auto; }
-    CreateDialog .problem.-ok { color: $success; }
-    CreateDialog .problem.-warn { color: $warning; }
     CreateDialog #fit, CreateDialog #quantize-fit { color: $text-muted; height: auto; }
     CreateDialog TextArea { height: 4; }
+    CreateDialog #template-fold { margin-top: 1; }
+    CreateDialog #template { height: 12; }
     CreateDialog #sampling { height: auto; }
     CreateDialog #sampling Vertical { width: 1fr; height: auto; }
     CreateDialog #preview { background: $boost; padding: 0 1; height: auto; }
@@ -60,7 +59,7 @@ class CreateDialog(ModalScreen[str | None]):
     CreateDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     CreateDialog Button { margin-left: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "create", "Create")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "create", "Create")]
 
     def __init__(self, base: ModelSummary, info: ModelInfo, installed: list[str],
                  memory: MemorySettings, create: Creator) -> None:
@@ -68,45 +67,52 @@ class CreateDialog(ModalScreen[str | None]):
         self.base, self.info, self.installed = base, info, installed
         self.memory, self.creator = memory, create
         self.base_values = parameters_of_show(info.parameter_lines())
+        self.template_shown = info.template
         self.busy = False
 
-    def compose(self) -> ComposeResult:
+    def compose_body(self) -> ComposeResult:
         values = self.base_values
-        with VerticalScroll(classes="dialog"):
-            yield Static(Text(f"New variant of {printable(self.base.name)}"), classes="title")
-            yield Label("Name")
-            yield Input(value=f"{self.base.name.split(':')[0]}-custom", id="name")
-            yield Static("", id="name-problem", classes="problem")
-            yield Label("Context length (num_ctx, tokens: 32768 or 32k)")
-            yield Input(value=str(values.get("num_ctx", "")), id="num_ctx",
-                        placeholder=f"the server's default ({self.memory.context:,} shown)")
-            yield Static("", id="fit")
-            yield Label("System prompt")
-            yield TextArea(self.info.system, id="system")
-            with Horizontal(id="sampling"):
-                for key, label in SAMPLING:
-                    with Vertical():
-                        yield Label(label)
-                        yield Input(value=_text(values.get(key)), id=key, placeholder="base's")
-            yield Label("Stop sequences (one a line)")
-            yield TextArea("\n".join(values.get("stop", [])), id="stop")
-            yield Label("Other parameters (name value, one a line: seed 42)")
-            yield TextArea("", id="other")
-            if self.base.details.quantization_level.upper() in QUANTIZABLE:
-                yield Label(f"Weights ({self.base.details.quantization_level})")
-                yield Select([(f"quantize to {q}", q) for q in QUANTIZE_TYPES],
-                             prompt="keep them as they are", id="quantize")
-                yield Static("", id="quantize-fit")
-            yield Static("", id="problems", classes="problem")
-            yield Label("Equivalent Modelfile")
-            yield Static("", id="preview")
-            yield Static("", id="statuses")
-            with Horizontal(id="buttons"):
-                yield Button("Cancel (Esc)", id="cancel")
-                yield Button("Create (Ctrl+S)", id="create", variant="primary")
+        yield Static(Text(f"New variant of {printable(self.base.name)}"), classes="title")
+        yield Label("Name")
+        yield ModelNameInput(f"{self.base.name.split(':')[0]}-custom", rules=[self._not_base],
+                             empty="the new model needs a name", id="name")
+        yield Static("", id="name-problem", classes="problem")
+        yield Label("Context length (num_ctx, tokens: 32768 or 32k)")
+        yield Input(value=str(values.get("num_ctx", "")), id="num_ctx",
+                    placeholder=f"the server's default ({self.memory.context:,} shown)")
+        yield Static("", id="fit")
+        yield Label("System prompt")
+        yield TextArea(self.info.system, id="system")
+        with Horizontal(id="sampling"):
+            for key, label in SAMPLING:
+                with Vertical():
+                    yield Label(label)
+                    yield Input(value=_text(values.get(key)), id=key, placeholder="base's")
+        yield Label("Stop sequences (one a line)")
+        yield TextArea("\n".join(values.get("stop", [])), id="stop")
+        yield Label("Other parameters (name value, one a line: seed 42)")
+        yield TextArea("", id="other")
+        # Templates are long and rarely changed: folded, the base's filled in.
+        with Collapsible(title="Prompt template (the base's; empty keeps it)",
+                         id="template-fold"):
+            yield TextArea(self.info.template, id="template")
+        if self.base.details.quantization_level.upper() in QUANTIZABLE:
+            yield Label(f"Weights ({self.base.details.quantization_level})")
+            yield Select([(f"quantize to {q}", q) for q in QUANTIZE_TYPES],
+                         prompt="keep them as they are", id="quantize")
+            yield Static("", id="quantize-fit")
+        yield Static("", id="problems", classes="problem")
+        yield Label("Equivalent Modelfile")
+        yield Static("", id="preview")
+        yield Static("", id="statuses")
+        with Horizontal(id="buttons"):
+            yield Button("Cancel (Esc)", id="cancel")
+            yield Button("Create (Ctrl+S)", id="create", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
+        # As the box holds it (its line endings), so an untouched template is not sent.
+        self.template_shown = self.query_one("#template", TextArea).text
+        self.query_one("#name", ModelNameInput).focus()
         self._refresh()
 
     # -- checking as typed -------------------------------------------------------------
@@ -127,20 +133,23 @@ class CreateDialog(ModalScreen[str | None]):
         self.query_one("#preview", Static).update(Text(modelfile_text(recipe)))
         return name, (None if problems else recipe)
 
+    def _not_base(self, text: str) -> str:
+        return ("that is the base's name: the variant needs its own"
+                if same_model(text.strip(), self.base.name) else "")
+
     def _check_name(self) -> str | None:
-        text = self.query_one("#name", Input).value.strip()
+        """Say whether the name typed can be used (a taken one is a warning: creating asks
+        before replacing it); the name as Ollama stores it when it can."""
+        box = self.query_one("#name", ModelNameInput)
         label = self.query_one("#name-problem", Static)
-        problem = validation_error(text) if text else "the new model needs a name"
-        taken = None
-        if not problem and same_model(text, self.base.name):
-            problem = "that is the base's name: the variant needs its own"
-        if not problem:
-            taken = next((n for n in self.installed if same_model(n, text)), None)
+        problem = box.problem()
+        taken = None if problem else \
+            next((n for n in self.installed if same_model(n, box.model_name)), None)
         label.set_class(not problem and taken is None, "-ok")
         label.set_class(taken is not None, "-warn")
         label.update(Text(problem or (f"{taken} exists: creating asks before replacing it"
-                                      if taken else f"✓ {normalize(text)}")))
-        return None if problem else normalize(text)
+                                      if taken else f"✓ {box.model_name}")))
+        return None if problem else box.model_name
 
     def recipe(self) -> tuple[Recipe, list[str]]:
         """The recipe the form asks for (only what differs from the base), and what is
@@ -174,10 +183,12 @@ class CreateDialog(ModalScreen[str | None]):
                 take(key, text, where)
         changes = {k: v for k, v in edited.items() if self.base_values.get(k) != v}
         system = self.query_one("#system", TextArea).text
+        template = self.query_one("#template", TextArea).text
         quantize = self._quantize()
         recipe = Recipe(self.base.name, changes,
                         system if system.strip() and system != self.info.system else "",
-                        quantize=quantize)
+                        template if template.strip() and template != self.template_shown
+                        else "", quantize=quantize)
         return recipe, problems
 
     def _quantize(self) -> str:
@@ -274,7 +285,7 @@ class CreateDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.workers.cancel_group(self, "create")
-        self.dismiss(None)
+        super().action_cancel()
 
 
 def _text(value: Any) -> str:
