@@ -30,6 +30,7 @@ from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
+    from tui.core.pulls import Kind
     from tui.emulator.server import Emulator
     from tui.ui.screens.view import View
 
@@ -247,9 +248,9 @@ class QGooseApp(SurvivingApp):
         """Pulls were started elsewhere (updates): repaint their progress."""
         self._pulls_timer.resume()
 
-    def pull_action(self, action: str, name: str) -> None:
-        """`cancel`, `retry` or `dismiss` the pull of `name`."""
-        getattr(self.session.pulls, action)(name)
+    def pull_action(self, action: str, name: str, kind: Kind = "pull") -> None:
+        """`cancel`, `retry` or `dismiss` the pull (or push) of `name`."""
+        getattr(self.session.pulls, action)(name, kind)
         self._pulls_timer.resume()
 
     def load_model(self, name: str, keep_alive: str | int | None) -> None:
@@ -326,7 +327,7 @@ class QGooseApp(SurvivingApp):
         self.push_screen(help_screen(self))
 
     async def action_quit(self) -> None:
-        running = [job.name + (f" on {s.label}" if len(self.sessions) > 1 else "")
+        running = [(job.kind, job.name + (f" on {s.label}" if len(self.sessions) > 1 else ""))
                    for s in self.sessions.values() for job in s.pulls.running]
         if running:
             from tui.ui.screens.confirm import quit_question  # not needed for the first frame
