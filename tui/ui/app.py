@@ -116,10 +116,9 @@ class QGooseApp(SurvivingApp):
             return [(h.name, h.base_url, self.settings.registry,
                      self.settings.client_options(h.name)) for h in self.settings.fleet()]
         # aiohttp: only for the demo
-        from tui.emulator.server import DEMO_OUTDATED, demo_fleet, started_emulator
+        from tui.emulator.server import demo_fleet, started_demo_emulator
 
-        self.emulator = await started_emulator(
-            **{"outdated": DEMO_OUTDATED, **self.emulator_options})
+        self.emulator = await started_demo_emulator(**self.emulator_options)
         self.fleet_emulators = [] if self.emulator_options else await demo_fleet()
         hosts = {"emulator": self.emulator.url,
                  **{name: emu.url for name, emu in self.fleet_emulators}}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from tui.core.variant_states import variants_of
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelSummary, PullEvent
-from tui.ollama.names import model_key
+from tui.ollama.names import model_key, parse_name
 from tui.ops.variants import (
     VariantRefused,
     create_variant,
@@ -86,12 +86,24 @@ def push_or_cancel(screen: ModelsScreen, model: ModelSummary) -> None:
     try:
         start_push(qapp.session, model.name)
     except VariantRefused as exc:
-        qapp.notify_text(str(exc), title=f"Cannot push {model.name}", severity="error",
-                         timeout=15)
+        qapp.notify_text(f"{exc}. {_copy_hint(screen, model.name)}",
+                         title=f"Cannot push {model.name}", severity="error", timeout=15)
         return
     qapp.notify_text("Pushing: its progress is beside the pulls (P); O again cancels",
                      title=model.name)
     qapp.pulls_started()
+
+
+def _copy_hint(screen: ModelsScreen, name: str) -> str:
+    """The keys that make a name one may push: C copies, O pushes the copy. The demo's
+    server is signed in as a user of its own, which the newcomer cannot guess."""
+    emulator = screen.qapp.emulator
+    account = emulator.account if emulator is not None else ""
+    if not account:
+        return "C copies it under a new name (no disk used); then O pushes the copy"
+    parsed = parse_name(name)
+    return (f"The demo's server is signed in to ollama.com as {account}: C copies it as "
+            f"{account}/{parsed.model}:{parsed.tag} (no disk used); then O pushes the copy")
 
 
 async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:
