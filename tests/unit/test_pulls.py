@@ -74,3 +74,26 @@ def test_the_status_bar_summary_reads_short() -> None:
     assert pulls_summary_text(PullsSummary(failed=2)) == "⇣ 2 failed"
     assert pulls_summary_text(PullsSummary(running=2, completed=41, total=100,
                                            speed=38e6)) == "⇣ 2 · 41% · 38.0 MB/s"
+    assert pulls_summary_text(PullsSummary(running=1, pushing=1, completed=50, total=100,
+                                           speed=1e6)) == "⇣ 1 ⇡ 1 · 50% · 1.0 MB/s"
+    assert pulls_summary_text(PullsSummary(pushing=1)).startswith("⇡ 1 · ")
+
+
+def test_a_push_is_a_job_of_its_own_beside_the_pull_of_the_same_model(pulls: Pulls) -> None:
+    ran: list[str] = []
+
+    async def push(job) -> None:
+        ran.append(job.name)
+
+    pull = pulls.start("llama3.2")
+    pushed = pulls.start("llama3.2", "push", push)
+    assert pushed is not None and pushed is not pull and pushed.kind == "push"
+    assert pulls.get("llama3.2", "push") is pushed and pulls.get("llama3.2") is pull
+    assert pulls.summary().running == 1 and pulls.summary().pushing == 1
+    assert pulls.cancel("llama3.2", "push") and pull.running  # the pull goes on
+    task = pulls._tasks["push:registry.ollama.ai/library/llama3.2:latest"]
+    assert task.cancelled
+    assert pulls.retry("llama3.2", "push") is pushed and pushed.attempts == 2
+    pushed.fail("unauthorized")
+    pulls.get("llama3.2").finish()
+    assert pulls.clear_finished() == 2 and not pulls

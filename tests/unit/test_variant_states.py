@@ -1,6 +1,8 @@
 """What the info panel and the update notices say of variants made here: pure, from the
 recipes as the history keeps them."""
 
+from dataclasses import replace
+
 from tui.core.recipes import Recipe
 from tui.core.variant_states import rebuild_note, update_note, variant_facts
 from tui.ollama.models import ModelSummary
@@ -27,8 +29,12 @@ def test_a_variant_says_its_base_and_changes_and_when_the_base_moved_on() -> Non
     assert variant_facts(VARIANT, [updated, VARIANT], recipes)[-1] == \
         ("Base", "⬆ llama3.2:latest was updated: R rebuilds this variant")
     assert variant_facts(updated, [updated, VARIANT], recipes) == [
-        ("Variants", "llama3.2-32k:latest (⬆ llama3.2-32k:latest made from an older "
-                     "version: R rebuilds)")]
+        ("Variants", "llama3.2-32k:latest (⬆ made from an older version: R rebuilds)")]
+    current = replace(recipe, base_digest="c" * 64)  # made since: only the other is named
+    both = {**recipes, **kept(("llama3.2-terse:latest", current))}
+    assert variant_facts(updated, [updated, VARIANT], both) == [
+        ("Variants", "llama3.2-32k:latest, llama3.2-terse:latest (⬆ llama3.2-32k:latest "
+                     "made from an older version: R rebuilds)")]
     assert variant_facts(VARIANT, [VARIANT], recipes)[-1] == \
         ("Base", "its base llama3.2:latest is no longer installed: pull it to rebuild")
 

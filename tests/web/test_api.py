@@ -127,6 +127,7 @@ async def test_a_second_pull_of_the_same_model_is_refused_while_the_first_runs(
                                         "…/models/pulls/)"}
     pulls = await web.pulls()
     assert list(pulls) == ["smollm2:135m"] and pulls["smollm2:135m"]["state"] == "running"
+    assert pulls["smollm2:135m"]["kind"] == "pull"  # pushes are listed beside pulls
 
 
 async def test_delete_is_the_seeds_shape_and_says_what_it_freed(web: Web) -> None:

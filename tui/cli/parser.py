@@ -400,9 +400,9 @@ async def _demo_hosts(settings: Settings, demo: bool) -> AsyncIterator[None]:
     if not demo:
         yield
         return
-    from tui.emulator.server import DEMO_OUTDATED, demo_fleet, started_emulator
+    from tui.emulator.server import demo_fleet, started_demo_emulator
 
-    emulators = [("emulator", await started_emulator(outdated=DEMO_OUTDATED))]
+    emulators = [("emulator", await started_demo_emulator())]
     try:
         emulators += await demo_fleet()
         use_demo_hosts(settings, {name: emulator.url for name, emulator in emulators},

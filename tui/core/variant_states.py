@@ -91,8 +91,10 @@ def variant_facts(model: ModelSummary, models: Sequence[ModelSummary],
     if made:
         older = [name for name, data in kept.values() if name in made
                  and data.get("base_digest") not in ("", None, model.digest)]
+        # Every one of them older: the names are not said twice.
+        which = "" if not older or set(older) == set(made) else f"{_names(older)} "
         facts.append(("Variants", ", ".join(made) + (
-            f" (⬆ {_names(older)} made from an older version: R rebuilds)" if older else "")))
+            f" (⬆ {which}made from an older version: R rebuilds)" if older else "")))
     return facts
 
 

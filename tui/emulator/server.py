@@ -48,6 +48,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DEFAULT_VRAM = 12 * 10**9  # the demo's pretend GPU
 DEMO_OUTDATED = 3  # installed models the demo's registry has newer versions of
+# The demo's registry has a newer llama3.2 too, changed in its template only (its installed
+# layers stay the real ones): a variant made from it can be seen following its base.
+DEMO_NEWER = {"llama3.2:latest": ("template",)}
 DEFAULT_NUM_CTX = 4096
 SIGNIN_URL = "https://ollama.com/connect?name=qgoose-demo&key=ZW11bGF0b3I"
 REQUEST_LOG_SIZE = LOG_SIZE
@@ -361,6 +364,15 @@ async def started_emulator(**options: Any) -> Emulator:
     """An emulator listening on 127.0.0.1 (a free port unless `port=` is given)."""
     emulator = Emulator(**options)
     await emulator.start()
+    return emulator
+
+
+async def started_demo_emulator(**options: Any) -> Emulator:
+    """The demo's own host: some of its models have newer versions in its registry (DEMO_OUTDATED
+    of them, and llama3.2, DEMO_NEWER), as `--demo` shows it."""
+    emulator = await started_emulator(**{"outdated": DEMO_OUTDATED, **options})
+    for name, changes in DEMO_NEWER.items():
+        emulator.store.publish(name, changes)
     return emulator
 
 

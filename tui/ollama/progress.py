@@ -165,7 +165,7 @@ def _phase_of(status: str, current: Phase) -> Phase:
         return Phase.MANIFEST
     if text.startswith("verifying"):
         return Phase.VERIFYING
-    if text.startswith("writing"):
+    if text.startswith("writing") or text == "pushing manifest":  # a push's last step
         return Phase.WRITING
     if text.startswith("removing"):
         return Phase.CLEANING

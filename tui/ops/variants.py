@@ -11,16 +11,19 @@ cancelling the task: the stream is closed, as a pull's is.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from tui.core.format import human_size
+from tui.core.pulls import PullJob
 from tui.core.recipes import Recipe, quantize_problem
 from tui.core.variant_states import VariantState, find_model, variant_state
 from tui.ollama import ModelSummary, OllamaError, PullEvent
 from tui.ollama.errors import InvalidNameError, ModelNotFoundError
 from tui.ollama.names import DEFAULT_HOST, DEFAULT_NAMESPACE, normalize, parse_name, same_model
-from tui.services.session import HostSession
+from tui.services.session import HostSession, Notice
 
 OnEvent = Callable[[PullEvent], None]
 
@@ -243,6 +246,41 @@ async def push_model(session: HostSession, name: str,
         if on_event is not None:
             on_event(event)
     return PushResult(model, sum(sizes.values()))
+
+
+def start_push(session: HostSession, name: str) -> PullJob | None:
+    """Start pushing `name` as a job beside the host's pulls (its progress, cancel and retry
+    are theirs); None when it is already being pushed. Raises VariantRefused (no
+    namespace) before anything is sent; the registry's refusals fail the job, with what
+    to do."""
+    model = normalize(name)
+    problem = push_problem(model)
+    if problem:
+        raise VariantRefused(problem)
+    return session.pulls.start(model, "push", lambda job: _run_push(session, job))
+
+
+async def _run_push(session: HostSession, job: PullJob) -> None:
+    pulls = session.pulls
+    try:
+        async for event in session.client.push(job.name):
+            job.progress.feed(event, time.monotonic())
+            pulls.changed = True
+            await asyncio.sleep(0)  # keys and repaints go on during a fast stream
+    except asyncio.CancelledError:
+        job.cancel()
+        pulls.changed = True
+        raise
+    except Exception as exc:  # a bug too must fail the push visibly, never leave it running
+        message = str(exc) if isinstance(exc, OllamaError) else \
+            f"unexpected error: {type(exc).__name__}: {exc}"
+        job.fail(message)
+        pulls.changed = True
+        session.tell(Notice(message, f"Push of {job.name} failed", "error"))
+    else:
+        job.finish()
+        pulls.changed = True
+        session.tell(Notice(f"Pushed {job.name} ({human_size(job.progress.total)})"))
 
 
 async def modelfile_of(session: HostSession, name: str) -> ModelfileResult:

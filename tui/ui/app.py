@@ -30,6 +30,7 @@ from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
+    from tui.core.pulls import Kind
     from tui.core.vram import Vram
     from tui.emulator.server import Emulator
     from tui.ui.screens.view import View
@@ -116,10 +117,9 @@ class QGooseApp(SurvivingApp):
             return [(h.name, h.base_url, self.settings.registry,
                      self.settings.client_options(h.name)) for h in self.settings.fleet()]
         # aiohttp: only for the demo
-        from tui.emulator.server import DEMO_OUTDATED, demo_fleet, started_emulator
+        from tui.emulator.server import demo_fleet, started_demo_emulator
 
-        self.emulator = await started_emulator(
-            **{"outdated": DEMO_OUTDATED, **self.emulator_options})
+        self.emulator = await started_demo_emulator(**self.emulator_options)
         self.fleet_emulators = [] if self.emulator_options else await demo_fleet()
         hosts = {"emulator": self.emulator.url,
                  **{name: emu.url for name, emu in self.fleet_emulators}}
@@ -255,9 +255,9 @@ class QGooseApp(SurvivingApp):
         """Pulls were started elsewhere (updates): repaint their progress."""
         self._pulls_timer.resume()
 
-    def pull_action(self, action: str, name: str) -> None:
-        """`cancel`, `retry` or `dismiss` the pull of `name`."""
-        getattr(self.session.pulls, action)(name)
+    def pull_action(self, action: str, name: str, kind: Kind = "pull") -> None:
+        """`cancel`, `retry` or `dismiss` the pull (or push) of `name`."""
+        getattr(self.session.pulls, action)(name, kind)
         self._pulls_timer.resume()
 
     def load_model(self, name: str, keep_alive: str | int | None) -> None:
@@ -334,7 +334,7 @@ class QGooseApp(SurvivingApp):
         self.push_screen(help_screen(self))
 
     async def action_quit(self) -> None:
-        running = [job.name + (f" on {s.label}" if len(self.sessions) > 1 else "")
+        running = [(job.kind, job.name + (f" on {s.label}" if len(self.sessions) > 1 else ""))
                    for s in self.sessions.values() for job in s.pulls.running]
         if running:
             from tui.ui.screens.confirm import quit_question  # not needed for the first frame

@@ -137,7 +137,7 @@ class ModelsApi:
         now = time.monotonic()
         for job in pulls.jobs:
             if job.ended_at is not None and now - job.ended_at > FINISHED_PULLS_KEPT:
-                pulls.dismiss(job.name)
+                pulls.dismiss(job.name, job.kind)
         jobs = pulls.jobs
         return reply({"status": "success", "pulls": [pull_json(job) for job in jobs],
                       "running": len(pulls.running), "count": len(jobs)})
@@ -191,7 +191,8 @@ class ModelsApi:
 def pull_json(job: PullJob) -> dict[str, Any]:
     progress = job.progress
     eta = progress.eta
-    return {"model": job.name, "state": job.state.value, "phase": progress.phase.value,
+    return {"model": job.name, "kind": job.kind, "state": job.state.value,
+            "phase": progress.phase.value,
             "status_text": progress.status_text, "completed": progress.completed,
             "total": progress.total, "fraction": round(progress.fraction, 4),
             "speed": round(progress.speed), "eta": None if eta is None else round(eta, 1),

@@ -68,6 +68,8 @@ SCHEMAS: dict[str, Any] = {
                          "context_length": {"type": ["integer", "null"]}})}},
                    {"current_model_installed": BOOL, "disk_used": INT, "message": STR}),
     "Pull": _obj({"model": STR,
+                  "kind": {"type": "string", "enum": ["pull", "push"],
+                           "description": "what the job does; pushes are listed beside pulls"},
                   "state": {"type": "string", "enum": ["running", "done", "failed",
                                                        "cancelled"]},
                   "phase": STR, "status_text": STR, "completed": INT, "total": INT,

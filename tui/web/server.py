@@ -38,6 +38,6 @@ async def serving(session: HostSession, settings: Settings, guard: Guard,
         yield f"http://{'[' + host + ']' if ':' in host else host}:{bound}/"
     finally:
         for job in session.pulls.running:
-            session.pulls.cancel(job.name)
+            session.pulls.cancel(job.name, job.kind)
         await api.creates.stop()
         await runner.cleanup()

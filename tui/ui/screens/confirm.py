@@ -3,6 +3,7 @@ safe Cancel button) say no."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -62,13 +63,20 @@ class ConfirmScreen(Dialog[bool]):
         self.dismiss(answer)
 
 
-def quit_question(running: list[str]) -> ConfirmScreen:
-    """Asked before quitting stops the pulls under way."""
+def quit_question(running: Sequence[tuple[str, str]]) -> ConfirmScreen:
+    """Asked before quitting stops the pulls and pushes under way ((kind, name) each):
+    "1 pull and 1 push are still running: a, b." """
+    pulls = sum(kind == "pull" for kind, _ in running)
+    pushes = len(running) - pulls
+    counts = " and ".join(counted(n, word, word + plural) for n, word, plural
+                          in ((pulls, "pull", "s"), (pushes, "push", "es")) if n)
     still = "is" if len(running) == 1 else "are"
-    question = Text(f"{counted(len(running), 'pull')} {still} still running: "
-                    f"{printable(', '.join(running))}.")
+    question = Text(f"{counts} {still} still running: "
+                    f"{printable(', '.join(name for _, name in running))}.")
+    again = "pulling or pushing" if pulls and pushes else "pushing" if pushes else "pulling"
     return ConfirmScreen("Quit qgoose-tui?", question,
-                         "Quitting stops them; pulling again resumes where they left off.", "Quit")
+                         f"Quitting stops them; {again} again resumes where they left off.",
+                         "Quit")
 
 
 def delete_question(models: list[ModelSummary], host: str, report: SpaceFreed,

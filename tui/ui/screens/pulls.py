@@ -1,4 +1,5 @@
-"""The Pulls view: every pull of this host, with cancel, retry, dismiss and layers."""
+"""The Pulls view: every pull (and push) of this host, with cancel, retry, dismiss and
+layers."""
 
 from __future__ import annotations
 
@@ -61,10 +62,11 @@ class PullsScreen(View):
 
     @on(PullsList.ActionRequested, "#pulls")
     def _act(self, event: PullsList.ActionRequested) -> None:
-        self.qapp.pull_action(event.action, event.name)
+        self.qapp.pull_action(event.action, event.name, event.kind)
 
     @on(PullsList.ReasonRequested, "#pulls")
     def _show_reason(self, event: PullsList.ReasonRequested) -> None:
         from tui.ui.screens.text_dialog import TextDialog  # not needed for the first frame
 
-        self.app.push_screen(TextDialog(f"The pull of {event.job.name} failed", event.job.error))
+        job = event.job
+        self.app.push_screen(TextDialog(f"The {job.kind} of {job.name} failed", job.error))

@@ -1,6 +1,7 @@
-"""The Models view's variant actions: the create form (`v`), push (`O`, again to cancel),
-rebuild from an updated base (`R`) and saving the Modelfile (`M`). Kept apart from
-models.py: each runs an operation of tui/ops/variants.py and reports it."""
+"""The Models view's variant actions: the create form (`v`), push (`O`, again to cancel;
+followed in the Pulls view like a pull), rebuild from an updated base (`R`) and saving the
+Modelfile (`M`). Kept apart from models.py: each runs an operation of tui/ops/variants.py
+and reports it."""
 
 from __future__ import annotations
 
@@ -9,26 +10,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.format import human_size
 from tui.core.variant_states import variants_of
 from tui.ollama import OllamaError
 from tui.ollama.models import ModelSummary, PullEvent
-from tui.ollama.names import model_key
+from tui.ollama.names import model_key, parse_name
 from tui.ops.variants import (
     VariantRefused,
     create_variant,
     modelfile_of,
-    push_model,
     rebuild_variants,
+    start_push,
 )
 from tui.services.session import Changed
 
 if TYPE_CHECKING:
     from tui.core.recipes import Recipe
     from tui.ui.screens.models import ModelsScreen
-
-_PUSHES: dict[str, asyncio.Task[None]] = {}  # model name → its push, while it runs
-
 
 def run(screen: ModelsScreen, action: str) -> None:
     """One of the variant keys (create, push, rebuild, modelfile) on the highlighted model."""
@@ -77,37 +74,37 @@ async def open_create_form(screen: ModelsScreen, model: ModelSummary) -> None:
 
 
 def push_or_cancel(screen: ModelsScreen, model: ModelSummary) -> None:
-    """Push `model`, its progress in toasts; asked again while it runs, cancel it."""
-    running = _PUSHES.get(model.name)
-    if running is not None and not running.done():
-        running.cancel()
-        return
-    _PUSHES[model.name] = asyncio.get_running_loop().create_task(_push(screen, model))
-
-
-async def _push(screen: ModelsScreen, model: ModelSummary) -> None:
+    """Push `model` as a job shown with the pulls (the strip, the Pulls view, the status
+    bar); asked again while it runs, cancel it."""
     qapp = screen.qapp
-    shown: set[str] = set()
-
-    def show(event: PullEvent) -> None:
-        if event.digest and event.total and event.digest not in shown:
-            shown.add(event.digest)
-            qapp.notify_text(f"{event.status} ({human_size(event.total)}); O again cancels",
-                             title=f"Pushing {model.name}", timeout=2)
-
-    qapp.notify_text("Pushing… (O again cancels)", title=model.name)
-    try:
-        result = await push_model(qapp.session, model.name, show)
-    except asyncio.CancelledError:
+    pulls = qapp.session.pulls
+    job = pulls.get(model.name, "push")
+    if job is not None and job.running:
+        pulls.cancel(job.name, "push")
         qapp.notify_text(f"Push of {model.name} cancelled", severity="warning")
+        qapp.pulls_started()  # repaint
         return
-    except (OllamaError, VariantRefused) as exc:
-        qapp.notify_text(str(exc), title=f"Push of {model.name} failed", severity="error",
-                         timeout=15)
+    try:
+        start_push(qapp.session, model.name)
+    except VariantRefused as exc:
+        qapp.notify_text(f"{exc}. {_copy_hint(screen, model.name)}",
+                         title=f"Cannot push {model.name}", severity="error", timeout=15)
         return
-    finally:
-        _PUSHES.pop(model.name, None)
-    qapp.notify_text(f"Pushed {result.model} ({human_size(result.pushed_bytes)})")
+    qapp.notify_text("Pushing: its progress is beside the pulls (P); O again cancels",
+                     title=model.name)
+    qapp.pulls_started()
+
+
+def _copy_hint(screen: ModelsScreen, name: str) -> str:
+    """The keys that make a name one may push: C copies, O pushes the copy. The demo's
+    server is signed in as a user of its own, which the newcomer cannot guess."""
+    emulator = screen.qapp.emulator
+    account = emulator.account if emulator is not None else ""
+    if not account:
+        return "C copies it under a new name (no disk used); then O pushes the copy"
+    parsed = parse_name(name)
+    return (f"The demo's server is signed in to ollama.com as {account}: C copies it as "
+            f"{account}/{parsed.model}:{parsed.tag} (no disk used); then O pushes the copy")
 
 
 async def rebuild(screen: ModelsScreen, model: ModelSummary) -> None:

@@ -8,7 +8,8 @@ VARIANT_BINDINGS = [
             tooltip="make a variant of the highlighted model: context, system prompt, "
             "parameters, quantized weights (no Modelfile needed)"),
     Binding("O", "variant('push')", "Push", show=False,
-            tooltip="push the highlighted model to its registry (O again cancels)"),
+            tooltip="push the highlighted model to its registry, its progress with the "
+                    "pulls (O again cancels)"),
     Binding("R", "variant('rebuild')", "Rebuild", show=False,
             tooltip="make the highlighted variant again from its updated base"),
     Binding("M", "variant('modelfile')", "Save Modelfile", show=False,

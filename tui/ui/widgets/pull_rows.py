@@ -1,4 +1,5 @@
-"""How one pull reads on a row (icon, name, phase, bar, figures), for the list and the strip."""
+"""How one pull or push reads on a row (icon, name, phase, bar, figures), for the list and
+the strip. A push is marked ⇡ and its phases are named as uploads."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from tui.ollama.progress import Phase
 
 ICONS = {PullState.RUNNING: "⇣", PullState.DONE: "✓", PullState.FAILED: "✗",
          PullState.CANCELLED: "■"}
+# A push's phases as Ollama's push goes through them; its other states said as a push's.
+PUSH_PHASES = {Phase.STARTING: "starting push", Phase.DOWNLOADING: "uploading",
+               Phase.WRITING: "pushing manifest"}
+PUSH_STATES = {PullState.DONE: "pushed", PullState.FAILED: "push failed",
+               PullState.CANCELLED: "push cancelled"}
 STYLES = {PullState.RUNNING: "cyan", PullState.DONE: "green", PullState.FAILED: "red",
           PullState.CANCELLED: "yellow"}
 
@@ -26,20 +32,23 @@ def pull_table() -> Table:
 
 def job_cells(job: PullJob) -> list[RenderableType]:
     p = job.progress
-    icon = Text(ICONS[job.state], style=STYLES[job.state])
+    push = job.kind == "push"
+    icon = Text("⇡" if push and job.running else ICONS[job.state], style=STYLES[job.state])
     name = Text(printable(job.name), style="bold")
     if job.state is PullState.FAILED:
-        return [icon, name, Text("failed", style="red"),
+        return [icon, name, Text(PUSH_STATES[job.state] if push else "failed", style="red"),
                 Text(printable(job.error), style="red", overflow="ellipsis"),
                 Text("t retry · x dismiss", style="dim")]
     phase = job.state.value if job.state is not PullState.RUNNING else p.phase.value
+    if push:
+        phase = PUSH_PHASES.get(p.phase, phase) if job.running else PUSH_STATES[job.state]
     bar = ProgressBar(total=max(p.total, 1), completed=p.completed if p.total else 0,
                       pulse=job.running and not p.total)
     figures = f"{p.fraction * 100:3.0f}%  {human_size(p.completed)}/{human_size(p.total)}"
     if job.running and p.phase is Phase.DOWNLOADING:
         figures += f"  {human_rate(p.speed)}  ETA {human_duration(p.eta)}"
     elif job.state is PullState.CANCELLED:
-        figures += "  t resumes"
+        figures += "  t pushes again" if push else "  t resumes"
     return [icon, name, Text(phase, style=STYLES[job.state]), bar, Text(figures)]
 
 

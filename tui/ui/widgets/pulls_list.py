@@ -1,4 +1,5 @@
-"""The pulls list of the Pulls view: one row per pull, its layers on demand, scrollable.
+"""The pulls list of the Pulls view: one row per pull or push, its layers on demand,
+scrollable.
 
 The selection is a reactive (clamped by validate, scrolled into view by watch), and the
 line each pull starts on is worked out when the rows change, never inside render().
@@ -16,8 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.core.pulls import PullJob, PullState
-from tui.ollama.names import model_key
+from tui.core.pulls import Kind, PullJob, PullState
 from tui.ui.widgets.pull_rows import job_cells, layer_cells, pull_table
 
 
@@ -56,13 +56,15 @@ class PullsList(VerticalScroll, can_focus=True):
     """The index of the selected pull in `jobs`."""
 
     class ActionRequested(Message):
-        """The user asked to cancel, retry or dismiss the pull of `name`."""
+        """The user asked to cancel, retry or dismiss the pull (or push: `kind`) of `name`."""
 
-        def __init__(self, pulls_list: PullsList, action: str, name: str) -> None:
+        def __init__(self, pulls_list: PullsList, action: str, name: str,
+                     kind: Kind = "pull") -> None:
             super().__init__()
             self.pulls_list = pulls_list
             self.action = action
             self.name = name
+            self.kind = kind
 
         @property
         def control(self) -> PullsList:
@@ -101,7 +103,7 @@ class PullsList(VerticalScroll, can_focus=True):
         first, line = [], 0
         for job in self.jobs:
             first.append(line)
-            line += 1 + (len(job.progress.layers) if model_key(job.name) in self.expanded
+            line += 1 + (len(job.progress.layers) if job.key in self.expanded
                          else 0)
         self._first_line = first
         self.rows.refresh(layout=line != self._lines)
@@ -148,13 +150,13 @@ class PullsList(VerticalScroll, can_focus=True):
         if job and job.state is PullState.FAILED:
             self.post_message(self.ReasonRequested(self, job))
         elif job:
-            self.expanded ^= {model_key(job.name)}
+            self.expanded ^= {job.key}
             self._layout()
 
     def action_request(self, action: str) -> None:
         job = self.selected_job
         if job:
-            self.post_message(self.ActionRequested(self, action, job.name))
+            self.post_message(self.ActionRequested(self, action, job.name, job.kind))
 
     # -- drawing -----------------------------------------------------------------------
     def table(self) -> RenderableType:
@@ -162,7 +164,7 @@ class PullsList(VerticalScroll, can_focus=True):
         for index, job in enumerate(self.jobs):
             selected = index == self.selected and self.has_focus
             table.add_row(*job_cells(job), style="reverse" if selected else "")
-            if model_key(job.name) in self.expanded:
+            if job.key in self.expanded:
                 for cells in layer_cells(job):
                     table.add_row(*cells)
         return table

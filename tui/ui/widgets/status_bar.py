@@ -16,11 +16,14 @@ from tui.core.pulls import PullsSummary
 
 
 def pulls_summary_text(summary: PullsSummary) -> str:
-    """The compact pulls figure: `⇣ 2 · 41% · 38 MB/s`; "" when nothing runs."""
-    if not summary.running:
+    """The compact pulls figure: `⇣ 2 · 41% · 38 MB/s` (`⇣ 1 ⇡ 1 · …` with a push);
+    "" when nothing runs."""
+    if not summary.running and not summary.pushing:
         return f"⇣ {summary.failed} failed" if summary.failed else ""
+    counts = " ".join(f"{arrow} {count}" for arrow, count
+                      in (("⇣", summary.running), ("⇡", summary.pushing)) if count)
     percent = f" · {summary.completed / summary.total * 100:.0f}%" if summary.total else ""
-    return f"⇣ {summary.running}{percent} · {human_rate(summary.speed)}"
+    return f"{counts}{percent} · {human_rate(summary.speed)}"
 
 
 @dataclass(frozen=True)
