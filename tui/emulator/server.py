@@ -48,9 +48,12 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 DEFAULT_VRAM = 12 * 10**9  # the demo's pretend GPU
 DEMO_OUTDATED = 3  # installed models the demo's registry has newer versions of
-# The demo's registry has a newer llama3.2 too, changed in its template only (its installed
-# layers stay the real ones): a variant made from it can be seen following its base.
-DEMO_NEWER = {"llama3.2:latest": ("template",)}
+# The demo's registry has a newer llama3.2 too (its installed layers stay the real ones): a
+# variant made from it can be seen following its base. Its template, parameters and license
+# change, all three: the real license and parameters texts are not here, so the emulator's
+# /api/show texts could never be read as those real layers' bytes, and an update changing
+# the template alone would be told as changing the three.
+DEMO_NEWER = {"llama3.2:latest": ("template", "params", "license")}
 DEFAULT_NUM_CTX = 4096
 SIGNIN_URL = "https://ollama.com/connect?name=qgoose-demo&key=ZW11bGF0b3I"
 REQUEST_LOG_SIZE = LOG_SIZE
