@@ -182,7 +182,7 @@ async def create_variant(pilot: Pilot) -> None:
     screen = pilot.app.screen
     await wait_until(pilot, lambda: bool(screen.query("#num_ctx")))
     screen.query_one("#name", Input).value = "llama3.2-32k"
-    screen.query_one("#num_ctx", Input).value = "32768"
+    screen.query_one("#num_ctx", Input).value = "32k"
     screen.query_one("#system", TextArea).text = "You answer in one short paragraph."
     screen.query_one("#num_ctx", Input).focus()
     await pilot.pause(0.5)
