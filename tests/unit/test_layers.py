@@ -27,37 +27,36 @@ def test_the_app_is_packages_the_emulator_may_not_import() -> None:
     assert parts - {"tui.emulator"} == forbidden
 
 
-def test_list_json_loads_no_textual(threaded_emulator) -> None:
-    # A script's `list --json` pays for no UI toolkit.
-    code = ("import sys; from tui.cli.parser import main; "
-            f"status = main(['--host', {threaded_emulator.url!r}, 'list', '--json']); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual')); "
-            "sys.exit(status)")
+def _loaded_while_listing(url: str, entry: str, loaded: str) -> str:
+    """Run `list --json` through `entry` (an import line binding `main`) in a fresh
+    interpreter; check it listed the emulator's ten models, and return what the expression
+    `loaded` printed after it."""
+    code = (f"import sys; {entry}; "
+            f"status = main(['--host', {url!r}, 'list', '--json']); "
+            f"print(sorted({loaded})); sys.exit(status)")
     env = {**os.environ, "XDG_CONFIG_HOME": "/nonexistent-qgoose", "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=env, timeout=60)
-    listing, loaded = done.stdout.rsplit("\n", 2)[0], done.stdout.rsplit("\n", 2)[1]
     assert done.returncode == 0, done.stderr
+    listing, printed = done.stdout.rsplit("\n", 2)[:2]
     assert json.loads(listing)["count"] == 10
-    assert loaded == "[]"
+    return printed
+
+
+def test_list_json_loads_no_textual(threaded_emulator) -> None:
+    # A script's `list --json` pays for no UI toolkit.
+    assert _loaded_while_listing(
+        threaded_emulator.url, "from tui.cli.parser import main",
+        "m for m in sys.modules if m.split('.')[0] == 'textual'") == "[]"
 
 
 def test_the_program_loads_none_of_what_httpx_imports_for_features_we_never_use(
         threaded_emulator) -> None:
     # trio, click and zstandard are here because the test tools brought them; the program
-    # itself (the console script's run()) must not pay for them, and still list.
-    code = ("import sys; from tui.cli.entry import run; "
-            f"status = run(['--host', {threaded_emulator.url!r}, 'list', '--json']); "
-            "print(sorted(n for n in ('trio', 'click', 'zstandard') "
-            "if sys.modules.get(n) is not None)); "
-            "sys.exit(status)")
-    env = {**os.environ, "XDG_CONFIG_HOME": "/nonexistent-qgoose", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=env, timeout=60)
-    listing, loaded = done.stdout.rsplit("\n", 2)[0], done.stdout.rsplit("\n", 2)[1]
-    assert done.returncode == 0, done.stderr
-    assert json.loads(listing)["count"] == 10
-    assert loaded == "[]"
+    # itself (the console script's run()) must not pay for them, and still lists.
+    assert _loaded_while_listing(
+        threaded_emulator.url, "from tui.cli.entry import run as main",
+        "n for n in ('trio', 'click', 'zstandard') if sys.modules.get(n) is not None") == "[]"
 
 
 def test_views_never_touch_a_sessions_http_client() -> None:
