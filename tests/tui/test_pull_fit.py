@@ -19,7 +19,12 @@ def fit_line(app) -> str:
 
 @pytest.mark.settings(vram="12GB", fit_context=8192)
 @pytest.mark.size(110, 30)
-async def test_typing_a_name_shows_its_size_and_verdict(pilot, emulator: Emulator) -> None:
+async def test_typing_a_name_shows_its_size_and_verdict(pilot, emulator: Emulator,
+                                                        monkeypatch) -> None:
+    from tui.ui.screens import pull_dialog
+
+    # A pause long enough that two key presses fall inside it even on a busy CPU.
+    monkeypatch.setattr(pull_dialog, "DEBOUNCE", 1.5)
     app = pilot.app
     await pilot.press("p", *"qwen3:3")  # a name on the way: its check is cancelled
     await pilot.press(*"2b")

@@ -252,7 +252,7 @@ async def test_finished_pulls_leave_the_strip_and_x_clears_them(pilot, monkeypat
     from tui.ui.screens.text_dialog import TextDialog
     from tui.ui.widgets import pulls_strip
 
-    monkeypatch.setattr(pulls_strip, "LINGER", 0.5)
+    monkeypatch.setattr(pulls_strip, "LINGER", 2.0)  # long enough to be seen on a busy CPU
     app = pilot.app
     strip = models_view(app).pulls_strip
     await pull_named(pilot, "nosuch:7b")
