@@ -344,6 +344,8 @@ class HostSession:
 
     def variant_facts(self, model: ModelSummary) -> list[tuple[str, str]]:
         """The info panel's lines on `model` as a variant made here and as a base."""
+        if not self.recipes:  # no variant made here: the variants' code stays unloaded
+            return []
         from tui.core.variant_states import variant_facts
 
         return variant_facts(model, self.state.models, self.recipes)
