@@ -156,8 +156,7 @@ class Emulator:
         seen = _manifest_files(directory)
         if seen is None or seen == self._manifests_seen:
             return
-        # Only manifests written since: one the emulator deleted (it leaves the file) stays
-        # deleted.
+        # Only manifests written since: one already listed is not read again.
         changed = {"{}/{}/{}:{}".format(*Path(path).relative_to(directory / "manifests").parts)
                    for path, *_ in set(seen) - set(self._manifests_seen or ())
                    if len(Path(path).relative_to(directory / "manifests").parts) == 4}
