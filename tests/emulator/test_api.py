@@ -365,6 +365,36 @@ async def test_status_route_on_newer_servers(version, status) -> None:
             assert (bad.status_code, bad.json()) == (400, {"error": "invalid model name"})
 
 
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_source_suffixes_on_newer_servers(version: str) -> None:
+    """0.33 reads `:local` (this server's model) and `:cloud`/`-cloud` (sent to ollama.com,
+    which wants a signed-in server) off a name (internal/modelref); 0.12 knows no such tag."""
+    async with running_emulator(server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        local = await http.post("/api/generate", json={"model": "llama3.2:local"})
+        chat = await http.post("/api/chat", json={
+            "model": "llama3.2:local", "stream": False,
+            "messages": [{"role": "user", "content": "hi"}]})
+        embed = await http.post("/api/embed", json={"model": "nomic-embed-text:local",
+                                                    "input": "a"})
+        cloud = [await http.post("/api/generate", json={"model": name})
+                 for name in ("llama3.2:cloud", "gpt-oss:20b-cloud")]
+        both = await http.post("/api/generate", json={"model": "llama3.2:local:cloud"})
+        missing = await http.post("/api/generate", json={"model": "nosuch:local"})
+        loaded = [m["name"] for m in (await http.get("/api/ps")).json()["models"]]
+    assert missing.json() == {"error": "model 'nosuch:local' not found"}
+    if version == "0.12":
+        assert [r.status_code for r in (local, chat, embed)] == [404, 404, 404]
+        return
+    assert local.json()["done_reason"] == "load" and local.json()["model"] == "llama3.2:local"
+    assert chat.json()["message"]["content"] and len(embed.json()["embeddings"]) == 1
+    assert "llama3.2:latest" in loaded
+    for answer in cloud:
+        assert answer.status_code == 401 and answer.json()["error"] == "unauthorized"
+    assert (both.status_code, both.json()) == (
+        400, {"error": 'use either :local or :cloud, not both: "llama3.2:local:cloud"'})
+
+
 async def test_blob_route_details(http) -> None:
     data = b"blob"
     hexdigest = hashlib.sha256(data).hexdigest()

@@ -176,6 +176,56 @@ async def test_show_has_every_key_a_real_server_sends(http, new_http, fixture: s
     assert model_facts(None, parsed)  # the info panel has something to say
 
 
+# The JSON keys of api/types.go's structs (v0.33), in field order: Go writes them so.
+GO_ORDER = {
+    "ListModelResponse": ["name", "model", "remote_model", "remote_host", "modified_at", "size",
+                          "digest", "details", "capabilities"],
+    "ShowResponse": ["license", "modelfile", "parameters", "template", "system", "renderer",
+                     "parser", "details", "messages", "remote_model", "remote_host",
+                     "model_info", "projector_info", "tensors", "capabilities", "modified_at",
+                     "requires"],
+    "ProcessModelResponse": ["name", "model", "size", "digest", "details", "expires_at",
+                             "size_vram", "context_length"],
+    "ModelDetails": ["parent_model", "format", "family", "families", "parameter_size",
+                     "quantization_level", "context_length", "embedding_length"],
+}
+
+
+def assert_in_order(keys: list[str], order: list[str], where: str) -> None:
+    assert all(k in order for k in keys), f"{where}: {keys} has keys Go's struct has not"
+    assert keys == sorted(keys, key=order.index), f"{where}: {keys} not in Go's order"
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_keys_come_in_the_order_real_servers_write_them(version: str) -> None:
+    """Go writes a struct's fields in their declared order and leaves empty omitempty ones
+    out: the recorded bodies show it (a cloud entry's remote_model right after model,
+    parameters before template), and so must every body the emulator answers."""
+    async with running_emulator(server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        tags = (await http.get("/api/tags")).json()["models"]
+        shows = [(await http.post("/api/show", json={"model": m["name"]})).json()
+                 for m in tags]
+        await http.post("/api/generate", json={"model": "llama3.2"})
+        ps = (await http.get("/api/ps")).json()["models"]
+    assert any("remote_model" in m for m in tags) and any("system" in s for s in shows)
+    for entry in tags:
+        assert_in_order(list(entry), GO_ORDER["ListModelResponse"], entry["name"])
+        assert_in_order(list(entry["details"]), GO_ORDER["ModelDetails"], entry["name"])
+    for name, body in zip((m["name"] for m in tags), shows, strict=True):
+        assert_in_order(list(body), GO_ORDER["ShowResponse"], name)
+        assert "" not in (body.get("renderer"), body.get("parser")), name  # omitempty
+    for entry in ps:
+        assert_in_order(list(entry), GO_ORDER["ProcessModelResponse"], entry["name"])
+    # The recorded bodies themselves follow the same orders.
+    for fixture in (*TAGS, *PS):
+        for entry in fixture_json(fixture)["models"]:
+            kind = "ProcessModelResponse" if fixture in PS else "ListModelResponse"
+            assert_in_order(list(entry), GO_ORDER[kind], fixture)
+    for fixture in SHOWS:
+        assert_in_order(list(fixture_json(fixture)), GO_ORDER["ShowResponse"], fixture)
+
+
 async def test_show_sends_null_for_tokenizer_arrays_unless_verbose(http) -> None:
     plain = (await http.post("/api/show", json={"model": "llava:7b"})).json()
     verbose = (await http.post("/api/show", json={"model": "llava:7b", "verbose": True})).json()

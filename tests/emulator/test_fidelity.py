@@ -217,8 +217,11 @@ async def test_server_version_picks_the_behaviour(version, answer, has_capabilit
         assert (await http.get("/api/version")).json() == {"version": answer}
         [entry, *_] = (await http.get("/api/tags")).json()["models"]
         show = (await http.post("/api/show", json={"model": "llama3.2"})).json()
+        thinking = (await http.post("/api/show", json={"model": "qwen3:8b"})).json()
     assert ("capabilities" in entry) is has_capabilities
-    assert ("renderer" in show) is (version == "0.33")
+    # A renderer only for models that have one (omitempty): qwen3, not llama3.2.
+    assert ("renderer" in thinking) is (version == "0.33") and "renderer" not in show
+    assert ("requires" in show) is (version == "0.33")
     assert ("tensors" in show) is (version != "0.1")
 
 

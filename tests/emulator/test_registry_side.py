@@ -52,6 +52,30 @@ async def test_the_models_dir_holds_the_stored_manifest(version: str, tmp_path: 
     assert on_disk == (served if version == "0.33" else go_reencoding(served))
 
 
+async def test_delete_and_copy_change_the_models_dir_as_ollama_does(tmp_path: Path) -> None:
+    """Ollama's store is its disk: a delete removes the manifest file, a copy writes the
+    source's bytes under the new name. A program reading the directory (a transfer's
+    files way) sees what /api/tags lists, and so does a server started on it again."""
+    manifests = tmp_path / "manifests/registry.ollama.ai/library"
+    async with running_emulator(store=Store.small(["tiny:1b", "gone:1b"]),
+                                models_dir=tmp_path) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        assert (await http.request("DELETE", "/api/delete", json={"model": "gone:1b"})) \
+            .status_code == 200
+        assert (await http.post("/api/copy", json={"source": "tiny:1b",
+                                                   "destination": "me/twin:2"})).status_code == 200
+        listed = {m["name"]: m["digest"] for m in (await http.get("/api/tags")).json()["models"]}
+    assert sorted(listed) == ["me/twin:2", "tiny:1b"]
+    assert not (manifests / "gone").exists()
+    twin = tmp_path / "manifests/registry.ollama.ai/me/twin/2"
+    assert twin.read_bytes() == (manifests / "tiny/1b").read_bytes()
+    assert sha256(twin.read_bytes()) == listed["me/twin:2"] == listed["tiny:1b"]
+    async with running_emulator(store=Store.small([]), models_dir=tmp_path) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        again = {m["name"]: m["digest"] for m in (await http.get("/api/tags")).json()["models"]}
+    assert again == listed
+
+
 async def test_the_registry_serves_text_blobs_and_redirects_weights() -> None:
     async with running_emulator() as emu, httpx.AsyncClient(base_url=emu.url) as http:
         manifest = (await http.get("/v2/library/gemma3/manifests/4b")).json()

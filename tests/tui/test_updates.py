@@ -1,6 +1,7 @@
 """Updates in the TUI: the ⬆ column, the info panel, the `outdated` filter, updating the
 marked models through the pulls (saying old → new), and a model with nothing to update."""
 
+from tests.conftest import TEST_INTERVAL, TEST_PULL_RATE
 from tests.tui.helpers import (
     grid_names,
     info_text,
@@ -11,7 +12,7 @@ from tests.tui.helpers import (
     wait_until,
 )
 from tui.core.format import human_size
-from tui.emulator.server import Emulator
+from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import key_of
 from tui.ollama.names import parse_name
 from tui.ui.screens.confirm import ConfirmScreen
@@ -131,6 +132,32 @@ async def test_no_arrow_for_models_an_old_server_stored_the_go_way(emulator: Emu
         models_view(app).grid.select_name("phi4:14b")
         await pilot.pause(0.3)
         assert "Update       up to date" in info_text(app)
+
+
+async def test_a_new_server_lists_the_registry_bytes_digest_and_sees_updates(make_app) -> None:
+    # Ollama 0.33 keeps the registry's manifest bytes, however the registry laid them out:
+    # the digests listed are the registry's own, nothing is outdated, and a template-only
+    # update is seen and named.
+    async with running_emulator(server_version="0.33", pull_rate=TEST_PULL_RATE,
+                                progress_interval=TEST_INTERVAL) as emulator:
+        app = make_app(emulator.url)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await started(pilot)
+            await checked(pilot)
+            listed = {m.name: m.digest for m in app.session.state.models}
+            for name in ("phi4:14b", "qwen3:8b"):
+                registry = emulator.store.catalog[key_of(parse_name(name))]
+                assert listed[name] == registry.manifest_digest
+            assert "⬆" not in update_marks(app).values()
+        emulator.store.publish("phi4:14b", ("template",), style="pretty")
+        app = make_app(emulator.url)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await started(pilot)
+            await checked(pilot)
+            assert update_marks(app)["phi4:14b"] == "⬆"
+            models_view(app).grid.select_name("phi4:14b")
+            await pilot.pause(0.3)
+            assert "⬆ template changed," in info_text(app)
 
 
 async def test_the_update_question_says_what_changed(emulator: Emulator, make_app) -> None:

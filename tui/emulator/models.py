@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from tui.emulator import recommendations
+from tui.emulator.models_dir import copy_manifest, manifest_path, remove_manifest
 from tui.emulator.names import parse_name
 from tui.emulator.shapes import show_body, tag_entry
 from tui.emulator.wire import ApiError, go_time, json_response, read_request
@@ -95,9 +97,17 @@ async def _delete(emulator: Emulator, request: web.Request) -> web.Response:
     if not text and emulator.profile.model_refs:
         raise ApiError(400, "model is required")  # internal/modelref in newer servers
     name = emulator.parse(text, f"name {json.dumps(text)} is invalid")
-    if not emulator.store.delete(name):
+    entry = emulator.store.find_installed(name)
+    if entry is None or not emulator.store.delete(name):
         raise ApiError(404, f"model '{text}' not found")
+    if emulator.models_dir is not None:
+        await asyncio.to_thread(remove_manifest, _on_disk(emulator.models_dir, entry.name))
     return web.Response(status=200)
+
+
+def _on_disk(directory: Path, name: str) -> Path:
+    parsed = parse_name(name)
+    return manifest_path(directory, parsed.host, parsed.namespace, parsed.model, parsed.tag)
 
 
 async def _copy(emulator: Emulator, request: web.Request) -> web.Response:
@@ -105,6 +115,12 @@ async def _copy(emulator: Emulator, request: web.Request) -> web.Response:
     source, destination = data.get("source") or "", data.get("destination") or ""
     src = emulator.parse(source, f"source {json.dumps(source)} is invalid")
     dst = emulator.parse(destination, f"destination {json.dumps(destination)} is invalid")
-    if not emulator.store.copy(src, dst):
+    entry = emulator.store.find_installed(src)
+    if entry is None or not emulator.store.copy(src, dst):
         raise ApiError(404, f"model {json.dumps(source)} not found")
+    if emulator.models_dir is not None:
+        await asyncio.to_thread(
+            copy_manifest, _on_disk(emulator.models_dir, entry.name),
+            _on_disk(emulator.models_dir, dst.display),
+            entry.model.stored_manifest(emulator.profile.raw_manifest))
     return web.Response(status=200)

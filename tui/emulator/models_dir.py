@@ -131,3 +131,32 @@ def _json_object(raw: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UnusableManifest("a config or params layer is not a JSON object")
     return value
+
+
+# -- keeping the directory as Ollama keeps its store --------------------------------------
+def manifest_path(directory: Path, host: str, namespace: str, model: str, tag: str) -> Path:
+    return directory / "manifests" / host / namespace / model / tag
+
+
+def remove_manifest(path: Path) -> None:
+    """A delete removes the model's manifest file (server/manifest.go: Manifest.Remove), so
+    whoever reads the directory no longer finds the model."""
+    path.unlink(missing_ok=True)
+    for parent in list(path.parents)[:3]:  # the empty model and namespace folders go too
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+
+
+def copy_manifest(source: Path, target: Path, fallback: bytes) -> None:
+    """A copy writes the source's manifest bytes under the new name (CopyModel copies the
+    file, so both names list one digest); `fallback` when the source has no file."""
+    try:
+        data = source.read_bytes()
+    except OSError:
+        data = fallback
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)

@@ -63,3 +63,24 @@ def parse_name(text: str) -> ModelName:
     if not raw or any(not _PARTS[k].fullmatch(v) for k, v in parts.items()):
         raise InvalidName(f"invalid model name {raw!r}")
     return ModelName(host, namespace, model, tag)
+
+
+def source_suffix(raw: str) -> tuple[str, str]:
+    """Newer servers' `:local` / `:cloud` / `-cloud` suffix (internal/modelref.ParseRef):
+    the name without it and "local", "cloud" or "". Both suffixes at once is refused."""
+    base, source = _one_suffix(raw.strip())
+    if source and _one_suffix(base)[1]:
+        raise InvalidName(f"use either :local or :cloud, not both: \"{raw.strip()}\"")
+    return base, source
+
+
+def _one_suffix(raw: str) -> tuple[str, str]:
+    head, colon, suffix = raw.rpartition(":")
+    if not colon:
+        return raw, ""
+    folded = suffix.strip().lower()
+    if folded in ("cloud", "local"):
+        return head, folded
+    if "/" not in suffix and folded.endswith("-cloud"):
+        return f"{head}:{suffix.strip()[:-len('-cloud')]}", "cloud"
+    return raw, ""

@@ -32,7 +32,7 @@ from tui.emulator import (
 )
 from tui.emulator.cors import allowed_origins, cors_answer
 from tui.emulator.guard import HEADER_TIMEOUT, IDLE_TIMEOUT, ConnectionGuard
-from tui.emulator.names import InvalidName, ModelName, parse_name
+from tui.emulator.names import InvalidName, ModelName, parse_name, source_suffix
 from tui.emulator.replies import CANNED_REPLY
 from tui.emulator.request_log import LOG_SIZE, RecordedRequest, start_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
@@ -156,8 +156,7 @@ class Emulator:
         seen = _manifest_files(directory)
         if seen is None or seen == self._manifests_seen:
             return
-        # Only manifests written since: one the emulator deleted (it leaves the file) stays
-        # deleted.
+        # Only manifests written since: one already listed is not read again.
         changed = {"{}/{}/{}:{}".format(*Path(path).relative_to(directory / "manifests").parts)
                    for path, *_ in set(seen) - set(self._manifests_seen or ())
                    if len(Path(path).relative_to(directory / "manifests").parts) == 4}
@@ -293,6 +292,13 @@ class Emulator:
         """The installed model `text` names; an invalid name is answered as Ollama answers
         it for the route (by default, as a missing model)."""
         missing = f"model '{text}' not found"
+        if self.profile.model_refs and text:
+            try:
+                text, source = source_suffix(text)  # :local, or :cloud sent to ollama.com
+            except InvalidName as exc:
+                raise ApiError(400, str(exc)) from None
+            if source == "cloud":
+                raise ApiError(401, "unauthorized", signin_url=inference.SIGNIN_URL)
         try:
             name = parse_name(text)
         except InvalidName:

@@ -15,37 +15,40 @@ def tag_entry(entry: Installed, profile: ServerProfile) -> dict[str, Any]:
     if profile.tags_capabilities and not model.is_remote:
         details["context_length"] = model.context_length
         details["embedding_length"] = model.embedding_length
-    out: dict[str, Any] = {
-        "name": entry.name,
-        "model": entry.name,
+    # Keys in api.ListModelResponse's field order, as Go writes them.
+    out: dict[str, Any] = {"name": entry.name, "model": entry.name}
+    if model.is_remote:
+        out["remote_model"] = entry.name.rsplit(":", 1)[0]
+        out["remote_host"] = model.remote_host
+    out.update({
         "modified_at": go_time(entry.modified_at),
         "size": model.size,
         "digest": model.stored_digest(profile.raw_manifest),
         "details": details,
-    }
+    })
     if profile.tags_capabilities:
         out["capabilities"] = list(model.capabilities)
-    if model.is_remote:
-        out["remote_model"] = entry.name.rsplit(":", 1)[0]
-        out["remote_host"] = model.remote_host
     return out
 
 
 def show_body(entry: Installed, verbose: bool, profile: ServerProfile) -> dict[str, Any]:
+    """Keys in api.ShowResponse's field order; empty omitempty fields left out, as Go does."""
     model = entry.model
-    body: dict[str, Any] = {
-        "license": model.license,
-        "modelfile": _modelfile(entry),
-        "template": model.template,
-    }
+    body: dict[str, Any] = {"license": model.license, "modelfile": _modelfile(entry)}
     if model.parameters:
         body["parameters"] = "\n".join(
             f"{key:<30} {value}" for key, _, value in
             (line.partition(" ") for line in model.parameters.splitlines())
         )
+    body["template"] = model.template
     if model.system:
         body["system"] = model.system
+    if profile.show_extras and "thinking" in model.capabilities:
+        body["renderer"] = body["parser"] = model.family
     body["details"] = model.details()
+    if model.is_remote:
+        body["remote_model"] = entry.name.rsplit(":", 1)[0]
+        body["remote_host"] = model.remote_host
     body["model_info"] = model.model_info(verbose)
     if model.has_vision:
         body["projector_info"] = {"clip.has_vision_encoder": True,
@@ -54,15 +57,10 @@ def show_body(entry: Installed, verbose: bool, profile: ServerProfile) -> dict[s
         body["tensors"] = model.tensors()  # verbose or not, as Ollama does
     if profile.show_capabilities:
         body["capabilities"] = list(model.capabilities)
-    if profile.show_extras:
-        body["renderer"] = body["parser"] = model.family if "thinking" in model.capabilities \
-            else ""
-        body["requires"] = "0.6.0"
     body["modified_at"] = go_time(entry.modified_at)
-    if model.is_remote:
-        body["remote_model"] = entry.name.rsplit(":", 1)[0]
-        body["remote_host"] = model.remote_host
-    return body
+    if profile.show_extras:
+        body["requires"] = "0.6.0"
+    return {key: value for key, value in body.items() if value != "" or key == "model_info"}
 
 
 def _modelfile(entry: Installed) -> str:
