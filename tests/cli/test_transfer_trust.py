@@ -268,6 +268,21 @@ def test_export_to_a_path_under_a_file_is_one_line(world: World) -> None:
     assert plain.read_bytes() == b"a file, not a folder"
 
 
+def test_export_never_writes_through_a_link_left_beside_the_bundle(world: World) -> None:
+    # The bundle was first written to NAME.part, opened as it was: a link someone left in a
+    # shared folder under that name had its target truncated and overwritten.
+    victim = world.store.parent / "victim.rc"
+    victim.write_bytes(b"keep me\n")
+    bundle = world.store.parent / "x.tar"
+    bundle.with_name("x.tar.part").symlink_to(victim)
+    code, _, err = world.run("export", MODEL, str(bundle), "--from", "src")
+    assert code == EXIT_OK, err
+    assert victim.read_bytes() == b"keep me\n"
+    assert tarfile.is_tarfile(bundle) and not bundle.is_symlink()
+    assert sorted(p.name for p in bundle.parent.glob("x.tar*")) == ["x.tar", "x.tar.part"]
+    assert not list(bundle.parent.glob(".x.tar*"))  # its own temporary file renamed
+
+
 # ---- Item 4: nothing is replaced silently -----------------------------------------------
 
 
