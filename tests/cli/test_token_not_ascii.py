@@ -57,3 +57,14 @@ def test_hosts_and_fleet_show_it_as_the_host_s_problem(run) -> None:
         code, out, err = run(command)
         assert code != 0 and LINE in out and "Traceback" not in err
         assert "sécret" not in out + err
+
+
+@pytest.mark.parametrize("token", ["abc\ndef", "abc\rdef", "tok\x1b]52;c;eA==\x07"])
+def test_a_token_holding_a_control_character_is_one_clear_line_too(
+        run, threaded_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, token: str) -> None:
+    # It said "talking to Ollama … failed during the model list: LocalProtocolError".
+    monkeypatch.setenv("A_TOKEN", token)
+    code, out, err = run("list")
+    assert err == ("qgoose-tui: error: the token in A_TOKEN holds a control character: HTTP "
+                   "headers cannot carry it\n")
+    assert code != 0 and not threaded_emulator.requests

@@ -197,6 +197,36 @@ def test_a_good_transfer_sends_only_verified_bytes(world: World) -> None:
     assert body["template"] == world.contents[world.digest_of("template")].decode()
 
 
+# ---- A target store written as files: nothing written outside it ------------------------
+
+
+@pytest.mark.parametrize("where", ["blobs", "manifests/registry.ollama.ai/library/tiny-a",
+                                   "manifests/registry.ollama.ai/library/tiny-a/1m"])
+def test_a_target_store_whose_links_lead_out_of_it_is_not_written_through(
+        world: World, where: str) -> None:
+    # The target's models_dir may be an sshfs mount of a box someone else controls: its
+    # absolute links resolve on this machine. A blob or manifest written through one would
+    # land in a local folder the user never named.
+    target = world.store.parent / "target"
+    write_store(target, ["tiny-b:1m"])
+    elsewhere = world.store.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_bytes(SECRET)
+    link = target / where
+    if link.exists():
+        import shutil
+
+        shutil.rmtree(link)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(elsewhere / "keep.txt" if where.endswith("1m") else elsewhere)
+    with world.config.open("a") as config:
+        config.write(f'[hosts.dst]\nurl = "{world.capture.url}"\nmodels_dir = "{target}"\n')
+    code, _, err = world.run("transfer", MODEL, "--from", "src", "--to", "dst", "--force")
+    assert code == EXIT_USAGE and "leads out of" in one_line(err), err
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.txt"]
+    assert (elsewhere / "keep.txt").read_bytes() == SECRET
+
+
 # ---- N8, N9: export writes plain files, and says what went wrong -----------------------
 
 
@@ -236,6 +266,21 @@ def test_export_to_a_path_under_a_file_is_one_line(world: World) -> None:
     code, _, err = world.run("export", MODEL, str(plain / "x"), "--from", "src")
     assert code == EXIT_USAGE and f"cannot write {plain / 'x'}: Not a directory" in one_line(err)
     assert plain.read_bytes() == b"a file, not a folder"
+
+
+def test_export_never_writes_through_a_link_left_beside_the_bundle(world: World) -> None:
+    # The bundle was first written to NAME.part, opened as it was: a link someone left in a
+    # shared folder under that name had its target truncated and overwritten.
+    victim = world.store.parent / "victim.rc"
+    victim.write_bytes(b"keep me\n")
+    bundle = world.store.parent / "x.tar"
+    bundle.with_name("x.tar.part").symlink_to(victim)
+    code, _, err = world.run("export", MODEL, str(bundle), "--from", "src")
+    assert code == EXIT_OK, err
+    assert victim.read_bytes() == b"keep me\n"
+    assert tarfile.is_tarfile(bundle) and not bundle.is_symlink()
+    assert sorted(p.name for p in bundle.parent.glob("x.tar*")) == ["x.tar", "x.tar.part"]
+    assert not list(bundle.parent.glob(".x.tar*"))  # its own temporary file renamed
 
 
 # ---- Item 4: nothing is replaced silently -----------------------------------------------

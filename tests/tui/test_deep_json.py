@@ -40,3 +40,21 @@ async def test_a_registry_manifest_too_deep_makes_the_update_unknown(
             await wait_until(pilot, lambda: not app.session.model_updates.asking_registries
                              and TOO_DEEP in info_text(app))
             assert "Something went wrong" not in notices(app)
+
+
+async def test_a_parameter_nested_too_deep_is_left_out_of_the_variant_form(
+        make_app: Callable[..., QGooseApp]) -> None:
+    # A value of /api/show's parameters is read as JSON: 6 KB of brackets made the form
+    # fail to open with a "Something went wrong: RecursionError" toast.
+    from tests.tui.test_variants import open_form
+
+    answers = evil_answers()
+    show = {**answers["POST /api/show"],
+            "parameters": "temperature " + "[" * 3000 + "]" * 3000 + '\nstop "<|eot|>"'}
+    async with hostile_ollama({**answers, "POST /api/show": show}) as url:
+        app = make_app(url)
+        async with app.run_test(size=(130, 50)) as pilot:
+            await started(pilot)
+            form = await open_form(pilot, "llama3.2:latest")
+            assert form.base_values == {"stop": ["<|eot|>"]}  # the odd value left out
+            assert "Something went wrong" not in notices(app)

@@ -227,6 +227,19 @@ async def test_a_body_that_is_not_json_is_400(web: Web) -> None:
     assert response.status_code == 400
 
 
+async def test_a_body_nested_too_deep_is_400_not_an_internal_error(web: Web, capfd) -> None:
+    # 6 KB of brackets, well under the size limit: Python's decoder recursed past its limit
+    # and the API answered 500 "internal error (RecursionError)" with a line on stderr.
+    deep = b'{"model": ' + b"[" * 3000 + b"]" * 3000 + b"}"
+    for path in ("/api/models/set/", "/api/models/pull/", "/api/models/create/"):
+        response = await web.call("POST", path, content=deep, headers=JSON)
+        assert response.status_code == 400, response.text
+        assert response.json()["message"] == \
+            "the body is not valid JSON: JSON nested more than 64 levels deep"
+    assert "internal error" not in capfd.readouterr().err
+    assert not web.emulator.pull_requests() and not web.settings.path.exists()
+
+
 async def test_a_body_sent_as_a_form_is_415(web: Web) -> None:
     response = await web.call("POST", "/api/models/pull/", content=b"model=llama3.2",
                               headers={"Content-Type": "application/x-www-form-urlencoded"})

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from importlib.resources import files
+from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.web.conftest import TOKEN, Start, Web
@@ -175,3 +177,35 @@ def test_the_page_loads_nothing_from_elsewhere_and_never_parses_server_text() ->
                  "new Function"):
         assert sink not in script, sink
     assert "textContent" in script
+
+
+async def test_server_text_in_answers_holds_no_control_a_terminal_would_obey(
+        config_path: Path) -> None:
+    # `curl …/api/models/` in a terminal: the C1 controls (U+009B is CSI, U+009D OSC) and
+    # the bidi overrides of a hostile Ollama's names reached it raw, as the CLI's --json
+    # never lets them. Escaped as \uXXXX, the JSON still decodes to what the server sent.
+    from tests.hostile import CONTROLS, evil_answers, hostile_ollama
+    from tests.hostile import EVIL as HOSTILE
+    from tui.services.config import Settings
+    from tui.services.history import History
+    from tui.services.session import HostSession
+    from tui.web.server import serving
+
+    async with hostile_ollama(evil_answers()) as ollama:
+        session = HostSession(ollama, history=History(None))
+        settings = Settings(host=ollama, path=config_path)
+        try:
+            async with serving(session, settings, Guard(), 0) as url, \
+                    httpx.AsyncClient(base_url=url, timeout=10) as http:
+                found = {
+                    "/api/models/": lambda data: data["models"][0]["details"]["format"],
+                    "/api/models/info/?model=llama3.2":
+                        lambda data: data["info"]["details"]["format"],
+                    "/api/models/status/": lambda data: data["version"]}
+                for path, field in found.items():
+                    response = await http.get(path)
+                    assert response.status_code == 200, path
+                    assert not any(c.encode() in response.content for c in CONTROLS), path
+                    assert HOSTILE in field(response.json()), path  # decodes to the same
+        finally:
+            await session.aclose()

@@ -8,10 +8,9 @@ as \\uXXXX: valid JSON that decodes to the very text the server sent.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO, cast
 
-from tui.core.format import json_escape, printable
+from tui.core.format import printable, safe_json
 
 
 class PrintableStream:
@@ -49,14 +48,8 @@ def raw(stream: TextIO) -> TextIO:
 
 
 def json_for_terminal(payload: Any) -> str:
-    """One line of JSON (non-ASCII text kept readable) with no control character in it.
-
-    json.dumps escapes only U+0000-U+001F: DEL, the C1 controls (U+009B is a terminal's
-    CSI), the bidi controls and the line separators would reach the terminal raw."""
-    text = json.dumps(payload, ensure_ascii=False)
-    if text.isascii() and "\x7f" not in text:
-        return text  # the common case, checked far faster than printable() scans
-    return printable(text, escape=json_escape)
+    """One line of JSON with no control character in it (see safe_json)."""
+    return safe_json(payload)
 
 
 def write_json(stream: TextIO, payload: Any, flush: bool = False) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 _UNITS = ("B", "KB", "MB", "GB", "TB", "PB")
 
@@ -190,6 +192,17 @@ def json_escape(ch: str) -> str:
         return f"\\u{code:04x}"
     code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def safe_json(payload: Any) -> str:
+    """`payload` as one line of JSON (non-ASCII text kept readable) holding no character
+    printable() would escape: json.dumps escapes only U+0000-U+001F, so DEL, the C1
+    controls (U+009B is a terminal's CSI) and the bidi controls would be written raw. Each
+    is written as \\uXXXX: valid JSON that decodes to the very text the server sent."""
+    text = json.dumps(payload, ensure_ascii=False)
+    if text.isascii() and "\x7f" not in text:
+        return text  # the common case, checked far faster than printable() scans
+    return printable(text, escape=json_escape)
 
 
 def excerpt(text: str, max_lines: int = 200, max_chars: int = 20_000) -> str:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from tui.ollama.json_limits import loads_bounded
+
 Kind = Literal["int", "float", "bool", "list"]
 
 # api.Options and api.Runner, by their JSON names (Ollama v0.33).
@@ -144,7 +146,7 @@ def parameters_of_show(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
         if name not in PARAMETERS:
             continue
         try:
-            raw: Any = json.loads(text)
+            raw: Any = loads_bounded(text)  # a server's text: 6 KB of brackets would recurse
         except ValueError:
             raw = text
         try:

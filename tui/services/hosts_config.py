@@ -63,9 +63,13 @@ class HostConfig:
 
     def client_options(self, env: Mapping[str, str]) -> dict[str, Any]:
         """OllamaClient's keyword arguments for this host: its token and TLS options."""
-        if not self.token(env).isascii():  # each request says so; the token is never shown
-            return {"verify": self.tls(), "unusable": f"the token in {self.token_env} is not "
-                    "ASCII: HTTP headers cannot carry it"}
+        token = self.token(env)
+        # A header cannot carry "é" nor a newline: each request says so in one line, sends
+        # nothing, and never shows the token.
+        if not (token.isascii() and token.isprintable()):
+            what = "is not ASCII" if not token.isascii() else "holds a control character"
+            return {"verify": self.tls(), "unusable": f"the token in {self.token_env} {what}: "
+                    "HTTP headers cannot carry it"}
         return {"headers": self.headers(env), "verify": self.tls()}
 
     def tls(self) -> bool | str:

@@ -3,7 +3,6 @@ in it or in the query; and Ollama's errors as the HTTP status that says what wen
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +14,7 @@ from tui.ollama import (
     OllamaTimeoutError,
     UnreachableError,
 )
+from tui.ollama.json_limits import loads_bounded
 from tui.ollama.names import normalize
 from tui.web.replies import ApiError
 
@@ -25,8 +25,8 @@ async def json_in_body(request: web.Request, example: str) -> dict[str, Any]:
         raise ApiError(415, f'send JSON with "Content-Type: application/json", like {example}')
     raw = await request.read()  # the size limit is the application's client_max_size
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = loads_bounded(raw)  # a 6 KB body of brackets would recurse past the limit
+    except ValueError as exc:  # not UTF-8, not JSON, or nested too deep
         raise ApiError(400, f"the body is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ApiError(400, f"the body must be a JSON object, like {example}")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
+
+from tui.core.format import safe_json
 
 # The API's answers are about what is installed right now: never kept by a cache.
 NO_STORE = {"Cache-Control": "no-store"}
@@ -23,7 +24,9 @@ class ApiError(Exception):
 
 
 def encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False).encode()  # UTF-8: non-ASCII kept readable
+    """UTF-8 JSON, non-ASCII kept readable; a server's controls escaped as \\uXXXX, so that
+    `curl` in a terminal shows them, never obeys them (safe_json)."""
+    return safe_json(payload).encode()
 
 
 def reply(payload: dict[str, Any], status: int = 200,

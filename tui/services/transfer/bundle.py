@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import secrets
 import stat
 import tarfile
 import time
@@ -194,9 +195,14 @@ def export_bundle(source: ModelsDir, name: str, path: Path) -> LocalModel:
     except TransferError as exc:
         raise TransferError(f"{exc}; {path} was not written") from exc
     head = json.dumps({"name": model.name, "manifest": model.manifest.decode()}).encode()
-    tmp = path.with_name(path.name + ".part")
+    tmp: Path | None = None
     try:
-        with tarfile.open(tmp, "w") as tar:
+        # A name of its own, created exclusively: a file or a link someone left beside the
+        # bundle (x.tar.part) is neither overwritten nor written through.
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o666)  # the umask applies, as to any file the user writes
+        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w") as tar:
             tar.copybufsize = CHUNK  # type: ignore[attr-defined]
             tar.addfile(_file_member(BUNDLE_MANIFEST, len(head)), io.BytesIO(head))
             for layer in model.blobs:
@@ -207,12 +213,13 @@ def export_bundle(source: ModelsDir, name: str, path: Path) -> LocalModel:
                 finally:
                     chunks.close()
         tmp.replace(path)
+        tmp = None
     except TransferError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
         raise TransferError(f"{exc}; {path} was not written") from exc
     except OSError as exc:
-        with contextlib.suppress(OSError):  # e.g. the path is under a regular file
-            tmp.unlink(missing_ok=True)
         raise TransferError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:  # Ctrl-C included
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
     return model

@@ -7,6 +7,9 @@ next list without a restart, and nothing goes through `/api/create`, which from 
 re-encodes weights sent as files. Each blob is written under a temporary name, checked
 against its digest as it is written, then renamed; the manifest, checked the same way, comes
 last: the target never lists a model whose blobs are not all there.
+
+The target's store may be a mount of a box someone else controls, whose absolute links
+resolve here: nothing is written or read through a link that leads out of it.
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ from tui.ollama.errors import InvalidNameError
 from tui.ollama.names import parse_name
 from tui.services.rename import taken_problem
 from tui.services.transfer.send import TransferProgress
-from tui.services.transfer.source import BlobSource, LocalModel, TargetExists, TransferError
+from tui.services.transfer.source import (
+    BlobSource,
+    LocalModel,
+    TargetExists,
+    TransferError,
+    shown,
+)
+from tui.services.transfer.store import MAX_MANIFEST_BYTES, open_inside
 
 Report = Callable[[TransferProgress], None]
 
@@ -38,6 +48,36 @@ def writable_store(path: str) -> bool:
     if not any(part.is_dir() for part in parts):
         return False
     return all(os.access(p, os.W_OK | os.X_OK) for p in [folder, *parts] if p.exists())
+
+
+def _folder_inside(root: Path, folder: Path, create: bool) -> None:
+    """Check that each part of `folder` that exists is a directory inside `root` once links
+    are followed (creating the missing ones when `create`). Raises TransferError."""
+    part = root
+    for name in folder.relative_to(root).parts:
+        part = part / name
+        if not (part.is_symlink() or part.exists()):
+            if not create:
+                return  # nothing below it exists yet
+            part.mkdir()
+            continue
+        real = part.resolve()
+        if not real.is_relative_to(root):
+            raise TransferError(f"{part} in the target's models directory is a link that "
+                                f"leads out of it (to {shown(str(real))}); nothing is "
+                                "written through it")
+        if not real.is_dir():
+            raise TransferError(f"{part} in the target's models directory is not a folder")
+
+
+def _there(root: Path, path: Path, size: int) -> bool:
+    """Whether `path` is a regular file of `size` bytes inside `root` (a link out of it,
+    written over, is not the blob)."""
+    try:
+        real = path.resolve(strict=True)
+        return real.is_relative_to(root) and real.is_file() and real.stat().st_size == size
+    except (OSError, RuntimeError):
+        return False
 
 
 def _write_checked(final: Path, chunks: Iterable[bytes], digest: str,
@@ -76,22 +116,30 @@ def copy_files(source: BlobSource, name: str, target_dir: Path, report: Report |
     except InvalidNameError as exc:
         raise TransferError(f"cannot create it under that name: {exc}") from exc
     progress = TransferProgress(source_digest=model.digest, way="files")
-    manifest = target_dir / "manifests" / parsed.host / parsed.namespace / parsed.model \
-        / parsed.tag
-    if manifest.is_file():
-        if hashlib.sha256(manifest.read_bytes()).hexdigest() == model.digest:
+    try:
+        root = target_dir.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise TransferError(f"cannot use {target_dir}: {getattr(exc, 'strerror', None) or exc}"
+                            ) from exc
+    manifest = root / "manifests" / parsed.host / parsed.namespace / parsed.model / parsed.tag
+    blobs = root / "blobs"
+    for folder in (blobs, manifest.parent):  # before a byte is written
+        _folder_inside(root, folder, create=False)
+    if manifest.is_symlink() or manifest.exists():
+        with open_inside(root, manifest, "the target's manifest") as handle:
+            there = handle.read(MAX_MANIFEST_BYTES + 1)
+        if hashlib.sha256(there).hexdigest() == model.digest:
             progress.already_there = True
             progress.target_digest = model.digest
             return progress
         if not replace:
             raise TargetExists(f"{taken_problem(parsed.display, target_label)}; it is another "
                                "version (--force replaces it)")
-    blobs = target_dir / "blobs"
-    blobs.mkdir(exist_ok=True)
+    _folder_inside(root, blobs, create=True)
     missing = []
     for layer in model.blobs:
         final = blobs / blob_file_name(layer.digest)
-        if final.is_file() and final.stat().st_size == layer.size:
+        if _there(root, final, layer.size):
             progress.skipped.append(layer.digest)
         else:
             missing.append(layer)
@@ -109,7 +157,7 @@ def copy_files(source: BlobSource, name: str, target_dir: Path, report: Report |
         progress.uploaded.append(layer.digest)
     progress.status = "writing manifest"
     report(progress)
-    manifest.parent.mkdir(parents=True, exist_ok=True)
+    _folder_inside(root, manifest.parent, create=True)
     _write_checked(manifest, [model.manifest], "sha256:" + model.digest, lambda size: None)
     progress.target_digest = model.digest
     progress.status = "success"

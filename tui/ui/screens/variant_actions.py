@@ -6,6 +6,8 @@ and reports it."""
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -136,10 +138,27 @@ async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
         screen.qapp.notify_text(str(exc), severity="error")
         return
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in result.model)
-    path = Path.cwd() / f"{safe}.Modelfile"
     try:
-        await asyncio.to_thread(path.write_text, result.modelfile, encoding="utf-8")
+        path = await asyncio.to_thread(write_new_file, Path.cwd(), safe, ".Modelfile",
+                                       result.modelfile)
     except OSError as exc:
-        screen.qapp.notify_text(f"Could not write {path}: {exc.strerror}", severity="error")
+        screen.qapp.notify_text(f"Could not write {safe}.Modelfile here: "
+                                f"{exc.strerror or exc}", severity="error")
         return
     screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}")
+
+
+def write_new_file(folder: Path, stem: str, suffix: str, text: str) -> Path:
+    """`text` in a file of `folder` that did not exist: STEM.SUFFIX, else STEM-2.SUFFIX, …
+    Never replaces a file, nor writes through a link someone left there. Raises OSError."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for number in range(1, 100):
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        try:
+            fd = os.open(path, flags, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+    raise FileExistsError(errno.EEXIST, "99 files of that name are there already")
