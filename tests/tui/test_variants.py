@@ -70,6 +70,20 @@ async def test_the_form_checks_as_typed_and_previews_the_modelfile(pilot) -> Non
         'PARAMETER seed 42\nSYSTEM """You are terse."""\n')
 
 
+@pytest.mark.size(80, 24)
+async def test_typing_a_name_replaces_the_suggested_one(pilot) -> None:
+    """A newcomer types the variant's name straight away: it replaces the suggestion
+    (Ctrl+A is "go to start" in a terminal, so select-all is not at hand)."""
+    form = await open_form(pilot, "llama3.2:latest")
+    await pilot.press("end", *"-2")  # moving first keeps the suggestion to edit
+    assert form.query_one("#name", Input).value == "llama3.2-custom-2"
+    await pilot.press("escape")
+    form = await open_form(pilot, "llama3.2:latest")
+    await pilot.press(*"llama3.2-32k")
+    assert form.query_one("#name", Input).value == "llama3.2-32k"
+    assert "✓ llama3.2-32k:latest" in text_of(pilot.app, "#name-problem")
+
+
 async def test_creating_shows_statuses_then_selects_the_new_model(pilot,
                                                                   emulator: Emulator) -> None:
     app = pilot.app

@@ -112,7 +112,9 @@ class CreateDialog(Dialog[str | None]):
     def on_mount(self) -> None:
         # As the box holds it (its line endings), so an untouched template is not sent.
         self.template_shown = self.query_one("#template", TextArea).text
-        self.query_one("#name", ModelNameInput).focus()
+        name = self.query_one("#name", ModelNameInput)
+        name.focus()
+        name.select_all()  # the suggestion is replaced by typing, kept by moving first
         self._refresh()
 
     # -- checking as typed -------------------------------------------------------------
