@@ -314,11 +314,13 @@ class QGooseApp(SurvivingApp):
         if len(self.sessions) < 2:
             self.notify_text("Only one host: add [hosts.NAME] tables to the config for more")
             return
-        lines = []
-        for name, session in self.sessions.items():
-            state = {None: "connecting", True: "online", False: "offline"}[session.state.online]
-            lines.append((name, f"{session.label or name}  {state}  "
-                                f"{len(session.state.models)} models"))
+        rows = [(name, session.label or name,
+                 {None: "connecting", True: "online", False: "offline"}[session.state.online],
+                 str(len(session.state.models))) for name, session in self.sessions.items()]
+        wide = [max(len(row[i]) for row in rows) for i in (1, 2, 3)]
+        lines = [(name, f"{label:<{wide[0]}}  {state:<{wide[1]}}  {count:>{wide[2]}} "
+                        f"model{'' if count == '1' else 's'}")  # in columns, as a table reads
+                 for name, label, state, count in rows]
         current = next(n for n, s in self.sessions.items() if s is self.session)
 
         def chosen(name: str | None) -> None:
