@@ -5,7 +5,7 @@ model, quantize offered only for unquantized weights, Ollama's errors shown as w
 import pytest
 from textual.widgets import Input, Static, TextArea
 
-from tests.tui.helpers import models_view, wait_until
+from tests.tui.helpers import models_view, shows, wait_until
 from tui.emulator.server import Emulator
 from tui.ui.screens.create_dialog import CreateDialog
 from tui.ui.screens.dialog import Dialog
@@ -75,6 +75,7 @@ async def test_typing_a_name_replaces_the_suggested_one(pilot) -> None:
     """A newcomer types the variant's name straight away: it replaces the suggestion
     (Ctrl+A is "go to start" in a terminal, so select-all is not at hand)."""
     form = await open_form(pilot, "llama3.2:latest")
+    assert shows(pilot.app, "Ctrl+S creates")  # at 80×24, with the Create button out of sight
     await pilot.press("end", *"-2")  # moving first keeps the suggestion to edit
     assert form.query_one("#name", Input).value == "llama3.2-custom-2"
     await pilot.press("escape")
