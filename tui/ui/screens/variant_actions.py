@@ -136,10 +136,25 @@ async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
         screen.qapp.notify_text(str(exc), severity="error")
         return
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in result.model)
-    path = Path.cwd() / f"{safe}.Modelfile"
+    first = Path.cwd() / f"{safe}.Modelfile"
     try:
-        await asyncio.to_thread(path.write_text, result.modelfile, encoding="utf-8")
+        path = await asyncio.to_thread(_write_new, first, result.modelfile)
     except OSError as exc:
-        screen.qapp.notify_text(f"Could not write {path}: {exc.strerror}", severity="error")
+        screen.qapp.notify_text(f"Could not write {first}: {exc.strerror}", severity="error")
         return
-    screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}")
+    beside = f" ({first.name} was there already: left as it is)" if path != first else ""
+    screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}{beside}")
+
+
+def _write_new(first: Path, text: str) -> Path:
+    """Write `text` to `first`, or beside it (NAME-2.Modelfile…) when that exists: a
+    Modelfile saved before may have been edited since, and M never overwrites it."""
+    for n in range(1, 1000):
+        path = first if n == 1 else first.with_name(f"{first.stem}-{n}{first.suffix}")
+        try:
+            with path.open("x", encoding="utf-8") as out:  # "x": never an existing file
+                out.write(text)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(17, "too many Modelfiles of this name here", str(first))
