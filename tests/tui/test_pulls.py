@@ -145,6 +145,7 @@ async def test_quitting_with_pulls_running_asks_first(pilot, emulator: Emulator)
     await pull_named(pilot, "llama3.1:8b")
     await pilot.press("q")
     assert shows(app, "1 pull is still running: llama3.1:8b")
+    assert app.screen.warning == "Quitting stops it; pulling again resumes where it left off."
     await pilot.press("n")
     assert app.is_running
     await pilot.press("q", "y")
