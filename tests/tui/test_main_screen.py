@@ -322,6 +322,25 @@ async def test_the_palette_offers_the_views_actions(pilot) -> None:
     assert "Up" not in titles
 
 
+async def test_the_palette_finds_an_action_by_the_words_that_explain_it(pilot) -> None:
+    """The README's words find their key: "benchmark" finds Bench, "current" finds Use;
+    Enter runs it."""
+    from textual.command import CommandPalette
+
+    from tui.ui.screens.bench import BenchScreen
+
+    app = pilot.app
+    models_view(app).grid.select_name("llama3.2:latest")  # not the cloud model: it runs here
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*"current")
+    await wait_until(pilot, lambda: shows(app, "make the highlighted model the current one"))
+    await pilot.press(*["backspace"] * 7, *"benchmark")
+    await wait_until(pilot, lambda: shows(app, "benchmark the highlighted model: its speed"))
+    await pilot.press("down", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, BenchScreen))
+
+
 async def test_number_keys_and_tabs_switch_views(pilot) -> None:
     app = pilot.app
     await pilot.press("2")

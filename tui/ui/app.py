@@ -30,6 +30,8 @@ from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui.core.pulls import Kind
     from tui.core.vram import Vram
     from tui.emulator.server import Emulator
@@ -46,8 +48,15 @@ def _later(module: str, screen: str) -> Callable[[], Screen]:
     return lambda: getattr(import_module(f"tui.ui.screens.{module}"), screen)()
 
 
+def _actions_provider() -> type[Provider]:
+    from tui.ui.palette import ActionsProvider  # not needed for the first frame
+
+    return ActionsProvider
+
+
 class QGooseApp(SurvivingApp):
     TITLE = "qgoose-tui"
+    COMMANDS = {_actions_provider}  # the palette finds actions by their explanation too
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # The Models view is the first screen itself: no empty default screen to leave.
     DEFAULT_MODE = "models"

@@ -71,7 +71,7 @@ class ModelsScreen(FilteredView):
         Binding("C", "copy_model", "Copy", show=False,
                 tooltip="copy the highlighted model under a new name (no disk used)"),
         Binding("b", "benchmark", "Bench", show=False,
-                tooltip="measure the highlighted model's speed here (tokens/s)"),
+                tooltip="benchmark the highlighted model: its speed here (tokens/s)"),
         Binding("t", "try_prompt", "Try", show=False,
                 tooltip="send one prompt to the highlighted model and watch the answer"),
         Binding("c", "compare", "Compare", show=False,
