@@ -335,6 +335,10 @@ async def test_the_palette_finds_an_action_by_the_words_that_explain_it(pilot) -
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
     await pilot.press(*"current")
     await wait_until(pilot, lambda: shows(app, "make the highlighted model the current one"))
+    said = "".join(screen_text(app).split())
+    use = "Usemakethehighlightedmodelthecurrentone"
+    assert said.count(use) == 1  # once, though u and Enter both do it
+    assert said.index(use) < said.index("Changethecurrenttheme")  # ours before Textual's
     await pilot.press(*["backspace"] * 7, *"benchmark")
     await wait_until(pilot, lambda: shows(app, "benchmark the highlighted model: its speed"))
     await pilot.press("down", "enter")
