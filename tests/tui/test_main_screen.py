@@ -195,9 +195,19 @@ async def test_delete_asks_and_cancel_keeps_the_model(pilot, emulator: Emulator)
 
 
 async def test_deleting_the_current_model_warns(pilot) -> None:
-    models_view(pilot.app).grid.select_name("glm-4.6:cloud")
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("glm-4.6:cloud")
     await pilot.press("d")
-    await wait_until(pilot, lambda: shows(pilot.app, "The current model is among them"))
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert app.screen.warning == "It is the current model: tools using it will need another."
+    await pilot.press("n")
+    for name in ("glm-4.6:cloud", "phi4:14b"):
+        grid.select_name(name)
+        await pilot.press("space")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert app.screen.warning == \
+        "The current model is among them: tools using it will need another."
 
 
 async def test_a_failed_delete_keeps_the_row_and_says_why(pilot, emulator: Emulator) -> None:
