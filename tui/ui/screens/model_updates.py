@@ -45,8 +45,8 @@ def ask_and_update(view: ModelsScreen, models: list[ModelSummary], asked: bool =
             await session.model_updates.check_all(unasked)
             ask_and_update(view, models, asked=True)
 
-        view.run_worker(ask_then_update(), group="updates", exclusive=True,
-                        exit_on_error=False)
+        # Its own group: the start-up check (group "updates", exclusive) must not cancel it.
+        view.run_worker(ask_then_update(), group="updates-asked", exit_on_error=False)
         app.notify_text(f"Asking the registries about {_names(unasked)}…")
         return
     outdated = [m for m, c in checks if c is not None and c.outdated]
