@@ -418,7 +418,8 @@ def test_list_with_the_filter_language(run, threaded_emulator: Emulator) -> None
 
 @pytest.mark.parametrize(("query", "hint"), [
     ("cap:visoin", "did you mean cap:vision?"), ("size<5", "did you mean size<5GB?"),
-    ("params>7", "did you mean params>7b?")])
+    ("params>7", "did you mean params>7b?"),
+    ("name:", "invalid filter: name: needs a value, like name:coder")])
 def test_a_misread_filter_term_is_a_usage_error_with_a_hint(run, query, hint) -> None:
     code, out, err = run("list", "--filter", query)
     assert code == EXIT_USAGE and out == "" and hint in err

@@ -1,5 +1,6 @@
 """The filter language in the filter box, and capability badges fetched once per digest."""
 
+import pytest
 from textual.containers import VerticalScroll
 
 from tests.tui.helpers import grid_names, models_view, screen_text, shows, wait_until
@@ -35,6 +36,17 @@ async def test_a_typo_in_a_capability_is_shown_with_a_hint(pilot) -> None:
     await pilot.press(*["backspace"] * 3, *"ion")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["gemma3:4b", "llava:7b"])
     assert not models_view(app).filter_bar.problem_line.has_class("-shown")
+
+
+@pytest.mark.size(80, 24)  # the info panel under the grid: its words on one line
+async def test_a_filter_matching_nothing_says_how_to_clear_it(pilot) -> None:
+    app = pilot.app
+    await pilot.press("slash", *"xyzzy", "enter")
+    await wait_until(pilot, lambda: grid_names(app) == [])
+    assert shows(app, "No model matches the filter (Esc clears it")
+    assert not shows(app, "No models installed")
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: len(grid_names(app)) == 10)
 
 
 async def test_badges_come_once_per_model_and_are_kept_for_the_next_start(

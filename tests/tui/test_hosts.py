@@ -120,6 +120,20 @@ async def test_switching_hosts_keeps_the_other_hosts_pulls_going(tmp_path: Path)
 
 
 @pytest.mark.size(120, 30)
+async def test_the_host_picker_lines_up_its_columns(tmp_path: Path) -> None:
+    app = demo(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await fleet_ready(pilot)
+        await pilot.press("1", "h")
+        assert isinstance(app.screen, HostPicker)
+        lines = [line for line in screen_text(app).splitlines()
+                 if " online " in line and "▊" in line]
+        assert len(lines) == 3
+        # "emulator  online  10 models" over "gpu-a  online  4 models" read as one table.
+        assert len({line.index(" online ") for line in lines}) == 1
+        assert len({line.index(" models") for line in lines}) == 1
+
+
 async def test_a_dead_host_never_stops_the_others(emulator, make_app) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -40,6 +40,9 @@ async def test_brackets_jump_from_section_to_section(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         keys = dict(app.screen.keys)
         assert "next section" in keys["]"] and "previous section" in keys["["]
+        # `?` names the sections in the order `]` reaches them.
+        said = " ".join(keys["]"].split())
+        assert "memory, parameters, template, license, Modelfile" in said, said
 
 
 async def test_the_key_bar_keeps_quit_and_more_at_80_columns(tmp_path: Path) -> None:

@@ -195,9 +195,19 @@ async def test_delete_asks_and_cancel_keeps_the_model(pilot, emulator: Emulator)
 
 
 async def test_deleting_the_current_model_warns(pilot) -> None:
-    models_view(pilot.app).grid.select_name("glm-4.6:cloud")
+    app, grid = pilot.app, models_view(pilot.app).grid
+    grid.select_name("glm-4.6:cloud")
     await pilot.press("d")
-    await wait_until(pilot, lambda: shows(pilot.app, "The current model is among them"))
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert app.screen.warning == "It is the current model: tools using it will need another."
+    await pilot.press("n")
+    for name in ("glm-4.6:cloud", "phi4:14b"):
+        grid.select_name(name)
+        await pilot.press("space")
+    await pilot.press("d")
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    assert app.screen.warning == \
+        "The current model is among them: tools using it will need another."
 
 
 async def test_a_failed_delete_keeps_the_row_and_says_why(pilot, emulator: Emulator) -> None:
@@ -320,6 +330,29 @@ async def test_the_palette_offers_the_views_actions(pilot) -> None:
     titles = [c.title for c in app.get_system_commands(app.screen)]
     assert {"Filter", "Use", "Delete", "Pull", "Sort", "Help", "Quit"} <= set(titles)
     assert "Up" not in titles
+
+
+async def test_the_palette_finds_an_action_by_the_words_that_explain_it(pilot) -> None:
+    """The README's words find their key: "benchmark" finds Bench, "current" finds Use;
+    Enter runs it."""
+    from textual.command import CommandPalette
+
+    from tui.ui.screens.bench import BenchScreen
+
+    app = pilot.app
+    models_view(app).grid.select_name("llama3.2:latest")  # not the cloud model: it runs here
+    await pilot.press("ctrl+p")
+    await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*"current")
+    await wait_until(pilot, lambda: shows(app, "make the highlighted model the current one"))
+    said = "".join(screen_text(app).split())
+    use = "Usemakethehighlightedmodelthecurrentone"
+    assert said.count(use) == 1  # once, though u and Enter both do it
+    assert said.index(use) < said.index("Changethecurrenttheme")  # ours before Textual's
+    await pilot.press(*["backspace"] * 7, *"benchmark")
+    await wait_until(pilot, lambda: shows(app, "benchmark the highlighted model: its speed"))
+    await pilot.press("down", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, BenchScreen))
 
 
 async def test_number_keys_and_tabs_switch_views(pilot) -> None:

@@ -1,6 +1,8 @@
 """Multi-select in the grid, and deletes that say what they really free."""
 
-from tests.tui.helpers import grid_names, models_view, notices, shows, wait_until
+import pytest
+
+from tests.tui.helpers import grid_names, models_view, notices, screen_text, shows, wait_until
 from tui.core.format import human_size
 from tui.emulator.server import Emulator
 from tui.ollama.names import model_key, parse_name
@@ -99,3 +101,21 @@ async def test_marks_the_filter_hides_are_said_and_every_deleted_model_named(pil
     for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
         assert name in question  # five names: none folded into "and 1 more"
     assert "(2 marked models not shown by the filter)?" in question
+
+
+@pytest.mark.size(80, 24)
+async def test_at_80_columns_the_status_bar_still_says_the_hidden_marks(pilot) -> None:
+    """A long status bar sheds the version and the marks' size before it would cut
+    "(2 not shown)" in half."""
+    app, grid = pilot.app, models_view(pilot.app).grid
+    app.start_pull("nosuch:1b")  # "⇣ 1 failed" makes the bar longer still
+    await wait_until(pilot, lambda: shows(app, "⇣ 1 failed"))
+    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
+        grid.select_name(name)
+        await pilot.press("space")
+    await pilot.press("slash", *"qwen", "enter")  # hides llava and mistral
+    await pilot.pause(0.3)
+    bar = screen_text(app).splitlines()[-2]
+    assert "✓ 5 marked (2 not shown)" in bar, bar
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: "✓ 5 marked, " in screen_text(app).splitlines()[-2])

@@ -145,6 +145,7 @@ async def test_quitting_with_pulls_running_asks_first(pilot, emulator: Emulator)
     await pull_named(pilot, "llama3.1:8b")
     await pilot.press("q")
     assert shows(app, "1 pull is still running: llama3.1:8b")
+    assert app.screen.warning == "Quitting stops it; pulling again resumes where it left off."
     await pilot.press("n")
     assert app.is_running
     await pilot.press("q", "y")
@@ -230,6 +231,33 @@ async def test_the_pulls_list_scrolls_to_its_selection(pilot, emulator: Emulator
     await pilot.press("x")  # dismisses the one on screen
     await wait_until(pilot, lambda: app.session.pulls.get("nosuch15:1b") is None)
     assert len(app.session.pulls.jobs) == 15
+
+
+async def test_home_end_and_pages_move_through_the_pulls(pilot, emulator: Emulator) -> None:
+    # As the README's key table says: Home End PgUp PgDn (g G) move through the pulls too.
+    app = pilot.app
+    for n in range(40):
+        app.start_pull(f"nosuch{n:02d}:1b")
+    await wait_until(pilot, lambda: all(j.state is PullState.FAILED
+                                        for j in app.session.pulls.jobs))
+    await pilot.press("3")
+    pulls_list = pulls_view(app).pulls_list
+    await pilot.press("end")
+    assert pulls_list.selected == 39
+    await pilot.pause()
+    assert shows(app, "nosuch39:1b")
+    await pilot.press("home")
+    assert pulls_list.selected == 0
+    await pilot.press("pagedown")
+    assert 10 <= pulls_list.selected < 39  # a screenful on (30 rows)
+    await pilot.press("pageup")
+    assert pulls_list.selected == 0
+    await pilot.press("G")
+    assert pulls_list.selected == 39
+    await pilot.press("pagedown")  # stops at the end, never wraps to the top
+    assert pulls_list.selected == 39
+    await pilot.press("g")
+    assert pulls_list.selected == 0
 
 
 @pytest.mark.size(120, 30)

@@ -146,9 +146,13 @@ async def test_l_in_the_running_view_changes_the_keep_alive(pilot) -> None:
     await pilot.press("2")
     await wait_until(pilot, lambda: shows(app, "llama3.2:latest"))
     await pilot.press("l")
-    assert isinstance(app.screen, LoadDialog) and shows(app, "Load llama3.2:latest")
+    # It is loaded already: the question is how long it stays, not whether to load it.
+    assert isinstance(app.screen, LoadDialog)
+    assert shows(app, "Keep llama3.2:latest loaded for how long?")
+    assert shows(app, "Enter sets it") and not shows(app, "Enter loads")
     await pilot.press("down", "down", "enter")  # "until unloaded"
     await wait_until(pilot, lambda: shows(app, "forever"))
+    assert "Keeping llama3.2:latest loaded until unloaded" in notices(app)
 
 
 async def test_a_load_that_evicts_other_models_says_which(pilot, emulator: Emulator) -> None:

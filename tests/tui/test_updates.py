@@ -12,9 +12,11 @@ from tests.tui.helpers import (
     wait_until,
 )
 from tui.core.format import human_size
+from tui.core.recipes import Recipe
 from tui.emulator.server import Emulator, running_emulator
 from tui.emulator.store import key_of
 from tui.ollama.names import parse_name
+from tui.ops.variants import create_variant
 from tui.ui.screens.confirm import ConfirmScreen
 
 
@@ -178,3 +180,25 @@ async def test_the_update_question_says_what_changed(emulator: Emulator, make_ap
         grid.select_name("phi4:14b")
         await pilot.pause(0.3)
         assert "⬆ system prompt and parameters changed," in info_text(app)
+
+
+async def test_u_on_a_model_made_since_the_check_asks_about_it(emulator: Emulator,
+                                                              make_app) -> None:
+    """A variant made after the start-up check: U asks the registries about it and says
+    what they answered, instead of "still asking" long after every answer came."""
+    emulator.store.make_outdated(1)
+    app = make_app(emulator.url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await started(pilot)
+        await checked(pilot)
+        await create_variant(app.session, "llama3.2-32k", Recipe("llama3.2", {"num_ctx": 32768}))
+        await app.session.refresh()
+        grid = models_view(app).grid
+        await wait_until(pilot, lambda: "llama3.2-32k:latest" in grid_names(app))
+        grid.select_name("llama3.2-32k:latest")
+        await pilot.press("U")
+        await wait_until(pilot, lambda: "llama3.2-32k:latest: local only" in notices(app))
+        assert "Still asking" not in notices(app)
+        await pilot.press("ctrl+u")  # every model: the one outdated, none unasked
+        assert isinstance(app.screen, ConfirmScreen)
+        assert shows(app, "Update deepseek-r1:8b?") and shows(app, "10 others have no newer")

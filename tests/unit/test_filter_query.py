@@ -71,7 +71,8 @@ def test_queries_keep_the_right_models(query: str, expected: list[str]) -> None:
     ("size<big", "is not a size"),
     ("params>=lots", "is not a number"),
     ("colour:red", "unknown field 'colour'"),
-    ("cap:", "cap: needs a value"),
+    ("cap:", "cap: needs a value, like cap:vision"),
+    ("name:", "name: needs a value, like name:coder"),
     ("unused>soon", "write it as unused>30d"),
     ("vram<5", "only size, params, ctx can be compared"),
     # Terms that used to be read silently wrong: a typo, 5 bytes, 7 parameters.
@@ -83,6 +84,7 @@ def test_queries_keep_the_right_models(query: str, expected: list[str]) -> None:
 def test_unreadable_terms_are_reported_and_the_rest_still_filters(query, problem) -> None:
     parsed = parse_query(f"{query} cap:vision", FACTS)
     assert len(parsed.problems) == 1 and problem in parsed.problems[0]
+    assert "::" not in parsed.problems[0]
     assert [m.name for m in MODELS if parsed.accepts(m)] == ["llava:7b", "gemma3:4b"]
 
 

@@ -29,6 +29,8 @@ Predicate = Callable[[ModelSummary], bool]
 _UNUSED = re.compile(r"unused>(\d+)([dw])", re.IGNORECASE)
 FLAGS = ("cloud", "loaded", "current", "outdated")
 FIELDS = ("cap", "family", "quant", "name")
+_EXAMPLE = {"cap": "cap:vision", "family": "family:qwen3", "quant": "quant:q4",
+            "name": "name:coder"}
 # Ollama's capabilities (model/capability.go); a value must start one of them.
 CAPABILITIES = ("completion", "tools", "insert", "vision", "embedding", "thinking", "image",
                 "audio")
@@ -108,7 +110,8 @@ def parse_query(text: str, facts: Facts | None = None) -> Query:
         try:
             predicate = _term(term, facts, query)
         except ValueError as exc:
-            query.problems.append(f"{raw}: {exc}")
+            # "name:" says its own colon: "name: needs a value", not "name:: …".
+            query.problems.append(f"{raw}{' ' if raw.endswith(':') else ': '}{exc}")
             continue
         query.predicates.append((lambda p: lambda m: not p(m))(predicate) if negate
                                 else predicate)
@@ -134,7 +137,7 @@ def _term(term: str, facts: Facts, query: Query) -> Predicate:
         if key not in FIELDS:
             raise ValueError(f"unknown field {key!r} (try {', '.join(FIELDS)})")
         if not value:
-            raise ValueError(f"{key}: needs a value")
+            raise ValueError(f"needs a value, like {_EXAMPLE[key]}")
         return _field(key, value, facts, query)
     if any(op in term for op in "<>="):
         raise ValueError(f"only {', '.join(COMPARED)} can be compared")

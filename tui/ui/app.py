@@ -30,6 +30,8 @@ from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from tui.core.pulls import Kind
     from tui.core.vram import Vram
     from tui.emulator.server import Emulator
@@ -46,8 +48,15 @@ def _later(module: str, screen: str) -> Callable[[], Screen]:
     return lambda: getattr(import_module(f"tui.ui.screens.{module}"), screen)()
 
 
+def _actions_provider() -> type[Provider]:
+    from tui.ui.palette import ActionsProvider  # not needed for the first frame
+
+    return ActionsProvider
+
+
 class QGooseApp(SurvivingApp):
     TITLE = "qgoose-tui"
+    COMMANDS = {_actions_provider}  # the palette finds actions by their explanation too
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     # The Models view is the first screen itself: no empty default screen to leave.
     DEFAULT_MODE = "models"
@@ -314,11 +323,13 @@ class QGooseApp(SurvivingApp):
         if len(self.sessions) < 2:
             self.notify_text("Only one host: add [hosts.NAME] tables to the config for more")
             return
-        lines = []
-        for name, session in self.sessions.items():
-            state = {None: "connecting", True: "online", False: "offline"}[session.state.online]
-            lines.append((name, f"{session.label or name}  {state}  "
-                                f"{len(session.state.models)} models"))
+        rows = [(name, session.label or name,
+                 {None: "connecting", True: "online", False: "offline"}[session.state.online],
+                 str(len(session.state.models))) for name, session in self.sessions.items()]
+        wide = [max(len(row[i]) for row in rows) for i in (1, 2, 3)]
+        lines = [(name, f"{label:<{wide[0]}}  {state:<{wide[1]}}  {count:>{wide[2]}} "
+                        f"model{'' if count == '1' else 's'}")  # in columns, as a table reads
+                 for name, label, state, count in rows]
         current = next(n for n, s in self.sessions.items() if s is self.session)
 
         def chosen(name: str | None) -> None:

@@ -74,8 +74,9 @@ def quit_question(running: Sequence[tuple[str, str]]) -> ConfirmScreen:
     question = Text(f"{counts} {still} still running: "
                     f"{printable(', '.join(name for _, name in running))}.")
     again = "pulling or pushing" if pulls and pushes else "pushing" if pushes else "pulling"
+    them, they = ("it", "it") if len(running) == 1 else ("them", "they")
     return ConfirmScreen("Quit qgoose-tui?", question,
-                         f"Quitting stops them; {again} again resumes where they left off.",
+                         f"Quitting stops {them}; {again} again resumes where {they} left off.",
                          "Quit")
 
 

@@ -72,7 +72,9 @@ class CreateDialog(Dialog[str | None]):
 
     def compose_body(self) -> ComposeResult:
         values = self.base_values
-        yield Static(Text(f"New variant of {printable(self.base.name)}"), classes="title")
+        # The Create button is below the fold at 80×24: its key is said where one starts.
+        yield Static(Text.assemble(f"New variant of {printable(self.base.name)}",
+                                   ("  Ctrl+S creates · Esc cancels", "dim")), classes="title")
         yield Label("Name")
         yield ModelNameInput(f"{self.base.name.split(':')[0]}-custom", rules=[self._not_base],
                              empty="the new model needs a name", id="name")
@@ -112,7 +114,9 @@ class CreateDialog(Dialog[str | None]):
     def on_mount(self) -> None:
         # As the box holds it (its line endings), so an untouched template is not sent.
         self.template_shown = self.query_one("#template", TextArea).text
-        self.query_one("#name", ModelNameInput).focus()
+        name = self.query_one("#name", ModelNameInput)
+        name.focus()
+        name.select_all()  # the suggestion is replaced by typing, kept by moving first
         self._refresh()
 
     # -- checking as typed -------------------------------------------------------------

@@ -42,7 +42,9 @@ async def _plan_and_ask(view: ModelsScreen, models: list[ModelSummary]) -> None:
         app.notify_text(str(exc), title="Cannot delete", severity="error")
         return
     current = app.settings.current_model
-    warning = "The current model is among them: tools using it will need another." \
+    which = "It is the current model" if len(models) == 1 else \
+        "The current model is among them"
+    warning = f"{which}: tools using it will need another." \
         if any(same_model(m.name, current) for m in models) else ""
 
     def answered(yes: bool | None) -> None:

@@ -1,5 +1,5 @@
 """The Models view's keys for the info panel: show or hide it (`i`), and jump to its next
-or previous section (`]`, `[`): details, memory, template, parameters, license, Modelfile…
+or previous section (`]`, `[`): details, memory, parameters, template, license, Modelfile…
 A section is wherever the panel draws a heading (bold, underlined), so a section the panel
 gains is reachable with no change here."""
 
@@ -12,7 +12,7 @@ from tui.ui.widgets.info_panel import InfoPanel
 
 INFO_BINDINGS = [
     Binding("right_square_bracket", "info('next')", "Info", tooltip="the info panel's next "
-            "section: memory, template, parameters, license, Modelfile"),
+            "section: memory, parameters, template, license, Modelfile"),
     Binding("left_square_bracket", "info('previous')", "Info back", show=False,
             tooltip="the info panel's previous section"),
     Binding("i", "info('toggle')", "Info panel", show=False,

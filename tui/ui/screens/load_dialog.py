@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.format import printable
 from tui.ollama.durations import keep_alive_value, keep_alive_words
+from tui.ollama.names import model_key
 from tui.ui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -28,18 +29,22 @@ class LoadDialog(Dialog[str | int | None]):
     LoadDialog OptionList { height: auto; }
     LoadDialog #keep-alive { margin-top: 1; }
     """
-    def __init__(self, model: str) -> None:
+    def __init__(self, model: str, loaded: bool = False) -> None:
+        """`loaded`: the model is in memory already, and this sets how long it stays."""
         super().__init__()
-        self.model = model
+        self.model, self.loaded = model, loaded
 
     def compose_body(self) -> ComposeResult:
-        yield Static(Text(f"Load {printable(self.model)} into memory"), classes="title")
+        name = printable(self.model)
+        yield Static(Text(f"Keep {name} loaded for how long?" if self.loaded
+                          else f"Load {name} into memory"), classes="title")
         yield OptionList(*(Option(label, id=value) for value, label in CHOICES),
                          id="choices")
         yield Input(placeholder="or type how long: 30m, 2h, 90s, forever",
                     id="keep-alive", select_on_focus=False)
         yield Static("", id="problem", classes="problem")
-        yield Static("Enter loads · Tab switches · Esc cancels", classes="hint")
+        yield Static(f"Enter {'sets it' if self.loaded else 'loads'} · Tab switches · "
+                     "Esc cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#choices", OptionList).focus()
@@ -72,9 +77,12 @@ class LoadDialog(Dialog[str | int | None]):
 def ask_and_load(app: QGooseApp, model: str) -> None:
     """The `l` flow of the Models and Running views: ask how long, then load (in the
     background: a load can take minutes)."""
+    loaded = model_key(model) in app.session.state.loaded_keys()
+
     def chosen(keep_alive: str | int | None) -> None:
         if keep_alive is not None:
             app.load_model(model, keep_alive)
-            app.notify_text(f"Loading {model} {keep_alive_words(keep_alive)}…")
+            app.notify_text(f"{'Keeping' if loaded else 'Loading'} {model}"
+                            f"{' loaded' if loaded else ''} {keep_alive_words(keep_alive)}…")
 
-    app.push_screen(LoadDialog(model), chosen)
+    app.push_screen(LoadDialog(model, loaded), chosen)

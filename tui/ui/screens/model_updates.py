@@ -32,12 +32,23 @@ def check_updates_again(view: ModelsScreen) -> None:
     app.notify_text("Asking the registries which models have newer versions…")
 
 
-def ask_and_update(view: ModelsScreen, models: list[ModelSummary]) -> None:
+def ask_and_update(view: ModelsScreen, models: list[ModelSummary], asked: bool = False) -> None:
     """Update those of `models` with a newer version, after saying which and what is
-    left alone."""
+    left alone. Models the registries were not asked about yet (made or pulled since the
+    check) are asked about first, then this goes on."""
     app = view.qapp
     session = app.session
     checks = [(m, session.model_updates.known(m)) for m in models]
+    unasked = [m for m, c in checks if c is None]
+    if unasked and not asked and not session.model_updates.asking_registries:
+        async def ask_then_update() -> None:
+            await session.model_updates.check_all(unasked)
+            ask_and_update(view, models, asked=True)
+
+        # Its own group: the start-up check (group "updates", exclusive) must not cancel it.
+        view.run_worker(ask_then_update(), group="updates-asked", exit_on_error=False)
+        app.notify_text(f"Asking the registries about {_names(unasked)}…")
+        return
     outdated = [m for m, c in checks if c is not None and c.outdated]
     if not outdated:
         if len(models) == 1 and checks[0][1] is not None:
@@ -68,3 +79,8 @@ def ask_and_update(view: ModelsScreen, models: list[ModelSummary]) -> None:
     variants = update_note([m.name for m in outdated], session.recipes)
     app.push_screen(ConfirmScreen("Update models" if len(outdated) > 1 else "Update model",
                                   question, variants, "Update", danger=False), answered)
+
+
+def _names(models: list[ModelSummary]) -> str:
+    names = [m.name for m in models]
+    return ", ".join(names) if len(names) <= 3 else f"{names[0]} and {len(names) - 1} others"

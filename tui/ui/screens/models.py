@@ -71,7 +71,7 @@ class ModelsScreen(FilteredView):
         Binding("C", "copy_model", "Copy", show=False,
                 tooltip="copy the highlighted model under a new name (no disk used)"),
         Binding("b", "benchmark", "Bench", show=False,
-                tooltip="measure the highlighted model's speed here (tokens/s)"),
+                tooltip="benchmark the highlighted model: its speed here (tokens/s)"),
         Binding("t", "try_prompt", "Try", show=False,
                 tooltip="send one prompt to the highlighted model and watch the answer"),
         Binding("c", "compare", "Compare", show=False,
@@ -177,9 +177,9 @@ class ModelsScreen(FilteredView):
     def _show_info_for_cursor(self) -> None:
         model = self.grid.highlighted
         if model is None:
-            text = "No model matches the filter" if self.grid.filter_text else \
-                "No models installed"
-            self.info_panel.show_message(text + " (press p to pull one)")
+            text = ("No model matches the filter (Esc clears it; p pulls a model)"
+                    if self.grid.filter_text else "No models installed (press p to pull one)")
+            self.info_panel.show_message(text)
             return
         cached = self.qapp.session.cached_info(model)
         self._draw_info(model, cached)

@@ -145,7 +145,9 @@ async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
         screen.qapp.notify_text(f"Could not write {safe}.Modelfile here: "
                                 f"{exc.strerror or exc}", severity="error")
         return
-    screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}")
+    first = f"{safe}.Modelfile"
+    beside = f" ({first} was there already: left as it is)" if path.name != first else ""
+    screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}{beside}")
 
 
 def write_new_file(folder: Path, stem: str, suffix: str, text: str) -> Path:

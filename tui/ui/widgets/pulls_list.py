@@ -50,6 +50,11 @@ class PullsList(VerticalScroll, can_focus=True):
                 tooltip="show or hide a pull's layers; a failed pull's whole reason"),
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
+        # As in the grid; without these the scroll view's own would scroll past the selection.
+        Binding("home,g", "go(0)", "First", show=False),
+        Binding("end,G", "go(-1)", "Last", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
     ]
 
     selected: reactive[int] = reactive(0, init=False)
@@ -144,6 +149,16 @@ class PullsList(VerticalScroll, can_focus=True):
     def action_move(self, step: int) -> None:
         if self.jobs:
             self.selected = (self.selected + step) % len(self.jobs)
+
+    def action_go(self, index: int) -> None:
+        if self.jobs:
+            self.selected = index % len(self.jobs)
+
+    def action_page(self, step: int) -> None:
+        """A screenful of pulls on or back (layers shown make it fewer), stopping at the
+        ends."""
+        self.selected = self.validate_selected(
+            self.selected + step * max(self.scrollable_content_region.height - 1, 1))
 
     def action_toggle_layers(self) -> None:
         job = self.selected_job

@@ -79,7 +79,20 @@ class StatusBar(Widget):
         return self.status_line()
 
     def status_line(self) -> Text:
-        """Most important first, so a narrow terminal cuts only the least useful end."""
+        """Most important first, so a narrow terminal cuts only the least useful end (the
+        count and disk); before it would cut more, the version goes, then the marked
+        models' size, then the host's name, so that what is marked (and hidden) is said
+        whole."""
+        width = self.content_size.width
+        for shed in ((), ("version",), ("version", "marked size"),
+                     ("version", "marked size", "label")):
+            line, needed = self._line(shed)
+            if not width or needed <= width:
+                break
+        return line
+
+    def _line(self, shed: tuple[str, ...]) -> tuple[Text, int]:
+        """The line without the parts in `shed`, and how wide it is before its tail."""
         state = self.status
         line = Text(no_wrap=True, overflow="ellipsis")
         if self.demo:
@@ -101,9 +114,9 @@ class StatusBar(Widget):
             what = f"error ({reason})" if state.answering else "offline"
             line.append(f"○ {what} {away} · retry in {retry} ", style="bold red")
         # The DEMO badge says which server this is, unless the demo's fleet shows another.
-        if not self.demo or state.label != "emulator":
+        if (not self.demo or state.label != "emulator") and "label" not in shed:
             line.append(printable(state.label) + " ")
-        if state.version:
+        if state.version and "version" not in shed:
             line.append(f"v{printable(state.version)} ", style="dim")
         if self.current_model:
             missing = not self.current_installed and state.listed
@@ -117,8 +130,9 @@ class StatusBar(Widget):
         if self.marked:
             count, size, hidden = self.marked
             unseen = f" ({hidden} not shown)" if hidden else ""
-            line.append(f"│ ✓ {count} marked{unseen}, {human_size(size)} ",
-                        style="bold magenta")
+            weight = "" if "marked size" in shed else f", {human_size(size)}"
+            line.append(f"│ ✓ {count} marked{unseen}{weight} ", style="bold magenta")
+        needed = line.cell_len
         if state.online is not None or state.from_cache:
             line.append(f"│ {state.models} models, {human_size(self.disk)}")
-        return line
+        return line, needed
