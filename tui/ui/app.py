@@ -191,9 +191,12 @@ class QGooseApp(SurvivingApp):
     @property
     def gpu_memory(self) -> Vram | None:
         """What verdicts judge by: the configured `vram`, else what /api/ps shows in use."""
+        configured, running = self.vram, self.session.state.running
+        if not configured and not running:
+            return None  # nothing to judge by (and the first frame need not load the rules)
         from tui.core.vram import host_vram
 
-        return host_vram(self.vram, self.session.state.running)
+        return host_vram(configured, running)
 
     def switch_host(self, name: str) -> None:
         """Show another host; the others go on (their pulls too)."""
