@@ -24,7 +24,7 @@ from tui.services.config import CurrentModelWatch, Settings, demo_folder, for_de
 from tui.services.history import History, default_history_path
 from tui.services.list_cache import ListCache
 from tui.services.session import Changed, Event, HostSession, Notice
-from tui.ui.compat import SurvivingApp, guard_option_list_paging
+from tui.ui.compat import SurvivingApp, guard_option_list_paging, known_ascii_keys
 from tui.ui.screens.models import ModelsScreen
 from tui.ui.widgets.safe_text import ControlFilter
 from tui.ui.widgets.view_tabs import VIEWS, ViewTabs
@@ -41,6 +41,7 @@ PULLS_REPAINT_HZ = 10  # however fast a pull streams, its figures redraw at most
 # One instance: Textual caches each drawn line's filtered form by filter.
 CONTROL_FILTER = ControlFilter()
 guard_option_list_paging()
+known_ascii_keys()
 
 
 def _later(module: str, screen: str) -> Callable[[], Screen]:

@@ -6,6 +6,7 @@ version these were tested on: see pyproject.toml; tests/tui/test_compat.py tests
   end it, as nothing could be trusted after them. Its crash report leaves out local
   variables (where an Ollama password from OLLAMA_HOST can sit).
 - `guard_option_list_paging`: a fix of OptionList's paging before its first layout.
+- `known_ascii_keys`: ASCII keys' characters without Unicode's name database.
 - `shown_notifications`, `timer_running`: what tests read of the app (Textual keeps
   them private).
 """
@@ -15,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import textual.app
+import textual.screen
+from textual import keys
 from textual._context import active_message_pump
 from textual.app import App
 from textual.notifications import Notification
@@ -83,6 +87,42 @@ def guard_option_list_paging() -> None:
 
     guarded.guarded = True  # type: ignore[attr-defined]
     OptionList._move_page = guarded  # type: ignore[method-assign,assignment]
+
+
+# Textual's names of the ASCII punctuation keys (keys._character_to_key), and the characters.
+ASCII_KEYS = {
+    "exclamation_mark": "!", "quotation_mark": '"', "number_sign": "#", "dollar_sign": "$",
+    "percent_sign": "%", "ampersand": "&", "apostrophe": "'", "left_parenthesis": "(",
+    "right_parenthesis": ")", "asterisk": "*", "plus": "+", "comma": ",", "minus": "-",
+    "full_stop": ".", "slash": "/", "colon": ":", "semicolon": ";", "less_than_sign": "<",
+    "equals_sign": "=", "greater_than_sign": ">", "question_mark": "?", "at": "@",
+    "left_square_bracket": "[", "backslash": "\\", "right_square_bracket": "]",
+    "circumflex_accent": "^", "underscore": "_", "grave_accent": "`",
+    "left_curly_bracket": "{", "vertical_line": "|", "right_curly_bracket": "}", "tilde": "~",
+    "space": " ", "tab": "\t", "escape": "\x1b",
+}
+
+
+def known_ascii_keys() -> None:
+    """Textual 8.2.8 finds a key's character (the key bar's `?`, the screen's check of the
+    keys an Input would take) with `unicodedata.lookup` of its Unicode name: the first
+    screen's dozen keys read ~700 KiB of the name database into memory. ASCII keys'
+    characters are known: the same answers, from this table (others still ask Textual)."""
+    format_key, key_to_character = keys.format_key, keys.key_to_character
+
+    def ascii_format_key(key: str) -> str:
+        if key in keys.KEY_DISPLAY_ALIASES:
+            return keys.KEY_DISPLAY_ALIASES[key]
+        char = ASCII_KEYS.get(key, key if len(key) == 1 and key.isascii() else "")
+        return char if char.isprintable() and char else format_key(key)
+
+    def ascii_key_to_character(key: str) -> str | None:
+        if "+" in key or key in keys.REPLACED_KEYS:  # Textual's answer for these: none
+            return None
+        return key if len(key) == 1 else ASCII_KEYS.get(key) or key_to_character(key)
+
+    textual.app.format_key = ascii_format_key  # type: ignore[attr-defined,assignment]
+    textual.screen.key_to_character = ascii_key_to_character  # type: ignore[attr-defined,assignment]
 
 
 def shown_notifications(app: App[Any]) -> Iterable[Notification]:
