@@ -129,7 +129,8 @@ class ModelGrid(ScrollView, can_focus=True):
         self._accepts: Callable[[ModelSummary], bool] | None = None
         self.shown: list[ModelSummary] = []
         self._models: list[ModelSummary] = []
-        self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's column texts
+        self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's texts but its name
+        self._rows: dict[tuple[str, ...], tuple[str, ...]] = {}  # each row's texts, kept once
         self._current_key = ""
         self._loaded: set[str] = set()
         self._slots: list[_ColumnSlot] = []
@@ -146,16 +147,20 @@ class ModelGrid(ScrollView, can_focus=True):
             if self.marked - present:
                 self.marked &= present
                 self.post_message(self.MarksChanged(self))
+        self._rows = {}
         self._texts = {m: self._cells_of(m) for m in models}
         self._measure()
         self.rebuild()
 
     def _cells_of(self, model: ModelSummary) -> tuple[str, ...]:
-        # Most columns repeat a few texts ("F16", "1mo ago", "never") over thousands of
-        # rows: one copy of each. Names are each their own (interned, they would only
-        # fill Python's table of interned strings).
-        return tuple(c.text(model) if c.key == "name" else intern(c.text(model))
-                     for c in self.columns)
+        # Columns repeat a few texts ("F16", "1mo ago") over thousands of rows: one copy of
+        # each, and of each row but its name (names interned would fill Python's table).
+        texts = tuple("" if c.key == "name" else intern(c.text(model)) for c in self.columns)
+        return self._rows.setdefault(texts, texts)
+
+    def _row_texts(self, model: ModelSummary) -> tuple[str, ...]:  # its name's too
+        return tuple(c.text(model) if c.key == "name" else text
+                     for text, c in zip(self._texts[model], self.columns, strict=True))
 
     def set_columns(self, columns: tuple[Column, ...]) -> None:
         """Show these columns (the optional ones come and go with the config)."""
@@ -166,6 +171,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def refresh_texts(self) -> None:
         """Recompute every cell (a column's facts arrived), keeping the cursor's model."""
+        self._rows = {}
         self._texts = {m: self._cells_of(m) for m in self._models}
         self._measure()
         self.rebuild()
@@ -218,7 +224,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def cells(self, row: int) -> list[str]:
         """The text of each cell of a shown row, marks first (what the row reads as)."""
         model = self.shown[row]
-        return [self._marks(model), *self._texts[model]]
+        return [self._marks(model), *self._row_texts(model)]
 
     def rebuild(self) -> None:
         """Filter and sort again; the cursor stays on the same model when it is still shown."""
@@ -342,7 +348,8 @@ class ModelGrid(ScrollView, can_focus=True):
     def _measure(self) -> None:
         """The widest text of each column, over all models (so filtering never jumps)."""
         self._widest = {
-            c.key: max((cell_len(texts[i]) for texts in self._texts.values()), default=0)
+            c.key: max((cell_len(c.text(m)) for m in self._texts) if c.key == "name" else
+                       (cell_len(texts[i]) for texts in self._texts.values()), default=0)
             for i, c in enumerate(self.columns)
         }
         self._layout_columns()
@@ -434,7 +441,7 @@ class ModelGrid(ScrollView, can_focus=True):
         model = self.shown[row]
         style = self._row_style(row)
         marks_style = style + self.get_component_rich_style("model-grid--marks")
-        texts = self._texts[model]
+        texts = self._row_texts(model)
         cells = [fit(texts[slot.index], slot.width, right=slot.column.align == "right")
                  for slot in self._slots]
         lead = MARKED if model_key(model.name) in self.marked else " " * LEAD
