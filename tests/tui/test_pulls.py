@@ -213,16 +213,22 @@ async def test_a_pull_that_breaks_fails_visibly_and_can_be_retried(pilot, monkey
     await wait_until(pilot, lambda: job.state is PullState.DONE)
 
 
-@pytest.mark.size(100, 24)
-async def test_the_pulls_list_scrolls_to_its_selection(pilot, emulator: Emulator) -> None:
-    # With 16 pulls the list is taller than the view: you must see what you cancel.
+async def failed_pulls_shown(pilot, count: int):
+    """`count` pulls of names no registry has, all failed, in the Pulls view: its list."""
     app = pilot.app
-    for n in range(16):
+    for n in range(count):
         app.start_pull(f"nosuch{n:02d}:1b")
     await wait_until(pilot, lambda: all(j.state is PullState.FAILED
                                         for j in app.session.pulls.jobs))
     await pilot.press("3")
-    pulls_list = pulls_view(app).pulls_list
+    return pulls_view(app).pulls_list
+
+
+@pytest.mark.size(100, 24)
+async def test_the_pulls_list_scrolls_to_its_selection(pilot, emulator: Emulator) -> None:
+    # With 16 pulls the list is taller than the view: you must see what you cancel.
+    app = pilot.app
+    pulls_list = await failed_pulls_shown(pilot, 16)
     for _ in range(15):
         await pilot.press("down")
     assert pulls_list.selected == 15
@@ -236,12 +242,7 @@ async def test_the_pulls_list_scrolls_to_its_selection(pilot, emulator: Emulator
 async def test_home_end_and_pages_move_through_the_pulls(pilot, emulator: Emulator) -> None:
     # As the README's key table says: Home End PgUp PgDn (g G) move through the pulls too.
     app = pilot.app
-    for n in range(40):
-        app.start_pull(f"nosuch{n:02d}:1b")
-    await wait_until(pilot, lambda: all(j.state is PullState.FAILED
-                                        for j in app.session.pulls.jobs))
-    await pilot.press("3")
-    pulls_list = pulls_view(app).pulls_list
+    pulls_list = await failed_pulls_shown(pilot, 40)
     await pilot.press("end")
     assert pulls_list.selected == 39
     await pilot.pause()
