@@ -366,20 +366,20 @@ class ModelGrid(ScrollView, can_focus=True):
             return LEAD + MARKS_WIDTH + GAP + sum(widths[c.key] + GAP for _, c in shown
                                                   if c.key != "name")
 
-        # On a narrow terminal the least needed columns give way (never the sorted one),
-        # before names shrink below a comfortable width.
         width = self._laid_out_for = self.scrollable_content_region.width
-        name_wants = min(widths["name"], NAME_COMFORT)
-        for _, column in sorted(shown, key=lambda pair: -pair[1].give_way):
-            if not column.give_way or others() + GAP + name_wants <= width:
-                break
-            if column.key != self.sort_key:
-                shown.remove((self.columns.index(column), column))
-        for _, column in sorted(shown, key=lambda pair: -pair[1].squeeze):
-            if not column.squeeze or others() + GAP + NAME_MIN_WIDTH <= width:
-                break
-            if column.key != self.sort_key:
-                shown.remove((self.columns.index(column), column))
+
+        def give_way(order: Callable[[Column], int], name_width: int) -> None:
+            # Highest `order` first, never the sorted one nor one of order 0.
+            for _, column in sorted(shown, key=lambda pair: -order(pair[1])):
+                if not order(column) or others() + GAP + name_width <= width:
+                    break
+                if column.key != self.sort_key:
+                    shown.remove((self.columns.index(column), column))
+
+        # On a narrow terminal the least needed columns give way before names shrink below a
+        # comfortable width; then others, before even short names would not fit.
+        give_way(lambda c: c.give_way, min(widths["name"], NAME_COMFORT))
+        give_way(lambda c: c.squeeze, NAME_MIN_WIDTH)
         # Fit the screen when possible by shortening names (with "…"), not by scrolling.
         room = width - others() - GAP
         if room > 0:
