@@ -116,6 +116,14 @@ async def test_ctrl_u_updates_every_outdated_model(emulator: Emulator, make_app)
         assert [r.body["model"] for r in emulator.pull_requests()] == ["deepseek-r1:8b"]
 
 
+def listed_and_registry_digests(app, emulator: Emulator) -> list[tuple[str, str]]:
+    """For the models whose manifests the registry lays out its own way (phi4 indented,
+    qwen3 reordered): the digest the server lists, and that of the registry's bytes."""
+    listed = {m.name: m.digest for m in app.session.state.models}
+    return [(listed[name], emulator.store.catalog[key_of(parse_name(name))].manifest_digest)
+            for name in ("phi4:14b", "qwen3:8b")]
+
+
 async def test_no_arrow_for_models_an_old_server_stored_the_go_way(emulator: Emulator,
                                                                    make_app) -> None:
     # The default emulator is Ollama 0.12, and its registry lays out phi4's manifest
@@ -124,10 +132,8 @@ async def test_no_arrow_for_models_an_old_server_stored_the_go_way(emulator: Emu
     async with app.run_test(size=(140, 40)) as pilot:
         await started(pilot)
         await checked(pilot)
-        listed = {m.name: m.digest for m in app.session.state.models}
-        for name in ("phi4:14b", "qwen3:8b"):
-            registry = emulator.store.catalog[key_of(parse_name(name))]
-            assert listed[name] != registry.manifest_digest  # the difference is there
+        for listed, registry in listed_and_registry_digests(app, emulator):
+            assert listed != registry  # the difference is there
         marks = update_marks(app)
         assert marks["phi4:14b"] != "⬆" and marks["qwen3:8b"] != "⬆"
         assert "⬆" not in marks.values()
@@ -146,10 +152,8 @@ async def test_a_new_server_lists_the_registry_bytes_digest_and_sees_updates(mak
         async with app.run_test(size=(140, 40)) as pilot:
             await started(pilot)
             await checked(pilot)
-            listed = {m.name: m.digest for m in app.session.state.models}
-            for name in ("phi4:14b", "qwen3:8b"):
-                registry = emulator.store.catalog[key_of(parse_name(name))]
-                assert listed[name] == registry.manifest_digest
+            for listed, registry in listed_and_registry_digests(app, emulator):
+                assert listed == registry
             assert "⬆" not in update_marks(app).values()
         emulator.store.publish("phi4:14b", ("template",), style="pretty")
         app = make_app(emulator.url)
