@@ -82,6 +82,20 @@ async def test_filter_as_you_type_and_escape_clears(pilot) -> None:
     assert grid_names(app) == ["nomic-embed-text:latest"]
 
 
+async def test_the_models_view_is_kept_while_another_view_is_shown(pilot) -> None:
+    """The Models view is the first screen; going to Pulls and back (key and palette's
+    mode switch alike) finds it as it was left: same filter, same cursor."""
+    app, view = pilot.app, models_view(pilot.app)
+    await pilot.press("slash", *"qwen", "enter")
+    view.grid.select_name("qwen3:8b")
+    await pilot.press("3")
+    await wait_until(pilot, lambda: app.current_mode == "pulls")
+    await pilot.press("1")
+    await wait_until(pilot, lambda: app.screen is view)
+    assert view.filter_bar.value == "qwen" and view.grid.highlighted.name == "qwen3:8b"
+    assert sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen2.5:7b", "qwen3:8b"]
+
+
 async def test_cursor_keeps_its_model_across_sort_filter_and_refresh(pilot,
                                                                    emulator: Emulator) -> None:
     app, grid = pilot.app, models_view(pilot.app).grid

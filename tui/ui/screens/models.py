@@ -105,9 +105,9 @@ class ModelsScreen(FilteredView):
         return self.grid
 
     def on_mount(self) -> None:
-        self.details = DetailsFetcher(self)
-        self.updates_asked = False
+        self.details, self.updates_asked = DetailsFetcher(self), False
         self.grid.set_columns(grid_columns(self.qapp))  # before the first models are shown
+        self._grey_if_stale(update=False)  # styled with the rest, not once more after
 
     # -- following the session ---------------------------------------------------------
     def show(self) -> None:
@@ -133,10 +133,10 @@ class ModelsScreen(FilteredView):
             self.grid.action_clear_marks()  # marks name models of the host left
             self.updates_asked = False
 
-    def _grey_if_stale(self) -> None:
+    def _grey_if_stale(self, update: bool = True) -> None:
         """A list the server has not confirmed (offline, or saved last time) is greyed."""
         state = self.qapp.session.state
-        self.grid.set_class(state.online is False or state.from_cache, "-stale")
+        self.grid.set_class(state.online is False or state.from_cache, "-stale", update=update)
 
     def _show_pulls(self) -> None:
         jobs = self.qapp.session.pulls.jobs
