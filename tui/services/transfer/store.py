@@ -8,6 +8,7 @@ a FIFO or a device in place of a blob or a manifest is refused, never opened.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -24,6 +25,8 @@ MAX_MANIFEST_BYTES = 1 << 20  # real manifests are about 1 KB
 # there since), without waiting on a FIFO, and not into programs the app starts.
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0))
+_DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+              | getattr(os, "O_CLOEXEC", 0))
 
 
 class _Missing(TransferError):
@@ -39,6 +42,24 @@ def _file_type(mode: int) -> str:
     return "not a regular file"
 
 
+def open_beneath(root: Path, real: Path) -> int:
+    """`real` (resolved, inside `root`) opened from `root` one directory at a time, never
+    through a link: a directory of its path swapped for a link since `real` was resolved
+    (to lead out of `root`) makes this fail, where opening `real` would follow it."""
+    if os.open not in os.supports_dir_fd:  # no openat here: the final component only
+        return os.open(real, _OPEN_FLAGS)
+    *folders, name = real.relative_to(root).parts
+    fd = os.open(root, _DIR_FLAGS & ~getattr(os, "O_NOFOLLOW", 0))  # the root may be a link
+    try:
+        for folder in folders:
+            inner = os.open(folder, _DIR_FLAGS, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        return os.open(name, _OPEN_FLAGS, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
 def open_inside(root: Path, path: Path, what: str) -> IO[bytes]:
     """`path` opened for reading, when it is a regular file inside `root` (resolved) once
     every link is followed. Raises TransferError."""
@@ -50,7 +71,13 @@ def open_inside(root: Path, path: Path, what: str) -> IO[bytes]:
         # The type is known before opening: a device is never opened, a FIFO never read.
         kind = os.stat(real).st_mode
         if stat.S_ISREG(kind):
-            fd = os.open(real, _OPEN_FLAGS)
+            try:
+                fd = open_beneath(root, real)
+            except OSError as exc:
+                if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    raise
+                raise TransferError(f"{what} {path} changed while it was read: a link "
+                                    "appeared in its path") from None
             kind = os.fstat(fd).st_mode  # the file opened, should it have been swapped
             if stat.S_ISREG(kind):
                 return os.fdopen(fd, "rb")
