@@ -37,7 +37,13 @@ from tui.emulator.replies import CANNED_REPLY
 from tui.emulator.request_log import LOG_SIZE, RecordedRequest, start_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
-from tui.emulator.wire import ApiError, error_response, json_response
+from tui.emulator.wire import (
+    ApiError,
+    error_response,
+    json_response,
+    plain_response,
+    without_server_header,
+)
 
 DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
 PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
@@ -183,6 +189,7 @@ class Emulator:
     async def start(self) -> None:
         """Listen (again, on the same port after a stop)."""
         app = web.Application(middlewares=[self._middleware])
+        app.on_response_prepare.append(without_server_header)
         for routes in (models, pull, push, inference, chat, create, uploads, openai_compat,
                        registry):
             routes.add_routes(app, self)
@@ -262,10 +269,10 @@ class Emulator:
             return error_response(exc)
         except web.HTTPMethodNotAllowed:
             # gin answers a known path with the wrong method in plain text.
-            return web.Response(status=405, text="405 method not allowed")
+            return plain_response("405 method not allowed", 405)
         except web.HTTPNotFound:
             return await _without_trailing_slash(request) or \
-                web.Response(status=404, text="404 page not found")
+                plain_response("404 page not found", 404)
 
     # -- shared by the routes --------------------------------------------------------------
     @staticmethod
