@@ -111,6 +111,8 @@ class Emulator:
     account: str = DEMO_ACCOUNT  # the ollama.com user pushes go out as ("": signed out)
     # OLLAMA_ORIGINS: browser origins allowed besides Ollama's defaults.
     origins: str = field(default_factory=lambda: os.environ.get("OLLAMA_ORIGINS", ""))
+    # OLLAMA_NOPRUNE: a pull that replaced layers keeps the old blobs (a delete never does).
+    noprune: bool = field(default_factory=lambda: go_env_bool("OLLAMA_NOPRUNE"))
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -366,6 +368,12 @@ async def _without_trailing_slash(request: web.Request) -> web.Response | None:
     body = f'<a href="{target}">Moved Permanently</a>.\n\n' if status == 301 else ""
     return web.Response(status=status, text=body, content_type="text/html",
                         headers={"Location": target})
+
+
+def go_env_bool(name: str) -> bool:
+    """envconfig.Bool: unset or empty is false; what strconv.ParseBool cannot read is true."""
+    text = os.environ.get(name, "").strip().strip("\"'")
+    return bool(text) and text not in ("0", "f", "F", "false", "FALSE", "False")
 
 
 def num_ctx_of(options: Any) -> int:
