@@ -97,14 +97,26 @@ def test_the_fleet_filter_answers_capabilities_and_loaded(run, fleet) -> None:
     assert code == EXIT_USAGE and "outdated is asked per host" in err
 
 
-def test_a_stale_copy_is_marked(run, fleet) -> None:
+@pytest.mark.parametrize(("days_ago", "stale", "newest"), [
+    (400, ["gpu2"], ["gpu1", "gpu3"]),  # gpu2 has an older version
+    (0, ["gpu1", "gpu3"], ["gpu2"]),  # gpu2's copy is the newest: the two others are stale
+])
+def test_the_copies_older_than_the_newest_are_marked(run, fleet, days_ago: int,
+                                                     stale: list[str],
+                                                     newest: list[str]) -> None:
+    from datetime import UTC, datetime, timedelta
+
     servers, _ = fleet
     store = servers["gpu2"].emulator.store
-    store.install(store.find_catalog(__import__("tui.ollama.names", fromlist=["x"])
-                                     .parse_name("llama3.2:1b")), "qwen2.5:7b")
+    store.install(store.find_catalog(parse_name("llama3.2:1b")), "qwen2.5:7b",
+                  datetime.now(UTC) - timedelta(days=days_ago))
     data = json.loads(run("fleet", "--json")[1])
     row = next(m for m in data["models"] if m["name"] == "qwen2.5:7b")
-    assert row["stale_on"] == ["gpu2"]
+    assert (row["stale_on"], row["newest_on"], row["newest_by"]) == (stale, newest, "modified")
+    table = run("fleet")[1]
+    line = next(line.split() for line in table.splitlines() if line.startswith("qwen2.5:7b"))
+    assert line[1:4] == ["≠" if h in stale else "✓" for h in ("gpu1", "gpu2", "gpu3")]
+    assert "≠ an older version than another host's" in table
 
 
 def test_hosts_lists_each_with_its_state(run) -> None:

@@ -295,3 +295,38 @@ async def test_the_registry_side_serves_manifests_whose_hash_is_the_digest(http)
     missing = await http.get("/v2/library/no-such-model/manifests/latest")
     assert missing.status_code == 404 and missing.json()["errors"][0]["code"] == \
         "MANIFEST_UNKNOWN"
+
+
+async def test_no_answer_names_the_server_and_each_has_gos_headers(emulator, http) -> None:
+    # Go's net/http sends no Server header: one naming aiohttp would tell the emulator apart.
+    emulator.token = ""
+    answers = {
+        "root": await http.get("/"),
+        "json": await http.get("/api/tags"),
+        "error": await http.post("/api/show", json={"model": "nope"}),
+        "bad body": await http.post("/api/show", content=b"nope"),
+        "no route": await http.get("/api/nothing"),
+        "wrong method": await http.get("/api/show"),
+        "delete": await http.request("DELETE", "/api/delete", json={"model": "mistral"}),
+        "registry": await http.get("/v2/library/llama3.2/manifests/latest"),
+        "registry miss": await http.get("/v2/library/nope/manifests/latest"),
+    }
+    async with http.stream("POST", "/api/pull", json={"model": "qwen2.5:0.5b"}) as streamed:
+        await streamed.aread()
+    answers["stream"] = streamed
+    for what, response in answers.items():
+        assert "server" not in response.headers, (what, response.headers["server"])
+        assert re.fullmatch(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT",
+                            response.headers["date"]), what
+    types = {what: r.headers.get("content-type") for what, r in answers.items()}
+    assert types == {
+        "root": "text/plain; charset=utf-8", "json": "application/json; charset=utf-8",
+        "error": "application/json; charset=utf-8",
+        "bad body": "application/json; charset=utf-8",
+        # gin's serveError: plain text without a charset
+        "no route": "text/plain", "wrong method": "text/plain",
+        "delete": None,  # 200 with no body: Go writes no Content-Type
+        "registry": "application/vnd.docker.distribution.manifest.v2+json",
+        "registry miss": "application/json; charset=utf-8",
+        "stream": "application/x-ndjson",
+    }

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tui.core.go_manifest import go_reencoding
+from tui.emulator.names import parse_name
 from tui.emulator.server import running_emulator
 from tui.emulator.store import Store
 
@@ -136,3 +137,78 @@ async def test_every_config_blob_is_the_bytes_its_digest_names(name: str) -> Non
         [layer["digest"] for layer in manifest["layers"]]
     if name == "llama3.2:latest":  # the real registry's config, byte for byte
         assert config["digest"].startswith("sha256:34bb5ab01051") and config["size"] == 561
+
+
+def blob_files(directory: Path) -> set[str]:
+    return {p.name.replace("-", ":", 1) for p in (directory / "blobs").iterdir()}
+
+
+@pytest.mark.parametrize("noprune", ["", "1"])
+async def test_a_delete_prunes_the_blobs_no_other_model_uses(
+        tmp_path: Path, noprune: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Manifest.RemoveLayers after a delete, whatever OLLAMA_NOPRUNE says (it only keeps
+    the blobs a pull replaced, and those found unused at start)."""
+    monkeypatch.setenv("OLLAMA_NOPRUNE", noprune)
+    store = Store.small(["tiny:1b", "gone:1b"])
+    gone, tiny = (store.find_installed(parse_name(n)) for n in ("gone:1b", "tiny:1b"))
+    assert gone is not None and tiny is not None
+    own = {la.digest for la in gone.model.layers} - {la.digest for la in tiny.model.layers}
+    shared = {la.digest for la in gone.model.layers} & {la.digest for la in tiny.model.layers}
+    assert own and shared  # its weights and config; the template, license and params
+    async with running_emulator(store=store, models_dir=tmp_path) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        before = blob_files(tmp_path)
+        assert (await http.request("DELETE", "/api/delete", json={"model": "gone:1b"})) \
+            .status_code == 200
+    assert own <= before and shared <= before
+    assert blob_files(tmp_path) == before - own
+
+
+@pytest.mark.parametrize("version", ["0.12", "0.33"])
+async def test_a_pull_writes_its_blobs_and_manifest_into_the_models_dir(
+        tmp_path: Path, version: str) -> None:
+    async with running_emulator(store=Store.small(["tiny:1b"]), models_dir=tmp_path,
+                                server_version=version, pull_rate=1e9,
+                                progress_interval=0.001) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:
+        await http.request("DELETE", "/api/delete", json={"model": "tiny:1b"})
+        assert not blob_files(tmp_path)
+        assert (await http.post("/api/pull", json={"model": "tiny:1b", "stream": False})) \
+            .json() == {"status": "success"}
+        listed = (await http.get("/api/tags")).json()["models"][0]["digest"]
+        served = (await http.get("/v2/library/tiny/manifests/1b")).content
+    on_disk = (tmp_path / "manifests/registry.ollama.ai/library/tiny/1b").read_bytes()
+    assert sha256(on_disk) == listed
+    assert on_disk == (served if version == "0.33" else go_reencoding(served))
+    layers = [json.loads(on_disk)["config"], *json.loads(on_disk)["layers"]]
+    for layer in layers:  # every blob there, whole and true to its digest
+        blob = (tmp_path / "blobs" / layer["digest"].replace(":", "-")).read_bytes()
+        assert "sha256:" + sha256(blob) == layer["digest"] and len(blob) == layer["size"]
+    async with running_emulator(store=Store.small([]), models_dir=tmp_path,
+                                server_version=version) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http:  # Ollama started again on it
+        again = (await http.get("/api/tags")).json()["models"]
+    assert [(m["name"], m["digest"]) for m in again] == [("tiny:1b", listed)]
+
+
+@pytest.mark.parametrize("noprune", ["", "true"])
+async def test_a_repull_that_replaced_layers_prunes_them_unless_noprune(
+        tmp_path: Path, noprune: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OLLAMA_NOPRUNE", noprune)
+    store = Store.small(["tiny:1b"])
+    old = store.find_installed(parse_name("tiny:1b"))
+    assert old is not None
+    new = store.publish("tiny:1b", ("template",))
+    replaced = {la.digest for la in old.model.layers} - {la.digest for la in new.layers}
+    async with running_emulator(store=store, models_dir=tmp_path, pull_rate=1e9,
+                                progress_interval=0.001) as emu, \
+            httpx.AsyncClient(base_url=emu.url) as http, \
+            http.stream("POST", "/api/pull", json={"model": "tiny:1b"}) as response:
+        statuses = [json.loads(line).get("status") async for line in response.aiter_lines()]
+    files = blob_files(tmp_path)
+    assert {la.digest for la in new.layers} <= files
+    assert len(replaced) == 2  # the template and the config listing it
+    if noprune:
+        assert replaced <= files and "removing unused layers" not in statuses
+    else:
+        assert not replaced & files and statuses[-2:] == ["removing unused layers", "success"]

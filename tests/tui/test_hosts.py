@@ -6,11 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.helpers import grid_names, notices, screen_text, shows, started, wait_until
+from tests.tui.helpers import (
+    grid_names,
+    models_view,
+    notices,
+    screen_text,
+    shows,
+    started,
+    wait_until,
+)
 from tui.emulator.demo_models import demo_catalog
 from tui.services.config import Settings
 from tui.services.hosts_config import HostConfig
 from tui.ui.app import QGooseApp
+from tui.ui.screens.confirm import ConfirmScreen
 from tui.ui.screens.hosts import HostsScreen
 from tui.ui.screens.hosts_dialog import HostPicker, HostsDialog
 
@@ -46,6 +55,30 @@ async def test_the_matrix_shows_who_has_what(tmp_path: Path) -> None:
         await pilot.press("slash", *"llama")
         assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
                                                               "mistral:latest"]
+
+
+async def test_after_an_update_the_stale_copies_are_flagged_not_the_new_one(
+        tmp_path: Path) -> None:
+    # U updated llama3.2 here: the two other hosts still have the old version. The matrix
+    # once flagged the new copy ≠ (one host against two) and the stale ones ✓.
+    app = demo(tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await fleet_ready(pilot)
+        assert matrix_row(app, "llama3.2:latest")[1:] == ["✓", "✓", "✓"]
+        old = next(m for m in app.session.state.models if m.name == "llama3.2:latest")
+        await wait_until(pilot, lambda: app.session.model_updates.state_of(old)
+                         == "update available", timeout=10)
+        await pilot.press("1")
+        models_view(app).grid.select_name("llama3.2:latest")
+        await pilot.press("U")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any(m.name == "llama3.2:latest" and m.digest != old.digest
+                                            for m in app.session.state.models), timeout=20)
+        await pilot.press("4")
+        await wait_until(pilot, lambda: matrix_row(app, "llama3.2:latest")[1:]
+                         == ["✓", "≠", "≠"], timeout=10)
+        assert "≠ older than another host's" in screen_text(app)
 
 
 async def test_the_matrix_filter_answers_capabilities_from_every_host(tmp_path: Path) -> None:

@@ -87,8 +87,8 @@ async def cmd_fleet(cmd: Command, filter_text: str) -> int:
     for report in result.hosts:
         if not report.online:
             cmd.say(f"{printable(report.name)}: offline ({printable(report.error)})")
-    cmd.say(f"\n{PRESENT} present  {ABSENT} absent  {STALE} a different version from most "
-            "hosts")
+    cmd.say(f"\n{PRESENT} present  {ABSENT} absent  {STALE} an older version than another "
+            "host's (the newest: the one changed last)")
     return EXIT_OK if result.ok else EXIT_ERROR
 
 

@@ -136,7 +136,7 @@ def build_parser(commands: bool = True) -> argparse.ArgumentParser:
                           help="replace another model of that name on the target")
     add("hosts", "the configured Ollama hosts and how each is doing",
         lambda c, a: _in("fleet_commands").cmd_hosts(c))
-    add("fleet", "which models each host has: present, absent, or a different version",
+    add("fleet", "which models each host has: present, absent, or an older version",
         lambda c, a: _in("fleet_commands").cmd_fleet(c, a.filter)) \
         .add_argument("--filter", metavar="QUERY", default="",
                       help="only the models the query accepts (the filter language: "

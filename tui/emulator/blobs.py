@@ -116,6 +116,11 @@ class BlobStore:
         """Count a blob file already on disk (a models directory read at start)."""
         self._files[digest] = (path, size)
 
+    def forget(self, digest: str) -> None:
+        """Its file was removed (a models directory pruned); bytes kept in memory stay, for
+        the registry side to serve."""
+        self._files.pop(digest, None)
+
     async def receive(self, digest: str, chunks: AsyncIterable[bytes]) -> int:
         """Stream an upload into a file, hashing as it comes; keep it only when its bytes
         hash to `digest` (else DigestMismatch with the digest they have). Returns the size."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from tui.emulator import recommendations
-from tui.emulator.models_dir import copy_manifest, manifest_path, remove_manifest
+from tui.emulator.catalog import Layer
+from tui.emulator.models_dir import copy_manifest, manifest_path, prune_blobs, remove_manifest
 from tui.emulator.names import parse_name
 from tui.emulator.shapes import show_body, tag_entry
 from tui.emulator.wire import ApiError, go_time, json_response, read_request
@@ -102,7 +104,20 @@ async def _delete(emulator: Emulator, request: web.Request) -> web.Response:
         raise ApiError(404, f"model '{text}' not found")
     if emulator.models_dir is not None:
         await asyncio.to_thread(remove_manifest, _on_disk(emulator.models_dir, entry.name))
+        await prune_unused(emulator, entry.model.layers)  # always, OLLAMA_NOPRUNE or not
     return web.Response(status=200)
+
+
+async def prune_unused(emulator: Emulator, layers: Iterable[Layer]) -> None:
+    """Remove from the models directory the blob files of `layers` no model uses any more,
+    as Ollama does once a manifest is gone or replaced."""
+    if emulator.models_dir is None:
+        return
+    in_use = {layer.digest for e in emulator.store.installed.values() for layer in e.model.layers}
+    removed = await asyncio.to_thread(prune_blobs, emulator.models_dir,
+                                      {layer.digest for layer in layers}, in_use)
+    for digest in removed:
+        emulator.store.contents.forget(digest)
 
 
 def _on_disk(directory: Path, name: str) -> Path:

@@ -160,3 +160,39 @@ def copy_manifest(source: Path, target: Path, fallback: bytes) -> None:
     partial = target.with_name(f".{target.name}.partial")
     partial.write_bytes(data)
     partial.replace(target)
+
+
+def prune_blobs(directory: Path, digests: set[str], also_in_use: set[str]) -> set[str]:
+    """Remove the blob files of `digests` that no manifest left in the directory names (nor
+    `also_in_use`), as Ollama's Manifest.RemoveLayers does after a delete and a pull that
+    replaced layers; the digests removed. Only `blobs/sha256-<hex>` regular files go; when
+    a manifest there cannot be read, nothing goes (its layers may be among them)."""
+    in_use = set(also_in_use)
+    for manifest in (directory / "manifests").rglob("*"):
+        if manifest.is_dir() or manifest.name.startswith("."):
+            continue
+        found = _digests_named(manifest)
+        if found is None:
+            return set()
+        in_use |= found
+    blobs = directory / "blobs"
+    removed = set()
+    for digest in digests - in_use:
+        path = blobs / digest.replace(":", "-")
+        if DIGEST.fullmatch(digest) and path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.add(digest)
+    return removed
+
+
+def _digests_named(manifest: Path) -> set[str] | None:
+    """The digests a manifest file names (config and layers); None when it is unreadable."""
+    try:
+        if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+            return None
+        data = json.loads(manifest.read_bytes())
+        entries = [data.get("config"), *data.get("layers", [])]
+    except (OSError, ValueError, AttributeError, TypeError, RecursionError):
+        return None
+    return {e["digest"] for e in entries
+            if isinstance(e, dict) and isinstance(e.get("digest"), str)}

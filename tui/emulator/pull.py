@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from tui.emulator.catalog import CatalogModel
+from tui.emulator.disk import write_model
+from tui.emulator.models import prune_unused
 from tui.emulator.names import ModelName
 from tui.emulator.wire import go_json, json_response, read_request
 
@@ -93,9 +95,29 @@ async def pull_events(emulator: Emulator, name: ModelName) -> Events:
     yield {"status": "verifying sha256 digest"}
     await asyncio.sleep(emulator.progress_interval)
     yield {"status": "writing manifest"}
-    if emulator.store.install(model, name.display):
+    before = emulator.store.find_installed(name)
+    replaced = emulator.store.install(model, name.display)
+    if emulator.models_dir is not None:  # Ollama's store is its disk: the manifest goes there
+        _keep_served_bytes(emulator, model)
+        await asyncio.to_thread(write_model, emulator.models_dir, name.display, model,
+                                emulator.store.contents, emulator.profile.raw_manifest)
+    if replaced and not emulator.noprune:
         yield {"status": emulator.profile.removing_status}
+        if before is not None:
+            await prune_unused(emulator, before.model.layers)
     yield {"status": "success"}
+
+
+def _keep_served_bytes(emulator: Emulator, model: CatalogModel) -> None:
+    """The bytes the registry side serves of `model`'s text and config layers, kept so that
+    the pull can write them as blob files."""
+    contents = emulator.store.contents
+    for layer in model.layers:
+        if layer.digest not in contents:
+            data = model.config_blob() if layer.kind == "config" else \
+                model.text_blob(layer.digest)
+            if data is not None:
+                contents.put(layer.digest, data)
 
 
 async def download(emulator: Emulator, model: CatalogModel) -> Events:

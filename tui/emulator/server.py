@@ -37,7 +37,13 @@ from tui.emulator.replies import CANNED_REPLY
 from tui.emulator.request_log import LOG_SIZE, RecordedRequest, start_entry
 from tui.emulator.store import Installed, Loaded, Store, key_of
 from tui.emulator.versions import DEFAULT_VERSION, SERVER_VERSIONS, ServerProfile
-from tui.emulator.wire import ApiError, error_response, json_response
+from tui.emulator.wire import (
+    ApiError,
+    error_response,
+    json_response,
+    plain_response,
+    without_server_header,
+)
 
 DEFAULT_PULL_RATE = 80e6  # bytes per second: a 2 GB model takes ~25 s in the demo
 PROGRESS_INTERVAL = 0.06  # Ollama sends a progress line about every 60 ms
@@ -105,6 +111,8 @@ class Emulator:
     account: str = DEMO_ACCOUNT  # the ollama.com user pushes go out as ("": signed out)
     # OLLAMA_ORIGINS: browser origins allowed besides Ollama's defaults.
     origins: str = field(default_factory=lambda: os.environ.get("OLLAMA_ORIGINS", ""))
+    # OLLAMA_NOPRUNE: a pull that replaced layers keeps the old blobs (a delete never does).
+    noprune: bool = field(default_factory=lambda: go_env_bool("OLLAMA_NOPRUNE"))
     # The newest requests, for tests to inspect; bounded, so a long-running emulator (the
     # demo left open, `qgoose-tui emulator`) never grows without limit.
     requests: deque[RecordedRequest] = field(
@@ -183,6 +191,7 @@ class Emulator:
     async def start(self) -> None:
         """Listen (again, on the same port after a stop)."""
         app = web.Application(middlewares=[self._middleware])
+        app.on_response_prepare.append(without_server_header)
         for routes in (models, pull, push, inference, chat, create, uploads, openai_compat,
                        registry):
             routes.add_routes(app, self)
@@ -262,10 +271,10 @@ class Emulator:
             return error_response(exc)
         except web.HTTPMethodNotAllowed:
             # gin answers a known path with the wrong method in plain text.
-            return web.Response(status=405, text="405 method not allowed")
+            return plain_response("405 method not allowed", 405)
         except web.HTTPNotFound:
             return await _without_trailing_slash(request) or \
-                web.Response(status=404, text="404 page not found")
+                plain_response("404 page not found", 404)
 
     # -- shared by the routes --------------------------------------------------------------
     @staticmethod
@@ -359,6 +368,12 @@ async def _without_trailing_slash(request: web.Request) -> web.Response | None:
     body = f'<a href="{target}">Moved Permanently</a>.\n\n' if status == 301 else ""
     return web.Response(status=status, text=body, content_type="text/html",
                         headers={"Location": target})
+
+
+def go_env_bool(name: str) -> bool:
+    """envconfig.Bool: unset or empty is false; what strconv.ParseBool cannot read is true."""
+    text = os.environ.get(name, "").strip().strip("\"'")
+    return bool(text) and text not in ("0", "f", "F", "false", "FALSE", "False")
 
 
 def num_ctx_of(options: Any) -> int:

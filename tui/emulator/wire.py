@@ -18,6 +18,7 @@ from aiohttp import web
 from tui.emulator.durations import MAX_NANOS, go_duration_seconds
 
 JSON_TYPE = "application/json; charset=utf-8"  # gin's c.JSON
+PLAIN_TYPE = "text/plain"  # gin's 404 and 405 answers (serveError): no charset
 
 
 class ApiError(Exception):
@@ -45,6 +46,17 @@ def json_response(value: Any, status: int = 200,
                   content_type: str = JSON_TYPE) -> web.Response:
     return web.Response(status=status, body=go_json(value),
                         headers={"Content-Type": content_type})
+
+
+def plain_response(text: str, status: int) -> web.Response:
+    """gin's own answer to an unknown path or a wrong method: text/plain, no charset."""
+    return web.Response(status=status, body=text.encode(), headers={"Content-Type": PLAIN_TYPE})
+
+
+async def without_server_header(request: web.Request, response: web.StreamResponse) -> None:
+    """Go's net/http sends no Server header (aiohttp names itself, so a client could tell
+    the emulator from Ollama); run as the app's on_response_prepare, after aiohttp set it."""
+    response.headers.popall("Server", None)
 
 
 def error_response(error: ApiError) -> web.Response:

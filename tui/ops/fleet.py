@@ -15,7 +15,15 @@ from tui.ollama import OllamaClient, OllamaError
 from tui.ollama.names import normalize
 from tui.ops import BadRequest
 from tui.ops.models import DeletePlan, carry_out, plan_delete
-from tui.services.fleet import Fleet, HostReport, MatrixRow, SameVersions, matrix, on_each
+from tui.services.fleet import (
+    Fleet,
+    HostReport,
+    MatrixRow,
+    SameVersions,
+    matrix,
+    on_each,
+    registry_current,
+)
 from tui.services.hosts_config import HostConfig
 from tui.services.transfer import TransferError, TransferProgress
 
@@ -43,7 +51,7 @@ async def fleet_matrix(fleet: Fleet, current: str, filter_text: str = "",
     """Every host asked at once; the models × hosts rows the filter keeps. Details are
     fetched only when the query asks capabilities or a context length."""
     reports = await fleet.survey()
-    rows = matrix(reports, same)
+    rows = matrix(reports, same, registry_current(fleet.online()))
     if not filter_text.strip():
         return FleetMatrix(reports, rows)
     query = parse_query(filter_text, fleet.facts(current))

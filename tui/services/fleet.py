@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import space
@@ -137,16 +138,40 @@ class MatrixRow:
     digests: dict[str, str | None]  # host → its digest, None where absent (offline: absent)
     # host → the digest standing for its version (SameVersions); empty: the digests.
     versions: dict[str, str | None] = field(default_factory=dict)
+    modified: dict[str, datetime | None] = field(default_factory=dict)  # host → its copy's
+    # The digests the registry serves as this model's current version, as this session's
+    # update checks found them (empty: not asked).
+    registry: frozenset[str] = frozenset()
+
+    @property
+    def newest(self) -> tuple[str | None, str | None]:
+        """The version taken as the newest, and how that was decided: "registry" (its
+        digest is the registry's current one), "modified" (the copy changed last), "most
+        hosts" (neither tells); (None, None) while every copy is one version."""
+        versions = self.versions or self.digests
+        present = {h: v for h, v in versions.items() if v}
+        if len(set(present.values())) < 2:
+            return None, None
+        current = {present[h] for h, d in self.digests.items()
+                   if h in present and d and d.removeprefix("sha256:") in self.registry}
+        if len(current) == 1:
+            return current.pop(), "registry"
+        times = {h: t for h, t in self.modified.items() if h in present and t is not None}
+        if times:
+            latest = max(times.values())
+            last = {present[h] for h, t in times.items() if t == latest}
+            if len(last) == 1:
+                return last.pop(), "modified"
+        return Counter(present.values()).most_common(1)[0][0], "most hosts"
 
     @property
     def stale(self) -> set[str]:
-        """Hosts whose copy is another version than the one most hosts have."""
-        versions = self.versions or self.digests
-        present = [d for d in versions.values() if d]
-        if len(set(present)) < 2:
+        """Hosts whose copy is an older version than the newest one some host has."""
+        newest, _ = self.newest
+        if newest is None:
             return set()
-        common, _ = Counter(present).most_common(1)[0]
-        return {h for h, d in versions.items() if d and d != common}
+        versions = self.versions or self.digests
+        return {h for h, v in versions.items() if v and v != newest}
 
     @property
     def copies(self) -> set[str]:
@@ -160,29 +185,51 @@ class MatrixRow:
         return {h for h, d in self.digests.items() if d and d != common and h not in stale}
 
     def to_json(self) -> dict[str, Any]:
+        stale, (_, how) = self.stale, self.newest
         return {"name": self.name, "hosts": dict(self.digests),
-                "stale_on": sorted(self.stale), "copies_on": sorted(self.copies)}
+                "stale_on": sorted(stale), "copies_on": sorted(self.copies),
+                "newest_on": sorted(h for h, d in self.digests.items() if d and h not in stale),
+                "newest_by": how}
 
 
-def matrix(reports: list[HostReport], same: SameVersions | None = None) -> list[MatrixRow]:
+def matrix(reports: list[HostReport], same: SameVersions | None = None,
+           registry: Mapping[str, frozenset[str]] | None = None) -> list[MatrixRow]:
     """Models × hosts over the hosts that answered, by name (Ollama's identity rule); with
-    `same`, a remembered transfer's copy counts as the same version as its source."""
+    `same`, a remembered transfer's copy counts as the same version as its source; with
+    `registry` (model key → its registry's current digests), the copy the registry serves
+    is the newest, else the one modified last."""
     names: dict[str, str] = {}
-    found: dict[str, dict[str, str]] = {}
+    found: dict[str, dict[str, ModelSummary]] = {}
     for report in reports:
         for model in report.models:
             key = model_key(model.name)
             names.setdefault(key, model.name)
-            found.setdefault(key, {})[report.name] = model.digest
+            found.setdefault(key, {})[report.name] = model
     online = [r.name for r in reports if r.online]
     rows = []
     for key in found:
-        digests = {host: found[key].get(host) for host in online}
+        copies = {host: found[key].get(host) for host in online}
+        digests = {host: m.digest if m else None for host, m in copies.items()}
         versions = {host: same.version(d) if d else None for host, d in digests.items()} \
             if same is not None else {}
-        rows.append(MatrixRow(names[key], digests, versions))
+        modified = {host: m.modified_at if m else None for host, m in copies.items()}
+        rows.append(MatrixRow(names[key], digests, versions, modified,
+                              (registry or {}).get(key, frozenset())))
     rows.sort(key=lambda row: row.name.casefold())
     return rows
+
+
+def registry_current(sessions: Iterable[HostSession]) -> dict[str, frozenset[str]]:
+    """Model key → the digests its registry serves now, from what each session's update
+    checks found (nothing for a model no check has answered)."""
+    found: dict[str, set[str]] = {}
+    for session in sessions:
+        for model in session.state.models:
+            check = session.model_updates.known(model)
+            if check is not None and check.registry_digest and \
+                    check.state in ("up to date", "update available"):
+                found.setdefault(model_key(model.name), set()).add(check.registry_digest)
+    return {key: frozenset(digests) for key, digests in found.items()}
 
 
 class Fleet:

@@ -1,6 +1,7 @@
 """The Hosts view: every Ollama host (online or not, for how long, version, models, disk,
 loaded models and VRAM in use, pulls under way) and below it the matrix of models × hosts:
-present ✓, absent ·, or a different version from most hosts ≠ (a stale copy).
+present ✓, absent ·, or older than another host's copy ≠ (a stale copy: the newest is the
+one the registry serves now, when an update check said, else the one changed last).
 
 Enter on a host shows it in the other views; in the matrix `p` pulls the highlighted model
 onto the hosts you choose (those lacking it, or with a stale copy, are ticked), `t` copies
@@ -32,6 +33,7 @@ from tui.services.fleet import (
     MatrixRow,
     SameVersions,
     matrix,
+    registry_current,
     remembered_versions,
 )
 from tui.services.hosts_config import HostConfig
@@ -106,7 +108,7 @@ class HostsScreen(FilteredView):
         self.matrix: DataTable[str | Text] = DataTable(id="matrix", cursor_type="row",
                                                        zebra_stripes=True)
         yield self.hosts
-        yield Static("Models × hosts  (✓ present · absent ≠ another version than most)",
+        yield Static("Models × hosts  (✓ present · absent ≠ older than another host's)",
                      id="matrix-title")
         yield self.filter_bar
         yield self.matrix
@@ -153,7 +155,7 @@ class HostsScreen(FilteredView):
     def rows(self) -> list[MatrixRow]:
         """The matrix rows the filter keeps."""
         reports = [report_of(name, s) for name, s in self.qapp.sessions.items()]
-        rows = matrix(reports, self._same)
+        rows = matrix(reports, self._same, registry_current(self.qapp.sessions.values()))
         text = self.filter_bar.value
         if not text.strip():
             self.filter_bar.problems = ()
@@ -228,7 +230,7 @@ class HostsScreen(FilteredView):
         row = self._highlighted()
         if row is None:
             return
-        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+        choices = [(name, f"{self._label(name)}: " + ("has an older version" if name in row.stale
                                                        else "has it" if row.digests.get(name)
                                                        else "lacks it"),
                     name in row.stale or not row.digests.get(name))
@@ -270,7 +272,7 @@ class HostsScreen(FilteredView):
 
         planned = await plan_delete_on(Fleet(self.qapp.sessions), row.name)
         choices = [(name, f"{self._label(name)}: frees {human_size(planned.freed(name))}"
-                    + (" (another version)" if name in row.stale else ""), False)
+                    + (" (an older version)" if name in row.stale else ""), False)
                    for name in planned.plans]
         if not choices:
             self.qapp.notify_text(f"No host has {row.name} now")
@@ -317,7 +319,7 @@ class HostsScreen(FilteredView):
                                   severity="warning")
             return
         source = sources[0]
-        choices = [(name, f"{self._label(name)}: " + ("has another version" if name in row.stale
+        choices = [(name, f"{self._label(name)}: " + ("has an older version" if name in row.stale
                                                        else "lacks it"), True)
                    for name, digest in row.digests.items()
                    if name != source and (not digest or name in row.stale)]
