@@ -131,6 +131,49 @@ def test_the_demo_imports_onto_its_own_hosts_only(demo, capture: CaptureServer,
     assert capture.requests == []
 
 
+# -- --demo and --host ------------------------------------------------------------------
+
+DEMO_WITH_HOST = ("qgoose-tui: error: --demo runs its own built-in Ollama emulator and cannot "
+                  "use --host: drop --host to try the demo, or drop --demo to use that host\n")
+
+
+@pytest.mark.parametrize("where", [["--demo", "--host", "HOST", "list"],
+                                   ["--demo", "list", "--host", "HOST", "--json"],
+                                   ["--host", "HOST", "--demo", "serve", "--port", "0"]])
+def test_the_demo_refuses_a_host_flag_instead_of_ignoring_it(
+        where: list[str], temp_dir: Path, tmp_path: Path, capture: CaptureServer,
+        capsys) -> None:
+    argv = [capture.url if arg == "HOST" else arg for arg in where]
+    code = cli.main(["--config", str(tmp_path / "c.toml"), *argv])
+    out, err = capsys.readouterr()
+    assert code == EXIT_USAGE and err == DEMO_WITH_HOST
+    if "--json" in argv:
+        assert json.loads(out)["status"] == "error"
+    else:
+        assert out == ""
+    assert demo_folders(temp_dir) == [] and capture.requests == []  # nothing was started
+
+
+def test_the_demo_app_refuses_a_host_flag_with_the_same_line(tmp_path: Path,
+                                                             capture: CaptureServer) -> None:
+    result = subprocess.run([sys.executable, "-m", "tui", "--demo", "--config",
+                             str(tmp_path / "c.toml"), "--host", capture.url],
+                            capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == EXIT_USAGE and result.stderr == DEMO_WITH_HOST
+    assert result.stdout == "" and capture.requests == []
+
+
+def test_the_demo_runs_with_ollama_host_set(tmp_path: Path, capture: CaptureServer,
+                                            monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("OLLAMA_HOST", capture.url)
+    monkeypatch.setenv("OLLAMA_BASE_URL", capture.url)
+    code = cli.main(["--demo", "--config", str(tmp_path / "c.toml"), "list", "--json"])
+    out, err = capsys.readouterr()
+    assert code == EXIT_OK and json.loads(out)["count"] > 0, err
+    assert capture.requests == []
+
+
 # -- nothing of the demo outlives it ------------------------------------------------------
 
 def demo_folders(where: Path) -> list[Path]:

@@ -1,6 +1,7 @@
 """`create`, `push`, `rebuild` and `info --modelfile` through the real entry point, against
 an emulator on a loopback socket."""
 
+import io
 import json
 from pathlib import Path
 
@@ -102,3 +103,77 @@ def test_rebuild_after_the_base_is_updated(run, threaded_emulator: Emulator) -> 
                                 "message": f"Rebuilt follow:latest from {base}"}]
     code, _, err = run("rebuild", "llama3.2")
     assert code == EXIT_ERROR and "no recipe to rebuild it" in err
+
+
+# -- --template FILE ----------------------------------------------------------------------
+
+# Several lines, Go's braces, a non-ASCII character and a last newline: sent as written.
+TEMPLATE = ("{{ if .System }}<|system|>{{ .System }}<|end|>\n{{ end }}"
+            "<|user|>{{ .Prompt }}<|end|>\n<|assistant|>« {{ .Response }}\n")
+
+
+def creates(emulator: Emulator) -> list[dict]:
+    return [r.body or {} for r in emulator.requests if r.path == "/api/create"]
+
+
+def shown_template(run, name: str) -> str:
+    code, out, err = run("info", name, "--json")
+    assert code == EXIT_OK, err
+    return json.loads(out)["info"]["template"]
+
+
+def test_create_with_a_template_file_sends_it_as_written_and_keeps_it(
+        run, threaded_emulator: Emulator, tmp_path: Path) -> None:
+    file = tmp_path / "chat.tmpl"
+    file.write_text(TEMPLATE, encoding="utf-8")
+    base = threaded_emulator.store.make_outdated(1)[0]
+    code, out, err = run("create", "chat", "--from", base, "--template", str(file), "--json")
+    assert code == EXIT_OK and err == ""
+    assert json.loads(out)["recipe"]["template"] == TEMPLATE
+    assert shown_template(run, "chat") == TEMPLATE
+    code, out, _ = run("info", "chat", "--modelfile")
+    assert f'TEMPLATE """{TEMPLATE}"""' in out
+    # Made again from the updated base, the variant keeps its template.
+    assert run("pull", base)[0] == EXIT_OK
+    code, out, _ = run("rebuild", "--json")
+    assert code == EXIT_OK and json.loads(out)["rebuilt"] == 1
+    assert shown_template(run, "chat") == TEMPLATE
+
+
+def test_create_reads_the_template_from_standard_input(
+        run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(TEMPLATE.encode())))
+    code, out, err = run("create", "piped", "--from", "llama3.2", "--template", "-", "--json")
+    assert code == EXIT_OK and json.loads(out)["recipe"]["template"] == TEMPLATE, err
+    assert shown_template(run, "piped") == TEMPLATE
+
+
+def test_create_without_a_template_sends_none(run, threaded_emulator: Emulator) -> None:
+    base_template = shown_template(run, "llama3.2")
+    assert run("create", "plain", "--from", "llama3.2", "--ctx", "4k")[0] == EXIT_OK
+    assert "template" not in creates(threaded_emulator)[-1]
+    assert shown_template(run, "plain") == base_template
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read it (no such file or directory)"),
+    ("folder", "cannot read it (is a directory)"),
+    (b"{{ .Prompt }} caf\xe9\n", "not UTF-8 text (byte 18)"),
+    (b"{{ .Prompt }}" * 30_000, "over 256 KiB, which no prompt template is"),
+    (b" \n\n", "empty (leave --template out to keep the base's template)"),
+], ids=["missing", "folder", "not-utf8", "huge", "blank"])
+def test_a_template_file_that_cannot_be_used_creates_nothing(
+        run, threaded_emulator: Emulator, tmp_path: Path, content: bytes | str | None,
+        message: str) -> None:
+    file = tmp_path / "bad.tmpl"
+    if content == "folder":
+        file.mkdir()
+    elif isinstance(content, bytes):
+        file.write_bytes(content)
+    code, out, err = run("create", "v", "--from", "llama3.2", "--template", str(file),
+                         "--json")
+    assert code == EXIT_USAGE and err.count("\n") == 1 and "Traceback" not in err
+    assert json.loads(out)["message"] == f"--template {file}: {message}"
+    assert creates(threaded_emulator) == []
+    code, out, _ = run("list", "--json")
+    assert "v:latest" not in [m["name"] for m in json.loads(out)["models"]]

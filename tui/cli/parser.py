@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from tui.cli.commands import Command
 
 Handler = Callable[["Command", argparse.Namespace], Awaitable[int]]
+DEMO_WITH_HOST = ("--demo runs its own built-in Ollama emulator and cannot use --host: drop "
+                  "--host to try the demo, or drop --demo to use that host")
 
 
 def _in(module: str) -> Any:
@@ -321,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.emulator.serve import serve_forever
 
         return serve_forever(args)
+    if args.demo and args.host:  # the flag only: an OLLAMA_HOST set must not bar the demo
+        return _refuse_host(args, DEMO_WITH_HOST)
     settings = load_settings(args.config, host_flag=args.host)
     if not args.demo:
         return _run(args, settings)
@@ -415,7 +419,7 @@ async def _demo_hosts(settings: Settings, demo: bool) -> AsyncIterator[None]:
 
 def _refuse_host(args: argparse.Namespace, problem: str) -> int:
     """A host no client could use: one line, exit 2, and for scripts the usual JSON shape."""
-    if args.json:
+    if getattr(args, "json", False):  # the TUI's parser has no --json
         extra = {"models": [], "ollama_available": False, "count": 0} \
             if args.command == "list" else {}
         write_json(sys.stdout, {"status": "error", "message": problem, **extra})

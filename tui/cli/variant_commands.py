@@ -4,6 +4,7 @@ Modelfile, on the operations in tui/ops/variants.py."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,10 @@ from tui.ops.variants import (
     rebuild_variants,
 )
 
+# A prompt template is a few KiB (the longest in Ollama's library, ~10 KiB): more is the
+# wrong file, and it would be kept in every recipe.
+MAX_TEMPLATE_BYTES = 256 * 1024
+
 # The flags for the parameters people change most, and the names Ollama gives them.
 _NAMED_PARAMETERS = (("temperature", "temperature", "X"), ("top_p", "top-p", "X"),
                      ("top_k", "top-k", "N"), ("repeat_penalty", "repeat-penalty", "X"))
@@ -37,7 +42,9 @@ def add_arguments(add: Callable[..., argparse.ArgumentParser], is_tty: Callable[
     create.add_argument("--num-ctx", "--ctx", dest="num_ctx", metavar="N",
                         help="context length in tokens, e.g. 32768 or 32k (k = 1,024)")
     create.add_argument("--system", metavar="TEXT", help="the system prompt")
-    create.add_argument("--template", metavar="TEXT", help="the prompt template (Go template)")
+    create.add_argument("--template", metavar="FILE",
+                        help="the prompt template (a Go template), read from FILE as "
+                             "written; - reads it from standard input")
     for name, flag, metavar in _NAMED_PARAMETERS:
         create.add_argument(f"--{flag}", dest=name, metavar=metavar)
     create.add_argument("--stop", action="append", default=[], metavar="S",
@@ -58,8 +65,34 @@ def add_arguments(add: Callable[..., argparse.ArgumentParser], is_tty: Callable[
                          help="every variant whose base was updated (the default)")
 
 
-def recipe_of(args: argparse.Namespace) -> Recipe:
-    """The recipe the flags ask for; raises ParameterError for a wrong value."""
+def template_from(path: str) -> str:
+    """The template in the file at `path` (`-`: standard input), as written; raises
+    BadInput when it cannot be read, is not UTF-8 text, is empty or is far too big."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_TEMPLATE_BYTES + 1)
+        else:
+            with open(path, "rb") as file:
+                data = file.read(MAX_TEMPLATE_BYTES + 1)
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        raise BadInput(f"--template {path}: cannot read it ({reason})") from None
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise BadInput(f"--template {path}: over {MAX_TEMPLATE_BYTES // 1024} KiB, which "
+                       "no prompt template is")
+    try:
+        text = data.decode("utf-8-sig")  # an editor's byte-order mark is not template
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"--template {path}: not UTF-8 text (byte {exc.start + 1})") from None
+    if not text.strip():
+        raise BadInput(f"--template {path}: empty (leave --template out to keep the "
+                       "base's template)")
+    return text
+
+
+def recipe_of(args: argparse.Namespace, template: str = "") -> Recipe:
+    """The recipe the flags ask for, with `template` (the --template file's text); raises
+    ParameterError for a wrong value."""
     parameters = parse_assignments(args.param)
     if args.num_ctx is not None:
         parameters["num_ctx"] = parse_value("num_ctx", args.num_ctx)
@@ -70,13 +103,16 @@ def recipe_of(args: argparse.Namespace) -> Recipe:
     if args.stop:
         parameters["stop"] = [*parameters.get("stop", []),
                               *(s for text in args.stop for s in parse_value("stop", text))]
-    return Recipe(args.base, parameters, args.system or "", args.template or "",
-                  args.quantize or "")
+    return Recipe(args.base, parameters, args.system or "", template, args.quantize or "")
 
 
 async def cmd_create(cmd: Command, args: argparse.Namespace, is_tty: bool = False) -> int:
+    try:  # read before anything is sent: a file that cannot be used creates nothing
+        template = template_from(args.template) if args.template is not None else ""
+    except BadInput as exc:
+        return cmd.fail(exc, model=args.name)
     try:
-        recipe = recipe_of(args)
+        recipe = recipe_of(args, template)
         show = _shower(cmd, args.name, is_tty)
         try:
             result = await create_variant(cmd.session, args.name, recipe,

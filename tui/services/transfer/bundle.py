@@ -23,6 +23,7 @@ from typing import IO, BinaryIO, cast
 
 from tui.ollama.digests import blob_file_name
 from tui.ollama.json_limits import loads_bounded
+from tui.services.new_files import open_new
 from tui.services.transfer.source import (
     CHUNK,
     READ_ERRORS,
@@ -200,9 +201,7 @@ def export_bundle(source: ModelsDir, name: str, path: Path) -> LocalModel:
         # A name of its own, created exclusively: a file or a link someone left beside the
         # bundle (x.tar.part) is neither overwritten nor written through.
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     0o666)  # the umask applies, as to any file the user writes
-        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w") as tar:
+        with open_new(tmp) as out, tarfile.open(fileobj=out, mode="w") as tar:
             tar.copybufsize = CHUNK  # type: ignore[attr-defined]
             tar.addfile(_file_member(BUNDLE_MANIFEST, len(head)), io.BytesIO(head))
             for layer in model.blobs:

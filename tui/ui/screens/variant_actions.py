@@ -6,8 +6,6 @@ and reports it."""
 from __future__ import annotations
 
 import asyncio
-import errno
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +21,7 @@ from tui.ops.variants import (
     rebuild_variants,
     start_push,
 )
+from tui.services.new_files import write_new_file
 from tui.services.session import Changed
 
 if TYPE_CHECKING:
@@ -149,18 +148,3 @@ async def save_modelfile(screen: ModelsScreen, model: ModelSummary) -> None:
     beside = f" ({first} was there already: left as it is)" if path.name != first else ""
     screen.qapp.notify_text(f"Saved the Modelfile of {model.name} to {path}{beside}")
 
-
-def write_new_file(folder: Path, stem: str, suffix: str, text: str) -> Path:
-    """`text` in a file of `folder` that did not exist: STEM.SUFFIX, else STEM-2.SUFFIX, …
-    Never replaces a file, nor writes through a link someone left there. Raises OSError."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    for number in range(1, 100):
-        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
-        try:
-            fd = os.open(path, flags, 0o644)
-        except FileExistsError:
-            continue
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        return path
-    raise FileExistsError(errno.EEXIST, "99 files of that name are there already")
