@@ -110,6 +110,8 @@ def _handler(capture: CaptureServer) -> type[BaseHTTPRequestHandler]:
             path = self.path
             if self.command == "GET" and path == "/api/tags":
                 self._answer(200, json.dumps({"models": capture.models}).encode())
+            elif self.command == "GET" and path == "/api/ps":
+                self._answer(200, b'{"models":[]}')
             elif self.command == "GET" and path == "/api/version":
                 self._answer(200, b'{"version":"0.12.0"}')
             elif self.command == "HEAD" and path.startswith("/api/blobs/"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from sys import intern
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -71,6 +71,8 @@ def parse_timestamp(text: str) -> datetime | None:
         moment = datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
     except ValueError:
         return None
+    if moment.tzinfo is None:  # RFC 3339 has a zone; without one, UTC (never naive: naive
+        moment = moment.replace(tzinfo=UTC)  # and zoned times cannot be compared)
     # Go's zero time (0001-01-01, what ollama.com sends for its models) means "not known".
     return moment if moment.year > 1 else None
 
