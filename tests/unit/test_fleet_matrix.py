@@ -63,3 +63,22 @@ def test_without_times_or_registry_most_hosts_decide() -> None:
     reports = [host(n, d, "") for n, d in (("gpu1", NEW), ("gpu2", OLD), ("gpu3", OLD))]
     (row,) = matrix(reports)
     assert row.stale == {"gpu1"} and row.newest[1] == "most hosts"
+
+
+def test_one_registry_version_listed_under_two_digests_is_newest_on_both() -> None:
+    # An old server lists the re-encoded digest of the version a new server lists as is:
+    # the registry knows both, and neither copy is older; gpu3's is.
+    reports = [host("old-server", RECODED, "2026-11-30T10:00:00Z"),
+               host("new-server", NEW, "2026-11-29T10:00:00Z"),
+               host("gpu3", OLD, "2026-12-01T09:00:00Z")]
+    registry = {model_key("llama3.2:latest"): frozenset({NEW, RECODED})}
+    (row,) = matrix(reports, registry=registry)
+    assert row.stale == {"gpu3"} and row.to_json()["newest_by"] == "registry"
+
+
+def test_a_time_still_to_come_does_not_make_a_copy_the_newest() -> None:
+    # gpu1's clock (or a hostile server) says 9999: the copy changed last is gpu2's.
+    reports = [host("gpu1", OLD, "9999-12-31T23:59:59Z"), host("gpu2", NEW,
+                                                              "2026-11-30T10:00:00Z")]
+    (row,) = matrix(reports)
+    assert row.stale == {"gpu1"} and row.newest[1] == "modified"

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import space
@@ -144,34 +144,36 @@ class MatrixRow:
     registry: frozenset[str] = frozenset()
 
     @property
-    def newest(self) -> tuple[str | None, str | None]:
-        """The version taken as the newest, and how that was decided: "registry" (its
-        digest is the registry's current one), "modified" (the copy changed last), "most
-        hosts" (neither tells); (None, None) while every copy is one version."""
+    def newest(self) -> tuple[frozenset[str], str | None]:
+        """The versions taken as the newest, and how that was decided: "registry" (their
+        digests are the registry's current ones: a version listed under two digests, as
+        servers before and after Ollama 0.19 list it, is one), "modified" (the copy changed
+        last; a time still to come is a wrong clock, not a newer copy), "most hosts"
+        (neither tells); (empty, None) while every copy is one version."""
         versions = self.versions or self.digests
         present = {h: v for h, v in versions.items() if v}
         if len(set(present.values())) < 2:
-            return None, None
-        current = {present[h] for h, d in self.digests.items()
-                   if h in present and d and d.removeprefix("sha256:") in self.registry}
-        if len(current) == 1:
-            return current.pop(), "registry"
-        times = {h: t for h, t in self.modified.items() if h in present and t is not None}
+            return frozenset(), None
+        current = frozenset(present[h] for h, d in self.digests.items()
+                            if h in present and d and d.removeprefix("sha256:") in self.registry)
+        if current:
+            return current, "registry"
+        now = datetime.now(UTC)
+        times = {h: t for h, t in self.modified.items()
+                 if h in present and t is not None and t <= now}
         if times:
             latest = max(times.values())
             last = {present[h] for h, t in times.items() if t == latest}
             if len(last) == 1:
-                return last.pop(), "modified"
-        return Counter(present.values()).most_common(1)[0][0], "most hosts"
+                return frozenset(last), "modified"
+        return frozenset({Counter(present.values()).most_common(1)[0][0]}), "most hosts"
 
     @property
     def stale(self) -> set[str]:
         """Hosts whose copy is an older version than the newest one some host has."""
         newest, _ = self.newest
-        if newest is None:
-            return set()
         versions = self.versions or self.digests
-        return {h for h, v in versions.items() if v and v != newest}
+        return {h for h, v in versions.items() if v and newest and v not in newest}
 
     @property
     def copies(self) -> set[str]:

@@ -318,7 +318,8 @@ class HostsScreen(FilteredView):
                                   "here: set models_dir for one of them in the config",
                                   severity="warning")
             return
-        source = sources[0]
+        # From a newest copy when one is readable: never an older version onto the others.
+        source = next((name for name in sources if name not in row.stale), sources[0])
         choices = [(name, f"{self._label(name)}: " + ("has an older version" if name in row.stale
                                                        else "lacks it"), True)
                    for name, digest in row.digests.items()
