@@ -3,6 +3,7 @@ an emulator on a loopback socket."""
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,24 @@ def test_create_reads_the_template_from_standard_input(
     assert shown_template(run, "piped") == TEMPLATE
 
 
+@pytest.mark.parametrize(("stdin", "problem"), [
+    (None, "standard input is closed"),
+    ("tty", "standard input is a terminal"),
+], ids=["closed", "terminal"])
+def test_a_template_from_standard_input_that_cannot_come_creates_nothing(
+        run, threaded_emulator: Emulator, monkeypatch: pytest.MonkeyPatch, stdin: str | None,
+        problem: str) -> None:
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", None if stdin is None else Terminal(io.BytesIO()))
+    code, out, err = run("create", "v", "--from", "llama3.2", "--template", "-", "--json")
+    assert code == EXIT_USAGE and "Traceback" not in err
+    assert json.loads(out)["message"].startswith(f"--template -: {problem}")
+    assert creates(threaded_emulator) == []
+
+
 def test_create_without_a_template_sends_none(run, threaded_emulator: Emulator) -> None:
     base_template = shown_template(run, "llama3.2")
     assert run("create", "plain", "--from", "llama3.2", "--ctx", "4k")[0] == EXIT_OK
@@ -158,16 +177,19 @@ def test_create_without_a_template_sends_none(run, threaded_emulator: Emulator) 
 @pytest.mark.parametrize(("content", "message"), [
     (None, "cannot read it (no such file or directory)"),
     ("folder", "cannot read it (is a directory)"),
+    ("fifo", "cannot read it (it is a FIFO)"),  # no writer: reading it would wait forever
     (b"{{ .Prompt }} caf\xe9\n", "not UTF-8 text (byte 18)"),
     (b"{{ .Prompt }}" * 30_000, "over 256 KiB, which no prompt template is"),
     (b" \n\n", "empty (leave --template out to keep the base's template)"),
-], ids=["missing", "folder", "not-utf8", "huge", "blank"])
+], ids=["missing", "folder", "fifo", "not-utf8", "huge", "blank"])
 def test_a_template_file_that_cannot_be_used_creates_nothing(
         run, threaded_emulator: Emulator, tmp_path: Path, content: bytes | str | None,
         message: str) -> None:
     file = tmp_path / "bad.tmpl"
     if content == "folder":
         file.mkdir()
+    elif content == "fifo":
+        os.mkfifo(file)
     elif isinstance(content, bytes):
         file.write_bytes(content)
     code, out, err = run("create", "v", "--from", "llama3.2", "--template", str(file),

@@ -4,6 +4,8 @@ Modelfile, on the operations in tui/ops/variants.py."""
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -69,11 +71,7 @@ def template_from(path: str) -> str:
     """The template in the file at `path` (`-`: standard input), as written; raises
     BadInput when it cannot be read, is not UTF-8 text, is empty or is far too big."""
     try:
-        if path == "-":
-            data = sys.stdin.buffer.read(MAX_TEMPLATE_BYTES + 1)
-        else:
-            with open(path, "rb") as file:
-                data = file.read(MAX_TEMPLATE_BYTES + 1)
+        data = _stdin_bytes() if path == "-" else _file_bytes(path)
     except OSError as exc:
         reason = (exc.strerror or type(exc).__name__).lower()
         raise BadInput(f"--template {path}: cannot read it ({reason})") from None
@@ -88,6 +86,30 @@ def template_from(path: str) -> str:
         raise BadInput(f"--template {path}: empty (leave --template out to keep the "
                        "base's template)")
     return text
+
+
+def _file_bytes(path: str) -> bytes:
+    """A regular file's first bytes. Opened without waiting, its type is known before it is
+    read: a FIFO would wait for a writer forever (and hold Ctrl-C back), a device never ends."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as file:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+            raise BadInput(f"--template {path}: cannot read it (it is {kind})")
+        return file.read(MAX_TEMPLATE_BYTES + 1)
+
+
+def _stdin_bytes() -> bytes:
+    """Standard input's first bytes, when something is piped in: a terminal would wait
+    silently for text no one knows to type."""
+    if sys.stdin is None or sys.stdin.closed:
+        raise BadInput("--template -: standard input is closed; pipe the template in, or "
+                       "give a file")
+    if sys.stdin.isatty():
+        raise BadInput("--template -: standard input is a terminal; pipe the template in "
+                       "(--template - < FILE), or give a file")
+    return sys.stdin.buffer.read(MAX_TEMPLATE_BYTES + 1)
 
 
 def recipe_of(args: argparse.Namespace, template: str = "") -> Recipe:
