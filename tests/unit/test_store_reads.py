@@ -46,5 +46,5 @@ def test_a_folder_swapped_for_a_link_after_the_check_is_not_followed(
         return result
 
     monkeypatch.setattr(os, "stat", swap_in_the_window)
-    with pytest.raises(TransferError, match="a link appeared in its path"):
+    with pytest.raises(TransferError, match="a folder of its path is now a link or a file"):
         open_inside(store, blob, "the blob")

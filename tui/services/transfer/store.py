@@ -25,8 +25,9 @@ MAX_MANIFEST_BYTES = 1 << 20  # real manifests are about 1 KB
 # there since), without waiting on a FIFO, and not into programs the app starts.
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                | getattr(os, "O_CLOEXEC", 0))
-_DIR_FLAGS = (os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-              | getattr(os, "O_CLOEXEC", 0))
+# Folders are only passed through (O_PATH: search permission is enough, as for a plain open).
+_DIR_FLAGS = (getattr(os, "O_PATH", os.O_RDONLY) | getattr(os, "O_DIRECTORY", 0)
+              | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
 
 
 class _Missing(TransferError):
@@ -76,8 +77,8 @@ def open_inside(root: Path, path: Path, what: str) -> IO[bytes]:
             except OSError as exc:
                 if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
                     raise
-                raise TransferError(f"{what} {path} changed while it was read: a link "
-                                    "appeared in its path") from None
+                raise TransferError(f"{what} {path} changed while it was read: a folder of "
+                                    "its path is now a link or a file") from None
             kind = os.fstat(fd).st_mode  # the file opened, should it have been swapped
             if stat.S_ISREG(kind):
                 return os.fdopen(fd, "rb")
