@@ -200,8 +200,10 @@ def export_bundle(source: ModelsDir, name: str, path: Path) -> LocalModel:
     try:
         # A name of its own, created exclusively: a file or a link someone left beside the
         # bundle (x.tar.part) is neither overwritten nor written through.
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        with open_new(tmp) as out, tarfile.open(fileobj=out, mode="w") as tar:
+        part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        out = open_new(part)
+        tmp = part  # ours from here on, to remove if the bundle is not finished
+        with out, tarfile.open(fileobj=out, mode="w") as tar:
             tar.copybufsize = CHUNK  # type: ignore[attr-defined]
             tar.addfile(_file_member(BUNDLE_MANIFEST, len(head)), io.BytesIO(head))
             for layer in model.blobs:
@@ -211,7 +213,7 @@ def export_bundle(source: ModelsDir, name: str, path: Path) -> LocalModel:
                                 cast(BinaryIO, _ChunkFile(chunks)))
                 finally:
                     chunks.close()
-        tmp.replace(path)
+        part.replace(path)
         tmp = None
     except TransferError as exc:
         raise TransferError(f"{exc}; {path} was not written") from exc
