@@ -120,11 +120,9 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.sort_key = "modified"
+        self.sort_key, self.reverse, self.filter_text = "modified", True, ""
         self.columns: tuple[Column, ...] = COLUMNS
         self._by_key = COLUMNS_BY_KEY
-        self.reverse = True
-        self.filter_text = ""
         self.marked: set[str] = set()  # model keys: they survive sort, filter and refresh
         self._accepts: Callable[[ModelSummary], bool] | None = None
         self.shown: list[ModelSummary] = []
@@ -346,10 +344,12 @@ class ModelGrid(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------------
     def _measure(self) -> None:
-        """The widest text of each column, over all models (so filtering never jumps)."""
+        """The widest text of each column, over all models (so filtering never jumps); rows
+        that read the same but for the name are measured once."""
+        rows = set(self._texts.values())
         self._widest = {
             c.key: max((cell_len(c.text(m)) for m in self._texts) if c.key == "name" else
-                       (cell_len(texts[i]) for texts in self._texts.values()), default=0)
+                       (cell_len(texts[i]) for texts in rows), default=0)
             for i, c in enumerate(self.columns)
         }
         self._layout_columns()
