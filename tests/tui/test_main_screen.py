@@ -2,6 +2,7 @@
 
 import dataclasses
 import tomllib
+from datetime import UTC, datetime
 
 import pytest
 from rich.cells import cell_len
@@ -422,3 +423,17 @@ def test_a_crash_report_never_shows_the_password(tmp_path) -> None:
     report = done.stdout + done.stderr
     assert "RuntimeError" in report and "a bug" in report
     assert "s3cret" not in report
+
+
+async def test_a_list_set_again_shows_what_changed_in_it(pilot) -> None:
+    """Each refresh sets the list again and keeps the cells of the models it had: a model
+    changed meanwhile (pulled again elsewhere: a new time, size and digest) is read anew."""
+    grid = models_view(pilot.app).grid
+    models = list(grid._models)
+    row = next(i for i, m in enumerate(models) if m.name == "phi4:14b")
+    changed = dataclasses.replace(models[row], size=123_000_000_000, digest="f" * 64,
+                                  modified_at_text=datetime.now(UTC).isoformat())
+    grid.set_models([*models[:row], changed, *models[row + 1:]], "", set())
+    grid.select_name("phi4:14b")
+    cells = grid.cells(grid.cursor_row)
+    assert "123 GB" in cells and "just now" in cells

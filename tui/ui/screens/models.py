@@ -26,8 +26,7 @@ from tui.ui.widgets.info_panel import InfoPanel, MemoryView
 from tui.ui.widgets.model_grid import ModelGrid
 from tui.ui.widgets.pulls_strip import PullsStrip
 
-# A fast scroll cancels the pending /api/show before it is sent.
-INFO_DEBOUNCE_SECONDS = 0.12
+INFO_DEBOUNCE_SECONDS = 0.12  # a fast scroll cancels the pending /api/show before it is sent
 
 
 class ModelsScreen(FilteredView):
@@ -131,6 +130,7 @@ class ModelsScreen(FilteredView):
             self.grid.select_name(event.name)
         if isinstance(event, Changed) and event.topic == "host":
             self.grid.action_clear_marks()  # marks name models of the host left
+            self.grid.refresh_texts()  # and cells kept from it (update marks, capabilities)
             self.updates_asked = False
 
     def _grey_if_stale(self, update: bool = True) -> None:

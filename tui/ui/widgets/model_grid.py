@@ -7,6 +7,7 @@ every cell of every row it is given, which took ~600 ms for 5,000 models.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from sys import intern
@@ -28,13 +29,11 @@ from tui.ui.widgets.cells import cell_len, fit
 
 CURRENT_MARK = "★"
 LOADED_MARK = "●"
-NAME_MAX_WIDTH = 48
-NAME_MIN_WIDTH = 12  # when the terminal is narrow, the name column gives way first
+NAME_MAX_WIDTH, NAME_MIN_WIDTH = 48, 12  # narrow terminal: the name column gives way first
 NAME_COMFORT = 20  # columns that may give way do so before names shrink below this
-LEAD = 1  # cells before the marks: blank, or the multi-select mark
-MARKED = "✓"
-MARKS_WIDTH = 2
+LEAD, MARKED, MARKS_WIDTH = 1, "✓", 2  # the cell before the marks: blank, or the mark
 GAP = 2  # blank cells between columns
+TEXTS_KEPT_SECONDS = 60.0
 # A style that changes nothing but keeps a segment apart from its neighbours: SVG
 # renderers drop a text run's leading spaces, which skewed exported screenshots.
 _SEPARATE = Style(blink2=False)
@@ -48,6 +47,18 @@ class _ColumnSlot:
     column: Column
     width: int
     index: int
+
+
+class _GridMessage(Message):
+    """What the grid's messages share (not handled itself: `@on` matches subclasses)."""
+
+    def __init__(self, grid: ModelGrid) -> None:
+        super().__init__()
+        self.grid = grid
+
+    @property
+    def control(self) -> ModelGrid:
+        return self.grid
 
 
 class ModelGrid(ScrollView, can_focus=True):
@@ -83,40 +94,22 @@ class ModelGrid(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, init=False)
     """The highlighted row of the shown (filtered, sorted) models."""
 
-    class Highlighted(Message):
+    class MarksChanged(_GridMessage):
+        """Models were marked or unmarked."""
+
+    class Highlighted(_GridMessage):
         """The cursor is on another model (or on none)."""
 
         def __init__(self, grid: ModelGrid, model: ModelSummary | None) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.model = model
 
-        @property
-        def control(self) -> ModelGrid:
-            return self.grid
-
-    class MarksChanged(Message):
-        """Models were marked or unmarked."""
-
-        def __init__(self, grid: ModelGrid) -> None:
-            super().__init__()
-            self.grid = grid
-
-        @property
-        def control(self) -> ModelGrid:
-            return self.grid
-
-    class Selected(Message):
+    class Selected(_GridMessage):
         """Enter, or a click on the highlighted row."""
 
         def __init__(self, grid: ModelGrid, model: ModelSummary) -> None:
-            super().__init__()
-            self.grid = grid
+            super().__init__(grid)
             self.model = model
-
-        @property
-        def control(self) -> ModelGrid:
-            return self.grid
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -129,6 +122,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._models: list[ModelSummary] = []
         self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's texts but its name
         self._rows: dict[tuple[str, ...], tuple[str, ...]] = {}  # each row's texts, kept once
+        self._texts_at = 0.0  # when every model's texts were read
         self._current_key = ""
         self._loaded: set[str] = set()
         self._slots: list[_ColumnSlot] = []
@@ -138,15 +132,19 @@ class ModelGrid(ScrollView, can_focus=True):
 
     # -- what to show ------------------------------------------------------------------
     def set_models(self, models: list[ModelSummary], current: str, loaded: set[str]) -> None:
-        """Show `models`; `current` is the current model's name, `loaded` model keys."""
+        """Show `models`; `current` is the current model's name, `loaded` model keys. A list
+        set again (each refresh) keeps the texts of the models it had for a minute (ages
+        read "5m ago"): only new or changed models are read then."""
         self._models, self._current_key, self._loaded = models, model_key(current), loaded
         if self.marked:  # marks of models gone (deleted elsewhere) go too
             present = {model_key(m.name) for m in models}
             if self.marked - present:
                 self.marked &= present
                 self.post_message(self.MarksChanged(self))
-        self._rows = {}
-        self._texts = {m: self._cells_of(m) for m in models}
+        kept = self._texts if time.monotonic() - self._texts_at < TEXTS_KEPT_SECONDS else {}
+        if not kept:
+            self._rows, self._texts_at = {}, time.monotonic()
+        self._texts = {m: kept.get(m) or self._cells_of(m) for m in models}
         self._measure()
         self.rebuild()
 
@@ -169,7 +167,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def refresh_texts(self) -> None:
         """Recompute every cell (a column's facts arrived), keeping the cursor's model."""
-        self._rows = {}
+        self._rows, self._texts_at = {}, time.monotonic()
         self._texts = {m: self._cells_of(m) for m in self._models}
         self._measure()
         self.rebuild()
