@@ -84,44 +84,42 @@ def countdown(expires: datetime | None, now: datetime | None = None) -> str:
     return human_duration(seconds) if seconds > 0 else "now"
 
 
+# (below this many seconds, seconds a unit, the unit, its short form)
+_AGE_UNITS = ((3600, 60, "minute", "m"), (86400, 3600, "hour", "h"),
+              (86400 * 30, 86400, "day", "d"), (86400 * 365, 86400 * 30, "month", "mo"),
+              (float("inf"), 86400 * 365, "year", "y"))
+
+
+def _age(when: datetime, now: datetime | None) -> tuple[int, str, str, bool] | None:
+    """How long ago (or, `True` last, how far ahead) `when` is: count, unit, its short
+    form; None within 45 seconds ("just now")."""
+    seconds = ((now or datetime.now(UTC)) - when).total_seconds()
+    future, seconds = seconds < 0, abs(seconds)
+    if seconds < 60:
+        return None if seconds < 45 else (int(seconds), "second", "s", future)
+    for limit, size, unit, short in _AGE_UNITS:  # a loop, not a generator: the grid reads thousands
+        if seconds < limit:
+            return max(1, int(seconds // size)), unit, short, future
+    raise AssertionError("unreachable: the last limit is infinite")
+
+
 def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     """ "just now", "5 minutes ago", "3 days ago", "2 months ago"; "unknown" when unknown."""
-    if when is None:
-        return "unknown"
-    now = now or datetime.now(UTC)
-    seconds = (now - when).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    for limit, size, unit in (
-        (60, 1, "second"),
-        (3600, 60, "minute"),
-        (86400, 3600, "hour"),
-        (86400 * 30, 86400, "day"),
-        (86400 * 365, 86400 * 30, "month"),
-        (float("inf"), 86400 * 365, "year"),
-    ):
-        if seconds < limit:
-            if unit == "second" and seconds < 45:
-                return "just now"
-            count = max(1, int(seconds // size))
-            label = f"{count} {unit}{'s' if count != 1 else ''}"
-            return f"in {label}" if future else f"{label} ago"
-    raise AssertionError("unreachable")
-
-
-_SHORT_UNITS = {"second": "s", "minute": "m", "hour": "h", "day": "d", "month": "mo",
-                "year": "y"}
+    age = _age(when, now) if when is not None else None
+    if age is None:
+        return "unknown" if when is None else "just now"
+    count, unit, _short, future = age
+    label = f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"in {label}" if future else f"{label} ago"
 
 
 def short_relative_time(when: datetime | None, now: datetime | None = None) -> str:
     """The compact form for narrow columns: "5m ago", "3d ago", "2mo ago"."""
-    text = relative_time(when, now)
-    parts = text.split()
-    if len(parts) == 3 and parts[2] == "ago":
-        return f"{parts[0]}{_SHORT_UNITS[parts[1].rstrip('s')]} ago"
-    if len(parts) == 3 and parts[0] == "in":
-        return f"in {parts[1]}{_SHORT_UNITS[parts[2].rstrip('s')]}"
-    return text
+    age = _age(when, now) if when is not None else None
+    if age is None:
+        return "unknown" if when is None else "just now"
+    count, _unit, short, future = age
+    return f"in {count}{short}" if future else f"{count}{short} ago"
 
 
 def render_table(headers: list[str], rows: list[list[str]]) -> str:

@@ -68,9 +68,13 @@ def parse_timestamp(text: str) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(_FRACTION.sub(r"\1", text.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(text)  # Go's nanoseconds and Z too, from Python 3.11
     except ValueError:
-        return None
+        try:  # what 3.11's reader refuses (a lower-case z, say), in the form it reads
+            moment = datetime.fromisoformat(_FRACTION.sub(r"\1", text.upper().replace(
+                "Z", "+00:00")))
+        except ValueError:
+            return None
     if moment.tzinfo is None:  # RFC 3339 has a zone; without one, UTC (never naive: naive
         moment = moment.replace(tzinfo=UTC)  # and zoned times cannot be compared)
     # Go's zero time (0001-01-01, what ollama.com sends for its models) means "not known".

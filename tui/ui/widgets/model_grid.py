@@ -116,6 +116,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self.sort_key, self.reverse, self.filter_text = "modified", True, ""
         self.columns: tuple[Column, ...] = COLUMNS
         self._by_key = COLUMNS_BY_KEY
+        self._text_of = [None if c.key == "name" else c.text for c in COLUMNS]
         self.marked: set[str] = set()  # model keys: they survive sort, filter and refresh
         self._accepts: Callable[[ModelSummary], bool] | None = None
         self.shown: list[ModelSummary] = []
@@ -151,7 +152,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def _cells_of(self, model: ModelSummary) -> tuple[str, ...]:
         # Columns repeat a few texts ("F16", "1mo ago") over thousands of rows: one copy of
         # each, and of each row but its name (names interned would fill Python's table).
-        texts = tuple("" if c.key == "name" else intern(c.text(model)) for c in self.columns)
+        texts = tuple([intern(text(model)) if text else "" for text in self._text_of])
         return self._rows.setdefault(texts, texts)
 
     def _row_texts(self, model: ModelSummary) -> tuple[str, ...]:  # its name's too
@@ -161,6 +162,7 @@ class ModelGrid(ScrollView, can_focus=True):
     def set_columns(self, columns: tuple[Column, ...]) -> None:
         """Show these columns (the optional ones come and go with the config)."""
         self.columns, self._by_key = columns, {c.key: c for c in columns}
+        self._text_of = [None if c.key == "name" else c.text for c in columns]  # name: apart
         if self.sort_key not in self._by_key:
             self.sort_key, self.reverse = "modified", True
         self.refresh_texts()
