@@ -116,7 +116,7 @@ class PullDialog(Dialog[str | None]):
         name.focus()
 
     @on(Input.Changed, "#name")
-    def _name_changed(self, event: Input.Changed) -> None:
+    def _name_changed(self) -> None:
         problem = self.query_one("#problem", Static)
         self.workers.cancel_group(self, "fit")
         self._show_fit("", None)
@@ -126,10 +126,12 @@ class PullDialog(Dialog[str | None]):
         if not box.value.strip():
             problem.update("")
             return
-        result = event.validation_result
-        if result is not None and not result.is_valid:
+        # The box's text now, not the event's: keys typed fast (or a paste) queue several
+        # changes, and an older one's verdict said nothing of the text that followed it.
+        why = box.problem()
+        if why:
             problem.set_class(False, "-ok")
-            problem.update(Text(result.failure_descriptions[0]))
+            problem.update(Text(why))
             return
         problem.set_class(True, "-ok")
         name = box.model_name
