@@ -4,7 +4,7 @@ host, from the model's own header in the registry; pulling what does not fit ask
 import pytest
 from textual.widgets import Static
 
-from tests.tui.helpers import shows, wait_until
+from tests.tui.helpers import shows, type_text, wait_until
 from tui.emulator.registry import blob_log
 from tui.emulator.server import Emulator
 from tui.ui.screens.confirm import ConfirmScreen
@@ -51,7 +51,8 @@ async def test_pulling_what_does_not_fit_asks_first(pilot, emulator: Emulator) -
     # process, which a stream at full speed never is (the last key then took 2 s).
     emulator.pull_rate, emulator.progress_interval = 1e5, 0.2
     app = pilot.app
-    await pilot.press("p", *"qwen3:32b")
+    await pilot.press("p")
+    await type_text(pilot, "qwen3:32b")
     await wait_until(pilot, lambda: "does not fit: 33.0 GB at 32k vs 8.0 GB" in fit_line(app))
     await pilot.press("enter")
     await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -65,7 +66,8 @@ async def test_pulling_what_does_not_fit_asks_first(pilot, emulator: Emulator) -
 
 async def test_an_unknown_name_says_why_and_still_pulls(pilot, emulator: Emulator) -> None:
     app = pilot.app
-    await pilot.press("p", *"nosuchmodel")
+    await pilot.press("p")
+    await type_text(pilot, "nosuchmodel")
     await wait_until(pilot, lambda: "size unknown:" in fit_line(app))
     assert "has no nosuchmodel:latest (HTTP 404)" in fit_line(app)
     await pilot.press("enter")
