@@ -24,6 +24,8 @@ from tui.ui.widgets.model_name_input import ModelNameInput
 from tui.ui.widgets.tag_picker import TagPicker
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from tui.core.vram import Vram
     from tui.ollama.recommendations import Recommendation
     from tui.services.registry_facts import RegistryFacts
@@ -143,8 +145,14 @@ class PullDialog(Dialog[str | None]):
                 self._show_fit(known[1], known[0])
             else:
                 self._show_fit("checking the registry…", None)
-                self.run_worker(self._check(name), group="fit", exclusive=True,
-                                exit_on_error=False)
+                async def check() -> None:
+                    await self._check(name)
+
+                # A function, not a coroutine: a check typed over before it starts (the
+                # worker cancelled unstarted) never makes a coroutine left unawaited.
+                # (Typed: mypy cannot tell a worker's result from a function by itself.)
+                _: Worker[None] = self.run_worker(check, group="fit", exclusive=True,
+                                                  exit_on_error=False)
 
     async def _check(self, name: str) -> None:
         from tui.services.registry_facts import RegistryFactsError, fit_contexts, fit_words
