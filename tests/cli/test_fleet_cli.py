@@ -93,8 +93,11 @@ def test_the_fleet_filter_answers_capabilities_and_loaded(run, fleet) -> None:
     assert [m["name"] for m in json.loads(out)["models"]] == ["gemma3:4b"]
     code, out, _ = run("fleet", "--filter", "loaded", "--json")
     assert [m["name"] for m in json.loads(out)["models"]] == ["mistral:latest"]
+    asked = sum(len(s.emulator.requests) for s in servers.values())
     code, _, err = run("fleet", "--filter", "outdated", "--json")
     assert code == EXIT_USAGE and "outdated is asked per host" in err
+    # Said at once: no host asked, so no wait for the one that never answers.
+    assert sum(len(s.emulator.requests) for s in servers.values()) == asked
 
 
 @pytest.mark.parametrize(("days_ago", "stale", "newest"), [

@@ -3,7 +3,7 @@
 import pytest
 from textual.containers import VerticalScroll
 
-from tests.tui.helpers import grid_names, models_view, screen_text, shows, wait_until
+from tests.tui.helpers import grid_names, models_view, screen_text, shows, type_text, wait_until
 from tui.emulator.server import Emulator
 
 
@@ -14,14 +14,16 @@ def show_requests(emulator: Emulator) -> list[str]:
 
 async def test_a_structured_query_filters_as_you_type(pilot) -> None:
     app = pilot.app
-    await pilot.press("slash", *"cap:vision size<5GB")
+    await pilot.press("slash")
+    await type_text(pilot, "cap:vision size<5GB")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["gemma3:4b", "llava:7b"])
     assert not models_view(app).filter_bar.problem_line.has_class("-shown")
 
 
 async def test_an_unreadable_term_is_shown_and_the_rest_still_filters(pilot) -> None:
     app = pilot.app
-    await pilot.press("slash", *"size<<5 family:qwen3")
+    await pilot.press("slash")
+    await type_text(pilot, "size<<5 family:qwen3")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen3:8b"])
     assert shows(app, "size<<5: '<5' is not a size")
     await pilot.press("escape")
@@ -30,10 +32,12 @@ async def test_an_unreadable_term_is_shown_and_the_rest_still_filters(pilot) -> 
 
 async def test_a_typo_in_a_capability_is_shown_with_a_hint(pilot) -> None:
     app = pilot.app
-    await pilot.press("slash", *"cap:visoin")
+    await pilot.press("slash")
+    await type_text(pilot, "cap:visoin")
     await wait_until(pilot, lambda: shows(app, "did you mean cap:vision?"))
     assert len(grid_names(app)) == 10  # the unreadable term filters nothing out
-    await pilot.press(*["backspace"] * 3, *"ion")
+    await pilot.press(*["backspace"] * 3)
+    await type_text(pilot, "ion")
     await wait_until(pilot, lambda: sorted(grid_names(app)) == ["gemma3:4b", "llava:7b"])
     assert not models_view(app).filter_bar.problem_line.has_class("-shown")
 
@@ -41,7 +45,9 @@ async def test_a_typo_in_a_capability_is_shown_with_a_hint(pilot) -> None:
 @pytest.mark.size(80, 24)  # the info panel under the grid: its words on one line
 async def test_a_filter_matching_nothing_says_how_to_clear_it(pilot) -> None:
     app = pilot.app
-    await pilot.press("slash", *"xyzzy", "enter")
+    await pilot.press("slash")
+    await type_text(pilot, "xyzzy")
+    await pilot.press("enter")
     await wait_until(pilot, lambda: grid_names(app) == [])
     assert shows(app, "No model matches the filter (Esc clears it")
     assert not shows(app, "No models installed")

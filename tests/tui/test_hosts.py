@@ -13,6 +13,7 @@ from tests.tui.helpers import (
     screen_text,
     shows,
     started,
+    type_text,
     wait_until,
 )
 from tui.emulator.demo_models import demo_catalog
@@ -52,7 +53,8 @@ async def test_the_matrix_shows_who_has_what(tmp_path: Path) -> None:
         assert shows(app, "gpu-a") and shows(app, "gpu-b")
         assert matrix_row(app, "mistral:latest") == ["mistral:latest", "✓", "✓", "≠"]
         assert matrix_row(app, "qwen3:8b") == ["qwen3:8b", "✓", "·", "·"]
-        await pilot.press("slash", *"llama")
+        await pilot.press("slash")
+        await type_text(pilot, "llama")
         assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
                                                               "mistral:latest"]
 
@@ -90,7 +92,8 @@ async def test_the_matrix_filter_answers_capabilities_from_every_host(tmp_path: 
         expected = sorted({m.name for s in app.sessions.values() for m in s.state.models
                            if m.name in vision}, key=str.casefold)
         assert expected
-        await pilot.press("slash", *"cap:vision")
+        await pilot.press("slash")
+        await type_text(pilot, "cap:vision")
         view = app.screen
         assert isinstance(view, HostsScreen)
         await wait_until(pilot, lambda: [r.name for r in view.rows()] == expected, timeout=10)
@@ -321,7 +324,8 @@ async def test_the_matrix_filter_says_what_it_cannot_read_and_esc_clears_it(
     app = demo(tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await fleet_ready(pilot)
-        await pilot.press("slash", *"size<<5 llama")
+        await pilot.press("slash")
+        await type_text(pilot, "size<<5 llama")
         await wait_until(pilot, lambda: shows(app, "size<<5: '<5' is not a size"))
         assert [r.name for r in app.views["hosts"]._rows] == ["llama3.2:latest", "llava:7b",
                                                               "mistral:latest"]

@@ -16,6 +16,7 @@ from tests.tui.helpers import (
     screen_text,
     shows,
     started,
+    type_text,
     wait_until,
 )
 from tui.emulator.server import Emulator
@@ -79,7 +80,8 @@ async def test_filter_as_you_type_and_escape_clears(pilot) -> None:
     assert sorted(grid_names(app)) == ["deepseek-r1:8b", "qwen2.5:7b", "qwen3:8b"]
     await pilot.press("escape")
     assert len(grid_names(app)) == 10 and app.focused is grid
-    await pilot.press("slash", *"f16")
+    await pilot.press("slash")
+    await type_text(pilot, "f16")
     assert grid_names(app) == ["nomic-embed-text:latest"]
 
 
@@ -87,7 +89,9 @@ async def test_the_models_view_is_kept_while_another_view_is_shown(pilot) -> Non
     """The Models view is the first screen; going to Pulls and back (key and palette's
     mode switch alike) finds it as it was left: same filter, same cursor."""
     app, view = pilot.app, models_view(pilot.app)
-    await pilot.press("slash", *"qwen", "enter")
+    await pilot.press("slash")
+    await type_text(pilot, "qwen")
+    await pilot.press("enter")
     view.grid.select_name("qwen3:8b")
     await pilot.press("3")
     await wait_until(pilot, lambda: app.current_mode == "pulls")
@@ -105,7 +109,8 @@ async def test_cursor_keeps_its_model_across_sort_filter_and_refresh(pilot,
     assert grid.highlighted.name == "qwen2.5:7b"
     grid.sort_by("name")
     assert grid.highlighted.name == "qwen2.5:7b"
-    await pilot.press("slash", *"q4")
+    await pilot.press("slash")
+    await type_text(pilot, "q4")
     assert grid.highlighted.name == "qwen2.5:7b"
     await pilot.press("escape")
     # A model pulled by someone else shows up by itself, above the cursor.
@@ -358,13 +363,14 @@ async def test_the_palette_finds_an_action_by_the_words_that_explain_it(pilot) -
     models_view(app).grid.select_name("llama3.2:latest")  # not the cloud model: it runs here
     await pilot.press("ctrl+p")
     await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.press(*"current")
+    await type_text(pilot, "current")
     await wait_until(pilot, lambda: shows(app, "make the highlighted model the current one"))
     said = "".join(screen_text(app).split())
     use = "Usemakethehighlightedmodelthecurrentone"
     assert said.count(use) == 1  # once, though u and Enter both do it
     assert said.index(use) < said.index("Changethecurrenttheme")  # ours before Textual's
-    await pilot.press(*["backspace"] * 7, *"benchmark")
+    await pilot.press(*["backspace"] * 7)
+    await type_text(pilot, "benchmark")
     await wait_until(pilot, lambda: shows(app, "benchmark the highlighted model: its speed"))
     await pilot.press("down", "enter")
     await wait_until(pilot, lambda: isinstance(app.screen, BenchScreen))

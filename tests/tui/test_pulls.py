@@ -12,6 +12,7 @@ from tests.tui.helpers import (
     pull_named,
     pulls_view,
     shows,
+    type_text,
     wait_until,
 )
 from tui.core.pulls import PullState
@@ -46,7 +47,10 @@ async def test_pull_a_popular_model_and_watch_it_finish(pilot, emulator: Emulato
 
 async def test_invalid_names_are_refused_before_any_request(pilot, emulator: Emulator) -> None:
     app = pilot.app
-    await pilot.press("p", *"bad name")
+    await pilot.press("p")
+    # Typed faster than the dialog reads the changes: it once judged the newer text by an
+    # older change's verdict, and "bad" being a name crashed it on "bad name".
+    await type_text(pilot, "bad name")
     assert shows(app, "the model part may not contain ' '")
     await pilot.press("enter")
     assert isinstance(app.screen, PullDialog)  # still open, nothing lost
@@ -58,7 +62,8 @@ async def test_invalid_names_are_refused_before_any_request(pilot, emulator: Emu
 
 async def test_a_typed_name_is_normalised_and_pulled(pilot) -> None:
     app = pilot.app
-    await pilot.press("p", *"SmolLM2:135m")
+    await pilot.press("p")
+    await type_text(pilot, "SmolLM2:135m")
     assert shows(app, "✓ will pull SmolLM2:135m")
     await pilot.press("enter")
     await wait_until(pilot, lambda: app.session.pulls.get("smollm2:135m").state
@@ -68,7 +73,9 @@ async def test_a_typed_name_is_normalised_and_pulled(pilot) -> None:
 @pytest.mark.size(120, 30)
 async def test_an_unknown_model_fails_on_its_row(pilot) -> None:
     app = pilot.app
-    await pilot.press("p", *"nosuch:7b", "enter")
+    await pilot.press("p")
+    await type_text(pilot, "nosuch:7b")
+    await pilot.press("enter")
     job = app.session.pulls.get("nosuch:7b")
     await wait_until(pilot, lambda: job.state is PullState.FAILED)
     assert "file does not exist" in job.error

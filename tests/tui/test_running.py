@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.tui.helpers import models_view, notices, screen_text, shows, wait_until
+from tests.tui.helpers import models_view, notices, screen_text, shows, type_text, wait_until
 from tui.emulator.server import Emulator
 from tui.ollama.names import model_key, parse_name
 from tui.ui.screens.load_dialog import LoadDialog
@@ -48,11 +48,13 @@ async def test_load_for_an_hour_from_the_models_view_then_unload_all(pilot) -> N
 async def test_a_typed_keep_alive_is_checked_as_you_type(pilot) -> None:
     app = pilot.app
     models_view(app).grid.select_name("mistral:latest")
-    await pilot.press("l", "tab", *"10x")
+    await pilot.press("l", "tab")
+    await type_text(pilot, "10x")
     assert shows(app, 'unknown unit "x"')
     await pilot.press("enter")
     assert isinstance(app.screen, LoadDialog)  # refused: nothing loaded
-    await pilot.press(*["backspace"] * 3, *"forever")
+    await pilot.press(*["backspace"] * 3)
+    await type_text(pilot, "forever")
     assert shows(app, "until unloaded")
     await pilot.press("enter")
     await wait_until(pilot, lambda: "mistral:latest" in running_names(app))

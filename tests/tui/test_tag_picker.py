@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import Input, OptionList
 
-from tests.tui.helpers import notices, shows, started, wait_until
+from tests.tui.helpers import notices, shows, started, type_text, wait_until
 from tui.emulator.server import Emulator, running_emulator
 from tui.ui.app import QGooseApp
 from tui.ui.screens.confirm import ConfirmScreen
@@ -45,7 +45,8 @@ async def choose(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.size(110, 40)
 async def test_the_picker_lists_each_tag_with_size_and_verdict(pilot, emulator: Emulator) -> None:
     app = pilot.app
-    await pilot.press("p", *"qwen3")
+    await pilot.press("p")
+    await type_text(pilot, "qwen3")
     await wait_until(pilot, lambda: all_read(app))
     shown = rows(app)
     assert list(shown) == ["qwen3:0.6b", "qwen3:1.7b", "qwen3:4b", "qwen3:8b", "qwen3:14b",
@@ -68,7 +69,8 @@ async def test_the_picker_lists_each_tag_with_size_and_verdict(pilot, emulator: 
 async def test_a_chosen_tag_that_does_not_fit_asks_before_pulling(pilot,
                                                                   emulator: Emulator) -> None:
     app = pilot.app
-    await pilot.press("p", *"qwen3:")
+    await pilot.press("p")
+    await type_text(pilot, "qwen3:")
     await wait_until(pilot, lambda: all_read(app))
     await choose(pilot, "qwen3:32b")
     await pilot.press("enter")
@@ -79,7 +81,8 @@ async def test_a_chosen_tag_that_does_not_fit_asks_before_pulling(pilot,
 
 async def test_names_without_known_tags_show_no_picker(pilot, emulator: Emulator) -> None:
     app = pilot.app
-    await pilot.press("p", *"gemma3")
+    await pilot.press("p")
+    await type_text(pilot, "gemma3")
     await wait_until(pilot, lambda: picker(app).display and picker(app).option_count == 5)
     for typed in ("me/gemma3", "nosuchmodel", ""):
         name = app.screen.query_one("#name", Input)

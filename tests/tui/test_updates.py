@@ -9,6 +9,7 @@ from tests.tui.helpers import (
     notices,
     shows,
     started,
+    type_text,
     wait_until,
 )
 from tui.core.format import human_size
@@ -52,7 +53,9 @@ async def test_outdated_models_are_marked_and_updated_in_one_go(emulator: Emulat
         assert f"Update       ⬆ template changed, {human_size(download)} to download" in \
             info_text(app)
         # The filter finds them; A marks what is shown, U updates the marks (asks first).
-        await pilot.press("slash", *"outdated", "enter")
+        await pilot.press("slash")
+        await type_text(pilot, "outdated")
+        await pilot.press("enter")
         assert sorted(grid_names(app)) == ["deepseek-r1:8b", "gemma3:4b"]
         await pilot.press("A", "U")
         assert isinstance(app.screen, ConfirmScreen)

@@ -5,7 +5,7 @@ model, quantize offered only for unquantized weights, Ollama's errors shown as w
 import pytest
 from textual.widgets import Input, Static, TextArea
 
-from tests.tui.helpers import models_view, shows, wait_until
+from tests.tui.helpers import models_view, shows, type_text, wait_until
 from tui.emulator.server import Emulator
 from tui.ui.screens.create_dialog import CreateDialog
 from tui.ui.screens.dialog import Dialog
@@ -33,14 +33,18 @@ async def test_the_form_checks_as_typed_and_previews_the_modelfile(pilot) -> Non
     app = pilot.app
     form = await open_form(pilot, "llama3.2:latest")
     assert form.query_one("#name", Input).has_focus
-    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "llama3.2")
     assert "the base's name" in text_of(app, "#name-problem")
-    await pilot.press("ctrl+a", "ctrl+k", *"bad name!")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "bad name!")
     assert "invalid" in text_of(app, "#name-problem").lower()
     assert form.query_one("#name", ModelNameInput).has_class("-invalid")  # the box is red
-    await pilot.press("ctrl+a", "ctrl+k", *"qwen3:8b")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "qwen3:8b")
     assert "qwen3:8b exists: creating asks before replacing it" in text_of(app, "#name-problem")
-    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "llama3.2-32k")
     assert "✓ llama3.2-32k:latest" in text_of(app, "#name-problem")
     assert not form.query_one("#name", ModelNameInput).has_class("-invalid")
     # The base's own values are filled in (llama3.2's stop words).
@@ -76,11 +80,12 @@ async def test_typing_a_name_replaces_the_suggested_one(pilot) -> None:
     (Ctrl+A is "go to start" in a terminal, so select-all is not at hand)."""
     form = await open_form(pilot, "llama3.2:latest")
     assert shows(pilot.app, "Ctrl+S creates")  # at 80×24, with the Create button out of sight
-    await pilot.press("end", *"-2")  # moving first keeps the suggestion to edit
+    await pilot.press("end")  # moving first keeps the suggestion to edit
+    await type_text(pilot, "-2")
     assert form.query_one("#name", Input).value == "llama3.2-custom-2"
     await pilot.press("escape")
     form = await open_form(pilot, "llama3.2:latest")
-    await pilot.press(*"llama3.2-32k")
+    await type_text(pilot, "llama3.2-32k")
     assert form.query_one("#name", Input).value == "llama3.2-32k"
     assert "✓ llama3.2-32k:latest" in text_of(pilot.app, "#name-problem")
 
@@ -89,7 +94,8 @@ async def test_creating_shows_statuses_then_selects_the_new_model(pilot,
                                                                   emulator: Emulator) -> None:
     app = pilot.app
     await open_form(pilot, "llama3.2:latest")
-    await pilot.press("ctrl+a", "ctrl+k", *"llama3.2-32k")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "llama3.2-32k")
     await set_input(pilot, "#num_ctx", "32K")
     app.screen.query_one("#system", TextArea).text = "You are terse."
     await pilot.pause()
@@ -109,7 +115,8 @@ async def test_escape_closes_the_form_and_makes_nothing(pilot, emulator: Emulato
     app = pilot.app
     form = await open_form(pilot, "llama3.2:latest")
     assert isinstance(form, Dialog)  # the frame, Esc and failed workers of every dialog
-    await pilot.press("ctrl+a", "ctrl+k", *"never-made")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "never-made")
     await pilot.press("escape")
     assert not isinstance(app.screen, CreateDialog)
     assert not [r for r in emulator.requests if r.path == "/api/create"]
@@ -130,7 +137,8 @@ async def test_quantize_only_for_unquantized_weights(pilot) -> None:
 async def test_ollamas_error_is_shown_as_written(pilot, emulator: Emulator) -> None:
     app = pilot.app
     await open_form(pilot, "llama3.2:latest")
-    await pilot.press("ctrl+a", "ctrl+k", *"v2")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "v2")
     emulator.store.installed.clear()  # the base vanishes between the form and the create
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: "Failed:" in text_of(app, "#statuses"))
@@ -143,7 +151,8 @@ async def test_a_name_taken_while_the_form_is_open_is_asked_about(pilot) -> None
 
     app = pilot.app
     await open_form(pilot, "llama3.2:latest")
-    await pilot.press("ctrl+a", "ctrl+k", *"meanwhile")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "meanwhile")
     await app.session.client.copy("qwen3:8b", "meanwhile")  # another client makes it
     await pilot.press("ctrl+s")
     await wait_until(pilot, lambda: "made meanwhile" in text_of(app, "#statuses"))
@@ -220,7 +229,8 @@ async def test_an_edited_template_is_sent_and_kept_an_untouched_one_is_not(
     base = await app.session.client.show("llama3.2")
     template = form.query_one("#template", TextArea)
     assert template.text == base.template  # the base's, to edit
-    await pilot.press("ctrl+a", "ctrl+k", *"plain")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "plain")
     await pilot.pause()
     assert "TEMPLATE" not in text_of(app, "#preview")
     await pilot.press("ctrl+s")
@@ -230,7 +240,8 @@ async def test_an_edited_template_is_sent_and_kept_an_untouched_one_is_not(
     assert (await app.session.client.show("plain")).template == base.template
 
     form = await open_form(pilot, "llama3.2:latest")
-    await pilot.press("ctrl+a", "ctrl+k", *"answers")
+    await pilot.press("ctrl+a", "ctrl+k")
+    await type_text(pilot, "answers")
     form.query_one("#template-fold").collapsed = False
     form.query_one("#template", TextArea).text = "Q: {{ .Prompt }}\nA: {{ .Response }}"
     await pilot.pause()

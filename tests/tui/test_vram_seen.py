@@ -5,7 +5,7 @@ shows in use: the whole GPU once a model has spilled to the CPU, else only a low
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.helpers import models_view, screen_text, wait_until
+from tests.tui.helpers import models_view, screen_text, type_text, wait_until
 from tui.emulator.server import Emulator
 from tui.ui.screens.create_dialog import CreateDialog
 from tui.ui.screens.pull_dialog import PullDialog
@@ -28,13 +28,15 @@ async def spill_past(app, emulator: Emulator, gpu: int) -> None:
 async def test_the_pull_dialog_judges_by_the_gpu_seen_in_use(pilot, emulator: Emulator) -> None:
     app = pilot.app
     assert app.vram is None  # nothing configured: only llama3.2 (2.7 GB) is in use
-    await pilot.press("p", *"qwen3:0.6b")
+    await pilot.press("p")
+    await type_text(pilot, "qwen3:0.6b")
     await wait_until(pilot, lambda: "to download" in fit_line(app))
     assert fit_line(app) == ("523 MB to download · fits at 8k · needs 3.3 GB at 32k"
                              " · ≥ 2.7 GB seen in use; set vram in the config")
     await pilot.press("escape")
     await spill_past(app, emulator, 5 * 10**9)
-    await pilot.press("p", *"qwen3:32b")
+    await pilot.press("p")
+    await type_text(pilot, "qwen3:32b")
     await wait_until(pilot, lambda: "to download" in fit_line(app))
     assert fit_line(app) == ("20.0 GB to download"
                              " · does not fit: 23.3 GB at 8k vs 5.0 GB (seen in use)"

@@ -49,7 +49,12 @@ class FleetMatrix:
 async def fleet_matrix(fleet: Fleet, current: str, filter_text: str = "",
                        same: SameVersions | None = None) -> FleetMatrix:
     """Every host asked at once; the models × hosts rows the filter keeps. Details are
-    fetched only when the query asks capabilities or a context length."""
+    fetched only when the query asks capabilities or a context length. A filter that cannot
+    be read is said before any host is asked: no wait for a slow host to hear it."""
+    if filter_text.strip():
+        unread = parse_query(filter_text, fleet.facts(current)).problems
+        if unread:
+            return FleetMatrix([], [], unread)
     reports = await fleet.survey()
     rows = matrix(reports, same, registry_current(fleet.online()))
     if not filter_text.strip():

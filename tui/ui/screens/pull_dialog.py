@@ -24,6 +24,8 @@ from tui.ui.widgets.model_name_input import ModelNameInput
 from tui.ui.widgets.tag_picker import TagPicker
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from tui.core.vram import Vram
     from tui.ollama.recommendations import Recommendation
     from tui.services.registry_facts import RegistryFacts
@@ -116,7 +118,7 @@ class PullDialog(Dialog[str | None]):
         name.focus()
 
     @on(Input.Changed, "#name")
-    def _name_changed(self, event: Input.Changed) -> None:
+    def _name_changed(self) -> None:
         problem = self.query_one("#problem", Static)
         self.workers.cancel_group(self, "fit")
         self._show_fit("", None)
@@ -126,10 +128,12 @@ class PullDialog(Dialog[str | None]):
         if not box.value.strip():
             problem.update("")
             return
-        result = event.validation_result
-        if result is not None and not result.is_valid:
+        # The box's text now, not the event's: keys typed fast (or a paste) queue several
+        # changes, and an older one's verdict said nothing of the text that followed it.
+        why = box.problem()
+        if why:
             problem.set_class(False, "-ok")
-            problem.update(Text(result.failure_descriptions[0]))
+            problem.update(Text(why))
             return
         problem.set_class(True, "-ok")
         name = box.model_name
@@ -141,8 +145,14 @@ class PullDialog(Dialog[str | None]):
                 self._show_fit(known[1], known[0])
             else:
                 self._show_fit("checking the registry…", None)
-                self.run_worker(self._check(name), group="fit", exclusive=True,
-                                exit_on_error=False)
+                async def check() -> None:
+                    await self._check(name)
+
+                # A function, not a coroutine: a check typed over before it starts (the
+                # worker cancelled unstarted) never makes a coroutine left unawaited.
+                # (Typed: mypy cannot tell a worker's result from a function by itself.)
+                _: Worker[None] = self.run_worker(check, group="fit", exclusive=True,
+                                                  exit_on_error=False)
 
     async def _check(self, name: str) -> None:
         from tui.services.registry_facts import RegistryFactsError, fit_contexts, fit_words

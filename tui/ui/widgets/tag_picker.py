@@ -20,6 +20,8 @@ from tui.core.memory import UnknownEstimate, Verdict
 from tui.ollama.errors import OllamaError
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from tui.core.vram import Vram
     from tui.services.registry_facts import RegistryFacts
 
@@ -75,8 +77,14 @@ class TagPicker(OptionList):
             self.add_options([Option(self._prompt(name), id=name) for name in names])
         missing = [name for name in names if name not in self.rows]
         if missing:
-            self.run_worker(self._read(missing), group="tags", exclusive=True,
-                            exit_on_error=False)
+            async def read() -> None:
+                await self._read(missing)
+
+            # A function, not a coroutine: a read typed over before it starts (the worker
+            # cancelled unstarted) never makes a coroutine left unawaited.
+            # (Typed: mypy cannot tell a worker's result from a function by itself.)
+            _: Worker[None] = self.run_worker(read, group="tags", exclusive=True,
+                                              exit_on_error=False)
 
     def _prompt(self, name: str) -> Text:
         label = Text(f"{name.split(':', 1)[1]:<10}", style="bold", no_wrap=True,
