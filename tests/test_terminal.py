@@ -59,6 +59,11 @@ class Tmux:
             time.sleep(0.05)
         raise AssertionError(f"the screen never showed it; it shows:\n{self.screen()}")
 
+    def running(self) -> bool:
+        """Whether the command still runs (its session ends with it)."""
+        return subprocess.run([*self.tmux, "has-session", "-t", self.name],
+                              capture_output=True).returncode == 0
+
     def close(self) -> None:
         subprocess.run([*self.tmux, "kill-server"], capture_output=True)
 
@@ -89,6 +94,12 @@ def exercise(term: Tmux) -> None:
     term.keys("Enter")
     term.wait_for(lambda s: "all-minilm:22m" in s and ("downloading" in s or "done" in s))
     term.wait_for(lambda s: "✓ all-minilm:22m" in s or "done" in s, timeout=30)
+    # q ends the app (over ssh too: a session left behind would outlive the test).
+    term.keys("q")
+    deadline = time.monotonic() + 10
+    while term.running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not term.running(), term.screen()
 
 
 @pytest.fixture
