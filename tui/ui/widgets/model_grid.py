@@ -34,6 +34,7 @@ NAME_COMFORT = 20  # columns that may give way do so before names shrink below t
 LEAD, MARKED, MARKS_WIDTH = 1, "✓", 2  # the cell before the marks: blank, or the mark
 GAP = 2  # blank cells between columns
 TEXTS_KEPT_SECONDS = 60.0
+LISTED_COLUMNS = frozenset({"name", "params", "quant", "family", "size", "modified"})  # no details
 # A style that changes nothing but keeps a segment apart from its neighbours: SVG
 # renderers drop a text run's leading spaces, which skewed exported screenshots.
 _SEPARATE = Style(blink2=False)
@@ -123,8 +124,7 @@ class ModelGrid(ScrollView, can_focus=True):
         self._models: list[ModelSummary] = []
         self._texts: dict[ModelSummary, tuple[str, ...]] = {}  # a model's texts but its name
         self._rows: dict[tuple[str, ...], tuple[str, ...]] = {}  # each row's texts, kept once
-        self._texts_at = 0.0  # when every model's texts were read
-        self._current_key = ""
+        self._texts_at, self._current_key = 0.0, ""  # when every model's texts were read
         self._loaded: set[str] = set()
         self._slots: list[_ColumnSlot] = []
         self._widest: dict[str, int] = {}
@@ -175,8 +175,8 @@ class ModelGrid(ScrollView, can_focus=True):
         self.rebuild()
 
     def refresh_models(self, models: Iterable[ModelSummary]) -> None:
-        """Recompute these models' cells (their details arrived); when one changed, filter
-        and sort again (a capability may now match the filter, or move the row)."""
+        """Recompute these models' cells (their details arrived); then filter and sort again
+        if the filter or the order reads details (a capability may match), else redraw."""
         changed = wider = False
         for model in models:
             old = self._texts.get(model)
@@ -189,8 +189,10 @@ class ModelGrid(ScrollView, can_focus=True):
                                  for t, c in zip(texts, self.columns, strict=True))
         if wider:
             self._measure()  # a wider cell: the columns move
-        if changed:
+        if wider or changed and (self.filter_text or self.sort_key not in LISTED_COLUMNS):
             self.rebuild()
+        elif changed:
+            self.refresh()
 
     def set_filter(self, filter_text: str,
                    accepts: Callable[[ModelSummary], bool] | None = None) -> None:
@@ -259,9 +261,7 @@ class ModelGrid(ScrollView, can_focus=True):
 
     def _announce(self) -> None:
         """Tell the screen when the highlighted model changes (not on every refresh)."""
-        model = self.highlighted
-        name = model.name if model else None
-        if name != self._announced:
+        if (name := model.name if (model := self.highlighted) else None) != self._announced:
             self._announced = name
             self.post_message(self.Highlighted(self, model))
 
