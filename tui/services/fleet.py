@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core import space
@@ -143,7 +144,8 @@ class MatrixRow:
     # update checks found them (empty: not asked).
     registry: frozenset[str] = frozenset()
 
-    @property
+    # Read once a row: the Hosts view asks `stale` for every cell it draws.
+    @cached_property
     def newest(self) -> tuple[frozenset[str], str | None]:
         """The versions taken as the newest, and how that was decided: "registry" (their
         digests are the registry's current ones: a version listed under two digests, as
@@ -168,7 +170,7 @@ class MatrixRow:
                 return frozenset(last), "modified"
         return frozenset({Counter(present.values()).most_common(1)[0][0]}), "most hosts"
 
-    @property
+    @cached_property
     def stale(self) -> set[str]:
         """Hosts whose copy is an older version than the newest one some host has."""
         newest, _ = self.newest
