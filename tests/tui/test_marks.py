@@ -96,14 +96,22 @@ async def test_compare_the_marked_models(pilot) -> None:
     assert app.screen is models_view(app)
 
 
-async def test_marks_the_filter_hides_are_said_and_every_deleted_model_named(pilot) -> None:
-    app, grid = pilot.app, models_view(pilot.app).grid
-    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
+FIVE = ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest")
+
+
+async def mark_five_then_filter_qwen(pilot, grid) -> None:
+    """Five models marked, then the filter `qwen`, which hides two of them (llava, mistral)."""
+    for name in FIVE:
         grid.select_name(name)
         await pilot.press("space")
-    await pilot.press("slash")  # hides llava and mistral
+    await pilot.press("slash")
     await type_text(pilot, "qwen")
     await pilot.press("enter")
+
+
+async def test_marks_the_filter_hides_are_said_and_every_deleted_model_named(pilot) -> None:
+    app, grid = pilot.app, models_view(pilot.app).grid
+    await mark_five_then_filter_qwen(pilot, grid)
     await wait_until(pilot, lambda: shows(app, "✓ 5 marked (2 not shown)"))
     await pilot.press("escape")
     grid.focus()
@@ -112,7 +120,7 @@ async def test_marks_the_filter_hides_are_said_and_every_deleted_model_named(pil
     await pilot.press("enter", "d")
     await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     question = " ".join(str(app.screen.question).split())
-    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
+    for name in FIVE:
         assert name in question  # five names: none folded into "and 1 more"
     assert "(2 marked models not shown by the filter)?" in question
 
@@ -124,12 +132,7 @@ async def test_at_80_columns_the_status_bar_still_says_the_hidden_marks(pilot) -
     app, grid = pilot.app, models_view(pilot.app).grid
     app.start_pull("nosuch:1b")  # "⇣ 1 failed" makes the bar longer still
     await wait_until(pilot, lambda: shows(app, "⇣ 1 failed"))
-    for name in ("llava:7b", "qwen2.5:7b", "qwen3:8b", "deepseek-r1:8b", "mistral:latest"):
-        grid.select_name(name)
-        await pilot.press("space")
-    await pilot.press("slash")  # hides llava and mistral
-    await type_text(pilot, "qwen")
-    await pilot.press("enter")
+    await mark_five_then_filter_qwen(pilot, grid)
     await pilot.pause(0.3)
     bar = screen_text(app).splitlines()[-2]
     assert "✓ 5 marked (2 not shown)" in bar, bar
